@@ -1,0 +1,3 @@
+from kitsu_server.celery import app as celery_app
+
+__all__ = ("celery_app",)

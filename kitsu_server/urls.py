@@ -1,0 +1,20 @@
+"""Root URL table: the Kitsu API under /api (one include per app), the admin under /admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kitsu_server import views
+from kitsu_server.routing import kitsu_path
+
+admin.site.site_header = "Kitsu back-office"
+admin.site.site_title = "Kitsu back-office"
+admin.site.index_title = "Production data"
+
+api_urlpatterns = [
+    kitsu_path("/", views.IndexView.as_view(), name="index"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+]
