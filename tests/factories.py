@@ -1,0 +1,87 @@
+"""Small builders for test data: each makes a valid row with sensible defaults.
+
+Plain functions rather than a factory library: the model is wide but the
+rows tests need are few, and keyword overrides cover the rest.
+"""
+import itertools
+
+from assets.models import Asset, EntityType
+from people.models import Department, Person
+from productions.models import Project, ProjectStatus
+from shots.models import Episode, Sequence, Shot
+from tasks.models import Task, TaskStatus, TaskType
+
+_seq = itertools.count(1)
+
+
+def _n():
+    return next(_seq)
+
+
+def make_person(role="user", password="secret-password", **fields):
+    n = _n()
+    fields.setdefault("first_name", f"First{n}")
+    fields.setdefault("last_name", f"Last{n}")
+    fields.setdefault("email", f"person{n}@example.com")
+    return Person.objects.create_user(password=password, role=role, **fields)
+
+
+def make_project_status(name="Open", color="#000000"):
+    return ProjectStatus.objects.get_or_create(name=name, defaults={"color": color})[0]
+
+
+def make_project(**fields):
+    fields.setdefault("name", f"Project {_n()}")
+    fields.setdefault("project_status", make_project_status())
+    return Project.objects.create(**fields)
+
+
+def make_asset_type(name="Character"):
+    return EntityType.objects.get_or_create(name=name)[0]
+
+
+def make_asset(project, asset_type=None, **fields):
+    fields.setdefault("name", f"Asset {_n()}")
+    return Asset.objects.create(project=project, entity_type=asset_type or make_asset_type(), **fields)
+
+
+def make_episode(project, **fields):
+    fields.setdefault("name", f"E{_n():02d}")
+    return Episode.objects.create(project=project, **fields)
+
+
+def make_sequence(project, episode=None, **fields):
+    fields.setdefault("name", f"SQ{_n():03d}")
+    return Sequence.objects.create(project=project, parent=episode, **fields)
+
+
+def make_shot(project, sequence, **fields):
+    fields.setdefault("name", f"SH{_n():04d}")
+    return Shot.objects.create(project=project, parent=sequence, **fields)
+
+
+def make_department(name=None, color="#888888"):
+    return Department.objects.create(name=name or f"Department {_n()}", color=color)
+
+
+def make_task_type(name=None, for_entity="Asset", **fields):
+    return TaskType.objects.create(name=name or f"Task type {_n()}", for_entity=for_entity, **fields)
+
+
+def make_task_status(name=None, short_name=None, color="#f5f5f5", **fields):
+    n = _n()
+    return TaskStatus.objects.create(
+        name=name or f"Status {n}", short_name=short_name or f"st{n}", color=color, **fields
+    )
+
+
+def make_task(entity, task_type=None, task_status=None, **fields):
+    task_type = task_type or make_task_type()
+    fields.setdefault("name", "main")
+    return Task.objects.create(
+        project=entity.project,
+        entity=entity,
+        task_type=task_type,
+        task_status=task_status or make_task_status(),
+        **fields,
+    )
