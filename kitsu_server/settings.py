@@ -132,6 +132,10 @@ USE_TZ = True
 # --- Files ------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+try:  # WhiteNoise serves from it and warns when it is missing (before any collectstatic)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 # Previews, thumbnails and attachments: a local folder by default.
 PREVIEW_FOLDER = Path(os.environ.get("PREVIEW_FOLDER", BASE_DIR / "var" / "previews"))
 MEDIA_ROOT = PREVIEW_FOLDER
@@ -203,6 +207,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The Kitsu production tracker API, compatible with Zou and gazu.",
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["kitsu_server.openapi.one_entry_per_route"],
 }
 
 LOGGING = {

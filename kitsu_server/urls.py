@@ -1,7 +1,7 @@
 """Root URL table: the Kitsu API under /api (one include per app), the admin under /admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from kitsu_server import views
 from kitsu_server.routing import kitsu_path
@@ -16,5 +16,6 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    re_path(r"^api$", views.IndexView.as_view()),  # the root without its slash
     path("api/", include(api_urlpatterns)),
 ]

@@ -217,7 +217,8 @@ class Person(AbstractBaseUser, KitsuModel):
     active = models.BooleanField(null=True, blank=True, default=True)
     archived = models.BooleanField(null=True, blank=True, default=False)
     last_presence = models.DateField(null=True, blank=True)
-    # `password`: AbstractBaseUser's column (a Django hash, not the reference's bcrypt bytes).
+    # A Django password hash (the reference stores bcrypt bytes); empty for bots.
+    password = models.CharField(max_length=128, null=True, blank=True)
     desktop_login = models.CharField(max_length=80, null=True, blank=True)
     login_failed_attemps = models.IntegerField(null=True, blank=True, default=0)
     last_login_failed = models.DateTimeField(null=True, blank=True)

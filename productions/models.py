@@ -348,7 +348,7 @@ class Project(KitsuModel):
     file_tree = models.JSONField(null=True, blank=True)
     data = models.JSONField(null=True, blank=True)
     has_avatar = models.BooleanField(null=True, blank=True, default=False)
-    fps = models.CharField(max_length=10, null=True, blank=True, default=25)
+    fps = models.CharField(max_length=10, null=True, blank=True, default="25")
     ratio = models.CharField(max_length=10, null=True, blank=True, default="16:9")
     resolution = models.CharField(max_length=12, null=True, blank=True, default="1920x1080")
     production_type = models.CharField(max_length=20, null=True, blank=True, default="short")

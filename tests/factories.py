@@ -3,6 +3,7 @@
 Plain functions rather than a factory library: the model is wide but the
 rows tests need are few, and keyword overrides cover the rest.
 """
+
 import itertools
 
 from assets.models import Asset, EntityType
