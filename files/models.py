@@ -302,7 +302,7 @@ class StoredFile(KitsuModel):
     purged_at = models.DateTimeField(null=True, blank=True)
     purge_attempts = models.IntegerField(default=0)
     last_error = models.TextField(null=True, blank=True)
-    journal = models.JSONField(default=list)
+    journal = models.JSONField(default=list, blank=True)
 
     class Meta:
         db_table = "stored_file"

@@ -1,2 +1,360 @@
+"""Back-office of the studio: persons (the accounts), departments, studios, software,
+hardware, the organisation, login logs, day offs, saved filters and plugins."""
 
-# Register your models here.
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm, ReadOnlyPasswordHashField
+from django.contrib.auth.models import Group
+from django.db import models
+from django.urls import path
+
+from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from people.models import (
+    DayOff,
+    Department,
+    DepartmentLink,
+    DesktopLoginLog,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    LoginLog,
+    Organisation,
+    Person,
+    Plugin,
+    SearchFilter,
+    SearchFilterGroup,
+    Software,
+    SoftwareDepartmentLink,
+    Studio,
+)
+
+# Rights follow Person.role (only studio managers are staff): Django groups
+# and permissions are not used, so their admin would only mislead.
+admin.site.unregister(Group)
+
+
+# --- Persons ------------------------------------------------------------------
+
+
+class UniqueLoginEmailMixin:
+    """Email is unique among persons who log in (the partial constraint `only_one_email_by_person`).
+
+    A ModelForm skips that constraint (it involves `is_bot`, maybe not a form
+    field), so the form checks it, case-insensitively like the login lookup.
+    """
+
+    def clean_email(self):
+        # Empty is "no email" (bots): NULLs never collide, empty strings would.
+        return Person.objects.normalize_email(self.cleaned_data.get("email")) or None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        is_bot = cleaned_data.get("is_bot", self.instance.is_bot)
+        if email and not is_bot:
+            taken = Person.objects.filter(email__iexact=email, is_bot=False).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "email", forms.ValidationError("A person with this email already exists.", code="unique")
+                )
+        return cleaned_data
+
+
+# Written by logins, not by hand.
+PERSON_ACTIVITY_FIELDS = ("last_login", "last_presence", "login_failed_attemps", "last_login_failed")
+# The two-factor secrets, recovery codes, FIDO credentials and token `jti` are
+# in no fieldset: no admin form reads or writes them.
+PERSON_FIELDSETS = (
+    (None, {"fields": ("email", "password")}),
+    (
+        "Personal info",
+        {"fields": ("first_name", "last_name", "phone", "country", "studio", "has_avatar")},
+    ),
+    ("Role", {"fields": ("role", "active", "archived", "is_bot", "is_guest", "expiration_date")}),
+    ("Contract", {"fields": ("contract_type", "position", "seniority", "daily_salary")}),
+    (
+        "Preferences",
+        {"fields": ("timezone", "locale", "use_12_hour_clock", "display_date_format", "data")},
+    ),
+    (
+        "Notifications",
+        {
+            "classes": ("collapse",),
+            "fields": (
+                "notifications_enabled",
+                "notifications_slack_enabled",
+                "notifications_slack_userid",
+                "notifications_mattermost_enabled",
+                "notifications_mattermost_userid",
+                "notifications_discord_enabled",
+                "notifications_discord_userid",
+            ),
+        },
+    ),
+    (
+        "Two-factor authentication",
+        {
+            "classes": ("collapse",),
+            "fields": (
+                "totp_enabled",
+                "email_otp_enabled",
+                "fido_enabled",
+                "preferred_two_factor_authentication",
+            ),
+        },
+    ),
+    (
+        "External identity",
+        {
+            "classes": ("collapse",),
+            "fields": (
+                "desktop_login",
+                "shotgun_id",
+                "is_generated_from_ldap",
+                "ldap_uid",
+                "oidc_issuer",
+                "oidc_subject",
+                "saml_issuer",
+                "saml_subject",
+            ),
+        },
+    ),
+    (
+        "Preview access",
+        {
+            "classes": ("collapse",),
+            "fields": ("preview_project", "preview_opened_at", "preview_open_until"),
+        },
+    ),
+    ("Activity", {"fields": PERSON_ACTIVITY_FIELDS}),
+)
+
+
+class PersonCreationForm(UniqueLoginEmailMixin, BaseUserCreationForm):
+    """Email, names, role and the password twice; the rest is edited once the person exists."""
+
+    class Meta:
+        model = Person
+        fields = ("email", "first_name", "last_name", "role")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True  # optional on the model for bots only
+
+
+class PersonChangeForm(UniqueLoginEmailMixin, forms.ModelForm):
+    password = ReadOnlyPasswordHashField(
+        label="Password",
+        help_text="Raw passwords are not stored, so there is no way to see this person's password.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [name for name in flatten_fieldsets(PERSON_FIELDSETS) if name not in PERSON_ACTIVITY_FIELDS]
+
+
+class DepartmentLinkInline(admin.TabularInline):
+    model = DepartmentLink
+    extra = 0
+    autocomplete_fields = ("department",)
+    verbose_name = "department"
+    verbose_name_plural = "departments"
+
+
+@admin.register(Person)
+class PersonAdmin(KitsuModelAdmin, UserAdmin):
+    """Django's UserAdmin (password hash shown read-only, its own change-password
+    page, creation form with the password twice) adapted to a person: login by
+    email, `role` instead of staff/superuser flags, no groups or permissions.
+    """
+
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ("email", "first_name", "last_name", "role", "active", "is_bot", "studio", "last_login")
+    list_select_related = ("studio",)
+    list_filter = ("role", "active", "archived", "is_bot", "is_guest", "contract_type", "studio")
+    search_fields = ("email", "first_name", "last_name", "desktop_login")
+    ordering = ("last_name", "first_name")
+    filter_horizontal = ()
+    autocomplete_fields = ("studio", "preview_project")
+    readonly_fields = PERSON_ACTIVITY_FIELDS
+    inlines = (DepartmentLinkInline,)
+    fieldsets = PERSON_FIELDSETS
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_inline_instances(self, request, obj=None):
+        # The add page asks only what a login needs, as UserAdmin's does.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_urls(self):
+        # UserAdmin names its password route after auth.User; name ours after Person.
+        password_change = path(
+            "<id>/password/",
+            self.admin_site.admin_view(self.user_change_password),
+            name="people_person_password_change",
+        )
+        return [password_change, *super(UserAdmin, self).get_urls()]
+
+
+# --- Departments, studios, software and hardware ---------------------------------
+
+
+class SoftwareDepartmentLinkInline(admin.TabularInline):
+    model = SoftwareDepartmentLink
+    extra = 0
+    autocomplete_fields = ("software",)
+
+
+class HardwareItemDepartmentLinkInline(admin.TabularInline):
+    model = HardwareItemDepartmentLink
+    extra = 0
+    autocomplete_fields = ("hardware_item",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(KitsuModelAdmin):
+    list_display = ("name", "color", "archived")
+    list_filter = ("archived",)
+    search_fields = ("name",)
+    ordering = ("name",)
+    inlines = (SoftwareDepartmentLinkInline, HardwareItemDepartmentLinkInline)
+
+
+@admin.register(Studio)
+class StudioAdmin(KitsuModelAdmin):
+    list_display = ("name", "color", "archived")
+    list_filter = ("archived",)
+    search_fields = ("name",)
+    ordering = ("name",)
+
+
+@admin.register(Software)
+class SoftwareAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "version", "file_extension", "monthly_cost", "archived")
+    list_filter = ("archived",)
+    search_fields = ("name", "short_name")
+    ordering = ("name",)
+
+
+@admin.register(HardwareItem)
+class HardwareItemAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "monthly_cost", "inventory_amount", "archived")
+    list_filter = ("archived",)
+    search_fields = ("name", "short_name")
+    ordering = ("name",)
+
+
+@admin.register(DepartmentLink)
+class DepartmentLinkAdmin(KitsuModelAdmin):
+    list_display = ("person", "department")
+    list_select_related = ("person", "department")
+    list_filter = ("department",)
+    autocomplete_fields = ("person", "department")
+
+
+@admin.register(SoftwareDepartmentLink)
+class SoftwareDepartmentLinkAdmin(KitsuModelAdmin):
+    list_display = ("department", "software")
+    list_select_related = ("department", "software")
+    autocomplete_fields = ("department", "software")
+
+
+@admin.register(HardwareItemDepartmentLink)
+class HardwareItemDepartmentLinkAdmin(KitsuModelAdmin):
+    list_display = ("department", "hardware_item")
+    list_select_related = ("department", "hardware_item")
+    autocomplete_fields = ("department", "hardware_item")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(KitsuModelAdmin):
+    list_display = ("name", "hours_by_day", "timesheets_locked", "hd_by_default", "dark_theme_by_default")
+    search_fields = ("name",)
+
+
+# --- Activity: day offs and logins --------------------------------------------
+
+
+@admin.register(DayOff)
+class DayOffAdmin(KitsuModelAdmin):
+    list_display = ("person", "date", "end_date", "description")
+    list_select_related = ("person",)
+    list_filter = ("date",)
+    search_fields = ("person__first_name", "person__last_name", "person__email", "description")
+    autocomplete_fields = ("person",)
+    ordering = ("-date",)
+
+
+@admin.register(LoginLog)
+class LoginLogAdmin(LargeTableAdmin):
+    list_display = ("person", "created_at", "origin", "ip_address")
+    list_select_related = ("person",)
+    list_filter = ("origin",)
+    search_fields = ("person__email", "ip_address")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(DesktopLoginLog)
+class DesktopLoginLogAdmin(LargeTableAdmin):
+    list_display = ("person", "date")
+    list_select_related = ("person",)
+    search_fields = ("person__email",)
+    autocomplete_fields = ("person",)
+    ordering = ("-date",)
+
+
+# --- Saved search filters and plugins ---------------------------------------------
+
+
+@admin.register(SearchFilterGroup)
+class SearchFilterGroupAdmin(KitsuModelAdmin):
+    list_display = ("name", "list_type", "entity_type", "project", "person", "department", "is_shared")
+    list_select_related = ("project", "person", "department")
+    list_filter = ("list_type", "is_shared")
+    search_fields = ("name",)
+    autocomplete_fields = ("person", "project", "department")
+
+
+@admin.register(SearchFilter)
+class SearchFilterAdmin(KitsuModelAdmin):
+    list_display = (
+        "name",
+        "list_type",
+        "entity_type",
+        "search_query",
+        "project",
+        "person",
+        "search_filter_group",
+        "is_shared",
+    )
+    list_select_related = ("project", "person", "search_filter_group")
+    list_filter = ("list_type", "is_shared")
+    search_fields = ("name", "search_query")
+    autocomplete_fields = ("department", "search_filter_group", "person", "project")
+
+
+@admin.register(Plugin)
+class PluginAdmin(KitsuModelAdmin):
+    list_display = (
+        "name",
+        "plugin_id",
+        "version",
+        "maintainer_name",
+        "frontend_project_enabled",
+        "frontend_studio_enabled",
+    )
+    list_filter = ("frontend_project_enabled", "frontend_studio_enabled")
+    search_fields = ("name", "plugin_id", "maintainer_name")
+    ordering = ("name",)
+    # A website typed without a scheme is https (Django 6's default; 5.x warns).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

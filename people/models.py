@@ -356,8 +356,8 @@ class Plugin(KitsuModel):
 class SearchFilter(KitsuModel):
     list_type = models.CharField(max_length=80, db_index=True)
     entity_type = models.CharField(max_length=80, null=True, blank=True)
-    name = models.CharField(max_length=200, default="")
-    search_query = models.CharField(max_length=500, default="")
+    name = models.CharField(max_length=200, blank=True, default="")
+    search_query = models.CharField(max_length=500, blank=True, default="")
     is_shared = models.BooleanField(default=False)
     department = models.ForeignKey(
         "Department", on_delete=models.PROTECT, null=True, blank=True, related_name="search_filters"
@@ -386,8 +386,8 @@ class SearchFilter(KitsuModel):
 class SearchFilterGroup(KitsuModel):
     list_type = models.CharField(max_length=80, db_index=True)
     entity_type = models.CharField(max_length=80, null=True, blank=True)
-    name = models.CharField(max_length=200, default="")
-    color = models.CharField(max_length=8, default="")
+    name = models.CharField(max_length=200, blank=True, default="")
+    color = models.CharField(max_length=8, blank=True, default="")
     is_shared = models.BooleanField(default=False)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,2 +1,401 @@
+"""Back-office of productions: projects with their team and settings links, project
+templates, statuses, metadata descriptors, schedules, milestones, automations."""
 
-# Register your models here.
+from django.contrib import admin
+
+from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from productions.models import (
+    CustomAction,
+    DepartmentMetadataDescriptorLink,
+    MetadataDescriptor,
+    Milestone,
+    ProductionScheduleVersion,
+    ProductionScheduleVersionTaskLink,
+    ProductionScheduleVersionTaskLinkPersonLink,
+    Project,
+    ProjectAssetTypeLink,
+    ProjectPersonLink,
+    ProjectPreviewBackgroundFileLink,
+    ProjectStatus,
+    ProjectStatusAutomationLink,
+    ProjectTaskStatusLink,
+    ProjectTaskTypeLink,
+    ProjectTaskTypeSoftwareLink,
+    ProjectTemplate,
+    ProjectTemplateAssetTypeLink,
+    ProjectTemplatePreviewBackgroundFileLink,
+    ProjectTemplateStatusAutomationLink,
+    ProjectTemplateTaskStatusLink,
+    ProjectTemplateTaskTypeLink,
+    ScheduleItem,
+    StatusAutomation,
+)
+
+# What StatusAutomation.__str__ reads, for every list that shows one.
+STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
+
+
+# --- Projects -----------------------------------------------------------------
+
+
+class ProjectPersonLinkInline(admin.TabularInline):
+    model = ProjectPersonLink
+    extra = 0
+    autocomplete_fields = ("person",)
+    fields = ("person", "role", "shotgun_id")
+    verbose_name = "team member"
+    verbose_name_plural = "team"
+
+
+class ProjectTaskTypeLinkInline(admin.TabularInline):
+    model = ProjectTaskTypeLink
+    extra = 0
+    autocomplete_fields = ("task_type",)
+    fields = (
+        "task_type",
+        "priority",
+        "is_client_visible",
+        "hd_bitrate_compression",
+        "ld_bitrate_compression",
+    )
+    verbose_name = "task type"
+    verbose_name_plural = "task types"
+
+
+class ProjectTaskStatusLinkInline(admin.TabularInline):
+    model = ProjectTaskStatusLink
+    extra = 0
+    autocomplete_fields = ("task_status",)
+    fields = ("task_status", "priority", "is_client_allowed", "roles_for_board")
+    verbose_name = "task status"
+    verbose_name_plural = "task statuses"
+
+
+class ProjectAssetTypeLinkInline(admin.TabularInline):
+    model = ProjectAssetTypeLink
+    extra = 0
+    autocomplete_fields = ("asset_type",)
+    verbose_name = "asset type"
+    verbose_name_plural = "asset types"
+
+
+class ProjectStatusAutomationLinkInline(admin.TabularInline):
+    model = ProjectStatusAutomationLink
+    extra = 0
+    autocomplete_fields = ("status_automation",)
+    verbose_name = "status automation"
+    verbose_name_plural = "status automations"
+
+
+@admin.register(Project)
+class ProjectAdmin(KitsuModelAdmin):
+    list_display = (
+        "name",
+        "code",
+        "project_status",
+        "production_type",
+        "production_style",
+        "start_date",
+        "end_date",
+        "created_at",
+    )
+    list_select_related = ("project_status",)
+    list_filter = ("project_status", "production_type", "production_style")
+    search_fields = ("name", "code")
+    ordering = ("name",)
+    autocomplete_fields = ("project_status", "default_preview_background_file", "from_schedule_version")
+    inlines = (
+        ProjectPersonLinkInline,
+        ProjectTaskTypeLinkInline,
+        ProjectTaskStatusLinkInline,
+        ProjectAssetTypeLinkInline,
+        ProjectStatusAutomationLinkInline,
+    )
+
+
+@admin.register(ProjectStatus)
+class ProjectStatusAdmin(KitsuModelAdmin):
+    list_display = ("name", "color")
+    search_fields = ("name",)
+    ordering = ("name",)
+
+
+@admin.register(ProjectPersonLink)
+class ProjectPersonLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "person", "role")
+    list_select_related = ("project", "person")
+    list_filter = ("role", "project")
+    search_fields = ("project__name", "person__email", "person__first_name", "person__last_name")
+    autocomplete_fields = ("project", "person")
+
+
+@admin.register(ProjectTaskTypeLink)
+class ProjectTaskTypeLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "task_type", "priority", "is_client_visible")
+    list_select_related = ("project", "task_type")
+    list_filter = ("project", "task_type")
+    autocomplete_fields = ("project", "task_type")
+
+
+@admin.register(ProjectTaskTypeSoftwareLink)
+class ProjectTaskTypeSoftwareLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "task_type", "software")
+    list_select_related = ("project", "task_type", "software")
+    list_filter = ("project",)
+    autocomplete_fields = ("project", "task_type", "software")
+
+
+@admin.register(ProjectTaskStatusLink)
+class ProjectTaskStatusLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "task_status", "priority", "is_client_allowed", "roles_for_board")
+    list_select_related = ("project", "task_status")
+    list_filter = ("project", "task_status")
+    autocomplete_fields = ("project", "task_status")
+
+
+@admin.register(ProjectAssetTypeLink)
+class ProjectAssetTypeLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "asset_type")
+    list_select_related = ("project", "asset_type")
+    list_filter = ("project",)
+    autocomplete_fields = ("project", "asset_type")
+
+
+@admin.register(ProjectStatusAutomationLink)
+class ProjectStatusAutomationLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "status_automation")
+    list_select_related = (
+        "project",
+        *(f"status_automation__{name}" for name in STATUS_AUTOMATION_RELATED),
+    )
+    list_filter = ("project",)
+    autocomplete_fields = ("project", "status_automation")
+
+
+@admin.register(ProjectPreviewBackgroundFileLink)
+class ProjectPreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
+    list_display = ("project", "preview_background_file")
+    list_select_related = ("project", "preview_background_file")
+    autocomplete_fields = ("project", "preview_background_file")
+
+
+# --- Project templates ----------------------------------------------------------
+
+
+class ProjectTemplateTaskTypeLinkInline(admin.TabularInline):
+    model = ProjectTemplateTaskTypeLink
+    extra = 0
+    autocomplete_fields = ("task_type",)
+    fields = (
+        "task_type",
+        "priority",
+        "is_client_visible",
+        "hd_bitrate_compression",
+        "ld_bitrate_compression",
+    )
+    verbose_name = "task type"
+    verbose_name_plural = "task types"
+
+
+class ProjectTemplateTaskStatusLinkInline(admin.TabularInline):
+    model = ProjectTemplateTaskStatusLink
+    extra = 0
+    autocomplete_fields = ("task_status",)
+    fields = ("task_status", "priority", "is_client_allowed", "roles_for_board")
+    verbose_name = "task status"
+    verbose_name_plural = "task statuses"
+
+
+class ProjectTemplateAssetTypeLinkInline(admin.TabularInline):
+    model = ProjectTemplateAssetTypeLink
+    extra = 0
+    autocomplete_fields = ("asset_type",)
+    verbose_name = "asset type"
+    verbose_name_plural = "asset types"
+
+
+class ProjectTemplateStatusAutomationLinkInline(admin.TabularInline):
+    model = ProjectTemplateStatusAutomationLink
+    extra = 0
+    autocomplete_fields = ("status_automation",)
+    verbose_name = "status automation"
+    verbose_name_plural = "status automations"
+
+
+@admin.register(ProjectTemplate)
+class ProjectTemplateAdmin(KitsuModelAdmin):
+    list_display = ("name", "production_type", "production_style", "fps", "ratio", "resolution")
+    list_filter = ("production_type", "production_style")
+    search_fields = ("name",)
+    ordering = ("name",)
+    autocomplete_fields = ("default_preview_background_file",)
+    inlines = (
+        ProjectTemplateTaskTypeLinkInline,
+        ProjectTemplateTaskStatusLinkInline,
+        ProjectTemplateAssetTypeLinkInline,
+        ProjectTemplateStatusAutomationLinkInline,
+    )
+
+
+@admin.register(ProjectTemplateTaskTypeLink)
+class ProjectTemplateTaskTypeLinkAdmin(KitsuModelAdmin):
+    list_display = ("project_template", "task_type", "priority", "is_client_visible")
+    list_select_related = ("project_template", "task_type")
+    autocomplete_fields = ("project_template", "task_type")
+
+
+@admin.register(ProjectTemplateTaskStatusLink)
+class ProjectTemplateTaskStatusLinkAdmin(KitsuModelAdmin):
+    list_display = ("project_template", "task_status", "priority", "is_client_allowed")
+    list_select_related = ("project_template", "task_status")
+    autocomplete_fields = ("project_template", "task_status")
+
+
+@admin.register(ProjectTemplateAssetTypeLink)
+class ProjectTemplateAssetTypeLinkAdmin(KitsuModelAdmin):
+    list_display = ("project_template", "asset_type")
+    list_select_related = ("project_template", "asset_type")
+    autocomplete_fields = ("project_template", "asset_type")
+
+
+@admin.register(ProjectTemplateStatusAutomationLink)
+class ProjectTemplateStatusAutomationLinkAdmin(KitsuModelAdmin):
+    list_display = ("project_template", "status_automation")
+    list_select_related = (
+        "project_template",
+        *(f"status_automation__{name}" for name in STATUS_AUTOMATION_RELATED),
+    )
+    autocomplete_fields = ("project_template", "status_automation")
+
+
+@admin.register(ProjectTemplatePreviewBackgroundFileLink)
+class ProjectTemplatePreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
+    list_display = ("project_template", "preview_background_file")
+    list_select_related = ("project_template", "preview_background_file")
+    autocomplete_fields = ("project_template", "preview_background_file")
+
+
+# --- Metadata, automations, custom actions -------------------------------------------
+
+
+class DepartmentMetadataDescriptorLinkInline(admin.TabularInline):
+    model = DepartmentMetadataDescriptorLink
+    extra = 0
+    autocomplete_fields = ("department",)
+    verbose_name = "department"
+    verbose_name_plural = "departments"
+
+
+@admin.register(MetadataDescriptor)
+class MetadataDescriptorAdmin(KitsuModelAdmin):
+    list_display = (
+        "name",
+        "field_name",
+        "project",
+        "entity_type",
+        "task_type",
+        "data_type",
+        "for_client",
+        "position",
+    )
+    list_select_related = ("project", "task_type")
+    list_filter = ("entity_type", "data_type", "for_client", "project")
+    search_fields = ("name", "field_name")
+    autocomplete_fields = ("project", "task_type")
+    inlines = (DepartmentMetadataDescriptorLinkInline,)
+
+
+@admin.register(DepartmentMetadataDescriptorLink)
+class DepartmentMetadataDescriptorLinkAdmin(KitsuModelAdmin):
+    list_display = ("metadata_descriptor", "department")
+    list_select_related = ("metadata_descriptor", "department")
+    autocomplete_fields = ("metadata_descriptor", "department")
+
+
+@admin.register(StatusAutomation)
+class StatusAutomationAdmin(KitsuModelAdmin):
+    list_display = (
+        "entity_type",
+        "in_task_type",
+        "in_task_status",
+        "out_field_type",
+        "out_task_type",
+        "out_task_status",
+        "import_last_revision",
+        "archived",
+    )
+    list_select_related = (*STATUS_AUTOMATION_RELATED, "out_task_status")
+    list_filter = ("entity_type", "out_field_type", "archived")
+    search_fields = ("entity_type", "in_task_type__name", "out_task_type__name")
+    autocomplete_fields = ("in_task_type", "in_task_status", "out_task_type", "out_task_status")
+
+
+@admin.register(CustomAction)
+class CustomActionAdmin(KitsuModelAdmin):
+    list_display = ("name", "url", "entity_type", "is_ajax")
+    list_filter = ("entity_type", "is_ajax")
+    search_fields = ("name", "url")
+    ordering = ("name",)
+
+
+# --- Schedules and milestones ------------------------------------------------------
+
+
+@admin.register(ScheduleItem)
+class ScheduleItemAdmin(LargeTableAdmin):
+    list_display = ("project", "task_type", "object_id", "start_date", "end_date", "man_days")
+    list_select_related = ("project", "task_type")
+    list_filter = ("project", "task_type")
+    autocomplete_fields = ("project", "task_type")
+    uuid_search_fields = ("pk", "object_id")
+    search_fields = ("project__name", "task_type__name")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(KitsuModelAdmin):
+    list_display = ("name", "date", "project", "task_type")
+    list_select_related = ("project", "task_type")
+    list_filter = ("project",)
+    search_fields = ("name",)
+    autocomplete_fields = ("project", "task_type")
+    ordering = ("-date",)
+
+
+@admin.register(ProductionScheduleVersion)
+class ProductionScheduleVersionAdmin(KitsuModelAdmin):
+    list_display = ("name", "project", "production_schedule_from", "locked", "canceled", "created_at")
+    list_select_related = ("project", "production_schedule_from")
+    list_filter = ("locked", "canceled", "project")
+    search_fields = ("name", "project__name")
+    autocomplete_fields = ("project", "production_schedule_from")
+
+
+class ProductionScheduleVersionTaskLinkPersonLinkInline(admin.TabularInline):
+    model = ProductionScheduleVersionTaskLinkPersonLink
+    extra = 0
+    autocomplete_fields = ("person",)
+    verbose_name = "assignee"
+    verbose_name_plural = "assignees"
+
+
+# What ProductionScheduleVersionTaskLink.__str__ reads (the task's own __str__ included).
+SCHEDULE_TASK_LINK_RELATED = ("production_schedule_version", "task__entity", "task__task_type")
+
+
+@admin.register(ProductionScheduleVersionTaskLink)
+class ProductionScheduleVersionTaskLinkAdmin(LargeTableAdmin):
+    list_display = ("task", "production_schedule_version", "start_date", "due_date", "estimation")
+    list_select_related = SCHEDULE_TASK_LINK_RELATED
+    search_fields = ("task__name", "task__entity__name", "production_schedule_version__name")
+    autocomplete_fields = ("production_schedule_version", "task")
+    inlines = (ProductionScheduleVersionTaskLinkPersonLinkInline,)
+
+
+@admin.register(ProductionScheduleVersionTaskLinkPersonLink)
+class ProductionScheduleVersionTaskLinkPersonLinkAdmin(LargeTableAdmin):
+    list_display = ("production_schedule_version_task_link", "person")
+    list_select_related = (
+        *(f"production_schedule_version_task_link__{name}" for name in SCHEDULE_TASK_LINK_RELATED),
+        "person",
+    )
+    autocomplete_fields = ("production_schedule_version_task_link", "person")
