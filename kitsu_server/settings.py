@@ -197,8 +197,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
+    "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],
+    "EXCEPTION_HANDLER": "kitsu_server.api.errors.kitsu_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -208,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["kitsu_server.openapi.one_entry_per_route"],
+    "ENUM_NAME_OVERRIDES": {
+        "EntityStatusEnum": "assets.models.ENTITY_STATUSES",
+        "PreviewFileStatusEnum": "files.models.PREVIEW_FILE_STATUSES",
+        "BuildJobStatusEnum": "files.models.BUILD_JOB_STATUSES",
+    },
 }
 
 LOGGING = {

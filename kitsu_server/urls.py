@@ -3,7 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+import assets.crud  # noqa: F401  (each app's crud module registers its /data routes)
+import budgets.crud  # noqa: F401
+import files.crud  # noqa: F401
+import people.crud  # noqa: F401
+import productions.crud  # noqa: F401
+import tasks.crud  # noqa: F401
 from kitsu_server import views
+from kitsu_server.api.crud import crud_urlpatterns
 from kitsu_server.routing import kitsu_path
 
 admin.site.site_header = "Kitsu back-office"
@@ -12,6 +19,7 @@ admin.site.index_title = "Production data"
 
 api_urlpatterns = [
     kitsu_path("/", views.IndexView.as_view(), name="index"),
+    *crud_urlpatterns(),
 ]
 
 urlpatterns = [

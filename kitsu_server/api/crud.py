@@ -1,0 +1,491 @@
+"""The generic `/data/<model>` routes, driven by one registry of model policies.
+
+Each app declares, in its `crud.py`, one `CrudPolicy` subclass per model it
+serves under `/data/...`: the path, and only what differs from the
+reference's base behaviour (admins only, every column, `<table>:new|update|
+delete` events). The two generic views do the rest:
+
+- `GET /data/<path>`: list; query-string keys that are columns filter by
+  equality (a JSON list means "in"), `name` is case-insensitive,
+  many-to-many names filter by membership, `relations=true` adds relation
+  id lists, `page` / `limit` paginate into the reference's envelope,
+  `fields` picks columns. Rows the person may not see are filtered out.
+- `POST /data/<path>`: create from JSON (201), validated by a serializer
+  built from the model; many-to-many id lists are set in the same
+  transaction.
+- `GET|PUT|DELETE /data/<path>/<id>`: read (with relations), update (200,
+  `id`/`created_at`/`updated_at`/`project_id` are not writable), delete
+  (204; 400 naming the dependent rows when others still reference it).
+"""
+
+import math
+import uuid
+
+import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
+from kitsu_server.api.permissions import IsActivePerson, access_for
+from tasks.events import record_event
+
+REGISTRY = {}
+RESERVED_PARAMETERS = {"page", "limit", "relations", "fields"}
+NB_RECORDS_PER_PAGE = 100
+PROTECTED_ON_UPDATE = ("id", "created_at", "updated_at", "project_id")
+
+
+def register(policy_class):
+    """Class decorator: serve `policy_class.model` at `/data/<policy_class.path>`."""
+    policy = policy_class()
+    if policy.path in REGISTRY:
+        raise ValueError(f"/data/{policy.path} is registered twice")
+    REGISTRY[policy.path] = policy
+    return policy_class
+
+
+class CrudPolicy:
+    """The reference's base rules for one model; subclasses override what differs."""
+
+    model = None
+    path = None
+    hidden_columns = ()  # never sent (secrets)
+    type_name = None  # the "type" of the JSON, the model class name by default
+    list_methods = ("get", "post")  # a few link tables only take POST on their list route
+
+    def __init__(self):
+        self.shape = ModelShape(self.model, type_name=self.type_name, hidden=self.hidden_columns)
+        meta = self.model._meta
+        self.table = meta.db_table
+        self.fields_by_column = {f.column: f for f in meta.concrete_fields}
+        self.relations = {f.name: f for f in meta.many_to_many}
+
+    # --- who may do what (the reference's base: admins only) -----------------
+    def visible(self, access, queryset):
+        """The rows this person may list; raise PermissionDenied to refuse the whole list."""
+        access.check_admin()
+        return queryset
+
+    def check_read(self, access, instance):
+        access.check_admin()
+
+    def check_create(self, access, data):
+        access.check_admin()
+
+    def check_update(self, access, instance, data):
+        access.check_admin()
+
+    def check_delete(self, access, instance):
+        access.check_admin()
+
+    # --- hooks around writes ---------------------------------------------------
+    def prepare_create(self, access, data):
+        """Adjust validated create data (a dict keyed by column) before the row is made."""
+        return data
+
+    def prepare_update(self, access, instance, data):
+        return data
+
+    def after_write(self, access, instance, created):
+        """Side effects inside the write's transaction (after the row is saved)."""
+
+    def delete(self, access, instance):
+        instance.delete()
+
+    # --- events ----------------------------------------------------------------
+    @property
+    def event_prefix(self):
+        return self.table.replace("_", "-")
+
+    def event_data(self, data):
+        return {f"{self.table}_id": data["id"]}
+
+    def emit(self, action, data, user):
+        record_event(
+            f"{self.event_prefix}:{action}",
+            self.event_data(data),
+            project_id=data.get("project_id"),
+            user=user,
+        )
+
+    # --- reading ---------------------------------------------------------------
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_object(self, instance_id):
+        pk = parse_uuid(instance_id, "Malformed ID.")
+        instance = self.base_queryset().filter(pk=pk).first()
+        if instance is None:
+            raise NotFound(f"{self.model.__name__} not found.")
+        return instance
+
+    def render(self, instance, relations=True):
+        return serialize_instance(instance, relations=relations, shape=self.shape)
+
+
+def parse_uuid(value, message):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        raise WrongParameter(message) from None
+
+
+def parse_bool(value):
+    return str(value).lower() in ("true", "1", "yes")
+
+
+def parse_int(params, name, default):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise WrongParameter(f"{name} must be an integer.") from None
+
+
+def to_python(field, raw, column):
+    """A query-string or JSON value cast to the column's type, or a 400 naming the column."""
+    if raw is None or raw == "null":
+        return None
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.BooleanField):
+        return parse_bool(raw)
+    try:
+        return target.to_python(raw)
+    except (DjangoValidationError, ValueError, TypeError):
+        raise WrongParameter(f"Invalid value for {column}: {raw!r}.") from None
+
+
+def apply_filters(policy, queryset, params):
+    for key in params:
+        if key in RESERVED_PARAMETERS:
+            continue
+        raw = params.get(key)
+        if key in policy.relations:
+            queryset = queryset.filter(**{key: parse_uuid(raw, f"Invalid value for {key}: {raw!r}.")})
+            continue
+        field = policy.fields_by_column.get(key)
+        if field is None or key in policy.hidden_columns:
+            raise WrongParameter(f"Unknown filter field: {key}.")
+        if isinstance(raw, str) and raw.startswith("["):
+            try:
+                values = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise WrongParameter(f"Malformed list filter for field {key}.") from None
+            if not isinstance(values, list):
+                raise WrongParameter(f"Malformed list filter for field {key}.")
+            queryset = queryset.filter(**{f"{field.attname}__in": [to_python(field, v, key) for v in values]})
+        elif key == "name" and isinstance(field, models.CharField):
+            queryset = queryset.filter(name__iexact=raw)
+        else:
+            value = to_python(field, raw, key)
+            lookup = f"{field.attname}__isnull" if value is None else field.attname
+            queryset = queryset.filter(**{lookup: True if value is None else value})
+    return queryset
+
+
+def pick_fields(rows, params):
+    names = params.get("fields")
+    if not names:
+        return rows
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    return [{name: row[name] for name in wanted if name in row} for row in rows]
+
+
+# --- input validation ------------------------------------------------------------
+
+
+def input_serializer(policy, partial):
+    """A serializer of the model's writable columns, keyed by column name."""
+    cached = getattr(policy, "_serializers", {})
+    if partial in cached:
+        return cached[partial]
+    declared = {}
+    for column, field in policy.fields_by_column.items():
+        if field.primary_key or column in ("created_at", "updated_at") or column in policy.hidden_columns:
+            continue
+        declared[column] = serializer_field(field, partial)
+    suffix = "Update" if partial else "Create"
+    serializer_class = type(f"{policy.model.__name__}{suffix}", (serializers.Serializer,), declared)
+    cached[partial] = serializer_class
+    policy._serializers = cached
+    return serializer_class
+
+
+def serializer_field(field, partial):
+    required = not partial and not field.null and not field.has_default() and not field.blank
+    options = {"required": required, "allow_null": field.null}
+    if field.is_relation:
+        return serializers.PrimaryKeyRelatedField(
+            queryset=field.related_model._base_manager.all(), pk_field=serializers.UUIDField(), **options
+        )
+    if field.choices:
+        return serializers.ChoiceField(choices=field.choices, **options)
+    if isinstance(field, models.JSONField):
+        return serializers.JSONField(**options)
+    if isinstance(field, models.BooleanField):
+        return serializers.BooleanField(**options)
+    if isinstance(field, models.BigIntegerField | models.IntegerField):
+        return serializers.IntegerField(**options)
+    if isinstance(field, models.FloatField):
+        return serializers.FloatField(**options)
+    if isinstance(field, models.DateTimeField):
+        return serializers.DateTimeField(**options)
+    if isinstance(field, models.DateField):
+        return serializers.DateField(**options)
+    if isinstance(field, models.UUIDField):
+        return serializers.UUIDField(**options)
+    if isinstance(field, models.EmailField):
+        return serializers.EmailField(max_length=field.max_length, allow_blank=True, **options)
+    if isinstance(field, models.GenericIPAddressField):
+        return serializers.IPAddressField(**options)
+    return serializers.CharField(
+        max_length=field.max_length, allow_blank=True, trim_whitespace=False, **options
+    )
+
+
+def validated_input(policy, body, partial):
+    """(column values, relation id lists) from a JSON body, or a 400 naming what is wrong."""
+    if not isinstance(body, dict):
+        raise WrongParameter(
+            "Data are empty. Please verify that you sent JSON data and that you set the right headers."
+        )
+    body = dict(body)
+    relation_values = {}
+    for name in list(body):
+        if name in policy.relations:
+            relation_values[name] = parse_id_list(body.pop(name), name)
+    unknown = sorted(
+        name for name in body if name not in policy.fields_by_column or name in policy.hidden_columns
+    )
+    if unknown:
+        raise WrongParameter(f"Unknown fields: {', '.join(unknown)}.")
+    serializer = input_serializer(policy, partial)(data=body, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data), relation_values
+
+
+def parse_id_list(value, name):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise WrongParameter(f"{name} must be a list of ids.")
+    ids = []
+    for item in value:
+        if isinstance(item, dict):
+            item = item.get("id")
+        ids.append(parse_uuid(item, f"{name} holds a malformed id: {item!r}."))
+    return ids
+
+
+def set_relations(policy, instance, relation_values):
+    for name, ids in relation_values.items():
+        field = policy.relations[name]
+        related = field.related_model._base_manager.filter(pk__in=ids)
+        found = set(related.values_list("pk", flat=True))
+        missing = [str(pk) for pk in ids if pk not in found]
+        if missing:
+            raise WrongParameter(f"{name} refers to unknown ids: {', '.join(missing)}.")
+        getattr(instance, name).set(list(found))
+
+
+def assign(policy, instance, values):
+    for column, value in values.items():
+        field = policy.fields_by_column[column]
+        setattr(instance, field.name, value)
+
+
+# --- views -------------------------------------------------------------------------
+
+
+class CrudView(APIView):
+    permission_classes = [IsActivePerson]
+    policy = None
+
+
+class CrudListView(CrudView):
+    """`GET` and `POST` on `/data/<path>`."""
+
+    def get(self, request):
+        policy, access, params = self.policy, access_for(request), request.query_params
+        queryset = policy.visible(access, policy.base_queryset())
+        queryset = apply_filters(policy, queryset, params)
+        relations = parse_bool(params.get("relations", "false"))
+        page = parse_int(params, "page", -1)
+        if page == -1:
+            return Response(pick_fields(serialize_rows(queryset, relations, policy.shape), params))
+        limit = parse_int(params, "limit", 0) or NB_RECORDS_PER_PAGE
+        if limit < 1:
+            raise WrongParameter("limit must be a positive integer.")
+        total = queryset.count()
+        offset = (page - 1) * limit
+        envelope = {
+            "data": [],
+            "total": total,
+            "nb_pages": math.ceil(total / limit),
+            "limit": limit,
+            "offset": offset,
+            "page": page,
+        }
+        if page >= 1 and offset <= total:
+            ordered = queryset.order_by("-updated_at", "-created_at", "pk")[offset : offset + limit]
+            envelope["data"] = pick_fields(serialize_rows(ordered, relations, policy.shape), params)
+        return Response(envelope)
+
+    def post(self, request):
+        policy, access = self.policy, access_for(request)
+        values, relation_values = validated_input(policy, request.data, partial=False)
+        policy.check_create(access, {**values, **relation_values})
+        with transaction.atomic():
+            values = policy.prepare_create(access, values)
+            instance = policy.model()
+            assign(policy, instance, values)
+            instance.save()
+            set_relations(policy, instance, relation_values)
+            policy.after_write(access, instance, created=True)
+            data = policy.render(instance, relations=True)
+            policy.emit("new", data, request.user)
+        return Response(data, status=201)
+
+
+class CrudInstanceView(CrudView):
+    """`GET`, `PUT` and `DELETE` on `/data/<path>/<instance_id>`."""
+
+    def get(self, request, instance_id):
+        policy, access = self.policy, access_for(request)
+        instance = policy.get_object(instance_id)
+        policy.check_read(access, instance)
+        relations = parse_bool(request.query_params.get("relations", "true"))
+        return Response(policy.render(instance, relations=relations))
+
+    def put(self, request, instance_id):
+        policy, access = self.policy, access_for(request)
+        instance = policy.get_object(instance_id)
+        body = request.data
+        if isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k not in PROTECTED_ON_UPDATE}
+        values, relation_values = validated_input(policy, body, partial=True)
+        policy.check_update(access, instance, {**values, **relation_values})
+        with transaction.atomic():
+            values = policy.prepare_update(access, instance, values)
+            assign(policy, instance, values)
+            instance.save()
+            set_relations(policy, instance, relation_values)
+            policy.after_write(access, instance, created=False)
+            data = policy.render(instance, relations=True)
+            policy.emit("update", data, request.user)
+        return Response(data)
+
+    def delete(self, request, instance_id):
+        policy, access = self.policy, access_for(request)
+        instance = policy.get_object(instance_id)
+        policy.check_delete(access, instance)
+        with transaction.atomic():
+            data = policy.render(instance, relations=False)
+            policy.delete(access, instance)
+            policy.emit("delete", data, request.user)
+        return Response(status=204)
+
+
+def crud_urlpatterns():
+    """One list and one instance route per registered policy."""
+    from kitsu_server.routing import kitsu_path
+
+    patterns = []
+    for path, policy in REGISTRY.items():
+        name = path.replace("-", "_")
+        list_view = CrudListView.as_view(policy=policy, http_method_names=[*policy.list_methods, "options"])
+        patterns.append(kitsu_path(f"/data/{path}", list_view, name=f"{name}-list"))
+        patterns.append(
+            kitsu_path(
+                f"/data/{path}/{{instance_id}}",
+                CrudInstanceView.as_view(policy=policy),
+                name=f"{name}-detail",
+            )
+        )
+    return patterns
+
+
+# --- OpenAPI -------------------------------------------------------------------------
+
+
+def output_serializer(policy):
+    """The documented shape of one object: every visible column, `type`, relation id lists."""
+    cached = getattr(policy, "_output_serializer", None)
+    if cached is not None:
+        return cached
+    declared = {}
+    for column, field in policy.fields_by_column.items():
+        if column in policy.hidden_columns:
+            continue
+        if field.is_relation:
+            declared[column] = serializers.UUIDField(read_only=True, allow_null=field.null)
+        else:
+            declared[column] = serializer_field(field, partial=True)
+            declared[column].read_only = True
+    declared["type"] = serializers.CharField(read_only=True, default=policy.shape.type_name)
+    for name in policy.relations:
+        declared[name] = serializers.ListField(child=serializers.UUIDField(), read_only=True, required=False)
+    policy._output_serializer = type(f"{policy.model.__name__}", (serializers.Serializer,), declared)
+    return policy._output_serializer
+
+
+class CrudSchema(AutoSchema):
+    """Typed request and response bodies for the generic views, from the view's policy."""
+
+    def _policy(self):
+        return self.view.policy
+
+    def get_tags(self):
+        return [f"data/{self._policy().path}"]
+
+    def get_operation_id(self):
+        action = {"get": "list" if self._lists_rows() else "get", "post": "create", "put": "update"}.get(
+            self.method.lower(), self.method.lower()
+        )
+        return f"{action}_{self._policy().path.replace('-', '_')}"
+
+    def _lists_rows(self):
+        return isinstance(self.view, CrudListView)
+
+    def get_request_serializer(self):
+        if self.method.lower() == "post":
+            return input_serializer(self._policy(), partial=False)
+        if self.method.lower() == "put":
+            return input_serializer(self._policy(), partial=True)
+        return None
+
+    def get_response_serializers(self):
+        if self.method.lower() == "delete":
+            return {204: None}
+        serializer = output_serializer(self._policy())
+        if self.method.lower() == "get" and self._lists_rows():
+            return serializer(many=True)
+        if self.method.lower() == "post":
+            return {201: serializer}
+        return serializer
+
+    def get_override_parameters(self):
+        if self.method.lower() == "get" and self._lists_rows():
+            return [
+                OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
+                OpenApiParameter("limit", int, description="Rows per page (default 100)"),
+                OpenApiParameter("relations", bool, description="Add the relation id lists"),
+                OpenApiParameter("fields", str, description="Comma-separated columns to keep"),
+            ]
+        if self.method.lower() == "get":
+            return [
+                OpenApiParameter("relations", bool, description="Add the relation id lists (default true)")
+            ]
+        return []
+
+
+CrudView.schema = CrudSchema()

@@ -1,0 +1,112 @@
+"""The Kitsu JSON shape of a row, and the fast path that renders lists of rows.
+
+The reference writes every column under its column name, UUIDs as strings,
+datetimes as `YYYY-MM-DDTHH:MM:SS` in UTC without zone, dates as
+`YYYY-MM-DD`, plus `"type": "<ModelClass>"`; with relations, the id lists
+of its many-to-many relations. Lists are built from `.values()` rows (no
+model instance per row) and one query per many-to-many relation for the
+whole page, never one per row.
+"""
+
+import datetime
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+from functools import cache
+
+import orjson
+
+
+def serialize_value(value):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: serialize_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [serialize_value(item) for item in value]
+    return value
+
+
+class ModelShape:
+    """What the JSON of one model holds: its columns and its relation id lists."""
+
+    def __init__(self, model, type_name=None, hidden=()):
+        self.model = model
+        self.type_name = type_name or model._meta.concrete_model.__name__
+        hidden = set(hidden)
+        self.columns = [
+            (field.column, field.attname)
+            for field in model._meta.concrete_fields
+            if field.column not in hidden and field.attname not in hidden
+        ]
+        self.relations = [field for field in model._meta.many_to_many if field.name not in hidden]
+
+    @property
+    def attnames(self):
+        return [attname for _, attname in self.columns]
+
+    def format_row(self, row):
+        """A `.values()` row (keyed by attname) in the Kitsu shape."""
+        data = {column: serialize_value(row[attname]) for column, attname in self.columns}
+        data["type"] = self.type_name
+        return data
+
+    def relation_ids(self, object_ids):
+        """{relation name: {object id: [related ids as strings]}} for a page of objects, one query each."""
+        result = {}
+        for field in self.relations:
+            through = field.remote_field.through
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
+            by_object = defaultdict(list)
+            if object_ids:
+                pairs = through._default_manager.filter(**{f"{source}__in": object_ids}).values_list(
+                    f"{source}_id", f"{target}_id"
+                )
+                for object_id, related_id in pairs:
+                    by_object[object_id].append(str(related_id))
+            result[field.name] = by_object
+        return result
+
+
+@cache
+def shape_for(model):
+    return ModelShape(model)
+
+
+def serialize_rows(queryset, relations=False, shape=None):
+    """Every row of `queryset` in the Kitsu shape: 1 query, plus 1 per relation when asked."""
+    shape = shape or shape_for(queryset.model)
+    rows = list(queryset.values(*shape.attnames))
+    result = [shape.format_row(row) for row in rows]
+    if relations and shape.relations:
+        pk_attname = queryset.model._meta.pk.attname
+        ids = [row[pk_attname] for row in rows]
+        for name, by_object in shape.relation_ids(ids).items():
+            for row, data in zip(rows, result, strict=True):
+                data[name] = by_object.get(row[pk_attname], [])
+    return result
+
+
+def serialize_instance(instance, relations=False, shape=None):
+    """One object in the Kitsu shape (from the instance already in memory)."""
+    shape = shape or shape_for(type(instance))
+    data = {column: serialize_value(getattr(instance, attname)) for column, attname in shape.columns}
+    data["type"] = shape.type_name
+    if relations:
+        for name, by_object in shape.relation_ids([instance.pk]).items():
+            data[name] = by_object.get(instance.pk, [])
+    return data
+
+
+def dumps(data):
+    """JSON bytes as the API sends them (orjson; UUIDs and datetimes already formatted)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)

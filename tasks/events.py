@@ -1,0 +1,29 @@
+"""The API event log: every write records one `ApiEvent` through `record_event`.
+
+Events are what the live stream publishes and what `/data/events/last`
+lists. They are written in the same transaction as the change they
+describe, so a rolled-back write leaves no event behind; listeners
+registered with `on_event` (the live stream, added later) are called once
+the transaction commits.
+"""
+
+from django.db import transaction
+
+from tasks.models import ApiEvent
+
+_listeners = []
+
+
+def on_event(listener):
+    """Register `listener(event)` to be called after each committed event."""
+    _listeners.append(listener)
+    return listener
+
+
+def record_event(name, data, project_id=None, user=None):
+    """Store the event `name` ("task:update"...) with its `data` (ids as strings)."""
+    user_id = getattr(user, "pk", None) if user is not None and user.is_authenticated else None
+    event = ApiEvent.objects.create(name=name, data=data, project_id=project_id, user_id=user_id)
+    if _listeners:
+        transaction.on_commit(lambda: [listener(event) for listener in list(_listeners)])
+    return event
