@@ -20,6 +20,9 @@ admin.site.index_title = "Production data"
 api_urlpatterns = [
     kitsu_path("/", views.IndexView.as_view(), name="index"),
     *crud_urlpatterns(),
+    path("", include("people.urls")),
+    path("", include("productions.urls")),
+    path("", include("tasks.urls")),
 ]
 
 urlpatterns = [
