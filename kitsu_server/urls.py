@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import assets.crud  # noqa: F401  (each app's crud module registers its /data routes)
 import budgets.crud  # noqa: F401
@@ -19,6 +20,12 @@ admin.site.index_title = "Production data"
 
 api_urlpatterns = [
     kitsu_path("/", views.IndexView.as_view(), name="index"),
+    kitsu_path("/openapi.json", SpectacularAPIView.as_view(permission_classes=[]), name="openapi-schema"),
+    kitsu_path(
+        "/docs",
+        SpectacularSwaggerView.as_view(url_name="openapi-schema", permission_classes=[]),
+        name="openapi-docs",
+    ),
     *crud_urlpatterns(),
     path("", include("people.urls")),
     path("", include("productions.urls")),

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 import orjson
+from django.db import models
 
 
 def serialize_value(value):
@@ -35,6 +36,34 @@ def serialize_value(value):
     return value
 
 
+def format_datetime(value):
+    """`YYYY-MM-DDTHH:MM:SS` in UTC (the database hands back UTC already: no conversion then)."""
+    if value.utcoffset():
+        value = value.astimezone(datetime.UTC)
+    return value.isoformat(timespec="seconds")[:19]
+
+
+def column_converter(field):
+    """The conversion a column's raw value needs for JSON, or None when it is JSON-ready.
+
+    Chosen once per column so that rendering 100k rows runs no type dispatch per value.
+    """
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.UUIDField):
+        return str
+    if isinstance(target, models.DateTimeField):
+        return format_datetime
+    if isinstance(target, models.DateField):
+        return datetime.date.isoformat
+    if isinstance(target, models.DecimalField):
+        return float
+    if isinstance(target, models.GenericIPAddressField | models.CharField | models.TextField):
+        return None
+    if isinstance(target, models.JSONField | models.BooleanField | models.IntegerField | models.FloatField):
+        return None
+    return serialize_value
+
+
 class ModelShape:
     """What the JSON of one model holds: its columns and its relation id lists."""
 
@@ -42,10 +71,16 @@ class ModelShape:
         self.model = model
         self.type_name = type_name or model._meta.concrete_model.__name__
         hidden = set(hidden)
-        self.columns = [
-            (field.column, field.attname)
+        fields = [
+            field
             for field in model._meta.concrete_fields
             if field.column not in hidden and field.attname not in hidden
+        ]
+        self.columns = [(field.column, field.attname) for field in fields]
+        self.converters = [
+            (field.column, converter)
+            for field in fields
+            if (converter := column_converter(field)) is not None
         ]
         self.relations = [field for field in model._meta.many_to_many if field.name not in hidden]
 
@@ -55,7 +90,11 @@ class ModelShape:
 
     def format_row(self, row):
         """A `.values()` row (keyed by attname) in the Kitsu shape."""
-        data = {column: serialize_value(row[attname]) for column, attname in self.columns}
+        data = {column: row[attname] for column, attname in self.columns}
+        for column, convert in self.converters:
+            value = data[column]
+            if value is not None:
+                data[column] = convert(value)
         data["type"] = self.type_name
         return data
 
