@@ -223,3 +223,15 @@ def test_openapi_schema_and_docs_are_served():
     assert schema.status_code == 200
     assert "/api/data/projects/{instance_id}" in schema.json()["paths"]
     assert APIClient().get("/api/docs").status_code == 200
+
+
+def test_list_rows_equal_single_objects(api, admin_person):
+    """The list fast path (text rows on PostgreSQL) renders exactly like the single-object path."""
+    project = factories.make_project(name="Same shape", start_date="2026-02-03", data={"k": [1, {"a": None}]})
+    project.team.add(admin_person)
+    factories.make_project(name="Second")
+    rows = {row["id"]: row for row in api.get("/api/data/projects?relations=true").json()}
+    for project_id, row in rows.items():
+        assert api.get(f"/api/data/projects/{project_id}").json() == row
+    assert rows[str(project.id)]["data"] == {"k": [1, {"a": None}]}
+    assert rows[str(project.id)]["team"] == [str(admin_person.id)]
