@@ -15,8 +15,16 @@ def route_regex(route):
     is a 400 for the reference, not a 404.
     """
     parts = _PARAM.split(route.strip("/"))
-    body = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
+    body = "".join(
+        _escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
     return f"^{body}/?$" if body else "^$"
+
+
+def _escape(text):
+    # "-" needs no escape outside a character class, and an escaped one shows
+    # up as "\-" in the OpenAPI paths drf-spectacular derives from the regex.
+    return re.escape(text).replace("\\-", "-")
 
 
 def kitsu_path(route, view, name):

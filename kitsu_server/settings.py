@@ -6,6 +6,7 @@ at all the server runs self-contained: SQLite file, Celery tasks run eagerly,
 in-memory channel layer and cache, local file storage, emails on the console.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -112,7 +113,7 @@ AUTHENTICATION_BACKENDS = ["people.backends.EmailBackend"]
 # unique" check downgrades to this warning; EmailBackend handles the lookup.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 7}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
 
 # --- Kitsu defaults (the reference's DEFAULT_TIMEZONE / DEFAULT_LOCALE) -----
@@ -194,14 +195,31 @@ CELERY_TIMEZONE = "UTC"
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-    ],
+    # Bearer JWT (or the reference's `access_token_cookie`), refusing revoked tokens and inactive persons.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["people.authentication.KitsuJWTAuthentication"],
+    # Failed logins per client address (people.authentication.LoginFailuresThrottle); the
+    # per-account lockout of the reference (5 failures, then 1 minute) is on the person row.
+    "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURES_RATE", "30/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
     "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],
     "EXCEPTION_HANDLER": "kitsu_server.api.errors.kitsu_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Tokens as the reference issues them (flask-jwt-extended defaults and Zou's config):
+# HS256 signed with SECRET_KEY, `sub` = person id, `type` = access|refresh.
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(days=7),
+    "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=15),
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": SECRET_KEY,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "TOKEN_TYPE_CLAIM": "type",
+    "JTI_CLAIM": "jti",
+    "AUTH_TOKEN_CLASSES": ("people.authentication.KitsuAccessToken",),
+    "UPDATE_LAST_LOGIN": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kitsu API (Django)",

@@ -12,6 +12,7 @@ from django.urls import path
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
 from people.models import (
+    AuthToken,
     DayOff,
     Department,
     DepartmentLink,
@@ -311,6 +312,18 @@ class DesktopLoginLogAdmin(LargeTableAdmin):
     search_fields = ("person__email",)
     autocomplete_fields = ("person",)
     ordering = ("-date",)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(LargeTableAdmin):
+    """Revoked JWT ids and pending one-time codes of the auth routes (hashes, never the codes)."""
+
+    list_display = ("kind", "person", "key", "expires_at")
+    list_select_related = ("person",)
+    list_filter = ("kind",)
+    search_fields = ("person__email", "key")
+    autocomplete_fields = ("person",)
+    ordering = ("-expires_at",)
 
 
 # --- Saved search filters and plugins ---------------------------------------------

@@ -441,3 +441,41 @@ class Studio(KitsuModel):
 
     def __str__(self):
         return self.name
+
+
+AUTH_TOKEN_KINDS = [
+    ("revoked", "Revoked JWT"),
+    ("reset-password", "Password reset token"),
+    ("email-otp", "Email one-time password"),
+    ("app-login", "App login code"),
+]
+
+
+class AuthToken(KitsuModel):
+    """Short-lived state of the auth routes, which the reference keeps in its token store.
+
+    It lives in the database rather than in the cache because every server
+    process must see it at once (the default cache is per process) and a
+    revocation must not be evicted. Each row expires and is purged by the
+    auth services; `key` never holds a secret a client could replay:
+
+    - `revoked`: the `jti` of a JWT refused until it would have expired (logout);
+    - `reset-password` / `app-login`: the SHA-256 of a one-time token mailed
+      to a person or handed to an app;
+    - `email-otp`: the person's id, `data` holding the counter of the code mailed last.
+    """
+
+    kind = models.CharField(max_length=20, choices=AUTH_TOKEN_KINDS)
+    key = models.CharField(max_length=128)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="auth_tokens"
+    )
+    data = models.JSONField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "auth_token"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="auth_token_uc")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key[:12]}"

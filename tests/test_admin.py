@@ -41,6 +41,7 @@ from files.models import (
     WorkingFile,
 )
 from people.models import (
+    AuthToken,
     DayOff,
     DepartmentLink,
     DesktopLoginLog,
@@ -140,6 +141,9 @@ def build_production(admin_person):
     DayOff.objects.create(person=artist, date=datetime.date(2025, 1, 2), end_date=datetime.date(2025, 1, 3))
     DesktopLoginLog.objects.create(person=artist, date=timezone.now())
     LoginLog.objects.create(person=artist, ip_address="10.0.0.1", origin="web")
+    AuthToken.objects.create(
+        kind="revoked", key="0b6f1b9e-6a1d-4c55-9d43-2f7f3c1e9a10", person=artist, expires_at=timezone.now()
+    )
     Organisation.objects.create(name="Kitsu Studio")
     Plugin.objects.create(
         plugin_id="stats", name="Stats", version="1.0", maintainer_name="Ops", license="MIT"

@@ -1,0 +1,315 @@
+"""The `/auth/...` routes: validate the body, call one service, answer as the reference does.
+
+Browsers (told apart by their User-Agent, as the reference does) also get
+the tokens as HttpOnly cookies, which is how the Kitsu web UI stays logged in.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kitsu_server.api.permissions import IsActivePerson
+from people import auth_serializers as s
+from people import auth_services
+from people.auth_services import AuthRefused
+from people.authentication import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    KitsuRefreshJWTAuthentication,
+    LoginFailuresThrottle,
+    client_address,
+    is_from_browser,
+)
+
+COOKIE_MAX_AGE = 31_540_000  # a year, as the reference's (non-session) cookies
+REFUSED = {400: s.AuthErrorSerializer, 401: s.AuthErrorSerializer}
+
+
+def refresh_cookie_path():
+    return reverse("auth-refresh-token")
+
+
+def set_token_cookies(request, response, access_token=None, refresh_token=None):
+    options = {"max_age": COOKIE_MAX_AGE, "httponly": True, "samesite": "Lax", "secure": request.is_secure()}
+    if access_token:
+        response.set_cookie(ACCESS_COOKIE, access_token, path="/", **options)
+    if refresh_token:
+        response.set_cookie(REFRESH_COOKIE, refresh_token, path=refresh_cookie_path(), **options)
+
+
+def unset_token_cookies(response, access=True, refresh=True):
+    if access:
+        response.delete_cookie(ACCESS_COOKIE, path="/", samesite="Lax")
+    if refresh:
+        response.delete_cookie(REFRESH_COOKIE, path=refresh_cookie_path(), samesite="Lax")
+
+
+def validated(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def second_factor_codes(data):
+    """The codes of a `SecondFactorSerializer` body, named as the services take them."""
+    return {
+        "totp": data.get("totp"),
+        "email_otp": data.get("email_otp"),
+        "recovery_code": data.get("recovery_code"),
+        "fido_response": data.get("fido_authentication_response"),
+    }
+
+
+def tokens_response(request, data, person):
+    """A 2FA method was just enabled: a fresh token pair with the answer, as the reference sends."""
+    access_token, refresh_token = auth_services.create_auth_tokens(person)
+    response = Response({**data, "access_token": access_token, "refresh_token": refresh_token})
+    if is_from_browser(request):
+        set_token_cookies(request, response, access_token, refresh_token)
+    return response
+
+
+class AuthView(APIView):
+    """Renders `AuthRefused` with the reference's status and flags. `public_methods` need no token."""
+
+    public_methods = ()
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Decided before DRF asks for the authenticators: a public route ignores
+        # whatever stale token or cookie the client still sends.
+        self.is_public = request.method.lower() in self.public_methods
+        return super().initialize_request(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        # The reference answers 405 to a method a route lacks before looking at any token.
+        if not hasattr(self, request.method.lower()) and request.method.lower() != "options":
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        return [] if getattr(self, "is_public", False) else super().get_authenticators()
+
+    def get_permissions(self):
+        return [AllowAny()] if getattr(self, "is_public", False) else [IsActivePerson()]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, AuthRefused):
+            return Response(exc.body(), status=exc.status, headers=exc.headers)
+        return super().handle_exception(exc)
+
+
+class LoginView(AuthView):
+    """`POST /auth/login`: email (or desktop login) and password, plus a 2FA code when the person uses one."""
+
+    public_methods = ("post",)
+    throttle_classes = [LoginFailuresThrottle]
+
+    def throttled(self, request, wait):
+        wait = int(wait or 60)
+        refusal = AuthRefused(
+            f"Too many failed login attempts from this address, retry in {wait} seconds.",
+            status=429,
+            login=False,
+            too_many_failed_login_attemps=True,
+        )
+        refusal.headers = {"Retry-After": str(wait)}
+        raise refusal
+
+    @extend_schema(
+        request=s.LoginSerializer,
+        responses={200: s.LoginResponseSerializer, 429: s.AuthErrorSerializer, **REFUSED},
+    )
+    def post(self, request):
+        data = validated(s.LoginSerializer, request.data)
+        browser = is_from_browser(request)
+        try:
+            body = auth_services.log_in(
+                data["email"],
+                data["password"],
+                address=client_address(request),
+                origin="web" if browser else "script",
+                **second_factor_codes(data),
+            )
+        except (auth_services.WrongCredentials, auth_services.WrongOTP):
+            LoginFailuresThrottle().record_failure(request)
+            raise
+        response = Response(body)
+        if browser:
+            set_token_cookies(request, response, body["access_token"], body["refresh_token"])
+        return response
+
+
+class LogoutView(AuthView):
+    """`GET /auth/logout`: the access token and the refresh token of its session are refused from now on."""
+
+    @extend_schema(responses=s.LogoutSerializer)
+    def get(self, request):
+        auth_services.log_out(request.user, request.auth)
+        response = Response({"logout": True})
+        if is_from_browser(request):
+            unset_token_cookies(response)
+        return response
+
+
+class AuthenticatedView(AuthView):
+    """`GET /auth/authenticated`: who the token belongs to (401 without a valid token)."""
+
+    @extend_schema(responses=s.AuthenticatedSerializer)
+    def get(self, request):
+        return Response(
+            {
+                "authenticated": True,
+                "user": auth_services.person_data(request.user, with_fido_devices=True),
+                "organisation": auth_services.organisation_data(sensitive=request.user.is_admin),
+            }
+        )
+
+
+class RefreshTokenView(AuthView):
+    """`GET /auth/refresh-token` with the REFRESH token (header or cookie): a new access token."""
+
+    authentication_classes = [KitsuRefreshJWTAuthentication]
+
+    @extend_schema(responses=s.RefreshTokenResponseSerializer)
+    def get(self, request):
+        access_token = auth_services.refresh_access_token(request.user, request.auth)
+        if is_from_browser(request):
+            response = Response({"refresh": True})
+            set_token_cookies(request, response, access_token=access_token)
+            unset_token_cookies(response, access=False)
+            return response
+        return Response({"access_token": access_token})
+
+
+class ChangePasswordView(AuthView):
+    """`POST /auth/change-password`: the old password, the new one twice."""
+
+    @extend_schema(request=s.ChangePasswordSerializer, responses={200: s.SuccessSerializer, **REFUSED})
+    def post(self, request):
+        data = validated(s.ChangePasswordSerializer, request.data)
+        auth_services.change_password(
+            request.user, data["old_password"], data["password"], data["password_2"]
+        )
+        return Response({"success": True})
+
+
+def reset_url_builder(request):
+    """Reset links point at Kitsu's `/reset-change-password` page, on DOMAIN_NAME when set, else this host."""
+    domain = getattr(settings, "DOMAIN_NAME", None)
+    protocol = getattr(settings, "DOMAIN_PROTOCOL", None) or request.scheme
+
+    def build(email, token):
+        path = f"/reset-change-password?{urlencode({'email': email, 'token': token})}"
+        return f"{protocol}://{domain}{path}" if domain else request.build_absolute_uri(path)
+
+    return build
+
+
+class ResetPasswordView(AuthView):
+    """`POST /auth/reset-password` mails a reset link; `PUT` sets the password with its token."""
+
+    public_methods = ("post", "put")
+
+    @extend_schema(request=s.PasswordResetRequestSerializer, responses=s.ResetRequestedSerializer)
+    def post(self, request):
+        data = validated(s.PasswordResetRequestSerializer, request.data)
+        auth_services.request_password_reset(data["email"], reset_url_builder(request))
+        return Response({"success": "Reset token sent"})
+
+    @extend_schema(request=s.PasswordResetSerializer, responses={200: s.SuccessSerializer, **REFUSED})
+    def put(self, request):
+        data = validated(s.PasswordResetSerializer, request.data)
+        auth_services.reset_password(data["email"], data["token"], data["password"], data["password2"])
+        return Response({"success": True})
+
+
+class TOTPView(AuthView):
+    """`PUT /auth/totp` makes a secret, `POST` confirms it with a code, `DELETE` turns TOTP off."""
+
+    @extend_schema(request=None, responses={200: s.TOTPProvisioningSerializer, **REFUSED})
+    def put(self, request):
+        uri, secret = auth_services.pre_enable_totp(request.user)
+        return Response({"totp_provisionning_uri": uri, "otp_secret": secret})
+
+    @extend_schema(request=s.TOTPSerializer, responses={200: s.TwoFactorEnabledSerializer, **REFUSED})
+    def post(self, request):
+        data = validated(s.TOTPSerializer, request.data)
+        codes = auth_services.enable_totp(request.user, data["totp"])
+        return tokens_response(request, {"otp_recovery_codes": codes}, request.user)
+
+    @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
+    def delete(self, request):
+        data = validated(s.SecondFactorSerializer, request.data)
+        auth_services.disable_totp(request.user, second_factor_codes(data))
+        return Response({"success": True})
+
+
+class EmailOTPView(AuthView):
+    """`GET /auth/email-otp?email=` mails a login code; `PUT` / `POST` / `DELETE` set email OTP up or off."""
+
+    public_methods = ("get",)
+
+    @extend_schema(parameters=[OpenApiParameter("email", str, required=True)], responses=s.SuccessSerializer)
+    def get(self, request):
+        data = validated(s.EmailOTPRequestSerializer, request.query_params)
+        auth_services.send_email_otp_to(data["email"])
+        return Response({"success": True})
+
+    @extend_schema(request=None, responses={200: s.SuccessSerializer, **REFUSED})
+    def put(self, request):
+        auth_services.pre_enable_email_otp(request.user)
+        return Response({"success": True})
+
+    @extend_schema(request=s.EmailOTPSerializer, responses={200: s.TwoFactorEnabledSerializer, **REFUSED})
+    def post(self, request):
+        data = validated(s.EmailOTPSerializer, request.data)
+        codes = auth_services.enable_email_otp(request.user, data["email_otp"])
+        return tokens_response(request, {"otp_recovery_codes": codes}, request.user)
+
+    @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
+    def delete(self, request):
+        data = validated(s.SecondFactorSerializer, request.data)
+        auth_services.disable_email_otp(request.user, second_factor_codes(data))
+        return Response({"success": True})
+
+
+class RecoveryCodesView(AuthView):
+    """`PUT /auth/recovery-codes`: new recovery codes (the old ones stop working), given a 2FA code."""
+
+    @extend_schema(request=s.SecondFactorSerializer, responses={200: s.RecoveryCodesSerializer, **REFUSED})
+    def put(self, request):
+        data = validated(s.SecondFactorSerializer, request.data)
+        codes = auth_services.regenerate_recovery_codes(request.user, second_factor_codes(data))
+        return Response({"otp_recovery_codes": codes})
+
+
+class AppLoginCodeView(AuthView):
+    """`POST /auth/app-login/code`: a logged-in browser mints a one-time code for an app's PKCE challenge."""
+
+    @extend_schema(request=s.AppLoginCodeSerializer, responses={201: s.AppLoginCodeResponseSerializer})
+    def post(self, request):
+        data = validated(s.AppLoginCodeSerializer, request.data)
+        code = auth_services.create_app_login_code(
+            request.user, data["code_challenge"], skip_2fa_setup=bool(request.auth.get("skip_2fa_setup"))
+        )
+        return Response({"code": code}, status=201)
+
+
+class AppLoginTokenView(AuthView):
+    """`POST /auth/app-login/token`: the app trades the code and its PKCE verifier for a login."""
+
+    public_methods = ("post",)
+
+    @extend_schema(request=s.AppLoginTokenSerializer, responses={200: s.LoginResponseSerializer, **REFUSED})
+    def post(self, request):
+        data = validated(s.AppLoginTokenSerializer, request.data)
+        body = auth_services.exchange_app_login_code(
+            data["code"], data["code_verifier"], address=client_address(request)
+        )
+        return Response(body)

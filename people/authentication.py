@@ -1,0 +1,322 @@
+"""How a request proves who sends it: the reference's JWTs, their revocation, and failed-login throttling.
+
+Tokens are those Zou issues (flask-jwt-extended's claims): HS256 signed with
+SECRET_KEY, `sub` = the person's id, `type` = access|refresh, a UUID `jti`,
+`identity_type` = "person", and in an access token the `refresh_jti` of the
+refresh token issued with it, so that a logout revokes both at once.
+
+Clients send the access token as `Authorization: Bearer <token>` (gazu,
+scripts) or in the `access_token_cookie` cookie the login sets for browsers
+(the Kitsu web UI). A token is refused with a 401 when it is malformed,
+expired ("Signature has expired", the text gazu waits for before it
+refreshes), revoked, of the wrong type, or when its person is gone or
+inactive; a token of an inactive person is revoked on the spot, as the
+reference does.
+"""
+
+import ipaddress
+import uuid
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Exists
+from django.utils import timezone
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework import HTTP_HEADER_ENCODING
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.settings import api_settings as drf_settings
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import datetime_from_epoch
+from ua_parser import parse as parse_user_agent
+
+from people.models import AuthToken, Person
+
+ACCESS_COOKIE = "access_token_cookie"
+REFRESH_COOKIE = "refresh_token_cookie"
+PERSON_IDENTITY = "person"
+# Long-lived API tokens of bots and persons carry one of these: they stay valid
+# while the person's `jti` column names them (no logout, no expiry needed).
+API_IDENTITIES = ("bot", "person_api")
+
+# The browsers for which the reference sets cookies and logs a "web" login
+# (ua-parser families, as the reference reads the User-Agent).
+BROWSER_FAMILIES = frozenset(
+    {
+        "Brave",
+        "Chrome",
+        "Chrome Mobile",
+        "Chrome Mobile iOS",
+        "Edge",
+        "Firefox",
+        "Mobile Safari",
+        "Opera",
+        "Safari",
+        "Vivaldi",
+    }
+)
+
+
+def is_from_browser(request):
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    if not user_agent:
+        return False
+    return getattr(parse_user_agent(user_agent).user_agent, "family", None) in BROWSER_FAMILIES
+
+
+def client_address(request):
+    """The client's IP address: `X-Real-IP` when a reverse proxy of ours (loopback or private) sets it.
+
+    From any other peer the header is ignored, so a client cannot pick the
+    address its failed logins are counted against.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = (request.META.get("HTTP_X_REAL_IP") or "").strip()
+    if forwarded and remote and _is_internal(remote) and _is_address(forwarded):
+        return forwarded
+    return remote
+
+
+def _is_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_internal(value):
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+# --- Tokens -------------------------------------------------------------------------------
+
+
+class WrongTokenType(TokenError):
+    pass
+
+
+class KitsuToken(Token):
+    """A simplejwt token with the reference's claims."""
+
+    wrong_type_message = "Wrong token type."
+
+    @classmethod
+    def for_person(cls, person, **claims):
+        token = cls()
+        token["fresh"] = False
+        token[jwt_settings.USER_ID_CLAIM] = str(person.pk)
+        token["nbf"] = token["iat"]
+        token["identity_type"] = PERSON_IDENTITY
+        token.payload.update(claims)
+        return token
+
+    def set_jti(self):
+        self.payload[jwt_settings.JTI_CLAIM] = str(uuid.uuid4())
+
+    def verify(self):
+        if self.payload.get("identity_type") in API_IDENTITIES and "exp" not in self.payload:
+            self.verify_token_type()  # an API token without expiry: revoked through Person.jti
+            return
+        super().verify()
+
+    def check_exp(self, claim="exp", current_time=None):
+        try:
+            super().check_exp(claim, current_time)
+        except TokenError as error:
+            if claim in self.payload:
+                raise ExpiredTokenError(str(error)) from error
+            raise
+
+    def verify_token_type(self):
+        if self.payload.get(jwt_settings.TOKEN_TYPE_CLAIM) != self.token_type:
+            raise WrongTokenType(self.wrong_type_message)
+
+    @property
+    def expires_at(self):
+        exp = self.payload.get("exp")
+        if exp is None:
+            return timezone.now() + self.lifetime
+        return datetime_from_epoch(exp)
+
+
+class KitsuAccessToken(KitsuToken):
+    token_type = "access"
+    lifetime = jwt_settings.ACCESS_TOKEN_LIFETIME
+    wrong_type_message = "Only non-refresh tokens are allowed"
+
+
+class KitsuRefreshToken(KitsuToken):
+    token_type = "refresh"
+    lifetime = jwt_settings.REFRESH_TOKEN_LIFETIME
+    wrong_type_message = "Only refresh tokens are allowed"
+
+
+# --- Revocation (the denylist of token ids) ---------------------------------------------------
+
+
+def revoked_ids(token):
+    """The ids that revoke `token`: its own, and for an access token the refresh token it came with."""
+    ids = [token.get(jwt_settings.JTI_CLAIM)]
+    if token.get("refresh_jti"):
+        ids.append(token["refresh_jti"])
+    return [value for value in ids if value]
+
+
+def revoked_entries(token):
+    return AuthToken.objects.filter(kind="revoked", key__in=revoked_ids(token))
+
+
+def revoke(token, person=None):
+    """Refuse `token` from now on, and the refresh token of its session with it.
+
+    Each entry lives as long as the token it refuses could still be presented;
+    expired entries of every kind are purged on the way.
+    """
+    now = timezone.now()
+    entries = [(token[jwt_settings.JTI_CLAIM], token.expires_at)]
+    if token.get("refresh_jti"):
+        entries.append((token["refresh_jti"], now + jwt_settings.REFRESH_TOKEN_LIFETIME))
+    with transaction.atomic():
+        AuthToken.objects.filter(expires_at__lt=now).delete()
+        AuthToken.objects.bulk_create(
+            [
+                AuthToken(kind="revoked", key=jti, person=person, expires_at=max(expires_at, now))
+                for jti, expires_at in entries
+            ],
+            ignore_conflicts=True,
+        )
+
+
+# --- Authentication classes ---------------------------------------------------------------------
+
+
+class KitsuJWTAuthentication(JWTAuthentication):
+    """An access token from the `Authorization: Bearer` header, or else the browser's cookie."""
+
+    token_class = KitsuAccessToken
+    cookie_name = ACCESS_COOKIE
+
+    def authenticate(self, request):
+        raw_token = self.raw_token(request)
+        if raw_token is None:
+            return None
+        token = self.validated(raw_token)
+        return self.person_for(token), token
+
+    def raw_token(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if isinstance(header, bytes):
+            header = header.decode(HTTP_HEADER_ENCODING)
+        parts = header.split()
+        if parts and parts[0] in jwt_settings.AUTH_HEADER_TYPES:
+            if len(parts) != 2:
+                raise AuthenticationFailed("Bad Authorization header. Expected 'Authorization: Bearer <JWT>'")
+            return parts[1]
+        return request.COOKIES.get(self.cookie_name) or None
+
+    def validated(self, raw_token):
+        try:
+            return self.token_class(raw_token)
+        except ExpiredTokenError:
+            raise AuthenticationFailed("Signature has expired") from None
+        except WrongTokenType as error:
+            raise AuthenticationFailed(str(error)) from None
+        except TokenError:
+            raise AuthenticationFailed("Invalid token.") from None
+
+    def person_for(self, token):
+        """The token's person, read with whether the token is revoked in the same query."""
+        try:
+            person = (
+                Person.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM))
+                .annotate(token_revoked=Exists(revoked_entries(token)))
+                .first()
+            )
+        except (DjangoValidationError, ValueError):
+            person = None
+        if person is None:
+            raise AuthenticationFailed("Unknown identity.")
+        identity = token.get("identity_type", PERSON_IDENTITY)
+        if identity in API_IDENTITIES:
+            if not person.jti or person.jti != token.get(jwt_settings.JTI_CLAIM):
+                raise AuthenticationFailed("Token has been revoked")
+        elif identity != PERSON_IDENTITY or person.token_revoked:
+            raise AuthenticationFailed("Token has been revoked")
+        if not person.is_active:
+            if identity == PERSON_IDENTITY:
+                revoke(token, person)
+            raise AuthenticationFailed("User is inactive.")
+        return person
+
+
+class KitsuRefreshJWTAuthentication(KitsuJWTAuthentication):
+    """A refresh token, for `GET /auth/refresh-token` only."""
+
+    token_class = KitsuRefreshToken
+    cookie_name = REFRESH_COOKIE
+
+
+class KitsuJWTScheme(SimpleJWTScheme):
+    """OpenAPI: a bearer JWT, as simplejwt documents it."""
+
+    target_class = "people.authentication.KitsuJWTAuthentication"
+
+
+class KitsuRefreshJWTScheme(SimpleJWTScheme):
+    target_class = "people.authentication.KitsuRefreshJWTAuthentication"
+    name = "jwtRefreshAuth"
+
+
+# --- Failed logins per address -------------------------------------------------------------------
+
+
+class LoginFailuresThrottle(SimpleRateThrottle):
+    """Refuse logins from an address that failed too often (rate `login_failures`, e.g. "30/hour").
+
+    Only failures count: the login view calls `record_failure`, so a busy
+    office behind one address is never slowed by its successful logins. The
+    counts live in the cache (Redis in production, shared by every process).
+    """
+
+    scope = "login_failures"
+
+    def get_rate(self):
+        return drf_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+    def _recent_history(self, request):
+        self.key = self.get_cache_key(request)
+        self.now = self.timer()
+        self.history = [
+            moment for moment in self.cache.get(self.key, []) if moment > self.now - self.duration
+        ]
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self._recent_history(request)
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return True
+
+    def record_failure(self, request):
+        if self.rate is None:
+            return
+        self._recent_history(request)
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+    def wait(self):
+        if not self.history:
+            return self.duration
+        return max(1.0, self.duration - (self.now - self.history[-1]))
