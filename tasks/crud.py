@@ -1,6 +1,18 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud).
 
-from kitsu_server.api.crud import CrudPolicy, register
+News, notifications, subscriptions, events, chats and chat messages keep the
+base rules (admins only), as on the reference: people reach those rows
+through their own routes (`/data/user/...`, `/actions/...`).
+"""
+
+from assets.models import NON_ASSET_TYPE_NAMES
+from kitsu_server.api.crud import CrudPolicy, input_serializer, register
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import ModelShape
+from people.models import Person
+from productions.models import ProjectTaskTypeLink, ScheduleItem
+from tasks import services
+from tasks.events import record_event
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -14,36 +26,303 @@ from tasks.models import (
     TaskType,
     TimeSpent,
 )
+from tasks.permissions import (
+    assigned_task_ids,
+    blank_task_for_client,
+    check_comment_access,
+    check_comment_delete,
+    check_comment_update,
+    check_manager_project_access,
+    check_supervisor_task_access,
+    check_task_access,
+    check_time_spent_access,
+    open_team_project_ids,
+    reading_as_client,
+)
+
+
+class TaskShape(ModelShape):
+    """Task rows; a client reads their studio fields blank, assignees included."""
+
+    def format_tuple(self, values, as_text):
+        data = super().format_tuple(values, as_text)
+        return blank_task_for_client(data) if reading_as_client.get() else data
+
+    def relation_ids(self, objects):
+        if reading_as_client.get():
+            return {field.name: {} for field in self.relations}
+        return super().relation_ids(objects)
+
+
+def check_assignable(person_ids):
+    if Person.objects.filter(pk__in=person_ids, preview_project__isnull=False).exists():
+        raise WrongParameter("A preview account can't be assigned")
+
+
+def check_task_type_fits_entity(task_type, entity):
+    """Asset task types go on assets; the others on the entity kind they name."""
+    kind = entity.entity_type.name
+    if task_type.for_entity == "Asset":
+        fits = kind not in NON_ASSET_TYPE_NAMES
+    else:
+        fits = kind == task_type.for_entity
+    if not fits:
+        raise WrongParameter("Task type of the task does not match entity type.")
+
+
+class TaskCreateDefaults:
+    """A task created without a name is the entity's "main" task, as on the reference."""
+
+    def to_internal_value(self, data):
+        data = dict(data)
+        data["name"] = data.get("name") or "main"
+        return super().to_internal_value(data)
 
 
 @register
 class TasksPolicy(CrudPolicy):
+    """Lists: a vendor's assigned tasks; others the tasks of the open projects of their team.
+    Read: project access (vendors: entities they work on). Update: project managers, or the
+    department's supervisors for planning columns. Delete: project managers."""
+
     model = Task
     path = "tasks"
+
+    def __init__(self):
+        super().__init__()
+        self.shape = TaskShape(Task)
+        # The generic views validate before any policy hook runs: the default rides on the
+        # create serializer, placed in the machinery's per-policy serializer cache.
+        create = input_serializer(self, partial=False)
+        self._serializers[False] = type("TaskCreate", (TaskCreateDefaults, create), {})
+
+    def visible(self, access, queryset):
+        # A list resolves no project: the global role decides, as on the reference.
+        reading_as_client.set(access.role == "client")
+        if access.role == "vendor":
+            return queryset.filter(pk__in=assigned_task_ids(access.person))
+        if access.is_admin:
+            return queryset
+        return queryset.filter(project_id__in=open_team_project_ids(access.person))
+
+    def check_read(self, access, instance):
+        check_task_access(access, instance)
+        reading_as_client.set(access.project_role(instance.project_id) == "client")
+
+    def check_create(self, access, data):
+        reading_as_client.set(False)
+        task_type, entity = data.get("task_type_id"), data.get("entity_id")
+        for column, value in (("task_type_id", task_type), ("entity_id", entity)):
+            if value is None:
+                raise WrongParameter(f"A valid {column} is required.")
+        # The reference checks nobody here; we keep tasks within the projects of their creator.
+        access.check_project_access(entity.project_id)
+        check_task_type_fits_entity(task_type, entity)
+        project = data.get("project_id")
+        if project is not None and project.pk != entity.project_id:
+            raise WrongParameter("The task's project must be its entity's project.")
+        check_assignable(data.get("assignees") or [])
+
+    def prepare_create(self, access, data):
+        entity = data["entity_id"]
+        if data.get("project_id") is None:
+            data["project_id"] = entity.project
+        duplicate = Task.objects.filter(
+            name=data["name"], project_id=entity.project_id, task_type=data["task_type_id"], entity=entity
+        )
+        if duplicate.exists():
+            raise WrongParameter("Task already exists.")
+        return data
+
+    def check_update(self, access, instance, data):
+        reading_as_client.set(False)
+        check_supervisor_task_access(access, instance, data)
+        if "assignees" in data:
+            check_assignable(data["assignees"])
+            instance.previous_assignee_ids = set(instance.assignees.values_list("pk", flat=True))
+
+    def prepare_update(self, access, instance, data):
+        if data.get("data") and isinstance(data["data"], dict):  # custom fields pile up: merge them
+            data["data"] = {**(instance.data or {}), **data["data"]}
+        return data
+
+    def after_write(self, access, instance, created):
+        previous = getattr(instance, "previous_assignee_ids", None)
+        if previous is not None:
+            services.record_assignation_changes(instance, previous, access.person)
+
+    def check_delete(self, access, instance):
+        reading_as_client.set(False)
+        check_manager_project_access(access, instance.project_id)
+
+    def render(self, instance, relations=True):
+        data = super().render(instance, relations)
+        return blank_task_for_client(data) if reading_as_client.get() else data
+
+    def emit(self, action, data, user):
+        payload = {"task_id": data["id"]}
+        if action == "delete":
+            payload |= {"entity_id": data["entity_id"], "task_type_id": data["task_type_id"]}
+        record_event(f"task:{action}", payload, project_id=data["project_id"], user=user)
+
+
+def check_task_type_name_is_free(name, exclude=None):
+    twins = TaskType.objects.filter(name__iexact=name)
+    if exclude is not None:
+        twins = twins.exclude(pk=exclude.pk)
+    if twins.exists():
+        raise WrongParameter("A task type with similar name already exists")
 
 
 @register
 class TaskTypesPolicy(CrudPolicy):
+    """Everyone reads; admins write. Names are unique regardless of case; a task type used by
+    schedule items or projects is not deleted."""
+
     model = TaskType
     path = "task-types"
+
+    def visible(self, access, queryset):
+        return queryset
+
+    def check_read(self, access, instance):
+        pass
+
+    def check_create(self, access, data):
+        access.check_admin()
+        check_task_type_name_is_free(data.get("name"))
+
+    def check_update(self, access, instance, data):
+        access.check_admin()
+        if data.get("name") is not None and data["name"] != instance.name:
+            check_task_type_name_is_free(data["name"], exclude=instance)
+
+    def delete(self, access, instance):
+        blockers = []
+        if ScheduleItem.objects.filter(task_type=instance).exists():
+            blockers.append("schedule items")
+        if ProjectTaskTypeLink.objects.filter(task_type=instance).exists():
+            blockers.append("projects")
+        if blockers:
+            raise WrongParameter(
+                f"Task type is attached to {' and '.join(blockers)}. "
+                "Re-issue the request with force=true to detach."
+            )
+        instance.delete()
 
 
 @register
 class TaskStatusPolicy(CrudPolicy):
+    """Everyone reads; admins write. One default status at a time."""
+
     model = TaskStatus
     path = "task-status"
+
+    def visible(self, access, queryset):
+        return queryset
+
+    def check_read(self, access, instance):
+        pass
+
+    def after_write(self, access, instance, created):
+        if instance.is_default:
+            services.make_only_default(instance)
+
+
+def task_of(comment):
+    return Task.objects.filter(pk=comment.object_id).select_related("project", "entity").first()
 
 
 @register
 class CommentsPolicy(CrudPolicy):
+    """Lists and creation: admins (comments are posted through the task actions). Read: the
+    comment rules (clients only client-facing comments). Update: authors their text, managers
+    anything. Delete: project managers, or the author; the task is recomputed after."""
+
     model = Comment
     path = "comments"
+
+    def check_read(self, access, instance):
+        check_comment_access(access, instance, task_of(instance))
+
+    def check_update(self, access, instance, data):
+        fixed = sorted({"mentions", "department_mentions"} & set(data))
+        if fixed:
+            raise WrongParameter(f"{', '.join(fixed)} follow the comment's text and can't be set.")
+        check_comment_update(access, instance, task_of(instance), data)
+        instance.previous_task_status_id = instance.task_status_id
+
+    def prepare_update(self, access, instance, data):
+        data["editor_id"] = access.person
+        return data
+
+    def after_write(self, access, instance, created):
+        if created or not hasattr(instance, "previous_task_status_id"):
+            return
+        previous = instance.previous_task_status_id
+        if instance.task_status_id in (None, previous):
+            return
+        task = task_of(instance)
+        if task is not None:
+            services.reset_task_data(task, user=access.person)
+            services.record_status_change(task, previous, instance.person_id, access.person)
+
+    def check_delete(self, access, instance):
+        check_comment_delete(access, instance, task_of(instance))
+
+    def delete(self, access, instance):
+        services.remove_comment(instance, task_of(instance), user=access.person)
+
+    def render(self, instance, relations=True):
+        data = super().render(instance, relations)
+        person = instance.person
+        data["person"] = {
+            "id": str(person.pk),
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "full_name": person.full_name,
+            "has_avatar": person.has_avatar,
+            "role": person.role,
+        }
+        if relations:
+            data["attachment_files"] = [
+                {"id": str(pk), "name": name, "extension": extension, "size": size}
+                for pk, name, extension, size in instance.attachment_files.values_list(
+                    "pk", "name", "extension", "size"
+                )
+            ]
+        return data
+
+    def emit(self, action, data, user):
+        payload = {"comment_id": data["id"], "task_id": data["object_id"]}
+        if action != "delete":
+            payload |= {"person_id": data["person_id"], "for_client": data["for_client"]}
+        project_id = None
+        if action != "new":  # the reference names the project on updates and deletes only
+            task = Task.objects.filter(pk=data["object_id"])
+            project_id = task.values_list("project_id", flat=True).first()
+        record_event(f"comment:{action}", payload, project_id=project_id, user=user)
 
 
 @register
 class TimeSpentsPolicy(CrudPolicy):
+    """Admins list, create, read and update (people log time through the task actions);
+    the assignee, or an admin or a project manager, removes a time spent of an assignee.
+    Every change sums the task's duration again."""
+
     model = TimeSpent
     path = "time-spents"
+
+    def check_delete(self, access, instance):
+        check_time_spent_access(access, instance.task, instance.person_id)
+
+    def after_write(self, access, instance, created):
+        services.refresh_task_duration(instance.task_id, user=access.person)
+
+    def delete(self, access, instance):
+        task_id = instance.task_id
+        instance.delete()
+        services.refresh_task_duration(task_id, user=access.person)
 
 
 @register

@@ -23,6 +23,8 @@ def on_event(listener):
 def record_event(name, data, project_id=None, user=None):
     """Store the event `name` ("task:update"...) with its `data` (ids as strings)."""
     user_id = getattr(user, "pk", None) if user is not None and user.is_authenticated else None
+    if project_id is not None:
+        data = {**data, "project_id": str(project_id)}  # the reference puts it in the data too
     event = ApiEvent.objects.create(name=name, data=data, project_id=project_id, user_id=user_id)
     if _listeners:
         transaction.on_commit(lambda: [listener(event) for listener in list(_listeners)])

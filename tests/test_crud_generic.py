@@ -138,6 +138,17 @@ def test_create_update_delete_record_events(api, admin_person):
     assert events[0][2] == admin_person.id
 
 
+def test_events_of_project_objects_carry_the_project_id(api):
+    project = factories.make_project()
+    response = api.post(
+        "/api/data/milestones", {"name": "Pitch", "project_id": str(project.id)}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    event = ApiEvent.objects.get(name="milestone:new")
+    assert event.project_id == project.id
+    assert event.data == {"milestone_id": response.json()["id"], "project_id": str(project.id)}
+
+
 def test_create_validation_writes_nothing(api):
     cases = [
         ({"for_entity": "Shot"}, "name"),  # missing required field

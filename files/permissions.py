@@ -1,0 +1,184 @@
+"""Who may reach previews, working and output files, attachments and playlists: the reference's rules."""
+
+from django.db.models import Q
+from rest_framework.exceptions import PermissionDenied
+
+from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
+from productions.models import ProjectPersonLink
+from tasks.models import Task
+from tasks.permissions import (
+    assigned_task_ids,
+    check_entity_access,
+    check_manager_project_access,
+    check_project_and_entity_access,
+    check_task_access,
+    is_assigned,
+    open_team_project_ids,
+    supervises_task_type,
+    team_project_ids,
+    works_on_entity,
+)
+
+
+def block_vendor(access):
+    """Vendors list none of these rows (read on the global role: a list resolves no project)."""
+    if access.role == "vendor":
+        raise PermissionDenied
+
+
+# --- previews ------------------------------------------------------------------------------
+
+
+def visible_preview_files(access, queryset):
+    """Previews of the tasks of open projects: a vendor's assigned tasks, others their team's."""
+    if access.is_admin:
+        return queryset
+    open_tasks = Task.objects.filter(project__project_status__name="Open")
+    if access.role == "vendor":
+        open_tasks = open_tasks.filter(pk__in=assigned_task_ids(access.person))
+    else:
+        open_tasks = open_tasks.filter(project_id__in=open_team_project_ids(access.person))
+    return queryset.filter(task_id__in=open_tasks.values("pk"))
+
+
+def check_preview_file_read(access, preview_file):
+    """A vendor on the project reads the previews of their tasks; others need project access."""
+    task = preview_file.task
+    if task is None:
+        access.check_admin()
+        return
+    if access.project_role(task.project_id) == "vendor":
+        if not is_assigned(access.person, task.pk):
+            raise PermissionDenied
+        return
+    access.check_project_access(task.project_id)
+
+
+def check_preview_file_update(access, preview_file):
+    """Project managers; else the task's assignees, or the supervisors of its department."""
+    task = preview_file.task
+    if task is None:
+        access.check_admin()
+        return
+    access.check_project_access(task.project_id)
+    role = access.project_role(task.project_id)
+    if role in MANAGER_ROLES or is_assigned(access.person, task.pk):
+        return
+    if not (role == "supervisor" and supervises_task_type(access.person, task.task_type_id)):
+        raise PermissionDenied
+
+
+def check_preview_file_delete(access, preview_file):
+    if preview_file.task is None:
+        access.check_admin()
+    else:
+        check_manager_project_access(access, preview_file.task.project_id)
+
+
+# --- working and output files ----------------------------------------------------------------
+
+
+def visible_working_files(access, queryset):
+    """Files of the entities of the person's team projects, closed ones included."""
+    block_vendor(access)
+    if access.is_admin:
+        return queryset
+    return queryset.filter(entity__project_id__in=team_project_ids(access.person))
+
+
+def visible_output_files(access, queryset):
+    """Files of the entities of the open projects of the person's team."""
+    block_vendor(access)
+    if access.is_admin:
+        return queryset
+    return queryset.filter(entity__project_id__in=open_team_project_ids(access.person))
+
+
+def check_output_file_read(access, output_file):
+    entity = output_file.entity
+    if entity is None:
+        access.check_admin()
+        return
+    check_project_and_entity_access(access, entity.project_id, entity.pk)
+
+
+def check_output_file_update(access, output_file):
+    """Project managers, or whoever works on the file's (temporal) entity."""
+    entity = output_file.entity
+    if entity is None:
+        access.check_admin()
+        return
+    if access.is_admin or (
+        access.is_member(entity.project_id) and access.project_role(entity.project_id) in MANAGER_ROLES
+    ):
+        return
+    if not works_on_entity(access.person, output_file.temporal_entity_id or output_file.entity_id):
+        raise PermissionDenied
+
+
+def check_working_file_task(access, working_file, rule):
+    if working_file.task is None:
+        access.check_admin()
+    else:
+        rule(access, working_file.task)
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+def check_attachment_file_read(access, attachment_file):
+    """Through its comment's task, or its chat's entity (where only vendors are held back)."""
+    if attachment_file.comment_id is not None:
+        task = Task.objects.filter(pk=attachment_file.comment.object_id).first()
+        if task is None:
+            raise PermissionDenied
+        check_task_access(access, task)
+    elif attachment_file.chat_message_id is not None:
+        check_entity_access(access, attachment_file.chat_message.chat.object_id, access.role)
+    else:
+        raise PermissionDenied
+
+
+# --- playlists -------------------------------------------------------------------------------
+
+
+def visible_playlists(access, queryset):
+    """Playlists of the person's team projects, each by the role held there: a client's only
+    those shared with clients, a vendor's none."""
+    block_vendor(access)
+    if access.is_admin:
+        return queryset
+    roles = {}
+    for project_id, role in ProjectPersonLink.objects.filter(person_id=access.person.pk).values_list(
+        "project_id", "role"
+    ):
+        roles[project_id] = role if role not in (None, "admin") else access.role
+    queryset = queryset.filter(project_id__in=team_project_ids(access.person))
+    vendor_projects = [pk for pk, role in roles.items() if role == "vendor"]
+    client_projects = [pk for pk, role in roles.items() if role == "client"]
+    if vendor_projects:
+        queryset = queryset.exclude(project_id__in=vendor_projects)
+    if client_projects:
+        queryset = queryset.filter(Q(for_client=True) | ~Q(project_id__in=client_projects))
+    return queryset
+
+
+def check_playlist_read(access, playlist):
+    """Every member of the production but vendors; clients only the playlists shared with them."""
+    access.check_project_access(playlist.project_id)
+    role = access.project_role(playlist.project_id)
+    if role == "vendor" or (role == "client" and not playlist.for_client):
+        raise PermissionDenied
+
+
+def check_playlist_update(access, playlist):
+    """Project managers, or a supervisor of the project who made it (or when nobody did)."""
+    if access.is_admin:
+        return
+    if access.is_member(playlist.project_id):
+        role = access.project_role(playlist.project_id)
+        if role in MANAGER_ROLES:
+            return
+        if role in SUPERVISOR_ROLES and playlist.created_by_id in (None, access.person.pk):
+            return
+    raise PermissionDenied

@@ -1,0 +1,309 @@
+"""Who may reach tasks and what hangs off them: the reference's project, entity and task rules.
+
+Every rule takes the request's `Access` (kitsu_server.api.permissions),
+which knows the person, their global role and their role on each project of
+their team. "Role on a project" follows the reference: a member's team role
+when set, else their global role; admin is global only. Rules used by
+several apps (entity access for vendors, task access, the open projects of
+a team) live here because tasks are what every production row hangs off.
+
+List scopes are subqueries (`..._ids(person)`), so a list stays one query
+however many projects or tasks a person has.
+"""
+
+from contextvars import ContextVar
+
+from django.core.signals import request_started
+from django.dispatch import receiver
+from rest_framework.exceptions import PermissionDenied
+
+from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
+from people.models import DepartmentLink
+from productions.models import ProjectPersonLink, ProjectTaskStatusLink
+from tasks.models import Task, TaskPersonLink, TaskStatus, TaskType
+
+OPEN_PROJECT_STATUS = "Open"
+
+# --- list scopes (subqueries) ------------------------------------------------------
+
+
+def open_team_project_ids(person):
+    """The open projects whose team holds `person` (the reference's "related projects")."""
+    return ProjectPersonLink.objects.filter(
+        person_id=person.pk, project__project_status__name=OPEN_PROJECT_STATUS
+    ).values("project_id")
+
+
+def team_project_ids(person):
+    """Every project whose team holds `person`, open or not."""
+    return ProjectPersonLink.objects.filter(person_id=person.pk).values("project_id")
+
+
+def assigned_task_ids(person):
+    return TaskPersonLink.objects.filter(person_id=person.pk).values("task_id")
+
+
+def assigned_task_project_ids(person):
+    """The projects where `person` is assigned at least one task."""
+    return Task.objects.filter(pk__in=assigned_task_ids(person)).values("project_id")
+
+
+# --- facts about a person -------------------------------------------------------------
+
+
+def department_ids(person):
+    return set(DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True))
+
+
+def project_role_of(person, project_id):
+    """The role `person` (any person, not the requester) holds on a project: team role, else global."""
+    role = (
+        ProjectPersonLink.objects.filter(project_id=project_id, person_id=person.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return role or person.role
+
+
+def is_assigned(person, task_id):
+    return TaskPersonLink.objects.filter(task_id=task_id, person_id=person.pk).exists()
+
+
+def works_on_entity(person, entity_id):
+    """True when `person` is assigned a task of the entity."""
+    return TaskPersonLink.objects.filter(task__entity_id=entity_id, person_id=person.pk).exists()
+
+
+def supervises_task_type(person, task_type_id):
+    """A supervisor without department supervises every task type; else those of their departments."""
+    departments = department_ids(person)
+    if not departments:
+        return True
+    department_id = TaskType.objects.filter(pk=task_type_id).values_list("department_id", flat=True).first()
+    return department_id in departments
+
+
+# --- project and entity access ------------------------------------------------------------
+
+
+def check_manager_project_access(access, project_id):
+    """Admin, or a member of the project who manages it."""
+    if access.is_admin:
+        return
+    if not access.is_member(project_id) or access.project_role(project_id) not in MANAGER_ROLES:
+        raise PermissionDenied
+
+
+def check_supervisor_project_access(access, project_id):
+    if access.is_admin:
+        return
+    if not access.is_member(project_id) or access.project_role(project_id) not in SUPERVISOR_ROLES:
+        raise PermissionDenied
+
+
+def check_entity_access(access, entity_id, role):
+    """A vendor (with `role`, the role read for this request) reaches only entities they work on."""
+    if role == "vendor" and not works_on_entity(access.person, entity_id):
+        raise PermissionDenied
+
+
+def check_project_and_entity_access(access, project_id, entity_id):
+    access.check_project_access(project_id)
+    check_entity_access(access, entity_id, access.project_role(project_id))
+
+
+def check_task_access(access, task):
+    check_project_and_entity_access(access, task.project_id, task.entity_id)
+
+
+def check_task_action_access(access, task):
+    """Act on a task: managers and clients of its project, its assignees, its department's
+    supervisors, and the creator of its entity."""
+    if access.is_admin:
+        return
+    if not access.is_member(task.project_id):
+        raise PermissionDenied
+    role = access.project_role(task.project_id)
+    if role in (*MANAGER_ROLES, "client") or is_assigned(access.person, task.pk):
+        return
+    if role == "supervisor" and supervises_task_type(access.person, task.task_type_id):
+        return
+    if task.entity_id is not None and task.entity.created_by_id == access.person.pk:
+        return
+    raise PermissionDenied
+
+
+# Columns a supervisor may change on the tasks of their departments.
+SUPERVISOR_TASK_COLUMNS = {"priority", "start_date", "due_date", "estimation", "difficulty", "data"}
+
+
+def check_supervisor_task_access(access, task, data):
+    """Update a task: its project's managers; its department's supervisors for planning columns only."""
+    if access.is_admin:
+        return
+    if access.is_member(task.project_id):
+        role = access.project_role(task.project_id)
+        if role in MANAGER_ROLES:
+            return
+        if (
+            role == "supervisor"
+            and set(data) <= SUPERVISOR_TASK_COLUMNS
+            and supervises_task_type(access.person, task.task_type_id)
+        ):
+            return
+    raise PermissionDenied
+
+
+def check_task_status_access(access, task_status_id, project_id):
+    """Artists and clients of the project may only use the statuses open to them."""
+    role = access.project_role(project_id) if access.is_member(project_id) else access.role
+    is_artist = role == "user" and access.is_member(project_id)
+    if not is_artist and role != "client":
+        return
+    status = TaskStatus.objects.filter(pk=task_status_id).first()
+    if status is None:
+        return
+    if is_artist and not status.is_artist_allowed:
+        raise PermissionDenied
+    if role == "client":
+        override = (
+            ProjectTaskStatusLink.objects.filter(project_id=project_id, task_status_id=task_status_id)
+            .values_list("is_client_allowed", flat=True)
+            .first()
+        )
+        if not (override if override is not None else status.is_client_allowed):
+            raise PermissionDenied
+
+
+def check_time_spent_access(access, task, person_id):
+    """A time spent is removed by its assignee, or by an admin or a manager, and only if assigned."""
+    if task is None or person_id is None or not is_assigned_id(person_id, task.pk):
+        raise PermissionDenied
+    if person_id == access.person.pk or access.is_admin:
+        return
+    if access.is_member(task.project_id) and access.project_role(task.project_id) in MANAGER_ROLES:
+        return
+    raise PermissionDenied
+
+
+def is_assigned_id(person_id, task_id):
+    return TaskPersonLink.objects.filter(task_id=task_id, person_id=person_id).exists()
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def check_comment_access(access, comment, task):
+    """Read a comment: project access; clients read only client-facing comments (and, in an
+    isolated project, their own); others may not read what a client wrote."""
+    if access.is_admin:
+        return
+    if task is None:
+        raise PermissionDenied
+    check_task_access(access, task)
+    role = access.project_role(task.project_id)
+    if role in SUPERVISOR_ROLES:
+        return
+    author_role = project_role_of(comment.person, task.project_id)
+    if role == "client":
+        if (
+            task.project.is_clients_isolated
+            and comment.person_id != access.person.pk
+            and not comment.for_client
+        ):
+            raise PermissionDenied
+        if author_role == "client" or comment.for_client:
+            return
+        raise PermissionDenied
+    if author_role == "client":
+        raise PermissionDenied
+
+
+def check_comment_update(access, comment, task, data):
+    """Edit a comment: managers anything; others their own text, and pins and checklists
+    within their reach; nobody but managers flips `for_client`."""
+    if access.is_admin:
+        return
+    if task is None or not access.is_member(task.project_id):
+        raise PermissionDenied
+    if access.project_role(task.project_id) in MANAGER_ROLES:
+        return
+    check_comment_access(access, comment, task)
+    me = access.person.pk
+    changes = lambda name: name in data and data[name] != getattr(comment, name)  # noqa: E731
+    if "for_client" in data and data["for_client"] != (comment.for_client or False):
+        raise PermissionDenied
+    is_supervisor = access.project_role(task.project_id) == "supervisor"
+    in_department = supervises_task_type(access.person, task.task_type_id)
+    assigned = is_assigned(access.person, task.pk)
+    own = comment.person_id == me
+    if changes("pinned") and not (is_supervisor and in_department):
+        raise PermissionDenied
+    may_check = own or ((in_department or assigned) if is_supervisor else assigned)
+    if changes("checklist") and not may_check:
+        raise PermissionDenied
+    if not own and set(data) - {"pinned", "checklist"}:
+        raise PermissionDenied
+    if "person_id" in data and _pk(data["person_id"]) != me:
+        raise PermissionDenied
+    if "object_id" in data and data["object_id"] != comment.object_id:
+        raise PermissionDenied
+    if "task_status_id" in data:
+        if _pk(data["task_status_id"]) != comment.task_status_id:
+            check_task_action_access(access, task)
+        check_task_status_access(access, _pk(data["task_status_id"]), task.project_id)
+
+
+def check_comment_delete(access, comment, task):
+    """Managers of the project delete any comment of it; anyone else only their own."""
+    project_id = task.project_id if task is not None else None
+    role = access.project_role(project_id) if project_id is not None else access.role
+    if role in MANAGER_ROLES and project_id is not None:
+        access.check_project_access(project_id)
+    elif not (access.is_admin or comment.person_id == access.person.pk):
+        raise PermissionDenied
+
+
+def _pk(value):
+    """A validated foreign key value (a model instance) or a raw id, as an id."""
+    return getattr(value, "pk", value)
+
+
+# --- what a client sees of a task ------------------------------------------------------------
+
+# Studio fields of a task a client reads blank (the reference's CLIENT_BLANK_TASK_VALUES).
+CLIENT_BLANK_TASK_VALUES = {
+    "assignees": [],
+    "assigner_id": None,
+    "completion_rate": 0,
+    "difficulty": None,
+    "done_date": None,
+    "due_date": None,
+    "duration": 0,
+    "end_date": None,
+    "estimation": 0,
+    "last_comment_date": None,
+    "nb_assets_ready": 0,
+    "nb_drawings": 0,
+    "priority": 0,
+    "real_start_date": None,
+    "retake_count": 0,
+    "start_date": None,
+}
+
+# Whether the reader of the current request is a client: set by the task policy's checks,
+# read when its rows are rendered (the generic views hand rendering no request), and
+# cleared as each request starts so that nothing carries over to the next one.
+reading_as_client = ContextVar("reading_as_client", default=False)
+
+
+@receiver(request_started)
+def forget_reader(**kwargs):
+    reading_as_client.set(False)
+
+
+def blank_task_for_client(data):
+    for name, value in CLIENT_BLANK_TASK_VALUES.items():
+        if name in data:
+            data[name] = list(value) if isinstance(value, list) else value
+    return data
