@@ -197,7 +197,10 @@ def serialize_rows(queryset, relations=False, shape=None):
     rows, as_text = fetch_rows(queryset, shape.attnames)
     result = [shape.format_tuple(row, as_text) for row in rows]
     if relations and shape.relations and result:
-        for name, by_object in shape.relation_ids(queryset).items():
+        # A page is matched by its ids (re-running its sort in a subquery costs more);
+        # a whole list by subquery, so that 100k ids never travel as parameters.
+        objects = [data["id"] for data in result] if queryset.query.is_sliced else queryset
+        for name, by_object in shape.relation_ids(objects).items():
             for data in result:
                 data[name] = by_object.get(data["id"], [])
     return result
