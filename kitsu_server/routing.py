@@ -15,9 +15,7 @@ def route_regex(route):
     is a 400 for the reference, not a 404.
     """
     parts = _PARAM.split(route.strip("/"))
-    body = "".join(
-        _escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
-    )
+    body = "".join(_escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
     return f"^{body}/?$" if body else "^$"
 
 
