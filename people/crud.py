@@ -1,5 +1,7 @@
 """The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
 
+from rest_framework.exceptions import PermissionDenied
+
 from kitsu_server.api.crud import CrudPolicy, register
 from people.models import (
     DayOff,
@@ -13,6 +15,7 @@ from people.models import (
     Software,
     Studio,
 )
+from productions.models import ProjectPersonLink
 
 
 @register
@@ -31,7 +34,45 @@ class PersonsPolicy(CrudPolicy):
         "login_failed_attemps",
         "last_login_failed",
         "last_login",
+        "oidc_issuer",
+        "oidc_subject",
+        "saml_issuer",
+        "saml_subject",
     )
+    # What a person may not change on their own row (an admin may).
+    ADMIN_ONLY_COLUMNS = (
+        "role",
+        "active",
+        "is_bot",
+        "archived",
+        "is_generated_from_ldap",
+        "ldap_uid",
+        "last_presence",
+        "studio_id",
+        "expiration_date",
+    )
+
+    def visible(self, access, queryset):
+        # Every person reads the studio's directory; preview accounts stay out of it.
+        return queryset.filter(preview_project__isnull=True)
+
+    def check_read(self, access, instance):
+        if access.role == "client" and not access.is_admin and not shares_a_project(access.person, instance):
+            raise PermissionDenied
+
+    def check_update(self, access, instance, data):
+        if instance.pk != access.person.pk:
+            access.check_admin()
+
+    def prepare_update(self, access, instance, data):
+        if not access.is_admin:
+            data = {k: v for k, v in data.items() if k not in self.ADMIN_ONLY_COLUMNS}
+        return data
+
+    def check_delete(self, access, instance):
+        if instance.pk == access.person.pk:
+            raise PermissionDenied
+        access.check_admin()
 
 
 @register
@@ -39,11 +80,23 @@ class DepartmentsPolicy(CrudPolicy):
     model = Department
     path = "departments"
 
+    def visible(self, access, queryset):
+        return queryset  # everyone reads them; admins write
+
+    def check_read(self, access, instance):
+        pass
+
 
 @register
 class StudiosPolicy(CrudPolicy):
     model = Studio
     path = "studios"
+
+    def visible(self, access, queryset):
+        return queryset  # everyone reads them; admins write
+
+    def check_read(self, access, instance):
+        pass
 
 
 @register
@@ -86,3 +139,9 @@ class HardwareItemsPolicy(CrudPolicy):
 class PluginsPolicy(CrudPolicy):
     model = Plugin
     path = "plugins"
+
+
+def shares_a_project(person, other):
+    """True when both persons are in the team of one same project (what a client may see of others)."""
+    projects = ProjectPersonLink.objects.filter(person=person).values("project_id")
+    return ProjectPersonLink.objects.filter(person=other, project_id__in=projects).exists()

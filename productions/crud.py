@@ -22,11 +22,29 @@ class ProjectsPolicy(CrudPolicy):
     model = Project
     path = "projects"
 
+    def visible(self, access, queryset):
+        # Everyone lists projects; non-admins only those whose team they are in.
+        if access.is_admin:
+            return queryset
+        return queryset.filter(pk__in=access.member_project_ids())
+
+    def check_read(self, access, instance):
+        access.check_project_access(instance.pk)
+
+    def check_update(self, access, instance, data):
+        access.check_manager(instance.pk)
+
 
 @register
 class ProjectStatusPolicy(CrudPolicy):
     model = ProjectStatus
     path = "project-status"
+
+    def visible(self, access, queryset):
+        return queryset  # everyone reads them; admins write
+
+    def check_read(self, access, instance):
+        pass
 
 
 @register
