@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from assets.models import AssetInstance, Entity, EntityLink, EntityType
 from assets.permissions import check_entity_delete, check_metadata_department_access, visible_entities
-from kitsu_server.api.crud import CrudPolicy, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
 from tasks.events import record_event
@@ -155,18 +155,12 @@ class EntitiesPolicy(CrudPolicy):
 
 
 @register
-class EntityTypesPolicy(CrudPolicy):
+class EntityTypesPolicy(ReadableByAllPolicy):
     """Everyone reads; admins write; names are unique regardless of case. Events speak of
     asset types (`asset-type:new`)."""
 
     model = EntityType
     path = "entity-types"
-
-    def visible(self, access, queryset):
-        return queryset
-
-    def check_read(self, access, instance):
-        pass
 
     def check_create(self, access, data):
         access.check_admin()

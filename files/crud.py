@@ -15,22 +15,12 @@ from files.models import (
     PreviewFile,
     WorkingFile,
 )
-from kitsu_server.api.crud import CrudPolicy, input_serializer, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, input_serializer, register
 from kitsu_server.api.errors import WrongParameter
 from tasks import services
 from tasks.events import record_event
 from tasks.models import Notification
 from tasks.permissions import check_supervisor_project_access, check_task_access, check_task_action_access
-
-
-class ReadableByAll(CrudPolicy):
-    """Studio-wide settings: every person lists and reads them; admins write."""
-
-    def visible(self, access, queryset):
-        return queryset
-
-    def check_read(self, access, instance):
-        pass
 
 
 @register
@@ -72,7 +62,7 @@ class PreviewFilesPolicy(CrudPolicy):
 
 
 @register
-class PreviewBackgroundFilesPolicy(ReadableByAll):
+class PreviewBackgroundFilesPolicy(ReadableByAllPolicy):
     """Everyone reads; admins write; names are unique; one default background at a time."""
 
     model = PreviewBackgroundFile
@@ -139,7 +129,7 @@ class OutputFilesPolicy(CrudPolicy):
 
 
 @register
-class OutputTypesPolicy(ReadableByAll):
+class OutputTypesPolicy(ReadableByAllPolicy):
     model = OutputType
     path = "output-types"
 
@@ -163,7 +153,7 @@ class WorkingFilesPolicy(CrudPolicy):
 
 
 @register
-class FileStatusPolicy(ReadableByAll):
+class FileStatusPolicy(ReadableByAllPolicy):
     model = FileStatus
     path = "file-status"
 

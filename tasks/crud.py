@@ -6,7 +6,7 @@ through their own routes (`/data/user/...`, `/actions/...`).
 """
 
 from assets.models import NON_ASSET_TYPE_NAMES
-from kitsu_server.api.crud import CrudPolicy, input_serializer, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, input_serializer, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
 from people.models import Person
@@ -175,18 +175,12 @@ def check_task_type_name_is_free(name, exclude=None):
 
 
 @register
-class TaskTypesPolicy(CrudPolicy):
+class TaskTypesPolicy(ReadableByAllPolicy):
     """Everyone reads; admins write. Names are unique regardless of case; a task type used by
     schedule items or projects is not deleted."""
 
     model = TaskType
     path = "task-types"
-
-    def visible(self, access, queryset):
-        return queryset
-
-    def check_read(self, access, instance):
-        pass
 
     def check_create(self, access, data):
         access.check_admin()
@@ -212,17 +206,11 @@ class TaskTypesPolicy(CrudPolicy):
 
 
 @register
-class TaskStatusPolicy(CrudPolicy):
+class TaskStatusPolicy(ReadableByAllPolicy):
     """Everyone reads; admins write. One default status at a time."""
 
     model = TaskStatus
     path = "task-status"
-
-    def visible(self, access, queryset):
-        return queryset
-
-    def check_read(self, access, instance):
-        pass
 
     def after_write(self, access, instance, created):
         if instance.is_default:

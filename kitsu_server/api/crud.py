@@ -130,6 +130,17 @@ class CrudPolicy:
         return serialize_instance(instance, relations=relations, shape=self.shape)
 
 
+class ReadableByAllPolicy(CrudPolicy):
+    """Studio-wide settings (types, statuses, departments...): every person lists and reads them;
+    admins write (the base rules)."""
+
+    def visible(self, access, queryset):
+        return queryset
+
+    def check_read(self, access, instance):
+        pass
+
+
 def parse_uuid(value, message):
     try:
         return uuid.UUID(str(value))
