@@ -15,7 +15,7 @@ from files.models import (
     PreviewFile,
     WorkingFile,
 )
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, input_serializer, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from tasks import services
 from tasks.events import record_event
@@ -191,19 +191,6 @@ def _is_uuid(value):
     return True
 
 
-class PlaylistCreateCleaning:
-    """Kitsu creates a playlist of "all" or "main" episodes (no episode) and may send a blank
-    task type: both mean none, as on the reference, before the ids are validated."""
-
-    def to_internal_value(self, data):
-        data = dict(data)
-        if data.get("episode_id") in ("all", "main"):
-            data["episode_id"] = None
-        if "task_type_id" in data and not _is_uuid(str(data["task_type_id"])):
-            data["task_type_id"] = None
-        return super().to_internal_value(data)
-
-
 @register
 class PlaylistsPolicy(CrudPolicy):
     """Lists: the team's projects by the role held on each (clients: shared playlists; vendors:
@@ -213,12 +200,15 @@ class PlaylistsPolicy(CrudPolicy):
     model = Playlist
     path = "playlists"
 
-    def __init__(self):
-        super().__init__()
-        # The generic views validate before any policy hook runs: the cleaning rides on the
-        # create serializer, placed in the machinery's per-policy serializer cache.
-        create = input_serializer(self, partial=False)
-        self._serializers[False] = type("PlaylistCreate", (PlaylistCreateCleaning, create), {})
+    def clean_body(self, body, creating):
+        # Kitsu creates a playlist of "all" or "main" episodes (no episode) and may send a blank
+        # task type: both mean none, as on the reference, before the ids are validated.
+        if creating:
+            if body.get("episode_id") in ("all", "main"):
+                body["episode_id"] = None
+            if "task_type_id" in body and not _is_uuid(str(body["task_type_id"])):
+                body["task_type_id"] = None
+        return body
 
     def visible(self, access, queryset):
         return rules.visible_playlists(access, queryset)

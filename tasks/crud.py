@@ -6,7 +6,7 @@ through their own routes (`/data/user/...`, `/actions/...`).
 """
 
 from assets.models import NON_ASSET_TYPE_NAMES
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, input_serializer, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
 from people.models import Person
@@ -70,15 +70,6 @@ def check_task_type_fits_entity(task_type, entity):
         raise WrongParameter("Task type of the task does not match entity type.")
 
 
-class TaskCreateDefaults:
-    """A task created without a name is the entity's "main" task, as on the reference."""
-
-    def to_internal_value(self, data):
-        data = dict(data)
-        data["name"] = data.get("name") or "main"
-        return super().to_internal_value(data)
-
-
 @register
 class TasksPolicy(CrudPolicy):
     """Lists: a vendor's assigned tasks; others the tasks of the open projects of their team.
@@ -91,10 +82,11 @@ class TasksPolicy(CrudPolicy):
     def __init__(self):
         super().__init__()
         self.shape = TaskShape(Task)
-        # The generic views validate before any policy hook runs: the default rides on the
-        # create serializer, placed in the machinery's per-policy serializer cache.
-        create = input_serializer(self, partial=False)
-        self._serializers[False] = type("TaskCreate", (TaskCreateDefaults, create), {})
+
+    def clean_body(self, body, creating):
+        if creating:
+            body["name"] = body.get("name") or "main"  # the entity's main task, as on the reference
+        return body
 
     def visible(self, access, queryset):
         # A list resolves no project: the global role decides, as on the reference.

@@ -86,6 +86,11 @@ class CrudPolicy:
         access.check_admin()
 
     # --- hooks around writes ---------------------------------------------------
+    def clean_body(self, body, creating):
+        """The raw JSON body before validation: where the reference's lenient inputs become
+        plain values (e.g. "all" for no episode). Return the cleaned dict."""
+        return body
+
     def prepare_create(self, access, data):
         """Adjust validated create data (a dict keyed by column) before the row is made."""
         return data
@@ -269,7 +274,7 @@ def validated_input(policy, body, partial):
         raise WrongParameter(
             "Data are empty. Please verify that you sent JSON data and that you set the right headers."
         )
-    body = dict(body)
+    body = policy.clean_body(dict(body), creating=not partial)
     relation_values = {}
     for name in list(body):
         if name in policy.relations:
