@@ -246,3 +246,10 @@ def test_list_rows_equal_single_objects(api, admin_person):
         assert api.get(f"/api/data/projects/{project_id}").json() == row
     assert rows[str(project.id)]["data"] == {"k": [1, {"a": None}]}
     assert rows[str(project.id)]["team"] == [str(admin_person.id)]
+
+
+def test_a_filter_that_can_match_nothing_gives_an_empty_list(api):
+    """Regression: `id__in=[]` made the PostgreSQL fast path raise EmptyResultSet (a 500)."""
+    factories.make_task_type(name="Any")
+    assert api.get("/api/data/task-types?id=[]").json() == []
+    assert api.get("/api/data/task-types?id=[]&page=1").json()["data"] == []

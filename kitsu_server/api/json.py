@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 import orjson
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 
 
@@ -97,7 +98,10 @@ def fetch_rows(queryset, attnames):
         return list(queryset), False
     from psycopg.types.string import TextLoader
 
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. `pk__in=[]`): no query to run
+        return [], True
     with connection.cursor() as cursor:
         for type_name in TEXT_TYPES:
             cursor.cursor.adapters.register_loader(type_name, TextLoader)
