@@ -2,6 +2,7 @@
 
 from budgets.models import Budget, BudgetEntry, SalaryScale
 from kitsu_server.api.crud import CrudPolicy, register
+from kitsu_server.api.errors import WrongParameter
 
 
 @register
@@ -20,3 +21,7 @@ class BudgetEntriesPolicy(CrudPolicy):
 class SalaryScalesPolicy(CrudPolicy):
     model = SalaryScale
     path = "salary-scales"
+
+    def check_create(self, access, data):
+        access.check_admin()
+        raise WrongParameter("Salary scales cannot be created")

@@ -2,7 +2,7 @@
 
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.crud import CrudPolicy, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from people.models import (
     DayOff,
     Department,
@@ -76,27 +76,15 @@ class PersonsPolicy(CrudPolicy):
 
 
 @register
-class DepartmentsPolicy(CrudPolicy):
+class DepartmentsPolicy(ReadableByAllPolicy):
     model = Department
     path = "departments"
 
-    def visible(self, access, queryset):
-        return queryset  # everyone reads them; admins write
-
-    def check_read(self, access, instance):
-        pass
-
 
 @register
-class StudiosPolicy(CrudPolicy):
+class StudiosPolicy(ReadableByAllPolicy):
     model = Studio
     path = "studios"
-
-    def visible(self, access, queryset):
-        return queryset  # everyone reads them; admins write
-
-    def check_read(self, access, instance):
-        pass
 
 
 @register
@@ -107,8 +95,30 @@ class OrganisationsPolicy(CrudPolicy):
 
 @register
 class DayOffsPolicy(CrudPolicy):
+    """Writes stay between the person and the admins (reference: check_day_off_access)."""
+
     model = DayOff
     path = "day-offs"
+
+    def _check_self_or_admin(self, access, person_id):
+        if not access.is_admin and str(person_id) != str(access.person.pk):
+            raise PermissionDenied
+
+    def check_read(self, access, instance):
+        self._check_self_or_admin(access, instance.person_id)
+
+    def check_create(self, access, data):
+        person = data.get("person_id", data.get("person"))
+        self._check_self_or_admin(access, getattr(person, "pk", person))
+
+    def check_update(self, access, instance, data):
+        self._check_self_or_admin(access, instance.person_id)
+        for key in ("person_id", "person"):
+            if key in data:
+                self._check_self_or_admin(access, getattr(data[key], "pk", data[key]))
+
+    def check_delete(self, access, instance):
+        self._check_self_or_admin(access, instance.person_id)
 
 
 @register
@@ -124,7 +134,7 @@ class SearchFilterGroupsPolicy(CrudPolicy):
 
 
 @register
-class SoftwaresPolicy(CrudPolicy):
+class SoftwaresPolicy(ReadableByAllPolicy):
     model = Software
     path = "softwares"
 
