@@ -3,6 +3,7 @@
 Entity links keep the base rules (admins only), as on the reference.
 """
 
+import copy
 import re
 from collections import defaultdict
 
@@ -11,6 +12,7 @@ from assets.permissions import check_entity_delete, check_metadata_department_ac
 from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
+from shots.versions import record_shot_version
 from tasks.events import record_event
 from tasks.models import Subscription
 from tasks.permissions import check_manager_project_access, check_project_and_entity_access
@@ -100,6 +102,10 @@ class EntitiesPolicy(CrudPolicy):
         data["created_by"] = access.person
         return data
 
+    def precheck_update(self, access, instance):
+        # Which columns a supervisor may fill depends on the body: only project access here.
+        check_project_and_entity_access(access, instance.project_id, instance.pk)
+
     def check_update(self, access, instance, data):
         fixed = [name for name in self.fixed_relations if name in data]
         if fixed:
@@ -108,6 +114,7 @@ class EntitiesPolicy(CrudPolicy):
         check_metadata_department_access(access, instance, kind, data)
 
     def prepare_update(self, access, instance, data):
+        instance.previous_version = (instance.name, copy.deepcopy(instance.data))
         for column in self.fixed_columns:
             data.pop(column, None)
         if "data" in data and isinstance(data["data"] or {}, dict):  # custom fields pile up: merge them
@@ -131,15 +138,20 @@ class EntitiesPolicy(CrudPolicy):
                 "already exists. The combination of these fields must be unique."
             )
 
+    def after_write(self, access, instance, created):
+        previous = getattr(instance, "previous_version", None)
+        if previous is not None and entity_kind(instance.entity_type_id) == "Shot":
+            record_shot_version(instance, *previous, person=access.person)
+
     def check_delete(self, access, instance):
         check_entity_delete(access, instance)
 
-    def render(self, instance, relations=True):
-        data = super().render(instance, relations)
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
         data["type"] = entity_kind(instance.entity_type_id)
         return data
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
         if entity_kind(instance.entity_type_id) == "Sequence":
             Subscription.objects.filter(entity=instance).delete()
         instance.delete()  # its entity links and concept links cascade
@@ -170,7 +182,7 @@ class EntityTypesPolicy(ReadableByAllPolicy):
     def after_write(self, access, instance, created):
         entity_kind.forget()
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
         instance.delete()
         entity_kind.forget()
 

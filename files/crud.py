@@ -15,9 +15,9 @@ from files.models import (
     PreviewFile,
     WorkingFile,
 )
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, parse_uuid, register
 from kitsu_server.api.errors import WrongParameter
-from tasks import services
+from tasks import deletion
 from tasks.events import record_event
 from tasks.models import Notification
 from tasks.permissions import check_supervisor_project_access, check_task_access, check_task_action_access
@@ -31,6 +31,11 @@ class PreviewFilesPolicy(CrudPolicy):
 
     model = PreviewFile
     path = "preview-files"
+    custom_filters = ("project_id",)  # no column: the project of their task
+
+    def custom_filter(self, queryset, name, params):
+        project_id = parse_uuid(params[name], "Invalid project_id.")
+        return queryset.filter(task__project_id=project_id)
 
     def visible(self, access, queryset):
         return rules.visible_preview_files(access, queryset)
@@ -57,8 +62,8 @@ class PreviewFilesPolicy(CrudPolicy):
     def check_delete(self, access, instance):
         rules.check_preview_file_delete(access, instance)
 
-    def delete(self, access, instance):
-        services.remove_preview_file(instance)
+    def delete(self, access, instance, params):
+        deletion.remove_preview_file(instance, force=parse_bool(params.get("force", "false")))
 
 
 @register
@@ -251,7 +256,7 @@ class PlaylistsPolicy(CrudPolicy):
     def check_delete(self, access, instance):
         rules.check_playlist_update(access, instance)
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
         Notification.objects.filter(playlist=instance).delete()
         BuildJob.objects.filter(playlist=instance).delete()
         instance.delete()  # its share links cascade

@@ -18,6 +18,23 @@ admin.site.site_header = "Kitsu back-office"
 admin.site.site_title = "Kitsu back-office"
 admin.site.index_title = "Production data"
 
+ROUTE_MODULES = (
+    "kitsu_server.status_urls",
+    "people.urls",
+    "people.person_urls",
+    "productions.urls",
+    "productions.settings_urls",
+    "productions.schedule_urls",
+    "productions.template_urls",
+    "budgets.urls",
+    "assets.urls",
+    "assets.breakdown_urls",
+    "shots.urls",
+    "tasks.urls",
+    "tasks.task_urls",
+    "tasks.comment_urls",
+)
+
 api_urlpatterns = [
     kitsu_path("/", views.IndexView.as_view(), name="index"),
     kitsu_path("/openapi.json", SpectacularAPIView.as_view(permission_classes=[]), name="openapi-schema"),
@@ -26,10 +43,9 @@ api_urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="openapi-schema", permission_classes=[]),
         name="openapi-docs",
     ),
+    # Specific routes first: "/data/projects/open" is not the project of id "open".
+    *(path("", include(module)) for module in ROUTE_MODULES),
     *crud_urlpatterns(),
-    path("", include("people.urls")),
-    path("", include("productions.urls")),
-    path("", include("tasks.urls")),
 ]
 
 urlpatterns = [

@@ -2,10 +2,13 @@
 
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, register
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import ModelShape
 from people.models import (
     DayOff,
     Department,
+    DepartmentLink,
     HardwareItem,
     Organisation,
     Person,
@@ -16,6 +19,9 @@ from people.models import (
     Studio,
 )
 from productions.models import ProjectPersonLink
+from tasks import deletion
+from tasks.models import TimeSpent
+from tasks.services import refresh_task_duration
 
 
 @register
@@ -74,6 +80,9 @@ class PersonsPolicy(CrudPolicy):
             raise PermissionDenied
         access.check_admin()
 
+    def delete(self, access, instance, params):
+        deletion.remove_person(instance, parse_bool(params.get("force", "false")), user=access.person)
+
 
 @register
 class DepartmentsPolicy(ReadableByAllPolicy):
@@ -88,37 +97,124 @@ class StudiosPolicy(ReadableByAllPolicy):
 
 
 @register
-class OrganisationsPolicy(CrudPolicy):
+class OrganisationsPolicy(ReadableByAllPolicy):
+    """Everyone reads the studio's settings; admins write them and alone see the chat tokens
+    (which non-admins cannot filter on either)."""
+
     model = Organisation
     path = "organisations"
+    SENSITIVE_COLUMNS = ("chat_token_slack", "chat_webhook_mattermost", "chat_token_discord")
+
+    def __init__(self):
+        super().__init__()
+        self.public_shape = ModelShape(Organisation, hidden=self.SENSITIVE_COLUMNS)
+
+    def shape_for(self, access, instance=None):
+        return self.shape if access.is_admin else self.public_shape
 
 
 @register
 class DayOffsPolicy(CrudPolicy):
-    """Writes stay between the person and the admins (reference: check_day_off_access)."""
+    """Admins list. Writes stay between the person and the admins (reference:
+    check_day_off_access). A manager of a production the person works on reads their day off;
+    a supervisor of such a production supervising the person's department reads its dates,
+    not its description. Two day offs of a person never overlap; a day off wipes the time
+    logged on the days it covers."""
 
     model = DayOff
     path = "day-offs"
+
+    def __init__(self):
+        super().__init__()
+        self.dates_shape = ModelShape(DayOff, hidden=("description",))
 
     def _check_self_or_admin(self, access, person_id):
         if not access.is_admin and str(person_id) != str(access.person.pk):
             raise PermissionDenied
 
     def check_read(self, access, instance):
-        self._check_self_or_admin(access, instance.person_id)
+        day_off_read_level(access, instance.person_id)
+
+    def shape_for(self, access, instance=None):
+        if instance is not None and day_off_read_level(access, instance.person_id) == "dates":
+            return self.dates_shape
+        return self.shape
 
     def check_create(self, access, data):
-        person = data.get("person_id", data.get("person"))
+        person = data.get("person_id")
         self._check_self_or_admin(access, getattr(person, "pk", person))
+        check_no_overlap(getattr(person, "pk", person), data.get("date"), data.get("end_date"))
 
     def check_update(self, access, instance, data):
         self._check_self_or_admin(access, instance.person_id)
-        for key in ("person_id", "person"):
-            if key in data:
-                self._check_self_or_admin(access, getattr(data[key], "pk", data[key]))
+        if "person_id" in data:
+            self._check_self_or_admin(access, getattr(data["person_id"], "pk", data["person_id"]))
+        person = data.get("person_id", instance.person_id)
+        check_no_overlap(
+            getattr(person, "pk", person),
+            data.get("date", instance.date),
+            data.get("end_date", instance.end_date),
+            exclude=instance.pk,
+        )
 
     def check_delete(self, access, instance):
         self._check_self_or_admin(access, instance.person_id)
+
+    def after_write(self, access, instance, created):
+        covered = TimeSpent.objects.filter(
+            person_id=instance.person_id, date__gte=instance.date, date__lte=instance.end_date
+        )
+        task_ids = set(covered.values_list("task_id", flat=True))
+        covered.delete()
+        for task_id in task_ids:
+            refresh_task_duration(task_id, user=access.person)
+
+
+def check_no_overlap(person_id, start, end, exclude=None):
+    if start is None or end is None:
+        return
+    if start > end:
+        raise WrongParameter("The end date of a day off cannot come before its start date.")
+    overlapping = DayOff.objects.filter(person_id=person_id, end_date__gte=start, date__lte=end)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
+    if overlapping.exists():
+        raise WrongParameter("Day off already exists for this period")
+
+
+def day_off_read_level(access, person_id):
+    """ "full" when this person reads the day offs of `person_id` with their description (an
+    admin, the person, a manager of a production the person is on), "dates" for a supervisor
+    of such a production who supervises the person; PermissionDenied for anyone else."""
+    cache = access.__dict__.setdefault("_day_off_levels", {})
+    key = str(person_id)
+    if key not in cache:
+        cache[key] = _day_off_read_level(access, person_id)
+    if cache[key] is None:
+        raise PermissionDenied
+    return cache[key]
+
+
+def _day_off_read_level(access, person_id):
+    if access.is_admin or str(access.person.pk) == str(person_id):
+        return "full"
+    scopes = {}
+    for project_id in access.member_project_ids():
+        role = access.project_role(project_id)
+        if role in ("manager", "supervisor"):
+            scopes[project_id] = role
+    shared = ProjectPersonLink.objects.filter(project_id__in=list(scopes), person_id=person_id)
+    roles = {scopes[project_id] for project_id in shared.values_list("project_id", flat=True)}
+    if "manager" in roles:
+        return "full"
+    if "supervisor" in roles:
+        departments = list(access.person.departments.values_list("pk", flat=True))
+        if (
+            not departments
+            or DepartmentLink.objects.filter(person_id=person_id, department_id__in=departments).exists()
+        ):
+            return "dates"
+    return None
 
 
 @register

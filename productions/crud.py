@@ -1,20 +1,104 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud).
 
-from kitsu_server.api.crud import CrudPolicy, register
+The rules follow the reference's crud blueprints. Where they read "the role on the project",
+it is `Access.project_role` (the team role, else the global one); where no project is at
+hand (a list without `project_id`), the global role decides, as on the reference.
+"""
+
+import re
+
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
+
+from kitsu_server.api.crud import CrudPolicy, parse_bool, parse_uuid, register
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.permissions import MANAGER_ROLES
 from productions.models import (
+    METADATA_DESCRIPTOR_TYPES,
     CustomAction,
+    DepartmentMetadataDescriptorLink,
     MetadataDescriptor,
     Milestone,
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     Project,
+    ProjectPersonLink,
     ProjectStatus,
+    ProjectStatusAutomationLink,
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
     ProjectTemplate,
     ScheduleItem,
     StatusAutomation,
 )
+from shots.models import Episode
+from tasks import deletion
+from tasks.events import record_event
+from tasks.permissions import (
+    OPEN_PROJECT_STATUS,
+    check_manager_project_access,
+    department_ids,
+    supervises_task_type,
+)
+
+# Roles that never see a production's schedule (the reference's vendor and client blocks).
+NO_SCHEDULE_ROLES = ("vendor", "client")
+
+
+def _pk(value):
+    """A validated foreign key value (a model instance) or a raw id, as an id."""
+    return getattr(value, "pk", value)
+
+
+def block_vendor(access):
+    """Refuse vendors: what no project resolves is read with the global role."""
+    if access.role == "vendor":
+        raise PermissionDenied
+
+
+def check_project_reader(access, project_id, blocked_roles):
+    """Project access, then refuse the roles `blocked_roles` hold on that project."""
+    if access.check_project_access(project_id) in blocked_roles:
+        raise PermissionDenied
+
+
+def check_schedule_list(access, params):
+    """Schedule lists: with a `project_id` filter, that project's readers but its vendors and
+    clients; without, admins only (reference: check_read_permissions(options))."""
+    project_id = params.get("project_id")
+    if project_id is None:
+        access.check_admin()
+    elif not access.is_admin:
+        check_project_reader(access, project_id, NO_SCHEDULE_ROLES)
+
+
+def check_supervisor_project_task_type_access(access, project_id, task_type_id):
+    """Admins; members who manage the project; member supervisors of the task type's department
+    (or of no department)."""
+    if access.is_admin:
+        return
+    if access.is_member(project_id):
+        role = access.project_role(project_id)
+        if role in MANAGER_ROLES:
+            return
+        if role == "supervisor" and supervises_task_type(access.person, task_type_id):
+            return
+    raise PermissionDenied
+
+
+# --- projects and their settings ---------------------------------------------------------
+
+
+RESOLUTION = re.compile(r"^\d*x\d+$")
+
+
+def check_resolution(resolution):
+    """ "1920x1080" or "x1080" (the height alone), or nothing."""
+    if resolution in (None, ""):
+        return
+    if not isinstance(resolution, str) or not RESOLUTION.match(resolution):
+        raise WrongParameter(f"Invalid resolution {resolution}. Expected format: '1920x1080' or 'x1080'.")
 
 
 @register
@@ -31,8 +115,37 @@ class ProjectsPolicy(CrudPolicy):
     def check_read(self, access, instance):
         access.check_project_access(instance.pk)
 
+    def clean_body(self, body, creating):
+        check_resolution(body.get("resolution"))
+        if body.get("production_style", "2d3d") is None:
+            body["production_style"] = "2d3d"
+        return body
+
+    def prepare_create(self, access, data):
+        if data.get("project_status_id") is None:
+            data["project_status_id"] = ProjectStatus.objects.get_or_create(
+                name=OPEN_PROJECT_STATUS, defaults={"color": "#000000"}
+            )[0]
+        return data
+
+    def after_write(self, access, instance, created):
+        if (
+            instance.production_type == "tvshow"
+            and not instance.entities.filter(entity_type__name="Episode").exists()
+        ):
+            # A TV show starts with its first episode, as on the reference.
+            Episode.objects.create(project=instance, name="E01", created_by=access.person)
+
     def check_update(self, access, instance, data):
         access.check_manager(instance.pk)
+
+    def check_delete(self, access, instance):
+        # The reference refuses an open project before it checks who asks.
+        deletion.check_project_deletable(instance)
+        access.check_admin()
+
+    def delete(self, access, instance, params):
+        deletion.remove_project(instance, parse_bool(params.get("force", "false")), user=access.person)
 
 
 @register
@@ -49,61 +162,300 @@ class ProjectStatusPolicy(CrudPolicy):
 
 @register
 class ProjectTemplatesPolicy(CrudPolicy):
+    """Managers (by global role) and admins read; admins write. A name is required and unique
+    (the reference's project_templates_service messages)."""
+
     model = ProjectTemplate
     path = "project-templates"
+    DUPLICATE = "A project template with this name already exists"
+
+    def visible(self, access, queryset):
+        access.check_role(MANAGER_ROLES)
+        return queryset
+
+    def check_read(self, access, instance):
+        access.check_role(MANAGER_ROLES)
+
+    def clean_body(self, body, creating):
+        if creating and not body.get("name"):
+            raise WrongParameter("name is required")
+        return body
+
+    def check_create(self, access, data):
+        access.check_admin()
+        if ProjectTemplate.objects.filter(name=data["name"]).exists():
+            raise WrongParameter(self.DUPLICATE)
+
+    def check_update(self, access, instance, data):
+        access.check_admin()
+        name = data.get("name")
+        if name and ProjectTemplate.objects.filter(name=name).exclude(pk=instance.pk).exists():
+            raise WrongParameter(self.DUPLICATE)
+
+
+class ProjectLinkPolicy(CrudPolicy):
+    """`POST /data/<links>` links a task type or status to a project, or, when the link exists,
+    updates it in place (same id): the reference's create-or-update, for the project's managers.
+    Omitted settings take the reference route's defaults. The reference has no instance route:
+    ours keep the base rules (admins). Clients refetch the project, so that is the event."""
+
+    list_methods = ("post",)  # the reference lists them through their project only
+    linked = None  # the column naming what is linked to the project
+    defaults = {"priority": 1}
+
+    def clean_body(self, body, creating):
+        if creating:
+            for name in ("project_id", self.linked):
+                if not body.get(name):
+                    raise WrongParameter(f"Missing required parameter: {name}")
+            for name, value in self.defaults.items():
+                body.setdefault(name, list(value) if isinstance(value, list) else value)
+        return body
+
+    def check_create(self, access, data):
+        check_manager_project_access(access, _pk(data["project_id"]))
+
+    def existing_for_create(self, access, data):
+        return self.model.objects.filter(
+            project_id=_pk(data["project_id"]), **{self.linked: _pk(data[self.linked])}
+        ).first()
+
+    def emit(self, action, data, user):
+        record_event("project:update", {}, project_id=data["project_id"], user=user)
+
+
+@register
+class TaskTypeLinksPolicy(ProjectLinkPolicy):
+    model = ProjectTaskTypeLink
+    path = "task-type-links"
+    linked = "task_type_id"
+
+
+@register
+class TaskStatusLinksPolicy(ProjectLinkPolicy):
+    model = ProjectTaskStatusLink
+    path = "task-status-links"
+    linked = "task_status_id"
+    defaults = {"priority": 1, "roles_for_board": []}
+
+
+# --- metadata descriptors ------------------------------------------------------------------
+
+
+def visible_descriptors_filter(access):
+    """The descriptors a non-admin lists: those of the open projects of their team, each
+    project narrowed on the role held there (reference: related_projects and
+    get_descriptor_visibilities): clients only the descriptors published to clients, vendors
+    those of their departments or of no department."""
+    memberships = ProjectPersonLink.objects.filter(
+        person_id=access.person.pk, project__project_status__name=OPEN_PROJECT_STATUS
+    ).values_list("project_id", "role")
+    by_role = {}
+    for project_id, team_role in memberships:
+        role = team_role if team_role not in (None, "admin") else access.role
+        by_role.setdefault(role, []).append(project_id)
+    visible = Q(pk__in=[])
+    for role, project_ids in by_role.items():
+        criterion = Q(project_id__in=project_ids)
+        if role == "client":
+            criterion &= Q(for_client=True)
+        elif role == "vendor":
+            linked = DepartmentMetadataDescriptorLink.objects.values("metadata_descriptor_id")
+            mine = linked.filter(department_id__in=department_ids(access.person))
+            criterion &= ~Q(pk__in=linked) | Q(pk__in=mine)
+        visible |= criterion
+    return visible
 
 
 @register
 class MetadataDescriptorsPolicy(CrudPolicy):
+    """Everyone lists the descriptors they may see; one descriptor is read and written by admins.
+    `data_type` must be one of the known types."""
+
     model = MetadataDescriptor
     path = "metadata-descriptors"
+    DATA_TYPES = [name for name, _ in METADATA_DESCRIPTOR_TYPES]
+
+    def visible(self, access, queryset):
+        if access.is_admin:
+            return queryset
+        return queryset.filter(visible_descriptors_filter(access))
+
+    def clean_body(self, body, creating):
+        if "data_type" in body and body["data_type"] not in self.DATA_TYPES:
+            raise WrongParameter("Invalid data_type")
+        return body
+
+
+# --- schedules -------------------------------------------------------------------------------
 
 
 @register
 class MilestonesPolicy(CrudPolicy):
+    """Lists: admins. Read: the project's members but its vendors. Writes: its managers."""
+
     model = Milestone
     path = "milestones"
+
+    def check_read(self, access, instance):
+        check_project_reader(access, instance.project_id, ("vendor",))
+
+    def check_create(self, access, data):
+        check_manager_project_access(access, _pk(data.get("project_id")))
+
+    def check_update(self, access, instance, data):
+        check_manager_project_access(access, instance.project_id)
+
+    def check_delete(self, access, instance):
+        check_manager_project_access(access, instance.project_id)
 
 
 @register
 class ScheduleItemsPolicy(CrudPolicy):
+    """Lists and reads: admins. Create and delete: the project's managers, one item per project,
+    task type and object. Update: managers, or supervisors of the task type's department; a
+    text `man_days` is ignored, as on the reference."""
+
     model = ScheduleItem
     path = "schedule-items"
+
+    def clean_body(self, body, creating):
+        if not creating and isinstance(body.get("man_days"), str):
+            body.pop("man_days")
+        return body
+
+    def check_create(self, access, data):
+        check_manager_project_access(access, _pk(data.get("project_id")))
+        twin = ScheduleItem.objects.filter(
+            project_id=_pk(data.get("project_id")),
+            task_type_id=_pk(data.get("task_type_id")),
+            object_id=data.get("object_id"),
+        )
+        if twin.exists():
+            raise WrongParameter("A similar schedule item already exists")
+
+    def check_update(self, access, instance, data):
+        check_supervisor_project_task_type_access(access, instance.project_id, instance.task_type_id)
+
+    def check_delete(self, access, instance):
+        check_manager_project_access(access, instance.project_id)
 
 
 @register
 class ProductionScheduleVersionsPolicy(CrudPolicy):
+    """Lists: admins, or with a `project_id` filter that project's members; reads: the project's
+    members; vendors and clients never. Writes: the project's managers. A deleted version is
+    first detached from the versions copied from it and the projects it was applied to."""
+
     model = ProductionScheduleVersion
     path = "production-schedule-versions"
+
+    def check_list(self, access, params):
+        check_schedule_list(access, params)
+
+    def visible(self, access, queryset):
+        return queryset  # check_list decided
+
+    def check_read(self, access, instance):
+        check_project_reader(access, instance.project_id, NO_SCHEDULE_ROLES)
+
+    def check_create(self, access, data):
+        check_manager_project_access(access, _pk(data["project_id"]))
+
+    def check_update(self, access, instance, data):
+        check_manager_project_access(access, instance.project_id)
+
+    def check_delete(self, access, instance):
+        check_manager_project_access(access, instance.project_id)
+
+    def delete(self, access, instance, params):
+        now = timezone.now()
+        ProductionScheduleVersion.objects.filter(production_schedule_from=instance).update(
+            production_schedule_from=None, updated_at=now
+        )
+        for project_id in Project.objects.filter(from_schedule_version=instance).values_list("pk", flat=True):
+            Project.objects.filter(pk=project_id).update(from_schedule_version=None, updated_at=now)
+            record_event("project:update", {}, project_id=project_id, user=access.person)
+        instance.delete()
 
 
 @register
 class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
+    """As the versions, the project being the task's; `project_id` filters a list through the
+    versions' project. A link joins a task and a version of the same project; its task and
+    version do not change afterwards."""
+
     model = ProductionScheduleVersionTaskLink
     path = "production-schedule-version-task-links"
+    custom_filters = ("project_id",)
+
+    def check_list(self, access, params):
+        check_schedule_list(access, params)
+
+    def visible(self, access, queryset):
+        return queryset  # check_list decided
+
+    def custom_filter(self, queryset, name, params):
+        project_id = parse_uuid(params.get(name), "Invalid project_id.")
+        return queryset.filter(production_schedule_version__project_id=project_id)
+
+    def clean_body(self, body, creating):
+        if not creating:
+            body.pop("task_id", None)
+            body.pop("production_schedule_version_id", None)
+        return body
+
+    def check_read(self, access, instance):
+        check_project_reader(access, instance.task.project_id, NO_SCHEDULE_ROLES)
+
+    def check_create(self, access, data):
+        version, task = data["production_schedule_version_id"], data["task_id"]
+        if version.project_id != task.project_id:
+            raise WrongParameter("The task and the production schedule version must be in the same project.")
+        check_manager_project_access(access, version.project_id)
+
+    def check_update(self, access, instance, data):
+        check_manager_project_access(access, instance.task.project_id)
+
+    def check_delete(self, access, instance):
+        check_manager_project_access(access, instance.task.project_id)
+
+
+# --- studio settings -------------------------------------------------------------------------
 
 
 @register
 class StatusAutomationsPolicy(CrudPolicy):
+    """Everyone but vendors lists them; admins read one and write. One linked to a project is
+    not deleted."""
+
     model = StatusAutomation
     path = "status-automations"
+
+    def visible(self, access, queryset):
+        block_vendor(access)
+        return queryset
+
+    def delete(self, access, instance, params):
+        if ProjectStatusAutomationLink.objects.filter(status_automation=instance).exists():
+            raise WrongParameter("This automation is used in a project.")
+        instance.delete()
 
 
 @register
 class CustomActionsPolicy(CrudPolicy):
+    """Everyone but vendors lists them; admins read one and write. A name is always set."""
+
     model = CustomAction
     path = "custom-actions"
 
+    def visible(self, access, queryset):
+        block_vendor(access)
+        return queryset
 
-@register
-class TaskTypeLinksPolicy(CrudPolicy):
-    model = ProjectTaskTypeLink
-    path = "task-type-links"
-    list_methods = ("post",)  # the reference lists them through their project only
-
-
-@register
-class TaskStatusLinksPolicy(CrudPolicy):
-    model = ProjectTaskStatusLink
-    path = "task-status-links"
-    list_methods = ("post",)  # the reference lists them through their project only
+    def clean_body(self, body, creating):
+        if creating and body.get("name") is None:
+            raise WrongParameter("The 'name' field is required and cannot be None.")
+        if not creating and "name" in body and body["name"] is None:
+            raise WrongParameter("The 'name' field cannot be set to None.")
+        return body

@@ -6,12 +6,19 @@ through their own routes (`/data/user/...`, `/actions/...`).
 """
 
 from assets.models import NON_ASSET_TYPE_NAMES
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.api.crud import (
+    CrudPolicy,
+    ReadableByAllPolicy,
+    parse_bool,
+    parse_uuid,
+    register,
+    to_python,
+)
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
 from people.models import Person
 from productions.models import ProjectTaskTypeLink, ScheduleItem
-from tasks import services
+from tasks import deletion, services
 from tasks.events import record_event
 from tasks.models import (
     ApiEvent,
@@ -78,6 +85,11 @@ class TasksPolicy(CrudPolicy):
 
     model = Task
     path = "tasks"
+    custom_filters = ("episode_id",)  # no column: the episode of a shot's sequence
+
+    def custom_filter(self, queryset, name, params):
+        episode_id = parse_uuid(params[name], f"Invalid UUID format for episode_id: {params[name]}")
+        return queryset.filter(entity__parent__parent_id=episode_id)
 
     def __init__(self):
         super().__init__()
@@ -147,8 +159,11 @@ class TasksPolicy(CrudPolicy):
         reading_as_client.set(False)
         check_manager_project_access(access, instance.project_id)
 
-    def render(self, instance, relations=True):
-        data = super().render(instance, relations)
+    def delete(self, access, instance, params):
+        deletion.remove_task(instance, parse_bool(params.get("force", "false")), user=access.person)
+
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
         return blank_task_for_client(data) if reading_as_client.get() else data
 
     def emit(self, action, data, user):
@@ -183,11 +198,16 @@ class TaskTypesPolicy(ReadableByAllPolicy):
         if data.get("name") is not None and data["name"] != instance.name:
             check_task_type_name_is_free(data["name"], exclude=instance)
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
+        schedule_items = ScheduleItem.objects.filter(task_type=instance)
+        project_links = ProjectTaskTypeLink.objects.filter(task_type=instance)
+        if parse_bool(params.get("force", "false")):
+            schedule_items.delete()
+            project_links.delete()
         blockers = []
-        if ScheduleItem.objects.filter(task_type=instance).exists():
+        if schedule_items.exists():
             blockers.append("schedule items")
-        if ProjectTaskTypeLink.objects.filter(task_type=instance).exists():
+        if project_links.exists():
             blockers.append("projects")
         if blockers:
             raise WrongParameter(
@@ -250,11 +270,11 @@ class CommentsPolicy(CrudPolicy):
     def check_delete(self, access, instance):
         check_comment_delete(access, instance, task_of(instance))
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
         services.remove_comment(instance, task_of(instance), user=access.person)
 
-    def render(self, instance, relations=True):
-        data = super().render(instance, relations)
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
         person = instance.person
         data["person"] = {
             "id": str(person.pk),
@@ -292,6 +312,18 @@ class TimeSpentsPolicy(CrudPolicy):
 
     model = TimeSpent
     path = "time-spents"
+    custom_filters = ("start_date", "end_date")  # a range of days, both bounds included
+
+    def custom_filter(self, queryset, name, params):
+        start, end = params.get("start_date"), params.get("end_date")
+        if not start or not end:
+            raise WrongParameter(
+                "If querying for a range of dates, both a `start_date` and an `end_date` must be given."
+            )
+        if name == "end_date":
+            return queryset  # applied with start_date
+        field = TimeSpent._meta.get_field("date")
+        return queryset.filter(date__range=(to_python(field, start, name), to_python(field, end, "end_date")))
 
     def check_delete(self, access, instance):
         check_time_spent_access(access, instance.task, instance.person_id)
@@ -299,7 +331,7 @@ class TimeSpentsPolicy(CrudPolicy):
     def after_write(self, access, instance, created):
         services.refresh_task_duration(instance.task_id, user=access.person)
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
         task_id = instance.task_id
         instance.delete()
         services.refresh_task_duration(task_id, user=access.person)
@@ -325,8 +357,12 @@ class SubscriptionsPolicy(CrudPolicy):
 
 @register
 class EventsPolicy(CrudPolicy):
+    """Admins only. Unpaginated, the list stops at the 1,000 newest events (the reference caps it
+    too, on whichever rows come first); `page`/`limit` or /data/events/last reach the rest."""
+
     model = ApiEvent
     path = "events"
+    list_cap = 1000
 
 
 @register

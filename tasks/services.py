@@ -5,7 +5,7 @@ generic views open one) or its own, and records the events the reference emits."
 from django.db import transaction
 from django.db.models import Sum
 
-from assets.models import Entity
+from tasks import deletion
 from tasks.events import record_event
 from tasks.models import (
     Comment,
@@ -167,19 +167,10 @@ def record_status_change(task, previous_status_id, person_id, user=None):
     record_event("task:status-changed", data, project_id=task.project_id, user=user)
 
 
-def remove_preview_file(preview_file):
-    """Delete a preview: the entity showing it and the news quoting it let go of it first,
-    and the task falls back on its newest remaining main preview."""
-    task, preview_file_id = preview_file.task, preview_file.pk
-    Entity.objects.filter(preview_file=preview_file).update(preview_file=None)
-    News.objects.filter(preview_file=preview_file).update(preview_file=None)
-    Comment.objects.filter(preview_file=preview_file).update(preview_file=None)
-    preview_file.comments.clear()
-    preview_file.delete()
-    if task is not None and task.last_preview_file_id == preview_file_id:
-        newest = task.preview_files.filter(position=1).order_by("-revision", "-created_at").first()
-        task.last_preview_file_id = newest.pk if newest is not None else None
-        task.save(update_fields=["last_preview_file_id"])
+def remove_preview_file(preview_file, force=False):
+    """Delete a preview: the entity showing it and the news and comments quoting it let go of it
+    first, the task falls back on its newest remaining main preview (see tasks.deletion)."""
+    deletion.remove_preview_file(preview_file, force=force)
 
 
 def _str(value):

@@ -6,6 +6,9 @@ rows tests need are few, and keyword overrides cover the rest.
 
 import itertools
 
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
 from assets.models import Asset, EntityType
 from people.models import Department, Person
 from productions.models import Project, ProjectStatus
@@ -13,6 +16,13 @@ from shots.models import Episode, Sequence, Shot
 from tasks.models import Task, TaskStatus, TaskType
 
 _seq = itertools.count(1)
+
+
+def client_for(person):
+    """An API client logged in as `person` (a fresh access token, no login round trip)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
+    return client
 
 
 def _n():

@@ -4,22 +4,15 @@ asset instances."""
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from assets.models import AssetInstance, Entity, EntityLink, EntityType
 from people.models import DepartmentLink
 from productions.models import MetadataDescriptor, ProjectPersonLink
 from tasks.models import ApiEvent, Subscription, TaskPersonLink
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 def make_person(role="user", **fields):

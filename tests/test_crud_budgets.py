@@ -1,19 +1,12 @@
 """/data rules of salary scales."""
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from budgets.models import SalaryScale
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 def test_salary_scales_cannot_be_created():

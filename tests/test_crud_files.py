@@ -4,8 +4,6 @@ output and working files, output types, file statuses and playlists."""
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from assets.models import Entity
 from files.models import (
@@ -22,14 +20,9 @@ from people.models import DepartmentLink
 from productions.models import ProjectPersonLink
 from tasks.models import ApiEvent, Comment, Notification, Task, TaskType
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 def make_person(role="user", **fields):

@@ -9,19 +9,13 @@ import uuid
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from productions.models import Project, ProjectStatus
 from tasks.models import ApiEvent, TaskType
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 @pytest.fixture
@@ -253,3 +247,14 @@ def test_a_filter_that_can_match_nothing_gives_an_empty_list(api):
     factories.make_task_type(name="Any")
     assert api.get("/api/data/task-types?id=[]").json() == []
     assert api.get("/api/data/task-types?id=[]&page=1").json()["data"] == []
+
+
+def test_a_refused_update_is_403_whatever_its_body():
+    project = factories.make_project(name="Kept")
+    artist = factories.make_person(role="user")
+    url = f"/api/data/projects/{project.pk}"
+    for body in ({"name": "Renamed"}, {"fps": "not a number"}, {"no_such_column": 1}, ["not", "a", "dict"]):
+        response = client_for(artist).put(url, body, format="json")
+        assert response.status_code == 403, body
+    project.refresh_from_db()
+    assert project.name == "Kept"

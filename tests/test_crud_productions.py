@@ -4,21 +4,15 @@ and the project link reorder actions."""
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from people.models import Person
 from productions.models import Project, ProjectPersonLink, ProjectTaskStatusLink, ProjectTaskTypeLink
+from shots.models import Episode
 from tasks.models import ApiEvent
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 @pytest.fixture
@@ -77,8 +71,33 @@ def test_only_admins_create_and_delete_projects(team):
     response = client_for(team["admin"]).post("/api/data/projects", {"name": "Mine"}, format="json")
     assert response.status_code == 201
     project_id = response.json()["id"]
+    assert response.json()["project_status_id"] == str(factories.make_project_status("Open").pk)
+    response = client_for(team["admin"]).delete(f"/api/data/projects/{project_id}")
+    assert response.status_code == 400
+    assert response.json()["message"] == "Only closed projects can be deleted"
+    Project.objects.filter(pk=project_id).update(project_status=factories.make_project_status("Closed"))
     assert client_for(team["manager"]).delete(f"/api/data/projects/{project_id}").status_code == 403
     assert client_for(team["admin"]).delete(f"/api/data/projects/{project_id}").status_code == 204
+
+
+def test_a_new_tv_show_starts_with_its_first_episode(team):
+    api = client_for(team["admin"])
+    response = api.post("/api/data/projects", {"name": "Series", "production_type": "tvshow"}, format="json")
+    assert response.status_code == 201
+    episodes = Episode.objects.filter(project_id=response.json()["id"])
+    assert list(episodes.values_list("name", flat=True)) == ["E01"]
+    api.put(f"/api/data/projects/{response.json()['id']}", {"description": "again"}, format="json")
+    assert episodes.count() == 1
+
+
+@pytest.mark.parametrize("resolution", ["1920x", "big", "1920*1080"])
+def test_a_malformed_resolution_is_refused(team, resolution):
+    body = {"name": "Sized", "resolution": resolution}
+    response = client_for(team["admin"]).post("/api/data/projects", body, format="json")
+    assert response.status_code == 400 and "Invalid resolution" in response.json()["message"]
+    assert not Project.objects.filter(name="Sized").exists()
+    ok = client_for(team["admin"]).post("/api/data/projects", {**body, "resolution": "x1080"}, format="json")
+    assert ok.status_code == 201
 
 
 def test_project_creation_bad_input_writes_nothing(team):

@@ -4,8 +4,6 @@ time spents, and the admin-only logs; plus `POST /actions/task-types/reorder`.""
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink
@@ -21,14 +19,9 @@ from tasks.models import (
     TimeSpent,
 )
 from tests import factories
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
-    return client
 
 
 def join(project, person, role=None):

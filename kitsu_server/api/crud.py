@@ -59,6 +59,8 @@ class CrudPolicy:
     hidden_columns = ()  # never sent (secrets)
     type_name = None  # the "type" of the JSON, the model class name by default
     list_methods = ("get", "post")  # a few link tables only take POST on their list route
+    custom_filters = ()  # query-string names that are no column, handled by `custom_filter`
+    list_cap = None  # most rows an unpaginated list sends (the newest first), None for all
 
     def __init__(self):
         self.shape = ModelShape(self.model, type_name=self.type_name, hidden=self.hidden_columns)
@@ -68,6 +70,9 @@ class CrudPolicy:
         self.relations = {f.name: f for f in meta.many_to_many}
 
     # --- who may do what (the reference's base: admins only) -----------------
+    def check_list(self, access, params):
+        """Before a list: where the query string decides who may list (e.g. a `project_id`)."""
+
     def visible(self, access, queryset):
         """The rows this person may list; raise PermissionDenied to refuse the whole list."""
         access.check_admin()
@@ -82,6 +87,11 @@ class CrudPolicy:
     def check_update(self, access, instance, data):
         access.check_admin()
 
+    def precheck_update(self, access, instance):
+        """Before the body is read: refuse who may change nothing of this row (a 403 rather than
+        a 400 about a body they may not send). By default `check_update` with no column."""
+        self.check_update(access, instance, {})
+
     def check_delete(self, access, instance):
         access.check_admin()
 
@@ -95,13 +105,19 @@ class CrudPolicy:
         """Adjust validated create data (a dict keyed by column) before the row is made."""
         return data
 
+    def existing_for_create(self, access, data):
+        """A row the create updates instead of inserting one (the reference's create-or-update
+        routes), or None."""
+        return None
+
     def prepare_update(self, access, instance, data):
         return data
 
     def after_write(self, access, instance, created):
         """Side effects inside the write's transaction (after the row is saved)."""
 
-    def delete(self, access, instance):
+    def delete(self, access, instance, params):
+        """Remove the row (`params`: the query string, e.g. the reference's `force=true`)."""
         instance.delete()
 
     # --- events ----------------------------------------------------------------
@@ -121,6 +137,10 @@ class CrudPolicy:
         )
 
     # --- reading ---------------------------------------------------------------
+    def custom_filter(self, queryset, name, params):
+        """`queryset` narrowed by `params[name]`, one of `custom_filters` (e.g. a task's episode_id)."""
+        raise NotImplementedError(name)
+
     def base_queryset(self):
         return self.model._default_manager.all()
 
@@ -131,8 +151,14 @@ class CrudPolicy:
             raise NotFound(f"{self.model.__name__} not found.")
         return instance
 
-    def render(self, instance, relations=True):
-        return serialize_instance(instance, relations=relations, shape=self.shape)
+    def shape_for(self, access, instance=None):
+        """The JSON shape this person reads (of `instance`, or of a list when None): where a
+        role sees fewer columns (an organisation's chat tokens, a client's task)."""
+        return self.shape
+
+    def render(self, instance, relations=True, access=None):
+        shape = self.shape if access is None else self.shape_for(access, instance)
+        return serialize_instance(instance, relations=relations, shape=shape)
 
 
 class ReadableByAllPolicy(CrudPolicy):
@@ -180,16 +206,21 @@ def to_python(field, raw, column):
         raise WrongParameter(f"Invalid value for {column}: {raw!r}.") from None
 
 
-def apply_filters(policy, queryset, params):
+def apply_filters(policy, queryset, params, shape=None):
+    """`queryset` narrowed by the query string; a column the person cannot read cannot filter."""
+    readable = set((shape or policy.shape).column_names)
     for key in params:
         if key in RESERVED_PARAMETERS:
             continue
         raw = params.get(key)
+        if key in policy.custom_filters:
+            queryset = policy.custom_filter(queryset, key, params)
+            continue
         if key in policy.relations:
             queryset = queryset.filter(**{key: parse_uuid(raw, f"Invalid value for {key}: {raw!r}.")})
             continue
         field = policy.fields_by_column.get(key)
-        if field is None or key in policy.hidden_columns:
+        if field is None or key not in readable:
             raise WrongParameter(f"Unknown filter field: {key}.")
         if isinstance(raw, str) and raw.startswith("["):
             try:
@@ -332,12 +363,16 @@ class CrudListView(CrudView):
 
     def get(self, request):
         policy, access, params = self.policy, access_for(request), request.query_params
+        policy.check_list(access, params)
+        shape = policy.shape_for(access)
         queryset = policy.visible(access, policy.base_queryset())
-        queryset = apply_filters(policy, queryset, params)
+        queryset = apply_filters(policy, queryset, params, shape)
         relations = parse_bool(params.get("relations", "false"))
         page = parse_int(params, "page", -1)
         if page == -1:
-            return Response(pick_fields(serialize_rows(queryset, relations, policy.shape), params))
+            if policy.list_cap is not None:
+                queryset = queryset.order_by("-created_at", "pk")[: policy.list_cap]
+            return Response(pick_fields(serialize_rows(queryset, relations, shape), params))
         limit = parse_int(params, "limit", 0) or NB_RECORDS_PER_PAGE
         if limit < 1:
             raise WrongParameter("limit must be a positive integer.")
@@ -353,7 +388,7 @@ class CrudListView(CrudView):
         }
         if page >= 1 and offset <= total:
             ordered = queryset.order_by("-updated_at", "-created_at", "pk")[offset : offset + limit]
-            envelope["data"] = pick_fields(serialize_rows(ordered, relations, policy.shape), params)
+            envelope["data"] = pick_fields(serialize_rows(ordered, relations, shape), params)
         return Response(envelope)
 
     def post(self, request):
@@ -362,12 +397,12 @@ class CrudListView(CrudView):
         policy.check_create(access, {**values, **relation_values})
         with transaction.atomic():
             values = policy.prepare_create(access, values)
-            instance = policy.model()
+            instance = policy.existing_for_create(access, values) or policy.model()
             assign(policy, instance, values)
             instance.save()
             set_relations(policy, instance, relation_values)
             policy.after_write(access, instance, created=True)
-            data = policy.render(instance, relations=True)
+            data = policy.render(instance, relations=True, access=access)
             policy.emit("new", data, request.user)
         return Response(data, status=201)
 
@@ -380,11 +415,14 @@ class CrudInstanceView(CrudView):
         instance = policy.get_object(instance_id)
         policy.check_read(access, instance)
         relations = parse_bool(request.query_params.get("relations", "true"))
-        return Response(policy.render(instance, relations=relations))
+        return Response(policy.render(instance, relations=relations, access=access))
 
     def put(self, request, instance_id):
         policy, access = self.policy, access_for(request)
         instance = policy.get_object(instance_id)
+        # Who may not update this row learns nothing about the body: refused before validation,
+        # checked again below with the validated values (some rules depend on the columns).
+        policy.precheck_update(access, instance)
         body = request.data
         if isinstance(body, dict):
             body = {k: v for k, v in body.items() if k not in PROTECTED_ON_UPDATE}
@@ -396,7 +434,7 @@ class CrudInstanceView(CrudView):
             instance.save()
             set_relations(policy, instance, relation_values)
             policy.after_write(access, instance, created=False)
-            data = policy.render(instance, relations=True)
+            data = policy.render(instance, relations=True, access=access)
             policy.emit("update", data, request.user)
         return Response(data)
 
@@ -406,7 +444,7 @@ class CrudInstanceView(CrudView):
         policy.check_delete(access, instance)
         with transaction.atomic():
             data = policy.render(instance, relations=False)
-            policy.delete(access, instance)
+            policy.delete(access, instance, request.query_params)
             policy.emit("delete", data, request.user)
         return Response(status=204)
 

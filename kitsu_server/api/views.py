@@ -1,0 +1,145 @@
+"""What the hand-written routes (everything beyond the generic /data CRUD) share.
+
+A route is a thin `KitsuView` (an APIView whose default permission is an
+active person) that parses its URL ids and body with the helpers below,
+checks access in one line through `access_for(request)`, calls a service,
+and answers rows rendered by the same fast path as the generic lists:
+
+    class ProjectTeamView(KitsuView):
+        def get(self, request, project_id):
+            project = object_or_404(Project, project_id)
+            access_for(request).check_project_access(project.pk)
+            return Response(render_rows(project.team.all()))
+
+Errors are raised, never returned: `WrongParameter` (400), DRF's `NotFound`
+(404) and `PermissionDenied` (403), all in the reference's error shape.
+"""
+
+import datetime
+
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
+
+from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import serialize_instance, serialize_rows
+from kitsu_server.api.permissions import IsActivePerson, access_for  # noqa: F401  (re-exported)
+
+
+class KitsuView(APIView):
+    """Base of every hand-written route: an authenticated, active person."""
+
+    permission_classes = [IsActivePerson]
+
+
+def object_or_404(model_or_queryset, object_id, name=None):
+    """The row of `object_id` (400 when malformed, 404 when absent, "<Model> not found.")."""
+    queryset = getattr(model_or_queryset, "_default_manager", model_or_queryset)
+    model = queryset.model
+    pk = parse_uuid(object_id, f"Malformed ID: {object_id}.")
+    instance = queryset.filter(pk=pk).first()
+    if instance is None:
+        raise NotFound(f"{name or model.__name__} not found.")
+    return instance
+
+
+def policy_for(model):
+    """The generic CRUD policy serving `model`, for its shape and rules."""
+    for policy in REGISTRY.values():
+        if policy.model is model:
+            return policy
+    raise LookupError(model)
+
+
+def render_rows(queryset, relations=False, shape=None):
+    """Rows in the Kitsu JSON shape, one query (+1 per relation): the model's /data shape by default."""
+    if shape is None:
+        try:
+            shape = policy_for(queryset.model).shape
+        except LookupError:
+            shape = None
+    return serialize_rows(queryset, relations=relations, shape=shape)
+
+
+def render(instance, relations=True, access=None):
+    """One object as its /data route gives it (the policy's rendering when there is one)."""
+    try:
+        return policy_for(type(instance)).render(instance, relations=relations, access=access)
+    except LookupError:
+        return serialize_instance(instance, relations=relations)
+
+
+def json_body(request):
+    """The request's JSON object, or a 400 saying one is expected."""
+    body = request.data
+    if not isinstance(body, dict):
+        raise WrongParameter(
+            "Data are empty. Please verify that you sent JSON data and that you set the right headers."
+        )
+    return body
+
+
+def required(body, *names):
+    """The values of `names` in `body`, or a 400 naming the ones missing."""
+    missing = [name for name in names if body.get(name) in (None, "")]
+    if missing:
+        raise WrongParameter(f"Missing required field(s): {', '.join(missing)}.")
+    values = [body[name] for name in names]
+    return values[0] if len(values) == 1 else values
+
+
+def id_of(body, name, required_=True):
+    """A UUID from `body[name]`, a 400 when malformed (or missing when `required_`)."""
+    value = body.get(name)
+    if value in (None, ""):
+        if required_:
+            raise WrongParameter(f"Missing required field(s): {name}.")
+        return None
+    return parse_uuid(value, f"Malformed ID for {name}: {value!r}.")
+
+
+def parse_date(value, name="date"):
+    """A `YYYY-MM-DD` string as a date, or a 400."""
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise WrongParameter(f"Wrong date format for {name}: {value!r}. Expected YYYY-MM-DD.") from None
+
+
+def parse_year(value):
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise WrongParameter(f"Wrong year: {value!r}.") from None
+    if not 1900 <= year <= 2200:
+        raise WrongParameter(f"Wrong year: {value!r}.")
+    return year
+
+
+def parse_month(value):
+    try:
+        month = int(value)
+    except (TypeError, ValueError):
+        raise WrongParameter(f"Wrong month: {value!r}.") from None
+    if not 1 <= month <= 12:
+        raise WrongParameter(f"Wrong month: {value!r}.")
+    return month
+
+
+__all__ = [
+    "KitsuView",
+    "access_for",
+    "id_of",
+    "json_body",
+    "object_or_404",
+    "parse_bool",
+    "parse_date",
+    "parse_int",
+    "parse_month",
+    "parse_uuid",
+    "parse_year",
+    "policy_for",
+    "render",
+    "render_rows",
+    "required",
+]
