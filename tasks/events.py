@@ -20,12 +20,30 @@ def on_event(listener):
     return listener
 
 
-def record_event(name, data, project_id=None, user=None):
-    """Store the event `name` ("task:update"...) with its `data` (ids as strings)."""
+def _event(name, data, project_id, user):
     user_id = getattr(user, "pk", None) if user is not None and user.is_authenticated else None
     if project_id is not None:
         data = {**data, "project_id": str(project_id)}  # the reference puts it in the data too
-    event = ApiEvent.objects.create(name=name, data=data, project_id=project_id, user_id=user_id)
-    if _listeners:
-        transaction.on_commit(lambda: [listener(event) for listener in list(_listeners)])
+    return ApiEvent(name=name, data=data, project_id=project_id, user_id=user_id)
+
+
+def _publish_after_commit(events):
+    listeners = list(_listeners)
+    if listeners and events:
+        transaction.on_commit(lambda: [listener(event) for event in events for listener in listeners])
+
+
+def record_event(name, data, project_id=None, user=None):
+    """Store the event `name` ("task:update"...) with its `data` (ids as strings)."""
+    event = _event(name, data, project_id, user)
+    event.save()
+    _publish_after_commit([event])
     return event
+
+
+def record_events(name, datas, project_id=None, user=None, batch_size=1000):
+    """`record_event` for many events of one kind (a batch of tasks...): one insert per batch."""
+    events = [_event(name, data, project_id, user) for data in datas]
+    ApiEvent.objects.bulk_create(events, batch_size=batch_size)
+    _publish_after_commit(events)
+    return events

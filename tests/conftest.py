@@ -3,6 +3,14 @@ import pytest
 from tests import factories
 
 
+def pytest_configure(config):
+    # Hashing with the production hasher costs ~0.3 s per person built; what tests check is
+    # that passwords are hashed and verified, which the fast hasher does the same way.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_person(db):
     return factories.make_person(role="admin", email="boss@example.com", password="admin-password")
