@@ -1,0 +1,281 @@
+"""A production's schedule routes: milestones, schedule items, day offs, time spents and the
+production schedule versions' task links and actions. Thin views: resolve and check, then one
+query or service call.
+
+Who reads what (the reference's rules, with the role each person holds on the project):
+- milestones, time spents: the project's members but its clients;
+- all schedule items: its members but clients and vendors; the task type and entity schedules:
+  its members but vendors;
+- day offs: its members but clients and vendors; their description only for managers and for
+  the person concerned;
+- a task type's time spents and the version actions: the project's managers;
+- a version's task links: the project's members but clients and vendors.
+"""
+
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    json_body,
+    object_or_404,
+    parse_bool,
+    parse_uuid,
+)
+from productions import schedule_queries as queries
+from productions import schedule_services as services
+from productions.models import ProductionScheduleVersion, Project
+from tasks.models import TaskType
+from tasks.permissions import check_manager_project_access
+
+TAGS = ["projects/schedule"]
+
+
+def project_for(request, project_id, blocked_roles=()):
+    """The URL's project id, once it exists and the person reaches it with a role not blocked.
+    Returns (project id, that role)."""
+    project = object_or_404(Project.objects.only("pk"), project_id, "Project")
+    role = access_for(request).check_project_access(project.pk)
+    if role in blocked_roles:
+        raise PermissionDenied
+    return project.pk, role
+
+
+def task_type_for(task_type_id):
+    return object_or_404(TaskType.objects.only("pk"), task_type_id, "TaskType").pk
+
+
+def version_for(version_id):
+    return object_or_404(ProductionScheduleVersion, version_id, "ProductionScheduleVersion")
+
+
+def date_range(params):
+    """The optional `start_date` / `end_date` of the query string, or the reference's 400."""
+    start, end = params.get("start_date"), params.get("end_date")
+    try:
+        return _as_date(start), _as_date(end)
+    except ValueError:
+        raise WrongParameter(f"Wrong date format for {start} and/or {end}") from None
+
+
+def _as_date(value):
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return datetime.datetime.fromisoformat(value).date()
+
+
+# --- OpenAPI shapes ------------------------------------------------------------------------------
+
+
+class MilestoneSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    date = serializers.DateField(allow_null=True)
+    name = serializers.CharField()
+    project_id = serializers.UUIDField(allow_null=True)
+    task_type_id = serializers.UUIDField(allow_null=True)
+
+
+class ScheduleItemSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    man_days = serializers.IntegerField(allow_null=True)
+    project_id = serializers.UUIDField(allow_null=True)
+    task_type_id = serializers.UUIDField(allow_null=True)
+    object_id = serializers.UUIDField(allow_null=True)
+
+
+class EntityScheduleItem(ScheduleItemSummary):
+    name = serializers.CharField(help_text="The name of the asset type or entity the item is for")
+
+
+class TaskLinksCopyResult(serializers.Serializer):
+    success = serializers.BooleanField()
+    task_link_count = serializers.IntegerField()
+
+
+class ScheduleAppliedResult(serializers.Serializer):
+    success = serializers.BooleanField()
+    task_count = serializers.IntegerField()
+
+
+class ScheduleVersionSource(serializers.Serializer):
+    production_schedule_version_id = serializers.UUIDField()
+
+
+DATE_RANGE_PARAMETERS = [
+    OpenApiParameter("start_date", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
+    OpenApiParameter("end_date", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+]
+EPISODE_PARAMETER = OpenApiParameter(
+    "episode_id", OpenApiTypes.UUID, description="Restrict the schedule to one episode"
+)
+
+
+# --- milestones and schedule items ---------------------------------------------------------------
+
+
+class ProjectMilestonesView(KitsuView):
+    @extend_schema(tags=TAGS, responses=MilestoneSummary(many=True))
+    def get(self, request, project_id):
+        project_id, _ = project_for(request, project_id, ("client",))
+        return Response(queries.project_milestones(project_id))
+
+
+class ProjectScheduleItemsView(KitsuView):
+    @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["schedule-items"])(many=True))
+    def get(self, request, project_id):
+        project_id, _ = project_for(request, project_id, ("client", "vendor"))
+        return Response(queries.project_schedule_items(project_id))
+
+
+class ProjectTaskTypeScheduleItemsView(KitsuView):
+    """The production schedule's task type lines, made on first read."""
+
+    @extend_schema(tags=TAGS, responses=ScheduleItemSummary(many=True))
+    def get(self, request, project_id):
+        project_id, _ = project_for(request, project_id, ("vendor",))
+        return Response(services.task_type_schedule_items(project_id, user=request.user))
+
+
+class EntityScheduleItemsView(KitsuView):
+    """The lines of one task type's schedule, one per object `targets` lists, made on first read."""
+
+    targets = None
+
+    @extend_schema(tags=TAGS, parameters=[EPISODE_PARAMETER], responses=EntityScheduleItem(many=True))
+    def get(self, request, project_id, task_type_id):
+        project_id, _ = project_for(request, project_id, ("vendor",))
+        task_type_id = task_type_for(task_type_id)
+        episode_id = request.query_params.get("episode_id") or None
+        if episode_id is not None:
+            episode_id = parse_uuid(episode_id, "Wrong UUID format.")
+        targets = type(self).targets(project_id, episode_id)
+        return Response(services.entity_schedule_items(project_id, task_type_id, targets, user=request.user))
+
+
+class AssetTypeScheduleItemsView(EntityScheduleItemsView):
+    targets = staticmethod(queries.asset_type_targets)
+
+
+class EpisodeScheduleItemsView(EntityScheduleItemsView):
+    targets = staticmethod(queries.episode_targets)
+
+
+class SequenceScheduleItemsView(EntityScheduleItemsView):
+    targets = staticmethod(queries.sequence_targets)
+
+
+class EditScheduleItemsView(EntityScheduleItemsView):
+    targets = staticmethod(queries.edit_targets)
+
+
+# --- day offs and time spents ------------------------------------------------------------------
+
+
+class ProjectDayOffsView(KitsuView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=DATE_RANGE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+        description="{person id: [day offs]} of the project's team overlapping the range.",
+    )
+    def get(self, request, project_id):
+        project_id, role = project_for(request, project_id, ("client", "vendor"))
+        start, end = date_range(request.query_params)
+        rows = queries.team_day_offs(
+            project_id, start, end, full_for_all=role in MANAGER_ROLES, reader_id=request.user.pk
+        )
+        return Response(rows)
+
+
+class ProjectTimeSpentsView(KitsuView):
+    @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["time-spents"])(many=True))
+    def get(self, request, project_id):
+        project_id, _ = project_for(request, project_id, ("client",))
+        return Response(queries.project_time_spents(project_id))
+
+
+class ProjectTaskTypeTimeSpentsView(KitsuView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=DATE_RANGE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+        description="{person id: [time spents, newest first]} of the project's tasks of the task type.",
+    )
+    def get(self, request, project_id, task_type_id):
+        project = object_or_404(Project.objects.only("pk"), project_id, "Project")
+        check_manager_project_access(access_for(request), project.pk)
+        task_type_id = task_type_for(task_type_id)
+        start, end = date_range(request.query_params)
+        return Response(queries.task_type_time_spents(project.pk, task_type_id, start, end))
+
+
+# --- production schedule versions ----------------------------------------------------------------
+
+
+class VersionTaskLinksView(KitsuView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("task_type_id", OpenApiTypes.UUID, description="Only the tasks of this type"),
+            OpenApiParameter("relations", bool, description="Add the assignees id lists"),
+        ],
+        responses=output_serializer(REGISTRY["production-schedule-version-task-links"])(many=True),
+    )
+    def get(self, request, production_schedule_version_id):
+        version = version_for(production_schedule_version_id)
+        project_for(request, version.project_id, ("client", "vendor"))
+        task_type_id = request.query_params.get("task_type_id") or None
+        if task_type_id is not None:
+            task_type_id = parse_uuid(task_type_id, "Wrong UUID format.")
+        relations = parse_bool(request.query_params.get("relations", "false"))
+        return Response(queries.version_task_links(version.pk, task_type_id, relations))
+
+
+def managed_version(request, version_id):
+    version = version_for(version_id)
+    check_manager_project_access(access_for(request), version.project_id)
+    return version
+
+
+class VersionTaskLinksFromProductionView(KitsuView):
+    @extend_schema(tags=TAGS, request=None, responses=TaskLinksCopyResult)
+    def post(self, request, production_schedule_version_id):
+        version = managed_version(request, production_schedule_version_id)
+        return Response(services.set_task_links_from_production(version, user=request.user))
+
+
+class VersionTaskLinksFromVersionView(KitsuView):
+    @extend_schema(tags=TAGS, request=ScheduleVersionSource, responses=TaskLinksCopyResult)
+    def post(self, request, production_schedule_version_id):
+        version = managed_version(request, production_schedule_version_id)
+        body = json_body(request)
+        source_id = body.get("production_schedule_version_id")
+        if source_id in (None, ""):
+            raise WrongParameter("Missing required field(s): production_schedule_version_id.")
+        source = version_for(source_id)
+        if source.project_id != version.project_id:
+            raise WrongParameter("Production schedule versions must belong to the same project.")
+        if source.pk == version.pk:
+            raise WrongParameter("A production schedule version cannot be copied onto itself.")
+        return Response(services.set_task_links_from_version(version, source, user=request.user))
+
+
+class VersionApplyToProductionView(KitsuView):
+    @extend_schema(tags=TAGS, request=None, responses=ScheduleAppliedResult)
+    def post(self, request, production_schedule_version_id):
+        version = managed_version(request, production_schedule_version_id)
+        return Response(services.apply_version_to_production(version, user=request.user))
