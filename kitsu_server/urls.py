@@ -29,10 +29,13 @@ ROUTE_MODULES = (
     "budgets.urls",
     "assets.urls",
     "assets.breakdown_urls",
+    "assets.concept_urls",
     "shots.urls",
+    "shots.edit_urls",
     "tasks.urls",
     "tasks.task_urls",
     "tasks.comment_urls",
+    "tasks.news_urls",
 )
 
 api_urlpatterns = [
