@@ -41,6 +41,15 @@ def record_event(name, data, project_id=None, user=None):
     return event
 
 
+def publish_event(name, data, project_id=None):
+    """Hand an event to the listeners (the live stream) without storing it in the event log:
+    for what nobody should read back later, such as the status page's test event."""
+    event = _event(name, data, project_id, None)
+    for listener in list(_listeners):  # nothing stored: no commit to wait for
+        listener(event)
+    return event
+
+
 def record_events(name, datas, project_id=None, user=None, batch_size=1000):
     """`record_event` for many events of one kind (a batch of tasks...): one insert per batch."""
     events = [_event(name, data, project_id, user) for data in datas]

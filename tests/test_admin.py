@@ -294,12 +294,6 @@ def build_production(admin_person):
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # Hundreds of pages each build persons: the default hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def production(admin_person):
     return build_production(admin_person)

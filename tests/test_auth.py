@@ -44,8 +44,7 @@ SECRET_COLUMNS = {
 
 
 @pytest.fixture(autouse=True)
-def fast_hashes_and_clean_cache(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def clean_cache():
     auth_services._dummy_password_hash = None
     cache.clear()
     yield

@@ -23,9 +23,8 @@ PASSWORD = "gazu-password"
 
 
 @pytest.fixture
-def kitsu(live_server, settings):
+def kitsu(live_server):
     """A fresh gazu client on our live server, and the admin it logs in as."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     admin = factories.make_person(role="admin", email=EMAIL, password=PASSWORD, first_name="Gazu")
     client = gazu.client.create_client(live_server.url + "/api")
     return client, admin
