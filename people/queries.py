@@ -1,0 +1,643 @@
+"""Heavy reads of the persons and departments routes: timesheets, day offs, quotas, presence.
+
+Every function here runs a fixed number of queries whatever the number of
+rows: sums and groupings are done by the database (`values().annotate()`),
+lists are rendered by the shared fast path (`render_rows`), and what a row
+needs from elsewhere comes from one more query for the whole list.
+
+The scopes (`person_time_scope`, `time_table_scope`, `day_off_readers`)
+say whose time and leave the requester reads, the reference's rules:
+admins and the person read everything of theirs; managers read the time
+logged on the productions of their team, supervisors that of their
+departments too; anyone else reads their own only.
+"""
+
+import calendar
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models.functions import (
+    ExtractDay,
+    ExtractMonth,
+    ExtractWeek,
+    ExtractYear,
+    NullIf,
+    Round,
+)
+from rest_framework.exceptions import PermissionDenied
+
+from assets.models import Entity
+from kitsu_server.api.crud import REGISTRY, parse_uuid
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import ModelShape, serialize_rows
+from kitsu_server.api.views import render_rows
+from people.auth_services import PERSON_SHAPE
+from people.models import (
+    DayOff,
+    DepartmentLink,
+    DesktopLoginLog,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    Person,
+    Software,
+    SoftwareDepartmentLink,
+)
+from productions.models import ProjectPersonLink
+from tasks.models import Task, TaskPersonLink, TimeSpent
+
+SHOT_TYPE_NAME = "Shot"
+ENTITY_SHAPE = ModelShape(Entity)  # quota shots are plain entity rows: "type": "Entity"
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def year_interval(year):
+    """[1st of January, 1st of January of the next year[ as naive datetimes; ValueError when invalid."""
+    start = datetime.datetime(int(year), 1, 1)
+    return start, start.replace(year=start.year + 1)
+
+
+def month_interval(year, month):
+    start = datetime.datetime(int(year), int(month), 1)
+    days = calendar.monthrange(start.year, start.month)[1]
+    return start, start + datetime.timedelta(days=days)
+
+
+def week_interval(year, week):
+    """The ISO week `week` of ISO year `year`, Monday to the next Monday."""
+    monday = datetime.date.fromisocalendar(int(year), int(week), 1)
+    start = datetime.datetime.combine(monday, datetime.time.min)
+    return start, start + datetime.timedelta(days=7)
+
+
+def day_interval(year, month, day):
+    start = datetime.datetime(int(year), int(month), int(day))
+    return start, start + datetime.timedelta(days=1)
+
+
+def period(interval, *args, message):
+    """`interval(*args)`, or a 400 with the route's `message` when the values make no date."""
+    try:
+        return interval(*args)
+    except (ValueError, TypeError, OverflowError):
+        raise WrongParameter(message) from None
+
+
+def last_day(interval):
+    """A [start, end[ interval as its first and last days, the way day offs are matched."""
+    start, end = interval
+    return start.date(), (end - datetime.timedelta(days=1)).date()
+
+
+# --- who reads whose time -----------------------------------------------------------------
+
+
+def team_project_ids(person):
+    """Every project whose team holds `person` (open or closed)."""
+    return [
+        str(pk)
+        for pk in ProjectPersonLink.objects.filter(person_id=person.pk).values_list("project_id", flat=True)
+    ]
+
+
+def own_department_ids(person):
+    return [
+        str(pk)
+        for pk in DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True)
+    ]
+
+
+def person_time_scope(access, person):
+    """(project ids, department ids) that bound what `access` reads of `person`'s time.
+
+    (None, None) for admins and the person: everything. A manager reads the
+    time logged on the productions of their team; a supervisor only that of
+    their departments (every department when they have none); others: 403.
+    """
+    if access.is_admin or access.person.pk == person.pk:
+        return None, None
+    if access.role not in ("manager", "supervisor"):
+        raise PermissionDenied
+    department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
+    return team_project_ids(access.person), department_ids
+
+
+def scoped_project(project_ids, requested):
+    """The project filter of a person's timesheet: the requested one when in scope (403 otherwise),
+    every project of the scope when none is requested."""
+    if requested is not None:
+        requested = str(parse_uuid(requested, f"Malformed ID for project_id: {requested!r}."))
+    if project_ids is None:
+        return requested
+    if requested is None:
+        return project_ids
+    if requested not in project_ids:
+        raise PermissionDenied
+    return requested
+
+
+def time_table_scope(access, params):
+    """The filters of the studio time tables for this requester, from the query string.
+
+    Admins see every person; managers and supervisors the time logged on the productions
+    of their team (supervisors: of their departments, and only those may be asked for);
+    anyone else their own time only.
+    """
+    project_id = optional_id(params, "project_id")
+    department_id = optional_id(params, "department_id")
+    studio_id = optional_id(params, "studio_id")
+    department_ids = [department_id] if department_id is not None else None
+    person_id = None
+    if not access.is_admin:
+        if access.role in ("manager", "supervisor"):
+            project_ids = team_project_ids(access.person)
+            if project_id is None:
+                project_id = project_ids
+            elif project_id not in project_ids:
+                raise PermissionDenied
+            if access.role == "supervisor":
+                departments = own_department_ids(access.person)
+                if department_id is not None:
+                    if department_id not in departments:
+                        raise WrongParameter("Supervisor not allowed to access this department")
+                else:
+                    department_ids = departments
+        else:
+            person_id = access.person.pk
+    return {
+        "person_id": person_id,
+        "project_ids": project_id,
+        "department_ids": department_ids,
+        "studio_id": studio_id,
+    }
+
+
+def optional_id(params, name):
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    return str(parse_uuid(value, f"Malformed ID for {name}: {value!r}."))
+
+
+# --- time spents ----------------------------------------------------------------------------
+
+
+def scoped_time_spents(person_id=None, project_ids=None, department_ids=None, studio_id=None):
+    """Time spents narrowed to a person, a project (or a list of them), departments (an empty
+    list: no restriction) and a studio."""
+    queryset = TimeSpent.objects.all()
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    if isinstance(project_ids, list):
+        queryset = queryset.filter(task__project_id__in=project_ids)
+    elif project_ids is not None:
+        queryset = queryset.filter(task__project_id=project_ids)
+    if department_ids:
+        queryset = queryset.filter(task__task_type__department_id__in=department_ids)
+    if studio_id is not None:
+        queryset = queryset.filter(person__studio_id=studio_id)
+    return queryset
+
+
+def time_spents_of_day(person, day, project_ids=None, department_ids=None):
+    queryset = scoped_time_spents(person.pk, project_ids, department_ids).filter(date=day)
+    return render_rows(queryset.order_by("created_at", "pk"))
+
+
+def time_spents_between(person, start, end, project_ids=None, department_ids=None):
+    """The person's time spents from `start` to `end` (both included), each with the project and
+    the task type of its task."""
+    queryset = scoped_time_spents(person.pk, project_ids, department_ids).filter(
+        date__range=(start, end), task__isnull=False
+    )
+    queryset = queryset.order_by("date", "created_at", "pk")
+    rows = render_rows(queryset)
+    tasks = {
+        str(pk): (project_id, task_type_id)
+        for pk, project_id, task_type_id in queryset.values_list(
+            "pk", "task__project_id", "task__task_type_id"
+        )
+    }
+    for row in rows:
+        project_id, task_type_id = tasks.get(row["id"], (None, None))
+        row["project_id"] = str(project_id)
+        row["task_type_id"] = str(task_type_id)
+    return rows
+
+
+def time_spents_of_month(person, start, end):
+    queryset = TimeSpent.objects.filter(person_id=person.pk, date__gte=start.date(), date__lt=end.date())
+    return render_rows(queryset.order_by("date", "created_at", "pk"))
+
+
+def timesheet(person, start, end, project_ids=None, department_ids=None):
+    """The person's time over [start, end[ summed per task, with the names a timesheet shows."""
+    queryset = scoped_time_spents(person.pk, project_ids, department_ids).filter(
+        date__gte=start.date(),
+        date__lt=end.date(),
+        task__entity__isnull=False,
+        task__project__isnull=False,
+    )
+    rows = (
+        queryset.values(
+            "task_id",
+            "task__task_type_id",
+            "task__project_id",
+            "task__project__name",
+            "task__entity__name",
+            "task__entity__entity_type__name",
+            "task__entity__parent__name",
+            "task__entity__parent__parent__name",
+        )
+        .annotate(total=Sum("duration"))
+        .order_by("task__project__name", "task__entity__name", "task_id")
+    )
+    return [
+        {
+            "task_id": str(row["task_id"]),
+            "task_type_id": str(row["task__task_type_id"]),
+            "project_id": str(row["task__project_id"]),
+            "project_name": row["task__project__name"],
+            "entity_name": row["task__entity__name"],
+            "entity_type_name": row["task__entity__entity_type__name"],
+            "sequence_name": row["task__entity__parent__name"],
+            "episode_name": row["task__entity__parent__parent__name"],
+            "duration": row["total"],
+        }
+        for row in rows
+    ]
+
+
+TABLE_UNITS = {"day": ExtractDay, "week": ExtractWeek, "month": ExtractMonth, "year": ExtractYear}
+
+
+def time_table(
+    unit, year=None, month=None, person_id=None, project_ids=None, department_ids=None, studio_id=None
+):
+    """{unit: {person id: total duration}} over a year (or a month, or all time), summed by the
+    database. Units are day numbers, ISO week numbers, month numbers or years, as strings."""
+    queryset = scoped_time_spents(person_id, project_ids, department_ids, studio_id)
+    if month is not None:
+        start, end = month_interval(year, month)
+        queryset = queryset.filter(date__gte=start.date(), date__lt=end.date())
+    elif year is not None:
+        queryset = queryset.filter(date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    totals = (
+        queryset.annotate(unit=TABLE_UNITS[unit]("date"))
+        .values("unit", "person_id")
+        .annotate(total=Sum("duration"))
+        .order_by("unit", "person_id")
+    )
+    table = {}
+    for row in totals:
+        table.setdefault(str(row["unit"]), {})[str(row["person_id"])] = row["total"]
+    return table
+
+
+# --- day offs -----------------------------------------------------------------------------
+
+
+def day_offs_between(start=None, end=None, person_id=None, person_ids=None):
+    """Day offs overlapping [start, end] (days, both included)."""
+    queryset = DayOff.objects.all()
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    if person_ids is not None:
+        queryset = queryset.filter(person_id__in=person_ids)
+    if start is not None:
+        queryset = queryset.filter(end_date__gte=start)
+    if end is not None:
+        queryset = queryset.filter(date__lte=end)
+    return queryset.order_by("date", "person_id", "pk")
+
+
+def render_day_offs(queryset, with_description=True):
+    policy = REGISTRY["day-offs"]
+    return render_rows(queryset, shape=policy.shape if with_description else policy.dates_shape)
+
+
+def day_off_on(person, day, with_description=True):
+    """The person's day off covering `day`, or {}."""
+    rows = render_day_offs(day_offs_between(day, day, person_id=person.pk)[:1], with_description)
+    return rows[0] if rows else {}
+
+
+def day_off_readers(access):
+    """{person id: True when the description is readable, False for the dates only}, the persons
+    whose day offs the requester reads; None for everybody (admins).
+
+    The person reads their own. On the productions where the requester is a manager they read
+    the team's leave in full; where a supervisor, the dates of the team members sharing one of
+    their departments (every member when they have no department).
+    """
+    if access.is_admin:
+        return None
+    me = access.person
+    readable = {str(me.pk): True}
+    scopes = {}
+    for project_id, role in ProjectPersonLink.objects.filter(person_id=me.pk).values_list(
+        "project_id", "role"
+    ):
+        role = role or me.role
+        if role in ("manager", "supervisor"):
+            scopes[project_id] = role
+    if not scopes:
+        return readable
+    supervised = set()
+    team = ProjectPersonLink.objects.filter(project_id__in=list(scopes)).values_list(
+        "project_id", "person_id"
+    )
+    for project_id, person_id in team:
+        if scopes[project_id] == "manager":
+            readable[str(person_id)] = True
+        else:
+            supervised.add(person_id)
+    departments = own_department_ids(me)
+    if departments and supervised:
+        supervised = set(
+            DepartmentLink.objects.filter(
+                person_id__in=list(supervised), department_id__in=departments
+            ).values_list("person_id", flat=True)
+        )
+    for person_id in supervised:
+        readable.setdefault(str(person_id), False)
+    return readable
+
+
+def readable_day_offs(access, start, end):
+    """The day offs of [start, end] the requester reads, with descriptions where allowed."""
+    readers = day_off_readers(access)
+    if readers is None:
+        return render_day_offs(day_offs_between(start, end))
+    queryset = day_offs_between(start, end, person_ids=list(readers))
+    full = render_day_offs(queryset.filter(person_id__in=[pk for pk, full in readers.items() if full]))
+    dates_only = render_day_offs(
+        queryset.filter(person_id__in=[pk for pk, full in readers.items() if not full]),
+        with_description=False,
+    )
+    return sorted(full + dates_only, key=lambda row: (row["date"], row["person_id"], row["id"]))
+
+
+# --- desktop logins and presence ----------------------------------------------------------
+
+
+def desktop_login_logs(person):
+    return render_rows(DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date", "-created_at"))
+
+
+def presence_sheet(year, month):
+    """The month's presence as CSV rows: a header of day numbers, then per active person
+    (by name) an "X" on each day they logged in from the desktop app."""
+    start, end = month_interval(year, month)
+    utc = datetime.UTC
+    nb_days = (end - start).days
+    logged = defaultdict(set)
+    days = (
+        DesktopLoginLog.objects.filter(date__gte=start.replace(tzinfo=utc), date__lt=end.replace(tzinfo=utc))
+        .annotate(day=ExtractDay("date", tzinfo=utc))
+        .values_list("person_id", "day")
+        .distinct()
+    )
+    for person_id, day in days:
+        logged[person_id].add(day)
+    persons = (
+        Person.objects.filter(active=True, is_guest=False, preview_project__isnull=True)
+        .order_by("first_name", "last_name")
+        .values_list("pk", "first_name", "last_name")
+    )
+    rows = [[str(year), *(str(day) for day in range(1, nb_days + 1))]]
+    for pk, first_name, last_name in persons:
+        row = [full_name(first_name, last_name)]
+        row += ["X" if day in logged[pk] else "" for day in range(1, nb_days + 1)]
+        rows.append(row)
+    return rows
+
+
+def full_name(first_name, last_name):
+    """The reference's `full_name`: both names with a space, or whichever is set."""
+    if first_name and last_name:
+        return f"{first_name} {last_name}"
+    return f"{first_name or ''}{last_name or ''}"
+
+
+def last_presence(person):
+    """The day of the person's latest desktop login or time spent, whichever is later."""
+    login = DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
+    logged = TimeSpent.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
+    days = []
+    if login is not None:
+        days.append(login[0].astimezone(datetime.UTC).date())
+    if logged is not None:
+        days.append(logged[0])
+    return max(days, default=None)
+
+
+# --- departments ----------------------------------------------------------------------------
+
+
+def items_by_department(model, link_model, item_field):
+    """{department id: [items linked to it]}, two queries whatever the number of links."""
+    policy_path = {Software: "softwares", HardwareItem: "hardware-items"}[model]
+    links = list(
+        link_model.objects.values_list("department_id", f"{item_field}_id").order_by("created_at", "pk")
+    )
+    items = {
+        row["id"]: row
+        for row in render_rows(
+            model.objects.filter(pk__in=link_model.objects.values(f"{item_field}_id")),
+            shape=REGISTRY[policy_path].shape,
+        )
+    }
+    grouped = {}
+    for department_id, item_id in links:
+        item = items.get(str(item_id))
+        if item is not None:
+            grouped.setdefault(str(department_id), []).append(item)
+    return grouped
+
+
+def software_by_department():
+    return items_by_department(Software, SoftwareDepartmentLink, "software")
+
+
+def hardware_items_by_department():
+    return items_by_department(HardwareItem, HardwareItemDepartmentLink, "hardware_item")
+
+
+MINIMAL_PERSON_COLUMNS = (
+    "first_name",
+    "last_name",
+    "has_avatar",
+    "active",
+    "role",
+    "desktop_login",
+    "is_bot",
+)
+
+
+def department_persons(department, minimal):
+    """The members of a department by name: the whole (safe) person for admins, the minimal
+    person (names, avatar, role, departments) for everyone else."""
+    queryset = Person.objects.filter(
+        pk__in=DepartmentLink.objects.filter(department_id=department.pk).values("person_id")
+    ).order_by("first_name", "last_name", "pk")
+    if not minimal:
+        rows = serialize_rows(queryset, relations=True, shape=PERSON_SHAPE)
+        for row in rows:
+            row["full_name"] = full_name(row["first_name"], row["last_name"])
+        return rows
+    persons = list(queryset.values("pk", "studio_id", *MINIMAL_PERSON_COLUMNS))
+    departments = defaultdict(list)
+    links = DepartmentLink.objects.filter(person_id__in=queryset.values("pk")).values_list(
+        "person_id", "department_id"
+    )
+    for person_id, department_id in links:
+        departments[person_id].append(str(department_id))
+    return [
+        {
+            "id": str(person["pk"]),
+            "type": "Person",
+            "first_name": person["first_name"],
+            "last_name": person["last_name"],
+            "full_name": full_name(person["first_name"], person["last_name"]),
+            "has_avatar": person["has_avatar"],
+            "active": person["active"],
+            "departments": departments[person["pk"]],
+            "studio_id": str(person["studio_id"]) if person["studio_id"] else None,
+            "role": person["role"],
+            "desktop_login": person["desktop_login"],
+            "is_bot": person["is_bot"],
+        }
+        for person in persons
+    ]
+
+
+# --- quotas ---------------------------------------------------------------------------------
+
+
+def person_timezone(person):
+    """The person's time zone, the instance's default when they have none (or a wrong one)."""
+    for name in (person.timezone, settings.DEFAULT_TIMEZONE, "UTC"):
+        if not name:
+            continue
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return datetime.UTC
+
+
+def local_to_utc(value, tz):
+    """A naive local datetime as an aware UTC one."""
+    return value.replace(tzinfo=tz).astimezone(datetime.UTC)
+
+
+def business_days(start, end):
+    """Week days strictly after `start` up to `end` (whole days apart), the reference's count."""
+    return sum(
+        1 for offset in range(1, (end - start).days + 1) if (start + datetime.timedelta(offset)).weekday() < 5
+    )
+
+
+def quota_shots(person, start, end, tz, project_id=None, task_type_id=None, weighted=True, feedback=True):
+    """The shots that count in the person's quota over [start, end[ (naive local datetimes), each
+    with its `full_name` and its `weight`, by full name.
+
+    A shot counts when its task got its first feedback request (`feedback`) or its approval.
+    Weighted, a shot weighs the share of its task's time the person logged in the period; a
+    task nobody logged time on weighs the share of its working days (from WIP to feedback)
+    that falls in the period. Unweighted, each shot whose task ended in the period weighs 1.
+    """
+    end_column = "end_date" if feedback else "done_date"
+    utc_start, utc_end = local_to_utc(start, tz), local_to_utc(end, tz)
+    scope = {"entity__entity_type__name": SHOT_TYPE_NAME, f"{end_column}__isnull": False}
+    if project_id is not None:
+        scope["project_id"] = project_id
+    if task_type_id is not None:
+        scope["task_type_id"] = task_type_id
+    assigned = TaskPersonLink.objects.filter(task_id=OuterRef("pk"), person_id=person.pk)
+    weights = {}
+    if weighted:
+        task_scope = {f"task__{key}": value for key, value in scope.items()}
+        shares = (
+            TimeSpent.objects.filter(
+                person_id=person.pk, date__gte=start.date(), date__lt=end.date(), **task_scope
+            )
+            .values("task__entity_id")
+            .annotate(weight=Sum(Round(F("duration") / NullIf(F("task__duration"), 0.0), 2)))
+            .order_by("task__entity_id")
+        )
+        for row in shares:
+            weights[row["task__entity_id"]] = float(row["weight"] or 0)
+        untimed = (
+            Task.objects.filter(
+                Exists(assigned),
+                real_start_date__isnull=False,
+                real_start_date__lte=utc_end,
+                **{f"{end_column}__gte": utc_start},
+                **scope,
+            )
+            .exclude(Exists(TimeSpent.objects.filter(task_id=OuterRef("pk"))))
+            .order_by("created_at", "pk")
+            .values_list("entity_id", "real_start_date", end_column)
+        )
+        for entity_id, task_start, task_end in untimed:
+            if entity_id not in weights:
+                weights[entity_id] = spread_weight(naive_utc(task_start), naive_utc(task_end), start, end)
+    else:
+        ended = Task.objects.filter(
+            Exists(assigned), **{f"{end_column}__range": (utc_start, utc_end)}, **scope
+        ).values_list("entity_id", flat=True)
+        weights = dict.fromkeys(ended.order_by().distinct(), 1)
+    return render_quota_shots(weights)
+
+
+def naive_utc(value):
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value
+
+
+def spread_weight(task_start, task_end, start, end):
+    """The share of a task's working days that falls in [start, end]."""
+    task_days = business_days(task_start, task_end) + 1
+    if task_start >= start and task_end <= end:
+        days = task_days
+    elif task_start >= start:
+        days = business_days(task_start, end) + 1
+    elif task_end <= end:
+        days = business_days(start, task_end) + 1
+    else:
+        days = 1
+    return round(days / task_days, 2)
+
+
+def render_quota_shots(weights):
+    if not weights:
+        return []
+    ids = list(weights)
+    shots = serialize_rows(Entity.objects.filter(pk__in=ids), shape=ENTITY_SHAPE)
+    names = {
+        str(pk): shot_full_name(*names)
+        for pk, *names in Entity.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "parent__name", "parent__parent_id", "parent__parent__name"
+        )
+    }
+    by_id = {str(pk): weight for pk, weight in weights.items()}
+    for shot in shots:
+        shot["full_name"] = names.get(shot["id"], shot["name"])
+        shot["weight"] = by_id[shot["id"]]
+    return sorted(shots, key=lambda shot: shot["full_name"])
+
+
+def shot_full_name(shot_name, sequence_name, episode_id, episode_name):
+    """ "Episode / Sequence / Shot", or "Sequence / Shot" outside episodes."""
+    if sequence_name is None:
+        return shot_name
+    if episode_id is None:
+        return f"{sequence_name} / {shot_name}"
+    return f"{episode_name} / {sequence_name} / {shot_name}"
