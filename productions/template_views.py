@@ -1,0 +1,583 @@
+"""Project template routes: the links of a template (task types, task statuses, asset types, status
+automations, preview backgrounds), its default background and descriptor snapshot, the reorder
+actions, a template made from a project and a template applied to a project.
+
+Who may call them, as on the reference: managers and admins (by global role) read a template's
+links; only admins write. Checks come first, then the body, then the rows it names (a 400 naming
+the id), then the template (404 "Project template not found"). A body that fails validation is the
+reference's 400 `{"error": true, "message": "Validation error.", "data": {"errors": [...]}}`.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+import assets.crud  # noqa: F401  (the /data policies whose shapes these routes reuse)
+import files.crud  # noqa: F401
+import productions.crud  # noqa: F401
+import tasks.crud  # noqa: F401
+from assets.models import EntityType
+from files.models import PreviewBackgroundFile
+from kitsu_server.api.crud import REGISTRY, CrudPolicy, output_serializer, parse_uuid
+from kitsu_server.api.errors import WrongParameter, error_response
+from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.views import KitsuView, access_for, render
+from people.models import ROLE_TYPES
+from productions import template_services as services
+from productions.models import (
+    Project,
+    ProjectTemplateTaskStatusLink,
+    ProjectTemplateTaskTypeLink,
+    StatusAutomation,
+)
+from tasks.models import TaskStatus, TaskType
+
+DATA_TAG = "data/project-templates"
+ACTIONS_TAG = "actions/project-templates"
+
+
+class TemplateLinkShape(CrudPolicy):
+    """The JSON shape of a template link row (no /data route of its own: never registered)."""
+
+
+class TemplateTaskTypeLinkShape(TemplateLinkShape):
+    model = ProjectTemplateTaskTypeLink
+
+
+class TemplateTaskStatusLinkShape(TemplateLinkShape):
+    model = ProjectTemplateTaskStatusLink
+
+
+TASK_TYPE_LINK = TemplateTaskTypeLinkShape()
+TASK_STATUS_LINK = TemplateTaskStatusLinkShape()
+
+
+# --- request bodies ------------------------------------------------------------------------------
+
+
+class AddTaskTypeBody(serializers.Serializer):
+    task_type_id = serializers.CharField()
+    priority = serializers.IntegerField(required=False, allow_null=True)
+    hd_bitrate_compression = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    ld_bitrate_compression = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    is_client_visible = serializers.BooleanField(required=False, allow_null=True)
+
+
+class AddTaskStatusBody(serializers.Serializer):
+    task_status_id = serializers.CharField()
+    priority = serializers.IntegerField(required=False, allow_null=True)
+    roles_for_board = serializers.ListField(
+        child=serializers.ChoiceField(choices=[name for name, _ in ROLE_TYPES]), required=False
+    )
+    is_client_allowed = serializers.BooleanField(required=False, allow_null=True)
+
+
+class AddAssetTypeBody(serializers.Serializer):
+    asset_type_id = serializers.CharField()
+
+
+class AddStatusAutomationBody(serializers.Serializer):
+    status_automation_id = serializers.CharField()
+
+
+class AddPreviewBackgroundBody(serializers.Serializer):
+    preview_background_file_id = serializers.CharField()
+
+
+class DefaultPreviewBackgroundBody(serializers.Serializer):
+    default_preview_background_file_id = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True
+    )
+
+
+class MetadataDescriptorsBody(serializers.Serializer):
+    """The descriptors snapshot (a bare JSON list of descriptors is accepted too)."""
+
+    metadata_descriptors = serializers.ListField(
+        child=serializers.JSONField(), required=False, allow_null=True
+    )
+
+
+class ReorderTaskTypesBody(serializers.Serializer):
+    task_type_ids = serializers.ListField(child=serializers.CharField())
+
+
+class ReorderTaskStatusesBody(serializers.Serializer):
+    task_status_ids = serializers.ListField(child=serializers.CharField())
+
+
+class TemplateFromProjectBody(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    description = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+class TemplateTaskTypeRow(output_serializer(REGISTRY["task-types"])):
+    """A task type of a template: `priority` is the link's, plus the link's bitrates and visibility."""
+
+    hd_bitrate_compression = serializers.IntegerField(read_only=True, allow_null=True)
+    ld_bitrate_compression = serializers.IntegerField(read_only=True, allow_null=True)
+    is_client_visible = serializers.BooleanField(read_only=True, allow_null=True)
+
+
+class TemplateTaskStatusRow(output_serializer(REGISTRY["task-status"])):
+    """A task status of a template: `priority` is the link's, plus its board roles and client flag."""
+
+    roles_for_board = serializers.ListField(child=serializers.CharField(), read_only=True)
+    link_is_client_allowed = serializers.BooleanField(read_only=True, allow_null=True)
+
+
+class TemplateAssetType(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class TemplatePreviewBackground(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    is_default = serializers.BooleanField(read_only=True)
+
+
+TaskTypeLinkOut = output_serializer(TASK_TYPE_LINK)
+TaskStatusLinkOut = output_serializer(TASK_STATUS_LINK)
+TemplateOut = output_serializer(REGISTRY["project-templates"])
+ProjectOut = output_serializer(REGISTRY["projects"])
+StatusAutomationOut = output_serializer(REGISTRY["status-automations"])
+
+
+# --- shared steps --------------------------------------------------------------------------------
+
+
+class InvalidBody(WrongParameter):
+    """A body refused by its serializer, with the field errors the reference lists."""
+
+    def __init__(self, errors):
+        super().__init__("Validation error.")
+        self.errors = errors
+
+
+def field_errors(detail, prefix=""):
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in field_errors(value, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(detail, list):
+        return [error for item in detail for error in field_errors(item, prefix)]
+    field = "" if prefix == "non_field_errors" else prefix
+    return [{"field": field, "message": str(detail)}]
+
+
+def validated(serializer_class, request):
+    body = request.data
+    if not isinstance(body, dict):
+        raise InvalidBody([{"field": "", "message": "Expected a JSON object."}])
+    serializer = serializer_class(data=body)
+    if not serializer.is_valid():
+        raise InvalidBody(field_errors(serializer.errors))
+    return serializer.validated_data
+
+
+def project_or_404(project_id):
+    try:
+        pk = parse_uuid(project_id, "")
+    except WrongParameter:
+        pk = None
+    project = Project.objects.filter(pk=pk).first() if pk else None
+    if project is None:
+        raise NotFound("Project not found")
+    return project
+
+
+class TemplateRouteView(KitsuView):
+    """The reference's answers for a missing template and for a refused body."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, InvalidBody):
+            return error_response("Validation error.", 400, data={"errors": exc.errors})
+        if isinstance(exc, services.TemplateNotFound):
+            exc = NotFound("Project template not found")
+        return super().handle_exception(exc)
+
+    def check_reader(self, request):
+        access_for(request).check_role(MANAGER_ROLES)
+
+    def check_writer(self, request):
+        access_for(request).check_admin()
+
+
+def malformed_id(value):
+    return parse_uuid(value, f"Malformed ID: {value}.")
+
+
+# --- task types ----------------------------------------------------------------------------------
+
+
+class TemplateTaskTypesView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG], responses=TemplateTaskTypeRow(many=True), operation_id="project_template_task_types"
+    )
+    def get(self, request, project_template_id):
+        """The template's task types by priority then name, each with its link's priority (as
+        `priority`), bitrates and client visibility."""
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(services.template_task_types(template))
+
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=AddTaskTypeBody,
+        responses={201: TaskTypeLinkOut},
+        operation_id="project_template_add_task_type",
+    )
+    def post(self, request, project_template_id):
+        """Link a task type to the template, or update its link: priority and client visibility when
+        given, both bitrates when either is sent (the other one is reset)."""
+        self.check_writer(request)
+        body = validated(AddTaskTypeBody, request)
+        task_type = services.linked_row(TaskType, body["task_type_id"], "task_type_id", "Task type")
+        template = services.get_template(project_template_id)
+        bitrate_keys = ("hd_bitrate_compression", "ld_bitrate_compression")
+        bitrates = {key: body.get(key) for key in bitrate_keys} if set(bitrate_keys) & set(body) else None
+        link = services.add_task_type(
+            template,
+            task_type,
+            priority=body.get("priority"),
+            bitrates=bitrates,
+            is_client_visible=body.get("is_client_visible"),
+            user=request.user,
+        )
+        return Response(TASK_TYPE_LINK.render(link, relations=False), status=201)
+
+
+class TemplateTaskTypeView(TemplateRouteView):
+    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_task_type")
+    def delete(self, request, project_template_id, task_type_id):
+        """Unlink a task type from the template (204 even when it was not linked)."""
+        self.check_writer(request)
+        template_id = services.parse_template_id(project_template_id)
+        services.remove_task_type(template_id, malformed_id(task_type_id), user=request.user)
+        return Response(status=204)
+
+
+class TemplateTaskTypesReorderView(TemplateRouteView):
+    @extend_schema(
+        tags=[ACTIONS_TAG],
+        request=ReorderTaskTypesBody,
+        responses=TaskTypeLinkOut(many=True),
+        operation_id="project_template_reorder_task_types",
+    )
+    def post(self, request, project_template_id):
+        """Priorities 1, 2, 3... of the template's task types in the given order (unlinked ones are
+        linked); answers the links."""
+        self.check_writer(request)
+        body = validated(ReorderTaskTypesBody, request)
+        task_types = services.linked_rows(TaskType, body["task_type_ids"], "task_type_id", "Task type")
+        template = services.get_template(project_template_id)
+        links = services.reorder_task_types(template, task_types, user=request.user)
+        return Response([TASK_TYPE_LINK.render(link, relations=False) for link in links])
+
+
+# --- task statuses -------------------------------------------------------------------------------
+
+
+class TemplateTaskStatusesView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        responses=TemplateTaskStatusRow(many=True),
+        operation_id="project_template_task_statuses",
+    )
+    def get(self, request, project_template_id):
+        """The template's task statuses by priority then name, each with its link's priority (as
+        `priority`), board roles and client flag (`link_is_client_allowed`)."""
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(services.template_task_statuses(template))
+
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=AddTaskStatusBody,
+        responses={201: TaskStatusLinkOut},
+        operation_id="project_template_add_task_status",
+    )
+    def post(self, request, project_template_id):
+        """Link a task status to the template, or update the fields sent on its link (an empty role
+        list changes nothing; `is_client_allowed: null` resets the flag to the status's own)."""
+        self.check_writer(request)
+        body = validated(AddTaskStatusBody, request)
+        task_status = services.linked_row(TaskStatus, body["task_status_id"], "task_status_id", "Task status")
+        template = services.get_template(project_template_id)
+        link = services.add_task_status(
+            template,
+            task_status,
+            priority=body.get("priority"),
+            roles_for_board=body.get("roles_for_board") or None,
+            is_client_allowed=body["is_client_allowed"] if "is_client_allowed" in body else services.UNSET,
+            user=request.user,
+        )
+        return Response(TASK_STATUS_LINK.render(link, relations=False), status=201)
+
+
+class TemplateTaskStatusView(TemplateRouteView):
+    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_task_status")
+    def delete(self, request, project_template_id, task_status_id):
+        """Unlink a task status from the template (204 even when it was not linked)."""
+        self.check_writer(request)
+        template_id = services.parse_template_id(project_template_id)
+        services.remove_task_status(template_id, malformed_id(task_status_id), user=request.user)
+        return Response(status=204)
+
+
+class TemplateTaskStatusesReorderView(TemplateRouteView):
+    @extend_schema(
+        tags=[ACTIONS_TAG],
+        request=ReorderTaskStatusesBody,
+        responses=TaskStatusLinkOut(many=True),
+        operation_id="project_template_reorder_task_statuses",
+    )
+    def post(self, request, project_template_id):
+        """Priorities 1, 2, 3... of the template's task statuses in the given order (board roles kept);
+        answers the links."""
+        self.check_writer(request)
+        body = validated(ReorderTaskStatusesBody, request)
+        task_statuses = services.linked_rows(
+            TaskStatus, body["task_status_ids"], "task_status_id", "Task status"
+        )
+        template = services.get_template(project_template_id)
+        links = services.reorder_task_statuses(template, task_statuses, user=request.user)
+        return Response([TASK_STATUS_LINK.render(link, relations=False) for link in links])
+
+
+# --- asset types ---------------------------------------------------------------------------------
+
+
+class TemplateAssetTypesView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG], responses=TemplateAssetType(many=True), operation_id="project_template_asset_types"
+    )
+    def get(self, request, project_template_id):
+        """The template's asset types, `{id, name}`."""
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(services.template_asset_types(template))
+
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=AddAssetTypeBody,
+        responses={201: TemplateAssetType},
+        operation_id="project_template_add_asset_type",
+    )
+    def post(self, request, project_template_id):
+        """Link an asset type to the template (no change when it is linked already)."""
+        self.check_writer(request)
+        body = validated(AddAssetTypeBody, request)
+        asset_type = services.linked_row(EntityType, body["asset_type_id"], "asset_type_id", "Asset type")
+        template = services.get_template(project_template_id)
+        return Response(services.add_asset_type(template, asset_type, user=request.user), status=201)
+
+
+class TemplateAssetTypeView(TemplateRouteView):
+    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_asset_type")
+    def delete(self, request, project_template_id, asset_type_id):
+        """Unlink an asset type from the template."""
+        self.check_writer(request)
+        template = services.get_template(project_template_id)
+        services.remove_asset_type(template, malformed_id(asset_type_id), user=request.user)
+        return Response(status=204)
+
+
+# --- status automations --------------------------------------------------------------------------
+
+
+class TemplateStatusAutomationsView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        responses=StatusAutomationOut(many=True),
+        operation_id="project_template_status_automations",
+    )
+    def get(self, request, project_template_id):
+        """The template's status automations, as /data/status-automations writes them."""
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(services.template_status_automations(template))
+
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=AddStatusAutomationBody,
+        responses={201: StatusAutomationOut},
+        operation_id="project_template_add_status_automation",
+    )
+    def post(self, request, project_template_id):
+        """Link a status automation to the template (no change when it is linked already)."""
+        self.check_writer(request)
+        body = validated(AddStatusAutomationBody, request)
+        automation = services.linked_row(
+            StatusAutomation, body["status_automation_id"], "status_automation_id", "Status automation"
+        )
+        template = services.get_template(project_template_id)
+        automation = services.add_status_automation(template, automation, user=request.user)
+        return Response(render(automation, relations=False), status=201)
+
+
+class TemplateStatusAutomationView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_status_automation"
+    )
+    def delete(self, request, project_template_id, status_automation_id):
+        """Unlink a status automation from the template."""
+        self.check_writer(request)
+        template = services.get_template(project_template_id)
+        services.remove_status_automation(template, malformed_id(status_automation_id), user=request.user)
+        return Response(status=204)
+
+
+# --- preview backgrounds -------------------------------------------------------------------------
+
+
+class TemplatePreviewBackgroundsView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        responses=TemplatePreviewBackground(many=True),
+        operation_id="project_template_preview_background_files",
+    )
+    def get(self, request, project_template_id):
+        """The template's preview backgrounds, `{id, name, is_default}`."""
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(services.template_preview_background_files(template))
+
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=AddPreviewBackgroundBody,
+        responses={201: TemplatePreviewBackground},
+        operation_id="project_template_add_preview_background_file",
+    )
+    def post(self, request, project_template_id):
+        """Link a preview background to the template (no change when it is linked already)."""
+        self.check_writer(request)
+        body = validated(AddPreviewBackgroundBody, request)
+        background = services.linked_row(
+            PreviewBackgroundFile,
+            body["preview_background_file_id"],
+            "preview_background_file_id",
+            "Preview background file",
+        )
+        template = services.get_template(project_template_id)
+        return Response(
+            services.add_preview_background_file(template, background, user=request.user), status=201
+        )
+
+
+class TemplatePreviewBackgroundView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_preview_background_file"
+    )
+    def delete(self, request, project_template_id, preview_background_file_id):
+        """Unlink a preview background from the template, clearing the default when it was that one."""
+        self.check_writer(request)
+        template = services.get_template(project_template_id)
+        services.remove_preview_background_file(
+            template, malformed_id(preview_background_file_id), user=request.user
+        )
+        return Response(status=204)
+
+
+class TemplateDefaultPreviewBackgroundView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=DefaultPreviewBackgroundBody,
+        responses=TemplateOut,
+        operation_id="project_template_set_default_preview_background_file",
+    )
+    def put(self, request, project_template_id):
+        """Make one of the template's preview backgrounds its default (null or absent: none)."""
+        self.check_writer(request)
+        body = validated(DefaultPreviewBackgroundBody, request)
+        template = services.get_template(project_template_id)
+        template = services.set_default_preview_background_file(
+            template, body.get("default_preview_background_file_id"), user=request.user
+        )
+        return Response(render(template, relations=False))
+
+
+# --- metadata descriptors ------------------------------------------------------------------------
+
+
+class TemplateMetadataDescriptorsView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=MetadataDescriptorsBody,
+        responses=TemplateOut,
+        operation_id="project_template_set_metadata_descriptors",
+    )
+    def put(self, request, project_template_id):
+        """Replace the template's descriptor snapshot; each entry is kept in a stable shape (name,
+        field_name, entity_type, task_type_id, data_type, choices, for_client, departments, position)."""
+        self.check_writer(request)
+        if isinstance(request.data, list):  # the legacy shape: the descriptors as a bare list
+            descriptors = request.data
+        else:
+            descriptors = validated(MetadataDescriptorsBody, request).get("metadata_descriptors")
+        template = services.get_template(project_template_id)
+        template = services.set_metadata_descriptors(template, descriptors, user=request.user)
+        return Response(render(template, relations=False))
+
+
+# --- snapshot and apply --------------------------------------------------------------------------
+
+
+class TemplateFromProjectView(TemplateRouteView):
+    @extend_schema(
+        tags=[DATA_TAG],
+        request=TemplateFromProjectBody,
+        responses={201: TemplateOut},
+        operation_id="project_template_from_project",
+    )
+    def post(self, request, project_id):
+        """A new template holding the project's configuration (settings, links with their priorities,
+        descriptors); no team, dates or production data."""
+        self.check_writer(request)
+        body = validated(TemplateFromProjectBody, request)
+        project = project_or_404(project_id)
+        template = services.create_template_from_project(
+            project, body["name"], description=body.get("description"), user=request.user
+        )
+        return Response(render(template, relations=False), status=201)
+
+
+class ApplyTemplateView(TemplateRouteView):
+    @extend_schema(
+        tags=["data/projects"], request=None, responses=ProjectOut, operation_id="project_apply_template"
+    )
+    def post(self, request, project_id, project_template_id):
+        """Apply a template to a project, additively: its settings, the links the project lacks, its
+        default background when the project has none, the descriptors it lacks. Answers the project."""
+        self.check_writer(request)
+        project = project_or_404(project_id)
+        template = services.get_template(project_template_id)
+        project = services.apply_template_to_project(project, template, user=request.user)
+        return Response(render(project, relations=False))
+
+
+__all__ = [
+    "ApplyTemplateView",
+    "TemplateAssetTypeView",
+    "TemplateAssetTypesView",
+    "TemplateDefaultPreviewBackgroundView",
+    "TemplateFromProjectView",
+    "TemplateMetadataDescriptorsView",
+    "TemplatePreviewBackgroundView",
+    "TemplatePreviewBackgroundsView",
+    "TemplateStatusAutomationView",
+    "TemplateStatusAutomationsView",
+    "TemplateTaskStatusView",
+    "TemplateTaskStatusesReorderView",
+    "TemplateTaskStatusesView",
+    "TemplateTaskTypeView",
+    "TemplateTaskTypesReorderView",
+    "TemplateTaskTypesView",
+]
