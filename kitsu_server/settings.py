@@ -123,6 +123,19 @@ APP_NAME = "Zou"
 APP_VERSION = "1.0.97"  # the reference version whose API this server speaks
 DEMO_ADMIN_EMAIL = os.environ.get("DEMO_ADMIN_EMAIL", "admin@example.com")
 DEMO_ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "mysecretpassword")
+# Accounts nobody deletes or changes the password of through the API (";"-separated, as the reference).
+PROTECTED_ACCOUNTS = [
+    item.strip() for item in os.environ.get("PROTECTED_ACCOUNTS", "").split(";") if item.strip()
+]
+# What /api/config tells the web UI (the reference's names and defaults).
+IS_SELF_HOSTED = env_bool("IS_SELF_HOSTED", True)
+CRISP_TOKEN = os.environ.get("CRISP_TOKEN", "")
+ENFORCE_2FA = env_bool("ENFORCE_2FA", False)
+USER_LIMIT = int(os.environ.get("USER_LIMIT", "100"))
+MOVIE_HIGHDEF_BITRATE = int(os.environ.get("MOVIE_HIGHDEF_BITRATE", "28"))
+MOVIE_LOWDEF_BITRATE = int(os.environ.get("MOVIE_LOWDEF_BITRATE", "6"))
+# The operator's token for /api/admin/config/check (the route answers 404 while unset).
+ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

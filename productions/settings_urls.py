@@ -1,3 +1,117 @@
-"""Kitsu routes of this module's area, one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of the project lists, team, settings, metadata descriptors and preview account,
+one line each (see kitsu_server.routing.kitsu_path). A literal segment ("reorder") comes before
+the id route it would otherwise match."""
 
-urlpatterns = []
+from kitsu_server.routing import kitsu_path
+from productions import settings_views as views
+
+P = "/data/projects/{project_id}"
+
+urlpatterns = [
+    kitsu_path("/data/projects/all", views.AllProjectsView.as_view(), name="projects-all"),
+    kitsu_path("/data/projects/open", views.OpenProjectsView.as_view(), name="projects-open"),
+    kitsu_path(f"{P}/team", views.ProjectTeamView.as_view(), name="project-team"),
+    kitsu_path(f"{P}/team/{{person_id}}", views.ProjectTeamMemberView.as_view(), name="project-team-member"),
+    kitsu_path(
+        f"{P}/settings/asset-types",
+        views.ProjectAssetTypeSettingsView.as_view(),
+        name="project-settings-asset-types",
+    ),
+    kitsu_path(
+        f"{P}/settings/asset-types/{{asset_type_id}}",
+        views.ProjectAssetTypeSettingView.as_view(),
+        name="project-settings-asset-type",
+    ),
+    kitsu_path(
+        f"{P}/settings/task-types",
+        views.ProjectTaskTypeSettingsView.as_view(),
+        name="project-settings-task-types",
+    ),
+    kitsu_path(
+        f"{P}/settings/task-types/{{task_type_id}}",
+        views.ProjectTaskTypeSettingView.as_view(),
+        name="project-settings-task-type",
+    ),
+    kitsu_path(
+        f"{P}/settings/task-status",
+        views.ProjectTaskStatusSettingsView.as_view(),
+        name="project-settings-task-statuses",
+    ),
+    kitsu_path(
+        f"{P}/settings/task-status/{{task_status_id}}",
+        views.ProjectTaskStatusSettingView.as_view(),
+        name="project-settings-task-status",
+    ),
+    kitsu_path(
+        f"{P}/settings/status-automations",
+        views.ProjectStatusAutomationSettingsView.as_view(),
+        name="project-settings-status-automations",
+    ),
+    kitsu_path(
+        f"{P}/settings/status-automations/{{status_automation_id}}",
+        views.ProjectStatusAutomationSettingView.as_view(),
+        name="project-settings-status-automation",
+    ),
+    kitsu_path(
+        f"{P}/settings/preview-background-files",
+        views.ProjectPreviewBackgroundSettingsView.as_view(),
+        name="project-settings-preview-background-files",
+    ),
+    kitsu_path(
+        f"{P}/settings/preview-background-files/{{preview_background_file_id}}",
+        views.ProjectPreviewBackgroundSettingView.as_view(),
+        name="project-settings-preview-background-file",
+    ),
+    kitsu_path(
+        f"{P}/settings/batch", views.ProjectSettingsBatchView.as_view(), name="project-settings-batch"
+    ),
+    kitsu_path(f"{P}/task-types", views.ProjectTaskTypesView.as_view(), name="project-task-types"),
+    kitsu_path(
+        f"{P}/task-type-softwares",
+        views.ProjectTaskTypeSoftwaresView.as_view(),
+        name="project-task-type-softwares",
+    ),
+    kitsu_path(
+        f"{P}/task-types/{{task_type_id}}/softwares",
+        views.ProjectTaskTypeSoftwareLinksView.as_view(),
+        name="project-task-type-software-links",
+    ),
+    kitsu_path(
+        f"{P}/task-types/{{task_type_id}}/softwares/{{software_id}}",
+        views.ProjectTaskTypeSoftwareView.as_view(),
+        name="project-task-type-software",
+    ),
+    kitsu_path(
+        f"{P}/metadata-descriptors",
+        views.ProjectMetadataDescriptorsView.as_view(),
+        name="project-metadata-descriptors",
+    ),
+    kitsu_path(
+        f"{P}/metadata-descriptors/reorder",
+        views.ProjectMetadataDescriptorsReorderView.as_view(),
+        name="project-metadata-descriptors-reorder",
+    ),
+    kitsu_path(
+        f"{P}/metadata-descriptors/{{metadata_descriptor_id}}",
+        views.ProjectMetadataDescriptorView.as_view(),
+        name="project-metadata-descriptor",
+    ),
+    kitsu_path(
+        "/data/metadata-descriptors/all-projects",
+        views.AllProjectsMetadataDescriptorsView.as_view(),
+        name="all-projects-metadata-descriptors",
+    ),
+    kitsu_path(
+        "/data/metadata-descriptors/all-projects/{field_name}",
+        views.AllProjectsMetadataDescriptorView.as_view(),
+        name="all-projects-metadata-descriptor",
+    ),
+    kitsu_path(
+        "/actions/metadata-descriptors/all-projects/reorder",
+        views.AllProjectsMetadataDescriptorsReorderView.as_view(),
+        name="all-projects-metadata-descriptors-reorder",
+    ),
+    kitsu_path(
+        f"{P}/preview-account", views.ProjectPreviewAccountView.as_view(), name="project-preview-account"
+    ),
+]

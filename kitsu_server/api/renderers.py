@@ -20,7 +20,9 @@ class KitsuJSONRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
-            return b""
+            # No body for a 204; elsewhere a None answer is JSON's null, as the reference sends it.
+            response = (renderer_context or {}).get("response")
+            return b"" if response is None or response.status_code == 204 else b"null"
         return orjson.dumps(
             data, default=_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
         )
