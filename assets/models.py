@@ -197,7 +197,7 @@ class EntityType(KitsuModel):
 # Shot-side kinds and concepts have fixed entity type names; every other
 # entity type is an asset type (Character, Prop, Environment...).
 TEMPORAL_TYPE_NAMES = ("Episode", "Sequence", "Shot", "Scene", "Edit")
-NON_ASSET_TYPE_NAMES = (*TEMPORAL_TYPE_NAMES, "Concept")
+NON_ASSET_TYPE_NAMES = (*TEMPORAL_TYPE_NAMES, "Concept", "ConceptFolder")
 
 
 class TypedEntityManager(models.Manager):

@@ -45,7 +45,7 @@ from tasks.models import Task, TaskStatus, TaskType
 OPEN_STATUS_NAMES = ("Active", "open", "Open")
 OPEN_STATUS = "Open"
 # Entity types that are no asset type (their descriptors are not the assets').
-NOT_ASSET_KINDS = (*NON_ASSET_TYPE_NAMES, "ConceptFolder")
+NOT_ASSET_KINDS = NON_ASSET_TYPE_NAMES
 TEMPORAL_KINDS = ("Shot", "Scene", "Sequence", "Episode", "Edit")
 PREVIEW_OPEN_DURATION = datetime.timedelta(hours=1)
 MIN_MOVIE_BITRATE = 1

@@ -118,10 +118,12 @@ def remove_task(task, force=False, user=None):
         _refuse_if_used(tasks, "This task", allowed=TASK_LINKS, extra={"comments": comments})
         task.delete()
         return
-    _remove_tasks(tasks, files_force=False, restore_main=True)
+    remove_tasks(tasks, files_force=False, restore_main=True)
 
 
-def _remove_tasks(tasks, files_force, restore_main):
+def remove_tasks(tasks, files_force, restore_main):
+    """Remove the tasks of a queryset with all that hangs on them (the forced task delete, for
+    many tasks at once)."""
     task_ids = tasks.values("pk")
     comments = Comment.objects.filter(object_id__in=task_ids)
     comment_ids = comments.values("pk")
@@ -334,11 +336,11 @@ def remove_project(project, force=False, user=None):
         _refuse_if_used(projects, "This project", allowed=PROJECT_LINKS)
         project.delete()
         return
-    _remove_tasks(Task.objects.filter(project=project), files_force=True, restore_main=False)
+    remove_tasks(Task.objects.filter(project=project), files_force=True, restore_main=False)
     _purge(BudgetEntry.objects.filter(budget__project=project))
     _purge(Budget.objects.filter(project=project))
     _remove_playlists(Playlist.objects.filter(Q(project=project) | Q(episode__project=project)))
-    _remove_entities(Entity.objects.filter(project=project))
+    remove_entities(Entity.objects.filter(project=project))
     _purge(MetadataDescriptor.objects.filter(project=project))  # department links go with them
     _purge(Milestone.objects.filter(project=project))
     _purge(ScheduleItem.objects.filter(project=project))
@@ -354,7 +356,9 @@ def _remove_playlists(playlists):
     _purge(playlists)  # share links go with them
 
 
-def _remove_entities(entities):
+def remove_entities(entities):
+    """Remove the entities of a queryset (their tasks gone already) with their casting, versions,
+    instances, files, chats and subscriptions."""
     entity_ids = entities.values("pk")
     _remove_chats(Chat.objects.filter(object_id__in=entity_ids))
     _purge(EntityVersion.objects.filter(entity__in=entity_ids))

@@ -1,0 +1,974 @@
+"""Heavy reads of the `assets` and `entities` routes.
+
+Every list here is built from a few flat queries (`values_list` rows, joined
+in Python dicts), never from one ORM object per row: the asset board of a
+production (`/data/assets/with-tasks`) serves thousands of assets times their
+tasks in six queries whatever their number. Scopes (asset types, the
+person's projects, their assigned tasks) are subqueries, so no id list
+travels as parameters.
+"""
+
+import math
+from collections import defaultdict
+
+import orjson
+from django.db.models import BooleanField, Count, Max, Q
+from rest_framework.exceptions import NotFound
+
+from assets.crud import KIND_NAMES, entity_kind
+from assets.models import (
+    AssetInstance,
+    AssetInstanceLink,
+    Entity,
+    EntityConceptLink,
+    EntityLink,
+    EntityType,
+)
+from files.models import PreviewFile
+from kitsu_server.api.crud import REGISTRY, parse_uuid, to_python
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import (
+    ModelShape,
+    fetch_rows,
+    format_datetime,
+    serialize_instance,
+    serialize_rows,
+    text_datetime,
+)
+from people.models import Person
+from productions.models import DepartmentMetadataDescriptorLink, Project
+from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
+from tasks.permissions import CLIENT_BLANK_TASK_VALUES, assigned_task_ids, team_project_ids
+
+# Column kinds of the flat reads: how a raw value becomes JSON.
+UUID, DATETIME, JSON = "uuid", "datetime", "json"
+
+# Many-to-many names of an entity the list filters accept (membership).
+ENTITY_RELATIONS = ("entities_out", "entities_in", "entity_concept_links", "instance_casting")
+
+ASSET_TYPE_SHAPE = ModelShape(EntityType, type_name="AssetType")
+TASK_SHAPE = ModelShape(Task)
+
+# Field order of the compact encoding of /data/assets/with-tasks (named in its header).
+ASSETS_AND_TASKS_ASSET_FIELDS = [
+    "id",
+    "name",
+    "preview_file_id",
+    "description",
+    "asset_type_name",
+    "asset_type_id",
+    "canceled",
+    "ready_for",
+    "episode_id",
+    "casting_episode_ids",
+    "is_casting_standby",
+    "is_shared",
+    "data",
+    "tasks",
+]
+ASSETS_AND_TASKS_TASK_FIELDS = [
+    "id",
+    "due_date",
+    "done_date",
+    "duration",
+    "entity_id",
+    "estimation",
+    "end_date",
+    "is_subscribed",
+    "last_comment_date",
+    "last_preview_file_id",
+    "priority",
+    "real_start_date",
+    "retake_count",
+    "start_date",
+    "difficulty",
+    "task_status_id",
+    "task_type_id",
+    "assignees",
+    "data",
+]
+NEWS_LIMIT = 2000
+
+
+def entity_shape():
+    return REGISTRY["entities"].shape
+
+
+# --- flat reads --------------------------------------------------------------------------
+
+
+def _converter(kind, as_text):
+    if kind == UUID:
+        return None if as_text else str
+    if kind == DATETIME:
+        return text_datetime if as_text else format_datetime
+    if kind == JSON:
+        return orjson.loads if as_text else None
+    return None
+
+
+def read_rows(queryset, columns):
+    """The rows of `queryset` as lists of JSON-ready values, one per `(lookup, kind)` of `columns`."""
+    rows, as_text = fetch_rows(queryset, [lookup for lookup, _ in columns])
+    converters = [
+        (index, convert)
+        for index, (_, kind) in enumerate(columns)
+        if (convert := _converter(kind, as_text)) is not None
+    ]
+    result = []
+    for row in rows:
+        row = list(row)
+        for index, convert in converters:
+            value = row[index]
+            if value is not None:
+                row[index] = convert(value)
+        result.append(row)
+    return result
+
+
+def read_dicts(queryset, columns):
+    """Like `read_rows`, as dicts keyed by each column's name: `columns` holds (name, lookup, kind)."""
+    rows = read_rows(queryset, [(lookup, kind) for _, lookup, kind in columns])
+    names = [name for name, _, _ in columns]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+# --- scopes ------------------------------------------------------------------------------
+
+
+def asset_type_ids():
+    """Entity types that classify assets (every one but the shot-side kinds and concepts)."""
+    return EntityType.objects.exclude(name__in=KIND_NAMES).values("pk")
+
+
+def all_assets():
+    return Entity.objects.filter(entity_type_id__in=asset_type_ids())
+
+
+def is_asset(entity):
+    return entity_kind(entity.entity_type_id) == "Asset"
+
+
+def asset_or_404(asset_id):
+    pk = parse_uuid(asset_id, f"Malformed ID: {asset_id}.")
+    asset = Entity.objects.filter(pk=pk).first()
+    if asset is None or not is_asset(asset):
+        raise NotFound("Asset not found.")
+    return asset
+
+
+def asset_type_or_404(asset_type_id):
+    pk = parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}.")
+    asset_type = EntityType.objects.filter(pk=pk).exclude(name__in=KIND_NAMES).first()
+    if asset_type is None:
+        raise NotFound("Asset type not found.")
+    return asset_type
+
+
+def entity_of_kind_or_404(entity_id, kind):
+    """The entity of `entity_id` when it is a `kind` ("Shot", "Episode"...), else a 404."""
+    pk = parse_uuid(entity_id, f"Malformed ID: {entity_id}.")
+    entity = Entity.objects.filter(pk=pk).first()
+    if entity is None or entity_kind(entity.entity_type_id) != kind:
+        raise NotFound(f"{kind} not found.")
+    return entity
+
+
+TRUE_WORDS = ("y", "yes", "t", "true", "on", "1")
+FALSE_WORDS = ("n", "no", "f", "false", "off", "0")
+
+
+def criterion_value(field, raw, key):
+    """A query-string value cast to its column's type (a 400 naming it when it doesn't fit)."""
+    if isinstance(field, BooleanField) and isinstance(raw, str) and raw != "null":
+        if raw.lower() in TRUE_WORDS:
+            return True
+        if raw.lower() in FALSE_WORDS:
+            return False
+        raise WrongParameter(f"Invalid boolean value: {raw}")
+    return to_python(field, raw, key)
+
+
+def filter_by_criteria(queryset, criteria, relations=()):
+    """`queryset` narrowed by query-string criteria as the reference reads them: a column name
+    filters by equality (a JSON list by membership, `name` regardless of case), a relation name
+    by membership; anything else is ignored."""
+    fields = {field.column: field for field in queryset.model._meta.concrete_fields}
+    for key, raw in criteria.items():
+        if key in relations:
+            queryset = queryset.filter(**{key: parse_uuid(raw, f"Invalid UUID value: {raw}")})
+            continue
+        field = fields.get(key)
+        if field is None:
+            continue
+        if isinstance(raw, str) and raw.startswith("["):
+            try:
+                values = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise WrongParameter(f"Malformed list filter for field {key}.") from None
+            if not isinstance(values, list):
+                raise WrongParameter(f"Malformed list filter for field {key}.")
+            queryset = queryset.filter(
+                **{f"{field.attname}__in": [criterion_value(field, v, key) for v in values]}
+            )
+        elif key == "name":
+            queryset = queryset.filter(name__iexact=raw)
+        else:
+            value = criterion_value(field, raw, key)
+            if value is None:
+                queryset = queryset.filter(**{f"{field.attname}__isnull": True})
+            else:
+                queryset = queryset.filter(**{field.attname: value})
+    return queryset
+
+
+def hidden_metadata_fields(kind, departments, project_ids):
+    """{project id: custom field names a vendor of `departments` may not read}: the descriptors
+    of `kind` restricted to departments none of which is theirs. One query."""
+    departments = {str(department) for department in departments}
+    by_field = defaultdict(set)
+    links = DepartmentMetadataDescriptorLink.objects.filter(
+        metadata_descriptor__project_id__in=list(project_ids), metadata_descriptor__entity_type=kind
+    ).values_list("metadata_descriptor__project_id", "metadata_descriptor__field_name", "department_id")
+    for project_id, field_name, department_id in links:
+        by_field[(str(project_id), field_name)].add(str(department_id))
+    hidden = defaultdict(set)
+    for (project_id, field_name), field_departments in by_field.items():
+        if not field_departments & departments:
+            hidden[project_id].add(field_name)
+    return hidden
+
+
+def hide_vendor_metadata(rows, departments, kind="Asset"):
+    """Rows (dicts with `project_id` and `data`) without the custom fields a vendor may not read;
+    `departments` None (not a vendor) leaves them as they are."""
+    if departments is None or not rows:
+        return rows
+    hidden = hidden_metadata_fields(kind, departments, {row["project_id"] for row in rows})
+    for row in rows:
+        masked = hidden.get(row["project_id"], ())
+        row["data"] = {key: value for key, value in (row["data"] or {}).items() if key not in masked}
+    return rows
+
+
+# --- asset types -------------------------------------------------------------------------
+
+
+def asset_types(criteria):
+    """Asset types (with their workflow's task types), filtered like the reference: by their
+    columns, and `project_id` for the types of a production's assets."""
+    criteria = dict(criteria)
+    queryset = EntityType.objects.exclude(name__in=KIND_NAMES)
+    project_id = criteria.pop("project_id", None)
+    if project_id is not None:
+        project_id = parse_uuid(project_id, f"Invalid UUID value: {project_id}")
+        queryset = queryset.filter(
+            pk__in=Entity.objects.filter(project_id=project_id).values("entity_type_id")
+        )
+    queryset = filter_by_criteria(queryset, criteria, relations=("task_types",))
+    return serialize_rows(queryset.order_by("name"), relations=True, shape=ASSET_TYPE_SHAPE)
+
+
+def asset_type(asset_type):
+    return serialize_instance(asset_type, relations=True, shape=ASSET_TYPE_SHAPE)
+
+
+def project_asset_types(project_id):
+    """The types of a production's assets."""
+    used = all_assets().filter(project_id=project_id).values("entity_type_id")
+    return serialize_rows(EntityType.objects.filter(pk__in=used).order_by("name"), shape=ASSET_TYPE_SHAPE)
+
+
+def shot_asset_types(shot):
+    """The types of the assets cast in a shot."""
+    cast = EntityLink.objects.filter(entity_in_id=shot.pk).values("entity_out__entity_type_id")
+    return serialize_rows(EntityType.objects.filter(pk__in=cast).order_by("name"), shape=ASSET_TYPE_SHAPE)
+
+
+# --- asset lists -------------------------------------------------------------------------
+
+
+def assigned_entity_ids(person):
+    return Task.objects.filter(pk__in=assigned_task_ids(person)).values("entity_id")
+
+
+def cast_in_episode(episode_id):
+    """Entities cast in an episode (a subquery)."""
+    return EntityLink.objects.filter(entity_in_id=episode_id).values("entity_out_id")
+
+
+def list_assets(criteria, person, only_team_projects=False, vendor_departments=None):
+    """Assets matching the query-string criteria (columns, relations, `episode_id`: the episode's
+    own assets and those cast in it, `assigned_to`: the ones holding a task of the person),
+    within the projects of the person's team when `only_team_projects`. One query (+1 for a
+    vendor's hidden custom fields)."""
+    criteria = dict(criteria)
+    assigned = criteria.pop("assigned_to", None) is not None
+    episode_id = criteria.pop("episode_id", None)
+    queryset = filter_by_criteria(all_assets(), criteria, ENTITY_RELATIONS)
+    if assigned:
+        queryset = queryset.filter(pk__in=assigned_entity_ids(person))
+    if only_team_projects:
+        queryset = queryset.filter(project_id__in=team_project_ids(person))
+    if episode_id is not None:
+        episode_id = parse_uuid(episode_id, f"Invalid UUID value: {episode_id}")
+        queryset = queryset.filter(Q(source_id=episode_id) | Q(pk__in=cast_in_episode(episode_id)))
+    rows = serialize_rows(queryset.order_by("name", "pk"), shape=entity_shape())
+    return hide_vendor_metadata(rows, vendor_departments)
+
+
+def as_assets(rows):
+    for row in rows:
+        row["type"] = "Asset"
+    return rows
+
+
+def render_assets(queryset):
+    """The rows of a queryset of assets, by name, typed "Asset". One query."""
+    return as_assets(serialize_rows(queryset.order_by("name", "pk"), shape=entity_shape()))
+
+
+def shared_assets_used_in_project(project_id, episode_id=None):
+    """Shared assets of other productions cast in the shots of this one (of one episode)."""
+    links = EntityLink.objects.filter(entity_in__project_id=project_id, entity_in__parent__isnull=False)
+    if episode_id is not None:
+        links = links.filter(entity_in__parent__parent_id=episode_id)
+    queryset = (
+        all_assets()
+        .filter(is_shared=True, canceled=False, pk__in=links.values("entity_out_id"))
+        .exclude(project_id=project_id)
+    )
+    return render_assets(queryset)
+
+
+# --- the asset board: assets with their tasks ----------------------------------------------
+
+ASSET_BOARD_COLUMNS = [
+    ("id", UUID),
+    ("name", None),
+    ("description", None),
+    ("data", JSON),
+    ("preview_file_id", UUID),
+    ("entity_type_id", UUID),
+    ("canceled", None),
+    ("ready_for", UUID),
+    ("source_id", UUID),
+    ("is_casting_standby", None),
+    ("is_shared", None),
+    ("project_id", UUID),
+    ("entity_type__name", None),
+]
+# The task columns of a board, in their read order; `priority` reads 0 when unset.
+BOARD_TASK_COLUMNS = [
+    ("id", "id", UUID),
+    ("entity_id", "entity_id", UUID),
+    ("task_type_id", "task_type_id", UUID),
+    ("task_status_id", "task_status_id", UUID),
+    ("priority", "priority", None),
+    ("estimation", "estimation", None),
+    ("duration", "duration", None),
+    ("retake_count", "retake_count", None),
+    ("real_start_date", "real_start_date", DATETIME),
+    ("end_date", "end_date", DATETIME),
+    ("start_date", "start_date", DATETIME),
+    ("due_date", "due_date", DATETIME),
+    ("done_date", "done_date", DATETIME),
+    ("last_comment_date", "last_comment_date", DATETIME),
+    ("last_preview_file_id", "last_preview_file_id", UUID),
+    ("nb_assets_ready", "nb_assets_ready", None),
+    ("difficulty", "difficulty", None),
+    ("nb_drawings", "nb_drawings", None),
+    ("data", "data", JSON),
+]
+
+
+class BoardCriteria:
+    """The filters of an asset board, validated: `id`, `project_id`, `episode_id` (an episode,
+    "main" for the assets of no episode, "all" for every one) and `assigned_to` (only what the
+    person is assigned to)."""
+
+    def __init__(self, asset_id=None, project_id=None, episode_id=None, assigned=False):
+        self.asset_id = asset_id
+        self.project_id = project_id
+        self.episode_id = episode_id
+        self.assigned = assigned
+
+    @property
+    def episode_uuid(self):
+        return self.episode_id if self.episode_id not in (None, "main", "all") else None
+
+
+def board_assets(criteria, person, only_team_projects):
+    """The assets of a board (a queryset: used as a subquery by the task reads)."""
+    queryset = all_assets()
+    if criteria.asset_id is not None:
+        queryset = queryset.filter(pk=criteria.asset_id)
+    if criteria.project_id is not None:
+        queryset = queryset.filter(project_id=criteria.project_id)
+    if criteria.episode_id == "main":
+        queryset = queryset.filter(source_id__isnull=True)
+    elif criteria.episode_uuid is not None:
+        episode_id = criteria.episode_uuid
+        queryset = queryset.filter(Q(source_id=episode_id) | Q(pk__in=cast_in_episode(episode_id)))
+    if criteria.assigned:
+        queryset = queryset.filter(pk__in=assigned_entity_ids(person))
+    if only_team_projects:
+        queryset = queryset.filter(project_id__in=team_project_ids(person))
+    return queryset
+
+
+def board_tasks(assets, criteria, person, client, subscribed_ids):
+    """{asset id: [task dicts]} of the board's assets, from two flat reads (tasks, assignees)."""
+    tasks = Task.objects.filter(entity_id__in=assets.values("pk"))
+    links = TaskPersonLink.objects.filter(task__entity_id__in=assets.values("pk"))
+    if criteria.assigned:
+        tasks = tasks.filter(pk__in=assigned_task_ids(person))
+        links = links.filter(task_id__in=assigned_task_ids(person))
+    assignees_by_task = defaultdict(list)
+    for task_id, person_id in links.values_list("task_id", "person_id"):
+        assignees_by_task[str(task_id)].append(str(person_id))
+    tasks_by_asset = defaultdict(list)
+    for task in read_dicts(tasks, BOARD_TASK_COLUMNS):
+        entry = {
+            "id": task["id"],
+            "due_date": task["due_date"],
+            "done_date": task["done_date"],
+            "duration": task["duration"],
+            "entity_id": task["entity_id"],
+            "estimation": task["estimation"],
+            "end_date": task["end_date"],
+            "is_subscribed": task["id"] in subscribed_ids,
+            "last_comment_date": task["last_comment_date"],
+            "last_preview_file_id": task["last_preview_file_id"],
+            "priority": task["priority"] or 0,
+            "real_start_date": task["real_start_date"],
+            "retake_count": task["retake_count"],
+            "start_date": task["start_date"],
+            "difficulty": task["difficulty"],
+            "task_status_id": task["task_status_id"],
+            "task_type_id": task["task_type_id"],
+            "assignees": assignees_by_task.get(task["id"], []),
+            "data": task["data"],
+        }
+        if client:
+            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
+                if name in entry:
+                    entry[name] = list(blank) if isinstance(blank, list) else blank
+        tasks_by_asset[task["entity_id"]].append(entry)
+    return tasks_by_asset
+
+
+def subscribed_task_ids(person, project_id):
+    """The asset tasks of a production the person follows (none without a production)."""
+    if project_id is None:
+        return set()
+    subscriptions = Subscription.objects.filter(
+        person_id=person.pk,
+        task__project_id=project_id,
+        task__entity__entity_type_id__in=asset_type_ids(),
+    ).values_list("task_id", flat=True)
+    return {str(task_id) for task_id in subscriptions}
+
+
+def casting_episode_ids(criteria, with_episode_ids):
+    """{asset id: [ids of the episodes casting it]}, episodes by name, when the board names a
+    production (or when asked)."""
+    if criteria.project_id is None and not with_episode_ids:
+        return {}
+    links = EntityLink.objects.filter(entity_in__entity_type__name="Episode")
+    if criteria.project_id is not None:
+        links = links.filter(entity_in__project_id=criteria.project_id)
+    if criteria.episode_uuid is not None:
+        links = links.filter(entity_in_id=criteria.episode_uuid)
+    if criteria.asset_id is not None:
+        links = links.filter(entity_out_id=criteria.asset_id)
+    result = defaultdict(list)
+    for asset_id, episode_id in links.order_by("entity_in__name").values_list(
+        "entity_out_id", "entity_in_id"
+    ):
+        result[str(asset_id)].append(str(episode_id))
+    return result
+
+
+def assets_with_tasks(
+    criteria,
+    person,
+    only_team_projects=False,
+    client=False,
+    vendor_departments=None,
+    compact=False,
+    with_episode_ids=False,
+):
+    """The asset board: each asset (by type name, then name) with its tasks, a client reading
+    the studio fields of the tasks blank and a vendor only the custom fields of their
+    departments. `compact` gives rows of values aligned on ASSETS_AND_TASKS_*_FIELDS instead of
+    dicts. Six queries at most, whatever the number of assets and tasks."""
+    assets = board_assets(criteria, person, only_team_projects)
+    rows = read_rows(assets.order_by("entity_type__name", "name"), ASSET_BOARD_COLUMNS)
+    subscribed = subscribed_task_ids(person, criteria.project_id)
+    tasks_by_asset = board_tasks(assets, criteria, person, client, subscribed)
+    episodes_by_asset = casting_episode_ids(criteria, with_episode_ids)
+    hidden = {}
+    if vendor_departments is not None and rows:
+        hidden = hidden_metadata_fields("Asset", vendor_departments, {row[11] for row in rows})
+    result = []
+    for (
+        asset_id,
+        name,
+        description,
+        data,
+        preview_file_id,
+        entity_type_id,
+        canceled,
+        ready_for,
+        source_id,
+        is_casting_standby,
+        is_shared,
+        project_id,
+        asset_type_name,
+    ) in rows:
+        data = data or {}
+        if vendor_departments is not None:
+            masked = hidden.get(project_id, ())
+            data = {key: value for key, value in data.items() if key not in masked}
+        tasks = tasks_by_asset.get(asset_id, [])
+        values = [
+            asset_id,
+            name,
+            preview_file_id or "",
+            description,
+            asset_type_name,
+            entity_type_id,
+            canceled,
+            str(ready_for),  # the reference writes "None" for no step
+            source_id or "",
+            episodes_by_asset.get(asset_id, []),
+            is_casting_standby,
+            is_shared,
+            data,
+            [list(task.values()) for task in tasks] if compact else tasks,
+        ]
+        result.append(values if compact else dict(zip(ASSETS_AND_TASKS_ASSET_FIELDS, values, strict=True)))
+    return result
+
+
+def board_fingerprint(project_id, person):
+    """A cheap change signal of a production's asset board: the newest change and the number of
+    its entities and tasks, of the entity types, of the person's subscriptions, and the
+    production's own last change. Five aggregates, computed by the database."""
+    signals = [
+        Entity.objects.filter(project_id=project_id).aggregate(last=Max("updated_at"), count=Count("pk")),
+        Task.objects.filter(project_id=project_id).aggregate(last=Max("updated_at"), count=Count("pk")),
+        EntityType.objects.aggregate(last=Max("updated_at"), count=Count("pk")),
+        Subscription.objects.filter(person_id=person.pk).aggregate(last=Max("updated_at"), count=Count("pk")),
+    ]
+    project_updated_at = Project.objects.filter(pk=project_id).values_list("updated_at", flat=True).first()
+    parts = [f"{signal['last']}:{signal['count']}" for signal in signals]
+    parts.append(str(project_updated_at))
+    return "|".join(parts)
+
+
+def full_asset(asset, person, client=False):
+    """One asset as its page reads it: its columns and relations (`source_id` and `nb_frames`
+    aside), its production and type names, and its board entry (tasks, episodes)."""
+    data = REGISTRY["entities"].render(asset, relations=True)
+    board = assets_with_tasks(BoardCriteria(asset_id=asset.pk), person, client=client, with_episode_ids=True)
+    if not board:
+        raise NotFound("Asset not found.")
+    data["project_name"] = Project.objects.filter(pk=asset.project_id).values_list("name", flat=True).first()
+    data["asset_type_id"] = str(asset.entity_type_id)
+    data.pop("source_id", None)
+    data.pop("nb_frames", None)
+    data.update(board[0])
+    return data
+
+
+# --- casting -----------------------------------------------------------------------------
+
+CASTING_COLUMNS = [
+    ("asset_id", "entity_out_id", UUID),
+    ("asset_name", "entity_out__name", None),
+    ("asset_type_name", "entity_out__entity_type__name", None),
+    ("ready_for", "entity_out__ready_for", UUID),
+    ("episode_id", "entity_out__source_id", UUID),
+    ("preview_file_id", "entity_out__preview_file_id", UUID),
+    ("nb_occurences", "nb_occurences", None),
+    ("label", "label", None),
+    ("is_shared", "entity_out__is_shared", None),
+    ("project_id", "entity_out__project_id", UUID),
+]
+
+
+def casting(entity_id):
+    """What an entity casts (the assets of a shot, the props of a set), canceled ones aside,
+    by type name then name."""
+    links = EntityLink.objects.filter(entity_in_id=entity_id, entity_out__canceled=False).order_by(
+        "entity_out__entity_type__name", "entity_out__name"
+    )
+    return read_dicts(links, CASTING_COLUMNS)
+
+
+def cast_assets(entity_id):
+    """The entities an entity casts, as assets, canceled ones included."""
+    cast = EntityLink.objects.filter(entity_in_id=entity_id).values("entity_out_id")
+    return render_assets(Entity.objects.filter(pk__in=cast))
+
+
+def cast_in(asset_id):
+    """Where an asset is cast: the shots (with their sequence and episode) and the assets
+    (sets) casting it; canceled ones aside."""
+    shot_links = EntityLink.objects.filter(
+        entity_out_id=asset_id, entity_in__canceled=False, entity_in__parent__isnull=False
+    ).order_by("entity_in__parent__parent__name", "entity_in__parent__name", "entity_in__name")
+    shots = read_rows(
+        shot_links,
+        [
+            ("entity_in_id", UUID),
+            ("entity_in__name", None),
+            ("entity_in__parent__name", None),
+            ("entity_in__parent__parent_id", UUID),
+            ("entity_in__parent__parent__name", None),
+            ("entity_in__preview_file_id", UUID),
+            ("nb_occurences", None),
+        ],
+    )
+    names = ("shot_id", "shot_name", "sequence_name", "episode_id", "episode_name", "preview_file_id")
+    result = []
+    for row in shots:
+        shot = dict(zip(names, row[:6], strict=True))
+        shot["episode_id"] = str(shot["episode_id"])  # the reference writes "None" for no episode
+        shot["nb_occurences"] = row[6]
+        result.append(shot)
+    asset_links = EntityLink.objects.filter(
+        entity_out_id=asset_id, entity_in__canceled=False, entity_in__entity_type_id__in=asset_type_ids()
+    ).order_by("entity_in__entity_type__name", "entity_in__name")
+    result += read_dicts(
+        asset_links,
+        [
+            ("asset_id", "entity_in_id", UUID),
+            ("asset_name", "entity_in__name", None),
+            ("asset_type_name", "entity_in__entity_type__name", None),
+            ("preview_file_id", "entity_in__preview_file_id", UUID),
+            ("nb_occurences", "nb_occurences", None),
+        ],
+    )
+    return result
+
+
+# --- asset instances -----------------------------------------------------------------------
+
+
+def instance_rows(queryset):
+    return serialize_rows(queryset.order_by("asset_id", "number"), shape=REGISTRY["asset-instances"].shape)
+
+
+def group_by(rows, key):
+    result = {}
+    for row in rows:
+        result.setdefault(str(key(row)), []).append(row)
+    return result
+
+
+def shot_instances_of_asset(asset_id):
+    """{shot id: [instances of the asset cast in it]}."""
+    rows = instance_rows(AssetInstance.objects.filter(asset_id=asset_id))
+    shots_by_instance = defaultdict(list)
+    links = AssetInstanceLink.objects.filter(asset_instance__asset_id=asset_id)
+    for instance_id, entity_id in links.values_list("asset_instance_id", "entity_id"):
+        shots_by_instance[str(instance_id)].append(str(entity_id))
+    result = {}
+    for row in rows:
+        for shot_id in shots_by_instance.get(row["id"], ()):
+            result.setdefault(shot_id, []).append(row)
+    return result
+
+
+def scene_instances_of_asset(asset_id):
+    """{scene id: [instances of the asset]} ("None" holds those in no scene, as on the reference)."""
+    rows = instance_rows(AssetInstance.objects.filter(asset_id=asset_id))
+    return group_by(rows, lambda row: row["scene_id"])
+
+
+def instances_in_asset(asset_id):
+    """{instantiated asset id: [its instances inside this asset]}."""
+    rows = instance_rows(AssetInstance.objects.filter(target_asset_id=asset_id))
+    return group_by(rows, lambda row: row["asset_id"])
+
+
+# --- tasks of an entity --------------------------------------------------------------------
+
+
+def entity_tasks(entity_id, relations=False, client=False):
+    """The tasks of an entity with their production, type, status and entity names, sorted by
+    these names; `relations` adds their assignees. A client reads their studio fields blank."""
+    queryset = Task.objects.filter(entity_id=entity_id)
+    rows = serialize_rows(queryset, shape=TASK_SHAPE)
+    names = {
+        str(pk): names
+        for pk, *names in queryset.values_list(
+            "pk",
+            "project__name",
+            "task_type__name",
+            "task_status__name",
+            "entity__entity_type__name",
+            "entity__name",
+        )
+    }
+    for row in rows:
+        project_name, task_type_name, task_status_name, entity_type_name, entity_name = names[row["id"]]
+        row.update(
+            project_name=project_name,
+            task_type_name=task_type_name,
+            task_status_name=task_status_name,
+            entity_type_name=entity_type_name,
+            entity_name=entity_name,
+        )
+    rows.sort(
+        key=lambda row: tuple(
+            (row[name] or "").casefold()
+            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
+        )
+    )
+    if relations and rows:
+        assignees = defaultdict(list)
+        links = TaskPersonLink.objects.filter(task__entity_id=entity_id).values_list("task_id", "person_id")
+        for task_id, person_id in links:
+            assignees[str(task_id)].append(str(person_id))
+        for row in rows:
+            row["assignees"] = assignees.get(row["id"], [])
+    if client:
+        for row in rows:
+            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
+                if name in row:
+                    row[name] = list(blank) if isinstance(blank, list) else blank
+    return rows
+
+
+def entity_task_types(entity_id):
+    """The task types of an entity's tasks."""
+    used = Task.objects.filter(entity_id=entity_id).values("task_type_id")
+    queryset = TaskType.objects.filter(pk__in=used).order_by("priority", "name")
+    return serialize_rows(queryset, shape=REGISTRY["task-types"].shape)
+
+
+def entity_time_spents(entity_id):
+    queryset = TimeSpent.objects.filter(task__entity_id=entity_id).order_by("-date", "pk")
+    return serialize_rows(queryset, shape=REGISTRY["time-spents"].shape)
+
+
+PREVIEW_FILE_COLUMNS = [
+    ("id", "id", UUID),
+    ("name", "name", None),
+    ("original_name", "original_name", None),
+    ("extension", "extension", None),
+    ("revision", "revision", None),
+    ("position", "position", None),
+    ("file_size", "file_size", None),
+    ("status", "status", None),
+    ("validation_status", "validation_status", None),
+    ("task_id", "task_id", UUID),
+    ("person_id", "person_id", UUID),
+    ("created_at", "created_at", DATETIME),
+    ("token_in", "token_in", None),
+    ("token_out", "token_out", None),
+]
+
+
+def entity_preview_files(entity_id):
+    """The previews of an entity's tasks, by task type name, newest revision first."""
+    queryset = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
+        "task__task_type__name", "-revision", "position"
+    )
+    return read_dicts(queryset, PREVIEW_FILE_COLUMNS)
+
+
+# --- news of an entity ---------------------------------------------------------------------
+
+NEWS_COLUMNS = [
+    ("id", "id", UUID),
+    ("author_id", "author_id", UUID),
+    ("comment_id", "comment_id", UUID),
+    ("task_id", "task_id", UUID),
+    ("task_type_id", "task__task_type_id", UUID),
+    ("task_status_id", "comment__task_status_id", UUID),
+    ("task_entity_id", "task__entity_id", UUID),
+    ("preview_file_id", "preview_file_id", UUID),
+    ("preview_file_extension", "preview_file__extension", None),
+    ("preview_file_revision", "preview_file__revision", None),
+    ("project_id", "task__project_id", UUID),
+    ("project_name", "task__project__name", None),
+    ("created_at", "created_at", DATETIME),
+    ("change", "change", None),
+    ("entity_preview_file_id", "task__entity__preview_file_id", UUID),
+]
+
+
+def full_entity_name(entity):
+    """(name as the news feed writes it, episode id): "Type / Asset", "Episode / Sequence /
+    Shot", "Episode / Sequence"... Reads the parents (two at most)."""
+    kind = entity_kind(entity.entity_type_id)
+    parents = {}
+    if kind in ("Shot", "Sequence") and entity.parent_id is not None:
+        ancestors = Entity.objects.filter(Q(pk=entity.parent_id) | Q(children__pk=entity.parent_id))
+        parents = {row[0]: row for row in ancestors.values_list("pk", "name", "parent_id")}
+    if kind == "Shot":
+        sequence = parents.get(entity.parent_id)
+        if sequence is None:
+            return entity.name, None
+        episode = parents.get(sequence[2])
+        if episode is None:
+            return f"{sequence[1]} / {entity.name}", None
+        return f"{episode[1]} / {sequence[1]} / {entity.name}", str(episode[0])
+    if kind == "Episode":
+        return entity.name, None
+    if kind == "Sequence":
+        episode = parents.get(entity.parent_id)
+        if episode is None:
+            return entity.name, None
+        return f"{episode[1]} / {entity.name}", str(episode[0])
+    type_name = EntityType.objects.filter(pk=entity.entity_type_id).values_list("name", flat=True).first()
+    episode_id = str(entity.source_id) if entity.source_id else None
+    return (f"{type_name} / {entity.name}" if type_name else entity.name), episode_id
+
+
+def short_persons(person_ids):
+    """{person id: the author card a news entry embeds}, one query."""
+    result = {}
+    rows = Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "first_name", "last_name", "has_avatar", "role"
+    )
+    for pk, first_name, last_name, has_avatar, role in rows:
+        separator = " " if first_name and last_name else ""
+        result[str(pk)] = {
+            "id": str(pk),
+            "first_name": first_name,
+            "last_name": last_name,
+            "full_name": f"{first_name or ''}{separator}{last_name or ''}",
+            "has_avatar": has_avatar,
+            "role": role,
+        }
+    return result
+
+
+def entity_news(entity):
+    """The news of an entity's tasks, newest first, in the reference's envelope (one page of
+    2000). Four queries."""
+    news = News.objects.filter(task__entity_id=entity.pk)
+    total = news.count()
+    rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
+    name, episode_id = full_entity_name(entity) if rows else ("", None)
+    authors = short_persons({row["author_id"] for row in rows if row["author_id"]})
+    data = []
+    for row in rows:
+        entry = {"id": row["id"], "type": "News"}
+        entry.update(row)
+        entry["full_entity_name"] = name
+        entry["episode_id"] = episode_id
+        entry["person"] = authors.get(row["author_id"])
+        data.append(entry)
+    return {
+        "data": data,
+        "total": total,
+        "nb_pages": math.ceil(total / NEWS_LIMIT),
+        "limit": NEWS_LIMIT,
+        "offset": 0,
+        "page": 1,
+    }
+
+
+# --- entities linked to a concept ------------------------------------------------------------
+
+LINKED_ENTITY_COLUMNS = [
+    ("id", "id", UUID),
+    ("name", "name", None),
+    ("description", "description", None),
+    ("canceled", "canceled", None),
+    ("data", "data", JSON),
+    ("entity_type_id", "entity_type_id", UUID),
+    ("nb_frames", "nb_frames", None),
+    ("parent_id", "parent_id", UUID),
+    ("preview_file_id", "preview_file_id", UUID),
+    ("project_id", "project_id", UUID),
+    ("project_name", "project__name", None),
+    ("source_id", "source_id", UUID),
+    ("nb_entities_out", "nb_entities_out", None),
+    ("is_casting_standby", "is_casting_standby", None),
+    ("entity_type_name", "entity_type__name", None),
+    ("updated_at", "updated_at", DATETIME),
+    ("created_at", "created_at", DATETIME),
+    ("created_by", "created_by_id", UUID),
+]
+LINKED_TASK_COLUMNS = [
+    ("id", "id", UUID),
+    ("duration", "duration", None),
+    ("due_date", "due_date", DATETIME),
+    ("end_date", "end_date", DATETIME),
+    ("entity_id", "entity_id", UUID),
+    ("estimation", "estimation", None),
+    ("last_comment_date", "last_comment_date", DATETIME),
+    ("nb_assets_ready", "nb_assets_ready", None),
+    ("priority", "priority", None),
+    ("real_start_date", "real_start_date", DATETIME),
+    ("retake_count", "retake_count", None),
+    ("start_date", "start_date", DATETIME),
+    ("task_status_id", "task_status_id", UUID),
+    ("task_type_id", "task_type_id", UUID),
+    ("assigner_id", "assigner_id", UUID),
+]
+
+
+def linked_entities_with_tasks(entity_id):
+    """The entities linked to an entity through concept links (the concept's side of the link
+    points at it), each with its tasks and their assignees. Four queries."""
+    linking = EntityConceptLink.objects.filter(entity_out_id=entity_id).values("entity_in_id")
+    entities = Entity.objects.filter(pk__in=linking)
+    rows = read_dicts(entities.order_by("name"), LINKED_ENTITY_COLUMNS)
+    if not rows:
+        return []
+    concept_links = defaultdict(list)
+    pairs = EntityConceptLink.objects.filter(entity_in_id__in=linking).values_list(
+        "entity_in_id", "entity_out_id"
+    )
+    for entity_in_id, entity_out_id in pairs:
+        concept_links[str(entity_in_id)].append(str(entity_out_id))
+    assignees = defaultdict(list)
+    links = TaskPersonLink.objects.filter(task__entity_id__in=linking).values_list("task_id", "person_id")
+    for task_id, person_id in links:
+        assignees[str(task_id)].append(str(person_id))
+    tasks_by_entity = defaultdict(list)
+    for task in read_dicts(Task.objects.filter(entity_id__in=linking), LINKED_TASK_COLUMNS):
+        task["priority"] = task["priority"] or 0
+        task["assignees"] = assignees.get(task["id"], [])
+        tasks_by_entity[task["entity_id"]].append(task)
+    result = []
+    for row in rows:
+        data = row["data"] or {}
+        type_name = row.pop("entity_type_name")
+        result.append(
+            {
+                "canceled": row["canceled"],
+                "data": data,
+                "description": row["description"],
+                "entity_type_id": row["entity_type_id"],
+                "fps": data.get("fps"),
+                "frame_in": data.get("frame_in"),
+                "frame_out": data.get("frame_out"),
+                "id": row["id"],
+                "name": row["name"],
+                "nb_frames": row["nb_frames"],
+                "parent_id": row["parent_id"],
+                "preview_file_id": row["preview_file_id"],
+                "project_id": row["project_id"],
+                "project_name": row["project_name"],
+                "source_id": row["source_id"],
+                "nb_entities_out": row["nb_entities_out"],
+                "is_casting_standby": row["is_casting_standby"],
+                "tasks": tasks_by_entity.get(row["id"], []),
+                "entity_concept_links": concept_links.get(row["id"], []),
+                "type": type_name if type_name in KIND_NAMES else "Asset",
+                "updated_at": row["updated_at"],
+                "created_at": row["created_at"],
+                "created_by": row["created_by"],
+            }
+        )
+    return result

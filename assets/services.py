@@ -1,0 +1,405 @@
+"""Writes of the `assets` and `entities` routes, each in one transaction with the events the
+reference records: asset creation and sharing, the casting of an asset (set dressing), asset
+instances, task creation for an entity, and the removal of entities (canceled while they hold
+tasks, deleted with everything hanging off them when forced)."""
+
+import uuid
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from slugify import slugify
+
+from assets.crud import entity_kind
+from assets.models import AssetInstance, Entity, EntityLink, TaskTypeAssetTypeLink
+from assets.queries import all_assets
+from kitsu_server.api.errors import WrongParameter
+from productions.models import ProjectTaskTypeLink
+from tasks import deletion
+from tasks.events import record_event
+from tasks.models import News, Task, TaskType
+from tasks.services import default_task_status
+
+# Kinds an entity removal handles, and the word their events use.
+REMOVABLE_KINDS = {"Asset": "asset", "Shot": "shot", "Edit": "edit", "Concept": "concept"}
+
+
+# --- assets ------------------------------------------------------------------------------
+
+
+def create_asset(project, asset_type, *, name, description, data, is_shared, episode_id, user):
+    """A new asset of `asset_type` in `project` (its main episode: `episode_id`). Records `asset:new`."""
+    with transaction.atomic():
+        asset = Entity.objects.create(
+            project=project,
+            entity_type=asset_type,
+            name=name,
+            description=description,
+            data=data,
+            is_shared=is_shared,
+            source_id=episode_id,
+            created_by=user,
+        )
+        record_event(
+            "asset:new",
+            {"asset_id": str(asset.pk), "asset_type": str(asset_type.pk)},
+            project_id=project.pk,
+            user=user,
+        )
+    return asset
+
+
+def set_shared_assets(is_shared, project_id=None, asset_type_id=None, asset_ids=None):
+    """Share (or stop sharing) assets: those of a production, of one of its types, or of a
+    list of ids. Returns them (a queryset). The reference records no event here."""
+    queryset = all_assets()
+    if project_id is not None:
+        queryset = queryset.filter(project_id=project_id)
+    if asset_type_id is not None:
+        queryset = queryset.filter(entity_type_id=asset_type_id)
+    if asset_ids is not None:
+        queryset = queryset.filter(pk__in=asset_ids)
+    with transaction.atomic():
+        queryset.update(is_shared=is_shared, updated_at=timezone.now())
+    return queryset
+
+
+# --- casting -----------------------------------------------------------------------------
+
+
+def update_asset_casting(asset, entries, user=None):
+    """Replace what an asset casts (its set dressing) by `entries` ({asset_id, nb_occurences,
+    label}). Records `entity-link:new` per link (`entity-link:update` when an asset comes twice),
+    then `asset:casting-update` with the added and removed assets. Ids of no entity are skipped,
+    as on the reference (whose database refuses them one by one). Returns the entries."""
+    project_id = asset.project_id
+    wanted = [entry["asset_id"] for entry in entries]
+    with transaction.atomic():
+        previous = {
+            str(pk)
+            for pk in EntityLink.objects.filter(entity_in=asset).values_list("entity_out_id", flat=True)
+        }
+        new = {str(asset_id) for asset_id in wanted}
+        EntityLink.objects.filter(entity_in=asset).delete()
+        existing = set(Entity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        links = {}
+        for entry in entries:
+            asset_id = entry["asset_id"]
+            if asset_id not in existing:
+                continue
+            link = links.get(asset_id)
+            if link is None:
+                link = EntityLink(entity_in=asset, entity_out_id=asset_id)
+                links[asset_id] = link
+                created = True
+            else:
+                created = False
+            link.nb_occurences = entry["nb_occurences"]
+            link.label = entry["label"]
+            if created:
+                record_event(
+                    "entity-link:new",
+                    {
+                        "entity_link_id": str(link.pk),
+                        "entity_in_id": str(asset.pk),
+                        "entity_out_id": str(asset_id),
+                        "nb_occurences": entry["nb_occurences"],
+                    },
+                    project_id=project_id,
+                    user=user,
+                )
+            else:
+                record_event(
+                    "entity-link:update",
+                    {"entity_link_id": str(link.pk), "nb_occurences": entry["nb_occurences"]},
+                    project_id=project_id,
+                    user=user,
+                )
+        EntityLink.objects.bulk_create(links.values())
+        asset.nb_entities_out = EntityLink.objects.filter(entity_in=asset, entity_out__canceled=False).count()
+        asset.save(update_fields=["nb_entities_out"])
+        record_event(
+            "asset:casting-update",
+            {
+                "asset_id": str(asset.pk),
+                "nb_entities_out": asset.nb_entities_out,
+                "added_asset_ids": sorted(new - previous),
+                "removed_asset_ids": sorted(previous - new),
+            },
+            project_id=project_id,
+            user=user,
+        )
+    return [
+        {"asset_id": str(entry["asset_id"]), "nb_occurences": entry["nb_occurences"], "label": entry["label"]}
+        for entry in entries
+    ]
+
+
+def casting_shot_ids(asset_id):
+    """The shots casting an asset (canceled ones aside), as the reference refreshes them."""
+    links = EntityLink.objects.filter(
+        entity_out_id=asset_id, entity_in__canceled=False, entity_in__entity_type__name="Shot"
+    )
+    return list(links.values_list("entity_in_id", flat=True))
+
+
+def is_asset_ready(cast, task, priorities):
+    """A cast asset is ready for a shot task when it is not canceled and either shared from
+    another production or ready for a step at or after the task's own in the pipeline."""
+    canceled, is_shared, asset_project_id, ready_for = cast
+    task_project_id, task_type_id = task
+    if canceled:
+        return False
+    if is_shared and asset_project_id != task_project_id:
+        return True
+    if ready_for is None:
+        return False
+    project_priorities = priorities.get(task_project_id, {})
+    priority_ready = project_priorities.get(ready_for, -1) or -1
+    priority_task = project_priorities.get(task_type_id, 0) or 0
+    return priority_task <= priority_ready
+
+
+def refresh_shot_casting_stats(shot_ids, user=None):
+    """After a change of what shots cast: their count of live cast assets (`shot:casting-update`
+    when it moves) and, on each of their tasks, how many cast assets are ready for it. Set-based:
+    a fixed number of reads, one write per distinct new value."""
+    shot_ids = list(shot_ids)
+    if not shot_ids:
+        return
+    now = timezone.now()
+    shots = {
+        pk: (project_id, nb)
+        for pk, project_id, nb in Entity.objects.filter(pk__in=shot_ids).values_list(
+            "pk", "project_id", "nb_entities_out"
+        )
+    }
+    live = dict(
+        EntityLink.objects.filter(entity_in_id__in=shot_ids, entity_out__canceled=False)
+        .values("entity_in_id")
+        .annotate(count=Count("pk"))
+        .values_list("entity_in_id", "count")
+    )
+    for shot_id, (project_id, nb_entities_out) in shots.items():
+        count = live.get(shot_id, 0)
+        if count != nb_entities_out:
+            Entity.objects.filter(pk=shot_id).update(nb_entities_out=count, updated_at=now)
+            record_event(
+                "shot:casting-update",
+                {
+                    "shot_id": str(shot_id),
+                    "nb_entities_out": count,
+                    "added_asset_ids": [],
+                    "removed_asset_ids": [],
+                },
+                project_id=project_id,
+                user=user,
+            )
+    cast_by_shot = defaultdict(list)
+    for shot_id, *cast in EntityLink.objects.filter(entity_in_id__in=shot_ids).values_list(
+        "entity_in_id",
+        "entity_out__canceled",
+        "entity_out__is_shared",
+        "entity_out__project_id",
+        "entity_out__ready_for",
+    ):
+        cast_by_shot[shot_id].append(tuple(cast))
+    priorities = defaultdict(dict)
+    project_ids = {project_id for project_id, _ in shots.values()}
+    for project_id, task_type_id, priority in ProjectTaskTypeLink.objects.filter(
+        project_id__in=project_ids, task_type__for_entity="Shot"
+    ).values_list("project_id", "task_type_id", "priority"):
+        priorities[project_id][task_type_id] = priority
+    changed = defaultdict(list)
+    for task_id, shot_id, project_id, task_type_id, nb_ready in Task.objects.filter(
+        entity_id__in=shot_ids
+    ).values_list("pk", "entity_id", "project_id", "task_type_id", "nb_assets_ready"):
+        count = sum(
+            is_asset_ready(cast, (project_id, task_type_id), priorities) for cast in cast_by_shot[shot_id]
+        )
+        if count != nb_ready:
+            changed[count].append(task_id)
+    for count, task_ids in changed.items():
+        Task.objects.filter(pk__in=task_ids).update(nb_assets_ready=count, updated_at=now)
+
+
+# --- asset instances ---------------------------------------------------------------------
+
+
+def instance_name(asset_name, number):
+    """ "Hero Sword", 3 -> "Hero_Sword_0003": the asset's name as an identifier, then the number."""
+    return f"{slugify(asset_name, separator='_', lowercase=False)}_{str(number).zfill(4)}"
+
+
+def add_asset_instance(asset, instantiated, description=None, user=None):
+    """A new instance of `instantiated` inside `asset`, numbered after the last one there.
+    Records `asset_instance:new` (no production, as on the reference)."""
+    with transaction.atomic():
+        last = AssetInstance.objects.filter(target_asset=asset, asset=instantiated).aggregate(
+            last=Max("number")
+        )["last"]
+        number = (last or 0) + 1
+        instance = AssetInstance.objects.create(
+            asset=instantiated,
+            target_asset=asset,
+            number=number,
+            name=instance_name(instantiated.name, number),
+            description=description,
+        )
+        record_event(
+            "asset_instance:new",
+            {
+                "asset_id": str(asset.pk),
+                "asset_instantiated": str(instantiated.pk),
+                "asset_instance_id": str(instance.pk),
+            },
+            user=user,
+        )
+    return instance
+
+
+# --- tasks of an entity ------------------------------------------------------------------
+
+
+def task_types_for_entity(entity, task_types):
+    """The task types to create on `entity`: the given ones once checked (they fit its kind, are
+    enabled in its production and, for an asset, in its type's workflow when it has one), or,
+    none given, every task type that does."""
+    kind = entity_kind(entity.entity_type_id)
+    enabled = set(
+        ProjectTaskTypeLink.objects.filter(project_id=entity.project_id).values_list(
+            "task_type_id", flat=True
+        )
+    )
+    workflow = None
+    if kind == "Asset":
+        workflow = (
+            set(
+                TaskTypeAssetTypeLink.objects.filter(asset_type_id=entity.entity_type_id).values_list(
+                    "task_type_id", flat=True
+                )
+            )
+            or None
+        )
+    if not task_types:
+        candidates = enabled & workflow if workflow is not None else enabled
+        return [
+            task_type
+            for task_type in TaskType.objects.filter(pk__in=candidates).order_by("priority", "name")
+            if not task_type.for_entity or task_type.for_entity == kind
+        ]
+    for task_type in task_types:
+        if task_type.for_entity and task_type.for_entity != kind:
+            raise WrongParameter(
+                f"Task type {task_type.pk} is for {task_type.for_entity} entities, got {kind}."
+            )
+        if task_type.pk not in enabled:
+            raise WrongParameter(f"Task type {task_type.pk} is not enabled in project {entity.project_id}.")
+        if workflow is not None and task_type.pk not in workflow:
+            raise WrongParameter(
+                f"Task type {task_type.pk} is not in the workflow of asset type {entity.entity_type_id}."
+            )
+    return task_types
+
+
+def create_tasks_for_entity(entity, task_types, user=None):
+    """The "main" task of each task type on `entity` (see task_types_for_entity), those it
+    already has aside, on the default status and assigned by `user`. Records `task:new` each.
+    Returns [(task, task type, status)]."""
+    task_types = task_types_for_entity(entity, task_types)
+    if not task_types:
+        return []
+    existing = set(
+        Task.objects.filter(entity_id=entity.pk, task_type__in=task_types, name="main").values_list(
+            "task_type_id", flat=True
+        )
+    )
+    with transaction.atomic():
+        status = default_task_status(for_concept=entity_kind(entity.entity_type_id) == "Concept")
+        created = []
+        for task_type in task_types:
+            if task_type.pk in existing:
+                continue
+            existing.add(task_type.pk)
+            task = Task(
+                name="main",
+                duration=0.0,
+                estimation=0.0,
+                completion_rate=0,
+                project_id=entity.project_id,
+                task_type=task_type,
+                task_status=status,
+                entity=entity,
+                assigner=user if user is not None and user.is_authenticated else None,
+            )
+            created.append((task, task_type, status))
+        Task.objects.bulk_create([task for task, _, _ in created])
+        for task, _, _ in created:
+            record_event("task:new", {"task_id": str(task.pk)}, project_id=entity.project_id, user=user)
+    return created
+
+
+# --- removal -----------------------------------------------------------------------------
+
+
+def remove_tasks_of(entity, user=None):
+    """Every task of an entity with what hangs off them (comments, previews, files, time
+    spents...). Records `news:delete` per news and `task:delete` per task."""
+    tasks = Task.objects.filter(entity_id=entity.pk)
+    task_rows = list(tasks.values_list("pk", "task_type_id"))
+    news_ids = list(News.objects.filter(task__entity_id=entity.pk).values_list("pk", flat=True))
+    deletion.remove_tasks(tasks, files_force=False, restore_main=False)
+    for news_id in news_ids:
+        record_event("news:delete", {"news_id": str(news_id)}, project_id=entity.project_id, user=user)
+    for task_id, task_type_id in task_rows:
+        record_event(
+            "task:delete",
+            {"task_id": str(task_id), "entity_id": str(entity.pk), "task_type_id": str(task_type_id)},
+            project_id=entity.project_id,
+            user=user,
+        )
+
+
+def remove_entity(entity, force=False, user=None):
+    """Remove an asset, shot, edit or concept. Holding tasks and without `force`, it is only
+    canceled (`<kind>:update`); otherwise its tasks go, then the entity with its casting, concept
+    links, versions, subscriptions, instances and files (`<kind>:delete`). The shots casting a
+    removed or canceled asset have their casting stats refreshed."""
+    kind = entity_kind(entity.entity_type_id)
+    word = REMOVABLE_KINDS[kind]
+    event_data = {f"{word}_id": str(entity.pk)}
+    shot_ids = casting_shot_ids(entity.pk) if kind == "Asset" else []
+    with transaction.atomic():
+        if not force and Task.objects.filter(entity_id=entity.pk).exists():
+            entity.canceled = True
+            entity.save(update_fields=["canceled"])
+            record_event(f"{word}:update", event_data, project_id=entity.project_id, user=user)
+        else:
+            remove_tasks_of(entity, user=user)
+            record_event(f"{word}:delete", event_data, project_id=entity.project_id, user=user)
+            deletion.remove_entities(Entity.objects.filter(pk=entity.pk))
+        refresh_shot_casting_stats(shot_ids, user=user)
+
+
+def remove_entities(project_id, entity_ids, force=False, user=None):
+    """Remove a batch of a production's entities, each its own way (see remove_entity): canceled
+    ones and concepts are removed for real, entities of other productions, unknown ones and other
+    kinds (sequences, episodes...) are skipped. Returns the ids of the entities removed."""
+    entities = {str(entity.pk): entity for entity in Entity.objects.filter(pk__in=entity_ids)}
+    planned = []
+    seen = set()
+    for entity_id in entity_ids:
+        key = str(uuid.UUID(str(entity_id)))
+        entity = entities.get(key)
+        if entity is None or key in seen or entity.project_id != project_id:
+            continue
+        kind = entity_kind(entity.entity_type_id)
+        if kind not in REMOVABLE_KINDS:
+            continue
+        seen.add(key)
+        planned.append((entity_id, entity, force or bool(entity.canceled) or kind == "Concept"))
+    with transaction.atomic():
+        for _, entity, entity_force in planned:
+            remove_entity(entity, force=entity_force, user=user)
+    return [entity_id for entity_id, _, _ in planned]

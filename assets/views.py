@@ -1,0 +1,695 @@
+"""Routes of the `assets` and `entities` areas: thin views that parse, check access the
+reference's way, and call one query (assets.queries) or one service (assets.services).
+
+Access, as on the reference: reading an asset or an entity needs its production (admins, or its
+team) and, for a vendor (by their role on that production), a task on it; writing needs the
+production's managers, save for a few creator and team rules named on each view. Lists that take
+a production from the query string check it the same way, and a vendor only lists what they are
+assigned to.
+"""
+
+import hashlib
+
+from django.http import StreamingHttpResponse
+from django.utils.http import parse_etags
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from assets import queries, services
+from assets.models import Entity
+from assets.permissions import check_entity_delete
+from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import dumps, serialize_instance
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid
+from productions.models import Project
+from tasks.models import TaskType
+from tasks.permissions import (
+    check_manager_project_access,
+    check_project_and_entity_access,
+    department_ids,
+)
+
+ASSET_TAGS = ["assets"]
+UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))
+ENTITY_TAGS = ["entities"]
+EPISODE_SENTINELS = ("main", "all")
+
+Asset = output_serializer(REGISTRY["entities"])
+AssetType = output_serializer(REGISTRY["entity-types"])
+AssetInstance = output_serializer(REGISTRY["asset-instances"])
+TaskRow = output_serializer(REGISTRY["tasks"])
+TaskTypeRow = output_serializer(REGISTRY["task-types"])
+TimeSpentRow = output_serializer(REGISTRY["time-spents"])
+
+FORCE_PARAMETER = OpenApiParameter(
+    "force", bool, description="Delete for real (with everything hanging off) instead of canceling"
+)
+RELATIONS_PARAMETER = OpenApiParameter("relations", bool, description="Add the assignees of each task")
+LIST_PARAMETERS = [
+    OpenApiParameter("project_id", OpenApiTypes.UUID, description="Only the assets of this production"),
+    OpenApiParameter("episode_id", str, description="An episode's own assets and those cast in it"),
+    OpenApiParameter("assigned_to", str, description="Only the assets holding a task assigned to the caller"),
+]
+
+
+# --- request bodies ----------------------------------------------------------------------
+
+
+class NewAssetSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=160)
+    description = serializers.CharField(required=False, allow_null=True, allow_blank=True, default="")
+    data = serializers.DictField(required=False, allow_null=True, default=dict)
+    is_shared = serializers.BooleanField(required=False, allow_null=True, default=False)
+    episode_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class CastingEntrySerializer(serializers.Serializer):
+    asset_id = serializers.UUIDField()
+    nb_occurences = serializers.IntegerField(min_value=0, default=1)
+    label = serializers.CharField(max_length=80, allow_blank=True, default="")
+
+
+class CastingLinkSerializer(serializers.Serializer):
+    asset_id = serializers.UUIDField()
+    asset_name = serializers.CharField()
+    asset_type_name = serializers.CharField()
+    ready_for = serializers.UUIDField(allow_null=True)
+    episode_id = serializers.UUIDField(allow_null=True)
+    preview_file_id = serializers.UUIDField(allow_null=True)
+    nb_occurences = serializers.IntegerField()
+    label = serializers.CharField(allow_null=True)
+    is_shared = serializers.BooleanField()
+    project_id = serializers.UUIDField()
+
+
+class AssetInstanceRequestSerializer(serializers.Serializer):
+    asset_to_instantiate_id = serializers.UUIDField()
+    description = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+
+
+class SharedAssetsSerializer(serializers.Serializer):
+    is_shared = serializers.BooleanField(required=False, default=True)
+    asset_ids = serializers.ListField(child=serializers.UUIDField(), required=False, allow_null=True)
+
+
+class EntityTasksSerializer(serializers.Serializer):
+    task_type_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+def validated(serializer_class, data, **options):
+    serializer = serializer_class(data=data, **options)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def json_list(request):
+    """The request's JSON array, or a 400 saying one is expected."""
+    if not isinstance(request.data, list):
+        raise WrongParameter("Request body must be a JSON array.")
+    return request.data
+
+
+# --- shared lookups and checks -------------------------------------------------------------
+
+
+def project_or_404(project_id):
+    return object_or_404(Project, project_id)
+
+
+def entity_or_404(entity_id):
+    return object_or_404(Entity, entity_id, name="Entity")
+
+
+def readable_asset(request, asset_id):
+    """The asset of the URL (404), once the caller reaches it (403)."""
+    asset = queries.asset_or_404(asset_id)
+    check_project_and_entity_access(access_for(request), asset.project_id, asset.pk)
+    return asset
+
+
+def readable_entity(request, entity_id):
+    entity = entity_or_404(entity_id)
+    check_project_and_entity_access(access_for(request), entity.project_id, entity.pk)
+    return entity
+
+
+def team_project(request, project_id):
+    """The production of the URL (404), once the caller reaches it (403)."""
+    project = project_or_404(project_id)
+    access_for(request).check_project_access(project.pk)
+    return project
+
+
+def managed_project(request, project_id):
+    project = project_or_404(project_id)
+    check_manager_project_access(access_for(request), project.pk)
+    return project
+
+
+def list_criteria(request):
+    """The query string as the reference's list criteria (`page` aside)."""
+    return {key: value for key, value in request.query_params.items() if key != "page"}
+
+
+def check_criteria_access(access, criteria):
+    """The production the criteria name (directly or through their episode), checked as the
+    reference does: a team member's (404 when absent), anyone's for an admin. Returns its id
+    when one is named, so that the caller's role on it applies."""
+    if "project_id" in criteria:
+        project_id = parse_uuid(criteria["project_id"], f"Invalid UUID value: {criteria['project_id']}")
+        if not access.is_admin:
+            project_or_404(project_id)
+            access.check_project_access(project_id)
+        return project_id
+    if "episode_id" in criteria:
+        if criteria["episode_id"] in EPISODE_SENTINELS:
+            raise NotFound("Episode not found.")
+        episode = queries.entity_of_kind_or_404(criteria["episode_id"], "Episode")
+        access.check_project_access(episode.project_id)
+        return episode.project_id
+    return None
+
+
+def caller_role(access, project_id):
+    """The caller's role on the production in question (their global role without one)."""
+    return access.project_role(project_id) if project_id is not None else access.role
+
+
+def scope_to_vendor(access, role, criteria):
+    """A vendor lists only what they are assigned to, and only the custom fields of their
+    departments: returns those departments (None for anyone else)."""
+    if role != "vendor":
+        return None
+    criteria["assigned_to"] = str(access.person.pk)
+    return sorted(str(department) for department in department_ids(access.person))
+
+
+# --- asset types ---------------------------------------------------------------------------
+
+
+class AssetTypesView(KitsuView):
+    """`GET /data/asset-types`: every asset type, with the task types of its workflow."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
+    def get(self, request):
+        return Response(queries.asset_types(list_criteria(request)))
+
+
+class AssetTypeView(KitsuView):
+    @extend_schema(tags=ASSET_TAGS, responses=AssetType)
+    def get(self, request, asset_type_id):
+        return Response(queries.asset_type(queries.asset_type_or_404(asset_type_id)))
+
+
+class ProjectAssetTypesView(KitsuView):
+    """`GET /data/projects/{project_id}/asset-types`: the types of the production's assets."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
+    def get(self, request, project_id):
+        project = team_project(request, project_id)
+        return Response(queries.project_asset_types(project.pk))
+
+
+class ShotAssetTypesView(KitsuView):
+    """`GET /data/shots/{shot_id}/asset-types`: the types of the assets cast in the shot."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
+    def get(self, request, shot_id):
+        shot = queries.entity_of_kind_or_404(shot_id, "Shot")
+        access_for(request).check_project_access(shot.project_id)
+        return Response(queries.shot_asset_types(shot))
+
+
+# --- asset lists ---------------------------------------------------------------------------
+
+
+class AllAssetsView(KitsuView):
+    """`GET /data/assets` (and `/data/assets/all`): the assets of the caller's productions
+    (every one for an admin), filtered by the query string's columns."""
+
+    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS, responses=Asset(many=True))
+    def get(self, request):
+        access = access_for(request)
+        criteria = list_criteria(request)
+        project_id = check_criteria_access(access, criteria)
+        departments = scope_to_vendor(access, caller_role(access, project_id), criteria)
+        rows = queries.list_assets(
+            criteria, access.person, only_team_projects=not access.is_admin, vendor_departments=departments
+        )
+        return Response(rows)
+
+
+class AssetsWithTasksView(KitsuView):
+    """`GET /data/assets/with-tasks`: the asset board, each asset with its tasks. `compact=true`
+    sends rows of values under a header naming the fields, `stream=true` sends NDJSON (the
+    header, then one asset a line). A production's board carries an ETag: a client holding the
+    current one gets a 304."""
+
+    @extend_schema(
+        tags=ASSET_TAGS,
+        parameters=[
+            *LIST_PARAMETERS,
+            OpenApiParameter("id", OpenApiTypes.UUID, description="Only this asset"),
+            OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
+            OpenApiParameter("stream", bool, description="NDJSON: the header, then one asset a line"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 304: None},
+    )
+    def get(self, request):
+        access = access_for(request)
+        criteria = list_criteria(request)
+        stream = criteria.pop("stream", "false") == "true"
+        compact = criteria.pop("compact", "false") == "true"
+        for name in ("id", "project_id", "episode_id"):
+            value = criteria.get(name)
+            if value is not None and not (name == "episode_id" and value in EPISODE_SENTINELS):
+                parse_uuid(value, f"Invalid UUID format for {name}: {value}")
+        project_id = check_criteria_access(access, criteria)
+        role = caller_role(access, project_id)
+        departments = scope_to_vendor(access, role, criteria)
+        board = queries.BoardCriteria(
+            asset_id=parse_uuid(criteria["id"], "Invalid UUID format for id.") if "id" in criteria else None,
+            project_id=project_id if "project_id" in criteria else None,
+            episode_id=self.episode(criteria.get("episode_id")),
+            assigned="assigned_to" in criteria,
+        )
+        etag = None
+        if board.project_id is not None:
+            etag = self.etag(board.project_id, access, role, criteria, departments)
+            if f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", "")):
+                return self.marked(Response(status=304), etag)
+        rows = queries.assets_with_tasks(
+            board,
+            access.person,
+            only_team_projects=not access.is_admin,
+            client=role == "client",
+            vendor_departments=departments,
+            compact=compact,
+        )
+        if not stream and not compact:
+            return self.marked(Response(rows), etag)
+        header = {"compact": compact}
+        if compact:
+            header["asset_fields"] = queries.ASSETS_AND_TASKS_ASSET_FIELDS
+            header["task_fields"] = queries.ASSETS_AND_TASKS_TASK_FIELDS
+        if not stream:
+            return self.marked(Response({**header, "rows": rows}), etag)
+        lines = (dumps(item) + b"\n" for item in [header, *rows])
+        return self.marked(StreamingHttpResponse(lines, content_type="application/x-ndjson"), etag)
+
+    @staticmethod
+    def episode(value):
+        if value is None or value in EPISODE_SENTINELS:
+            return value
+        return parse_uuid(value, f"Invalid UUID format for episode_id: {value}")
+
+    @staticmethod
+    def etag(project_id, access, role, criteria, departments):
+        parts = [
+            queries.board_fingerprint(project_id, access.person),
+            str(access.person.pk),
+            role,
+            str(sorted(criteria.items())),
+            str(departments),
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    @staticmethod
+    def marked(response, etag):
+        if etag is not None:
+            response["ETag"] = f'"{etag}"'
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class ProjectAssetsView(KitsuView):
+    """`GET /data/projects/{project_id}/assets`: the production's assets (filtered by the query
+    string's columns; a vendor's only those they are assigned to)."""
+
+    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    def get(self, request, project_id, asset_type_id=None):
+        access = access_for(request)
+        project = team_project(request, project_id)
+        criteria = list_criteria(request)
+        criteria["project_id"] = str(project.pk)
+        if asset_type_id is not None:
+            criteria["entity_type_id"] = str(parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}."))
+        departments = scope_to_vendor(access, access.project_role(project.pk), criteria)
+        return Response(queries.list_assets(criteria, access.person, vendor_departments=departments))
+
+
+class ProjectAssetTypeAssetsView(ProjectAssetsView):
+    """`GET /data/projects/{project_id}/asset-types/{asset_type_id}/assets`."""
+
+    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    def get(self, request, project_id, asset_type_id):
+        return super().get(request, project_id, asset_type_id)
+
+
+class ProjectAssetsSharedUsedView(KitsuView):
+    """`GET /data/projects/{project_id}/assets/shared-used`: shared assets of other productions
+    cast in this one's shots."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
+    def get(self, request, project_id):
+        project = team_project(request, project_id)
+        return Response(queries.shared_assets_used_in_project(project.pk))
+
+
+class ProjectEpisodeAssetsSharedUsedView(KitsuView):
+    """`GET /data/projects/{project_id}/episodes/{episode_id}/assets/shared-used`: the same, in
+    the shots of one episode ("main" and "all": every shot)."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
+    def get(self, request, project_id, episode_id):
+        project = team_project(request, project_id)
+        if episode_id in EPISODE_SENTINELS:
+            episode_id = None
+        else:
+            episode_id = parse_uuid(episode_id, f"Malformed ID: {episode_id}.")
+        return Response(queries.shared_assets_used_in_project(project.pk, episode_id))
+
+
+# --- one asset -----------------------------------------------------------------------------
+
+
+class AssetView(KitsuView):
+    """`GET /data/assets/{asset_id}`: the asset with its production and type names, tasks and
+    episodes. `DELETE`: by its creator or a manager of its production; an asset holding tasks is
+    canceled unless `force=true`."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        client = access_for(request).project_role(asset.project_id) == "client"
+        return Response(queries.full_asset(asset, request.user, client=client))
+
+    @extend_schema(tags=ASSET_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
+    def delete(self, request, asset_id):
+        asset = queries.asset_or_404(asset_id)
+        check_entity_delete(access_for(request), asset)
+        force = request.query_params.get("force", "false").lower() == "true"
+        services.remove_entity(asset, force=force, user=request.user)
+        return Response(status=204)
+
+
+class NewAssetView(KitsuView):
+    """`POST /data/projects/{project_id}/asset-types/{asset_type_id}/assets/new`: the
+    production's managers create an asset (`asset:new`)."""
+
+    @extend_schema(tags=ASSET_TAGS, request=NewAssetSerializer, responses={201: Asset})
+    def post(self, request, project_id, asset_type_id):
+        project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
+        body = validated(NewAssetSerializer, request.data)
+        project = managed_project(request, project_id)
+        asset_type = queries.asset_type_or_404(asset_type_id)
+        episode_id = body["episode_id"]
+        if episode_id is not None and not Entity.objects.filter(pk=episode_id).exists():
+            raise WrongParameter(f"episode_id refers to no entity: {episode_id}.")
+        asset = services.create_asset(
+            project,
+            asset_type,
+            name=body["name"],
+            description=body["description"],
+            data=body["data"],
+            is_shared=bool(body["is_shared"]),
+            episode_id=episode_id,
+            user=request.user,
+        )
+        return Response(REGISTRY["entities"].render(asset, relations=False), status=201)
+
+
+class AssetAssetsView(KitsuView):
+    """`GET /data/assets/{asset_id}/assets`: the assets it casts (set dressing)."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        return Response(queries.cast_assets(asset.pk))
+
+
+class AssetCastInView(KitsuView):
+    """`GET /data/assets/{asset_id}/cast-in`: the shots and assets casting it."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        return Response(queries.cast_in(asset.pk))
+
+
+class AssetCastingView(KitsuView):
+    """`GET /data/assets/{asset_id}/casting`: what the asset casts. `PUT`: its production's
+    managers replace it with a list of {asset_id, nb_occurences, label}."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=CastingLinkSerializer(many=True))
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        return Response(queries.casting(asset.pk))
+
+    @extend_schema(
+        tags=ASSET_TAGS,
+        request=CastingEntrySerializer(many=True),
+        responses=CastingEntrySerializer(many=True),
+    )
+    def put(self, request, asset_id):
+        entries = validated(CastingEntrySerializer, json_list(request), many=True)
+        asset = queries.asset_or_404(asset_id)
+        check_manager_project_access(access_for(request), asset.project_id)
+        return Response(services.update_asset_casting(asset, entries, user=request.user))
+
+
+class AssetInstancesView(KitsuView):
+    """The instances of an asset, grouped; whoever reaches its production reads them."""
+
+    group = None
+
+    def get(self, request, asset_id):
+        asset = queries.asset_or_404(asset_id)
+        access_for(request).check_project_access(asset.project_id)
+        return Response(type(self).group(asset.pk))
+
+
+class AssetShotAssetInstancesView(AssetInstancesView):
+    """`GET /data/assets/{asset_id}/shot-asset-instances`: {shot id: [its instances there]}."""
+
+    group = staticmethod(queries.shot_instances_of_asset)
+
+    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, asset_id):
+        return super().get(request, asset_id)
+
+
+class AssetSceneAssetInstancesView(AssetInstancesView):
+    """`GET /data/assets/{asset_id}/scene-asset-instances`: {scene id: [its instances there]}."""
+
+    group = staticmethod(queries.scene_instances_of_asset)
+
+    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, asset_id):
+        return super().get(request, asset_id)
+
+
+class AssetAssetInstancesView(AssetInstancesView):
+    """`GET /data/assets/{asset_id}/asset-asset-instances`: {instantiated asset id: [its
+    instances inside this asset]}. `POST` adds one (`asset_instance:new`)."""
+
+    group = staticmethod(queries.instances_in_asset)
+
+    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, asset_id):
+        return super().get(request, asset_id)
+
+    @extend_schema(tags=ASSET_TAGS, request=AssetInstanceRequestSerializer, responses={201: AssetInstance})
+    def post(self, request, asset_id):
+        body = validated(AssetInstanceRequestSerializer, request.data)
+        asset = queries.asset_or_404(asset_id)
+        access_for(request).check_project_access(asset.project_id)
+        instantiated = Entity.objects.filter(pk=body["asset_to_instantiate_id"]).first()
+        if instantiated is None:
+            raise NotFound("Asset not found.")
+        instance = services.add_asset_instance(asset, instantiated, body["description"], user=request.user)
+        return Response(REGISTRY["asset-instances"].render(instance, relations=False), status=201)
+
+
+class AssetTasksView(KitsuView):
+    """`GET /data/assets/{asset_id}/tasks`: its tasks with their names (`relations=true`: and
+    assignees); a client reads their studio fields blank."""
+
+    @extend_schema(tags=ASSET_TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        relations = parse_bool(request.query_params.get("relations", "false"))
+        client = access_for(request).project_role(asset.project_id) == "client"
+        return Response(queries.entity_tasks(asset.pk, relations=relations, client=client))
+
+
+class AssetTaskTypesView(KitsuView):
+    """`GET /data/assets/{asset_id}/task-types`: the types of its tasks."""
+
+    @extend_schema(tags=ASSET_TAGS, responses=TaskTypeRow(many=True))
+    def get(self, request, asset_id):
+        asset = readable_asset(request, asset_id)
+        return Response(queries.entity_task_types(asset.pk))
+
+
+# --- sharing -------------------------------------------------------------------------------
+
+
+class SetSharedAssetsView(KitsuView):
+    """`POST /actions/assets/share`: the managers of the assets' productions share (or stop
+    sharing, `is_shared: false`) the listed assets."""
+
+    @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
+    def post(self, request):
+        body = validated(SharedAssetsSerializer, request.data)
+        asset_ids = body.get("asset_ids") or []
+        found = dict(queries.all_assets().filter(pk__in=asset_ids).values_list("pk", "project_id"))
+        if any(asset_id not in found for asset_id in asset_ids):
+            raise NotFound("Asset not found.")
+        access = access_for(request)
+        for project_id in set(found.values()):
+            check_manager_project_access(access, project_id)
+        return Response(
+            queries.render_assets(services.set_shared_assets(body["is_shared"], asset_ids=asset_ids))
+        )
+
+
+class SetSharedProjectAssetsView(KitsuView):
+    """`POST /actions/projects/{project_id}/assets/share`: the production's managers share the
+    listed assets of it (all of them without a list)."""
+
+    @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
+    def post(self, request, project_id):
+        body = validated(SharedAssetsSerializer, request.data)
+        project = managed_project(request, project_id)
+        queryset = services.set_shared_assets(
+            body["is_shared"], project_id=project.pk, asset_ids=body.get("asset_ids") or None
+        )
+        return Response(queries.render_assets(queryset))
+
+
+class SetSharedProjectAssetTypeAssetsView(KitsuView):
+    """`POST /actions/projects/{project_id}/asset-types/{asset_type_id}/assets/share`: the
+    production's managers share all its assets of one type."""
+
+    @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
+    def post(self, request, project_id, asset_type_id):
+        project = managed_project(request, project_id)
+        asset_type_id = parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}.")
+        body = validated(SharedAssetsSerializer, request.data)
+        queryset = services.set_shared_assets(
+            body["is_shared"], project_id=project.pk, asset_type_id=asset_type_id
+        )
+        return Response(queries.render_assets(queryset))
+
+
+# --- entities ------------------------------------------------------------------------------
+
+
+class EntityNewsView(KitsuView):
+    """`GET /data/entities/{entity_id}/news`: the news of its tasks, newest first (one page)."""
+
+    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, entity_id):
+        return Response(queries.entity_news(readable_entity(request, entity_id)))
+
+
+class EntityPreviewFilesView(KitsuView):
+    """`GET /data/entities/{entity_id}/preview-files`: the previews of its tasks."""
+
+    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, entity_id):
+        entity = readable_entity(request, entity_id)
+        return Response(queries.entity_preview_files(entity.pk))
+
+
+class EntityTimeSpentsView(KitsuView):
+    """`GET /data/entities/{entity_id}/time-spents`: the time spent on its tasks, newest first."""
+
+    @extend_schema(tags=ENTITY_TAGS, responses=TimeSpentRow(many=True))
+    def get(self, request, entity_id):
+        entity = readable_entity(request, entity_id)
+        return Response(queries.entity_time_spents(entity.pk))
+
+
+class EntitiesLinkedWithTasksView(KitsuView):
+    """`GET /data/entities/{entity_id}/entities-linked/with-tasks`: the entities linked to it by
+    concept links, with their tasks."""
+
+    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, entity_id):
+        entity = readable_entity(request, entity_id)
+        return Response(queries.linked_entities_with_tasks(entity.pk))
+
+
+class EntityTasksView(KitsuView):
+    """`POST /data/entities/{entity_id}/tasks`: whoever reaches the entity, clients and vendors
+    aside, creates its tasks of the given types (every fitting one without a list)."""
+
+    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, entity_id):
+        entity = readable_entity(request, entity_id)
+        if access_for(request).project_role(entity.project_id) in ("client", "vendor"):
+            raise PermissionDenied
+        body = validated(EntityTasksSerializer, request.data)
+        task_type_ids = list(
+            dict.fromkeys(
+                parse_uuid(value, f"Malformed ID for task_type_ids: {value!r}.")
+                for value in body["task_type_ids"]
+            )
+        )
+        task_types = TaskType.objects.in_bulk(task_type_ids)
+        if len(task_types) != len(task_type_ids):
+            raise NotFound("Task type not found.")
+        created = services.create_tasks_for_entity(
+            entity, [task_types[pk] for pk in task_type_ids], user=request.user
+        )
+        return Response([self.render(*item) for item in created], status=201)
+
+    @staticmethod
+    def render(task, task_type, status):
+        data = serialize_instance(task, shape=queries.TASK_SHAPE)
+        data["assignees"] = []
+        data.update(
+            task_status_id=str(status.pk),
+            task_status_name=status.name,
+            task_status_short_name=status.short_name,
+            task_status_color=status.color,
+            task_type_id=str(task_type.pk),
+            task_type_name=task_type.name,
+            task_type_color=task_type.color,
+            task_type_priority=task_type.priority,
+        )
+        return data
+
+
+class ProjectDeleteEntitiesView(KitsuView):
+    """`POST /actions/projects/{project_id}/delete-entities` with a JSON array of ids: removes
+    the production's assets, shots, edits and concepts among them (see
+    assets.services.remove_entities). The creator of an entity may remove it; any other needs
+    to manage the production. Answers the ids removed."""
+
+    @extend_schema(
+        tags=ENTITY_TAGS,
+        parameters=[FORCE_PARAMETER],
+        request={"application/json": UUID_LIST},
+        responses={200: UUID_LIST},
+    )
+    def post(self, request, project_id):
+        project = project_or_404(project_id)
+        entity_ids = json_list(request)
+        for entity_id in entity_ids:
+            if not isinstance(entity_id, str):
+                raise WrongParameter("Request body must only contain valid UUIDs.")
+            parse_uuid(entity_id, "Request body must only contain valid UUIDs.")
+        access = access_for(request)
+        creators = Entity.objects.filter(pk__in=entity_ids).values_list("created_by_id", flat=True)
+        if any(creator != access.person.pk for creator in creators):
+            check_manager_project_access(access, project.pk)
+        force = request.query_params.get("force", "false").lower() == "true"
+        return Response(services.remove_entities(project.pk, entity_ids, force=force, user=request.user))
