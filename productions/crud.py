@@ -32,6 +32,7 @@ from productions.models import (
     ScheduleItem,
     StatusAutomation,
 )
+from productions.settings_services import with_project_extras
 from shots.models import Episode
 from tasks import deletion
 from tasks.events import record_event
@@ -114,6 +115,14 @@ class ProjectsPolicy(CrudPolicy):
 
     def check_read(self, access, instance):
         access.check_project_access(instance.pk)
+
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
+        if relations and access is not None:
+            # Read with its relations, a project is the one /data/projects/open lists (a closed
+            # project, read by id, comes with its descriptors and links too).
+            data = with_project_extras(access, [data])[0]
+        return data
 
     def clean_body(self, body, creating):
         check_resolution(body.get("resolution"))

@@ -237,3 +237,14 @@ def test_reorder_refusals_and_bad_input(show, team, links):
         api.post("/api/actions/projects/xyz/task-type-links/reorder", body, format="json").status_code == 400
     )
     assert sorted(ProjectTaskTypeLink.objects.values_list("priority", flat=True)) == [1, 2, 3]
+
+
+def test_a_project_read_by_id_carries_the_open_list_extras(show, team):
+    task_type = factories.make_task_type()
+    ProjectTaskTypeLink.objects.create(project=show, task_type=task_type, priority=3)
+    one = client_for(team["user"]).get(f"/api/data/projects/{show.id}").json()
+    listed = client_for(team["user"]).get("/api/data/projects/open").json()
+    assert one["task_types_priority"] == {str(task_type.pk): 3}
+    assert one == next(row for row in listed if row["id"] == str(show.pk))
+    plain = client_for(team["user"]).get(f"/api/data/projects/{show.id}?relations=false").json()
+    assert "task_types_priority" not in plain
