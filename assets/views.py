@@ -25,7 +25,7 @@ from assets.permissions import check_entity_delete
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import dumps, serialize_instance
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid, validated
 from productions.models import Project
 from tasks.models import TaskType
 from tasks.permissions import (
@@ -99,12 +99,6 @@ class SharedAssetsSerializer(serializers.Serializer):
 
 class EntityTasksSerializer(serializers.Serializer):
     task_type_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-
-
-def validated(serializer_class, data, **options):
-    serializer = serializer_class(data=data, **options)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def json_list(request):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from budgets import queries, services
 from budgets.models import Budget, BudgetEntry
 from kitsu_server.api.crud import REGISTRY, output_serializer
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, render
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, render, validated
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department, Person
 from productions.models import Project
 from tasks.permissions import check_manager_project_access
@@ -114,12 +114,6 @@ class BudgetEntrySummary(serializers.Serializer):
     exceptions = serializers.DictField(allow_null=True)
 
 
-def validated(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 BUDGET = output_serializer(REGISTRY["budgets"])
 BUDGET_ENTRY = output_serializer(REGISTRY["budget-entries"])
 
@@ -136,7 +130,7 @@ class ProjectBudgetsView(KitsuView):
     @extend_schema(tags=TAGS, request=BudgetInput, responses=BUDGET)
     def post(self, request, project_id):
         project_id = managed_project_id(request, project_id)
-        values = validated(BudgetInput, request)
+        values = validated(BudgetInput, request.data)
         budget = services.create_budget(project_id, values["name"], values["currency"], user=request.user)
         return Response(render(budget))
 
@@ -150,7 +144,7 @@ class ProjectBudgetView(KitsuView):
     @extend_schema(tags=TAGS, request=BudgetChanges, responses=BUDGET)
     def put(self, request, project_id, budget_id):
         budget = budget_of(managed_project_id(request, project_id), budget_id)
-        changes = validated(BudgetChanges, request)
+        changes = validated(BudgetChanges, request.data)
         return Response(render(services.update_budget(budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})
@@ -184,7 +178,7 @@ class BudgetEntriesView(KitsuView):
     @extend_schema(tags=TAGS, request=BudgetEntryInput, responses=BUDGET_ENTRY)
     def post(self, request, project_id, budget_id):
         budget = budget_of(managed_project_id(request, project_id), budget_id)
-        values = validated(BudgetEntryInput, request)
+        values = validated(BudgetEntryInput, request.data)
         entry = services.create_budget_entry(budget, values, user=request.user)
         return Response(render(entry))
 
@@ -199,7 +193,7 @@ class BudgetEntryView(KitsuView):
     def put(self, request, project_id, budget_id, entry_id):
         budget = budget_of(managed_project_id(request, project_id), budget_id)
         entry = entry_of(budget, entry_id)
-        changes = validated(BudgetEntryChanges, request)
+        changes = validated(BudgetEntryChanges, request.data)
         return Response(render(services.update_budget_entry(entry, budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.permissions import IsActivePerson
+from kitsu_server.api.views import validated
 from people import auth_serializers as s
 from people import auth_services
 from people.auth_services import AuthRefused
@@ -48,12 +49,6 @@ def unset_token_cookies(response, access=True, refresh=True):
         response.delete_cookie(ACCESS_COOKIE, path="/", samesite="Lax")
     if refresh:
         response.delete_cookie(REFRESH_COOKIE, path=refresh_cookie_path(), samesite="Lax")
-
-
-def validated(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def second_factor_codes(data):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, render
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, render, validated
 from people import queries, services
 from people.auth_serializers import SuccessSerializer
 from people.auth_services import person_data
@@ -157,16 +157,6 @@ QUOTA_FILTERS = [
         description="Weighted or not, counted at the first feedback request or at approval",
     ),
 ]
-
-
-def validated(serializer_class, data):
-    if not isinstance(data, dict):
-        raise WrongParameter(
-            "Data are empty. Please verify that you sent JSON data and that you set the right headers."
-        )
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- lookups -------------------------------------------------------------------------------------

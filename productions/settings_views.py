@@ -17,7 +17,15 @@ import tasks.crud  # noqa: F401
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_uuid, render, render_rows
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    object_or_404,
+    parse_uuid,
+    render,
+    render_rows,
+    validated,
+)
 from people.models import ROLE_TYPES
 from productions import settings_services as services
 from productions.crud import check_supervisor_project_task_type_access
@@ -69,16 +77,6 @@ def member_project(request, project_id):
     project = object_or_404(Project, project_id)
     role = access_for(request).check_project_access(project.pk)
     return project, role
-
-
-def validated(serializer_class, request):
-    if not isinstance(request.data, dict):
-        raise WrongParameter(
-            "Data are empty. Please verify that you sent JSON data and that you set the right headers."
-        )
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def project_payload(project):
@@ -279,7 +277,7 @@ class ProjectTeamView(KitsuView):
     @extend_schema(tags=TAGS, request=TeamMemberInput, responses={201: ProjectOutput})
     def post(self, request, project_id):
         project = managed_project(request, project_id)
-        body = validated(TeamMemberInput, request)
+        body = validated(TeamMemberInput, request.data)
         services.add_team_member(project, body["person_id"], body.get("role"), user=request.user)
         return Response(project_payload(project), status=201)
 
@@ -289,7 +287,7 @@ class ProjectTeamMemberView(KitsuView):
     def put(self, request, project_id, person_id):
         project = managed_project(request, project_id)
         person_id = parse_uuid(person_id, f"Malformed ID: {person_id}.")
-        body = validated(TeamRoleInput, request)
+        body = validated(TeamRoleInput, request.data)
         return Response(
             services.update_team_member_role(project, person_id, body.get("role"), user=request.user)
         )
@@ -323,7 +321,7 @@ class SettingLinksView(KitsuView):
 
     def post(self, request, project_id):
         project = managed_project(request, project_id)
-        body = validated(self.input_serializer, request)
+        body = validated(self.input_serializer, request.data)
         services.add_setting(project, self.kind, body[self.id_field], user=request.user)
         return Response(project_payload(project), status=201)
 
@@ -375,7 +373,7 @@ class ProjectTaskTypeSettingsView(KitsuView):
     @_link_schema(TaskTypeSettingInput)
     def post(self, request, project_id):
         project = managed_project(request, project_id)
-        body = validated(TaskTypeSettingInput, request)
+        body = validated(TaskTypeSettingInput, request.data)
         keys = ("hd_bitrate_compression", "ld_bitrate_compression")
         bitrates = {key: body.get(key) for key in keys} if any(key in request.data for key in keys) else None
         services.add_task_type_setting(
@@ -421,7 +419,7 @@ class ProjectTaskStatusSettingView(SettingLinkView):
         """Whether the project's clients may set this status (null: the studio's value)."""
         project = managed_project(request, project_id)
         task_status_id = parse_uuid(task_status_id, f"Malformed ID: {task_status_id}.")
-        body = validated(TaskStatusClientAllowedInput, request)
+        body = validated(TaskStatusClientAllowedInput, request.data)
         link = services.set_task_status_client_allowed(
             project, task_status_id, body["is_client_allowed"], user=request.user
         )
@@ -488,7 +486,7 @@ class ProjectSettingsBatchView(KitsuView):
     @extend_schema(tags=TAGS, request=SettingsBatchInput, responses=ProjectOutput)
     def post(self, request, project_id):
         project = managed_project(request, project_id)
-        body = validated(SettingsBatchInput, request)
+        body = validated(SettingsBatchInput, request.data)
         services.update_project_settings(
             project,
             task_types=body.get("task_types", []),
@@ -530,7 +528,7 @@ class ProjectTaskTypeSoftwareLinksView(KitsuView):
     @extend_schema(tags=TAGS, request=SoftwareInput, responses={201: SoftwareLinkOutput})
     def post(self, request, project_id, task_type_id):
         project, task_type_id = software_project(request, project_id, task_type_id)
-        body = validated(SoftwareInput, request)
+        body = validated(SoftwareInput, request.data)
         link = services.add_task_type_software(project, task_type_id, body["software_id"], user=request.user)
         return Response(link, status=201)
 
@@ -580,7 +578,7 @@ class ProjectMetadataDescriptorsView(KitsuView):
         access = access_for(request)
         if not access.has_project_access(project.pk):
             raise PermissionDenied
-        body = validated(MetadataDescriptorInput, request)
+        body = validated(MetadataDescriptorInput, request.data)
         check_all_departments_access(access, project.pk, body["departments"])
         entity_type, task_type_id = body["entity_type"], body.get("task_type_id")
         if entity_type not in services.DESCRIPTOR_ENTITY_TYPES:
@@ -612,7 +610,7 @@ class ProjectMetadataDescriptorsReorderView(KitsuView):
     def post(self, request, project_id):
         """Positions in the given order, the others after them by name (managers)."""
         project = managed_project(request, project_id)
-        body = validated(DescriptorOrderInput, request)
+        body = validated(DescriptorOrderInput, request.data)
         if body["entity_type"] not in services.DESCRIPTOR_ENTITY_TYPES:
             raise WrongParameter(WRONG_ENTITY_TYPE)
         descriptors = services.reorder_metadata_descriptors(
@@ -639,7 +637,7 @@ class ProjectMetadataDescriptorView(KitsuView):
         access = access_for(request)
         if not access.has_project_access(project.pk):
             raise PermissionDenied
-        body = validated(MetadataDescriptorUpdateInput, request)
+        body = validated(MetadataDescriptorUpdateInput, request.data)
         check_all_departments_access(
             access, project.pk, descriptor_department_ids(descriptor) + body["departments"]
         )
@@ -675,7 +673,7 @@ class AllProjectsMetadataDescriptorsView(KitsuView):
         """The descriptor in each open project the person manages that has no such field."""
         access = access_for(request)
         check_global_manager(access)
-        body = validated(AllProjectsDescriptorInput, request)
+        body = validated(AllProjectsDescriptorInput, request.data)
         check_shared_entity_type(body["entity_type"])
         check_data_type(body["data_type"])
         created = services.add_metadata_descriptor_to_projects(
@@ -697,7 +695,7 @@ class AllProjectsMetadataDescriptorView(KitsuView):
         """That field in each open project the person manages (its name only when one is given)."""
         access = access_for(request)
         check_global_manager(access)
-        body = validated(AllProjectsDescriptorUpdateInput, request)
+        body = validated(AllProjectsDescriptorUpdateInput, request.data)
         check_shared_entity_type(body["entity_type"])
         check_data_type(body["data_type"])
         changes = {key: body[key] for key in ("for_client", "data_type", "choices", "departments")}
@@ -739,7 +737,7 @@ class AllProjectsMetadataDescriptorsReorderView(KitsuView):
         """The same column order, by field name, in each open project the person manages."""
         access = access_for(request)
         check_global_manager(access)
-        body = validated(AllProjectsDescriptorOrderInput, request)
+        body = validated(AllProjectsDescriptorOrderInput, request.data)
         check_shared_entity_type(body["entity_type"])
         return Response(
             services.reorder_metadata_descriptors_on_projects(
@@ -772,7 +770,7 @@ class ProjectPreviewAccountView(KitsuView):
     def put(self, request, project_id):
         """Open the access window for an hour (extending an open one), or close it."""
         project = managed_project(request, project_id)
-        body = validated(PreviewAccountOpenInput, request)
+        body = validated(PreviewAccountOpenInput, request.data)
         person = services.set_preview_account_open(project, body["is_open"])
         return Response(services.preview_account_dict(person))
 

@@ -5,7 +5,7 @@ actions, a template made from a project and a template applied to a project.
 Who may call them, as on the reference: managers and admins (by global role) read a template's
 links; only admins write. Checks come first, then the body, then the rows it names (a 400 naming
 the id), then the template (404 "Project template not found"). A body that fails validation is the
-reference's 400 `{"error": true, "message": "Validation error.", "data": {"errors": [...]}}`.
+reference's 400 with `data.errors`, the fields refused (the shared error handler writes it).
 """
 
 from drf_spectacular.utils import extend_schema
@@ -20,9 +20,9 @@ import tasks.crud  # noqa: F401
 from assets.models import EntityType
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.crud import REGISTRY, CrudPolicy, output_serializer, parse_uuid
-from kitsu_server.api.errors import WrongParameter, error_response
+from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, render
+from kitsu_server.api.views import KitsuView, access_for, render, validated
 from people.models import ROLE_TYPES
 from productions import template_services as services
 from productions.models import (
@@ -151,37 +151,6 @@ StatusAutomationOut = output_serializer(REGISTRY["status-automations"])
 # --- shared steps --------------------------------------------------------------------------------
 
 
-class InvalidBody(WrongParameter):
-    """A body refused by its serializer, with the field errors the reference lists."""
-
-    def __init__(self, errors):
-        super().__init__("Validation error.")
-        self.errors = errors
-
-
-def field_errors(detail, prefix=""):
-    if isinstance(detail, dict):
-        return [
-            error
-            for key, value in detail.items()
-            for error in field_errors(value, f"{prefix}.{key}" if prefix else str(key))
-        ]
-    if isinstance(detail, list):
-        return [error for item in detail for error in field_errors(item, prefix)]
-    field = "" if prefix == "non_field_errors" else prefix
-    return [{"field": field, "message": str(detail)}]
-
-
-def validated(serializer_class, request):
-    body = request.data
-    if not isinstance(body, dict):
-        raise InvalidBody([{"field": "", "message": "Expected a JSON object."}])
-    serializer = serializer_class(data=body)
-    if not serializer.is_valid():
-        raise InvalidBody(field_errors(serializer.errors))
-    return serializer.validated_data
-
-
 def project_or_404(project_id):
     try:
         pk = parse_uuid(project_id, "")
@@ -197,8 +166,6 @@ class TemplateRouteView(KitsuView):
     """The reference's answers for a missing template and for a refused body."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, InvalidBody):
-            return error_response("Validation error.", 400, data={"errors": exc.errors})
         if isinstance(exc, services.TemplateNotFound):
             exc = NotFound("Project template not found")
         return super().handle_exception(exc)
@@ -238,7 +205,7 @@ class TemplateTaskTypesView(TemplateRouteView):
         """Link a task type to the template, or update its link: priority and client visibility when
         given, both bitrates when either is sent (the other one is reset)."""
         self.check_writer(request)
-        body = validated(AddTaskTypeBody, request)
+        body = validated(AddTaskTypeBody, request.data)
         task_type = services.linked_row(TaskType, body["task_type_id"], "task_type_id", "Task type")
         template = services.get_template(project_template_id)
         bitrate_keys = ("hd_bitrate_compression", "ld_bitrate_compression")
@@ -275,7 +242,7 @@ class TemplateTaskTypesReorderView(TemplateRouteView):
         """Priorities 1, 2, 3... of the template's task types in the given order (unlinked ones are
         linked); answers the links."""
         self.check_writer(request)
-        body = validated(ReorderTaskTypesBody, request)
+        body = validated(ReorderTaskTypesBody, request.data)
         task_types = services.linked_rows(TaskType, body["task_type_ids"], "task_type_id", "Task type")
         template = services.get_template(project_template_id)
         links = services.reorder_task_types(template, task_types, user=request.user)
@@ -308,7 +275,7 @@ class TemplateTaskStatusesView(TemplateRouteView):
         """Link a task status to the template, or update the fields sent on its link (an empty role
         list changes nothing; `is_client_allowed: null` resets the flag to the status's own)."""
         self.check_writer(request)
-        body = validated(AddTaskStatusBody, request)
+        body = validated(AddTaskStatusBody, request.data)
         task_status = services.linked_row(TaskStatus, body["task_status_id"], "task_status_id", "Task status")
         template = services.get_template(project_template_id)
         link = services.add_task_status(
@@ -343,7 +310,7 @@ class TemplateTaskStatusesReorderView(TemplateRouteView):
         """Priorities 1, 2, 3... of the template's task statuses in the given order (board roles kept);
         answers the links."""
         self.check_writer(request)
-        body = validated(ReorderTaskStatusesBody, request)
+        body = validated(ReorderTaskStatusesBody, request.data)
         task_statuses = services.linked_rows(
             TaskStatus, body["task_status_ids"], "task_status_id", "Task status"
         )
@@ -374,7 +341,7 @@ class TemplateAssetTypesView(TemplateRouteView):
     def post(self, request, project_template_id):
         """Link an asset type to the template (no change when it is linked already)."""
         self.check_writer(request)
-        body = validated(AddAssetTypeBody, request)
+        body = validated(AddAssetTypeBody, request.data)
         asset_type = services.linked_row(EntityType, body["asset_type_id"], "asset_type_id", "Asset type")
         template = services.get_template(project_template_id)
         return Response(services.add_asset_type(template, asset_type, user=request.user), status=201)
@@ -414,7 +381,7 @@ class TemplateStatusAutomationsView(TemplateRouteView):
     def post(self, request, project_template_id):
         """Link a status automation to the template (no change when it is linked already)."""
         self.check_writer(request)
-        body = validated(AddStatusAutomationBody, request)
+        body = validated(AddStatusAutomationBody, request.data)
         automation = services.linked_row(
             StatusAutomation, body["status_automation_id"], "status_automation_id", "Status automation"
         )
@@ -459,7 +426,7 @@ class TemplatePreviewBackgroundsView(TemplateRouteView):
     def post(self, request, project_template_id):
         """Link a preview background to the template (no change when it is linked already)."""
         self.check_writer(request)
-        body = validated(AddPreviewBackgroundBody, request)
+        body = validated(AddPreviewBackgroundBody, request.data)
         background = services.linked_row(
             PreviewBackgroundFile,
             body["preview_background_file_id"],
@@ -496,7 +463,7 @@ class TemplateDefaultPreviewBackgroundView(TemplateRouteView):
     def put(self, request, project_template_id):
         """Make one of the template's preview backgrounds its default (null or absent: none)."""
         self.check_writer(request)
-        body = validated(DefaultPreviewBackgroundBody, request)
+        body = validated(DefaultPreviewBackgroundBody, request.data)
         template = services.get_template(project_template_id)
         template = services.set_default_preview_background_file(
             template, body.get("default_preview_background_file_id"), user=request.user
@@ -521,7 +488,7 @@ class TemplateMetadataDescriptorsView(TemplateRouteView):
         if isinstance(request.data, list):  # the legacy shape: the descriptors as a bare list
             descriptors = request.data
         else:
-            descriptors = validated(MetadataDescriptorsBody, request).get("metadata_descriptors")
+            descriptors = validated(MetadataDescriptorsBody, request.data).get("metadata_descriptors")
         template = services.get_template(project_template_id)
         template = services.set_metadata_descriptors(template, descriptors, user=request.user)
         return Response(render(template, relations=False))
@@ -541,7 +508,7 @@ class TemplateFromProjectView(TemplateRouteView):
         """A new template holding the project's configuration (settings, links with their priorities,
         descriptors); no team, dates or production data."""
         self.check_writer(request)
-        body = validated(TemplateFromProjectBody, request)
+        body = validated(TemplateFromProjectBody, request.data)
         project = project_or_404(project_id)
         template = services.create_template_from_project(
             project, body["name"], description=body.get("description"), user=request.user

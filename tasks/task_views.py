@@ -24,7 +24,7 @@ from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_py
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, object_or_404
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, validated
 from people.models import Person
 from productions.models import Project
 from tasks import task_queries as queries
@@ -78,18 +78,6 @@ class CommentPreviewBody(serializers.Serializer):
 
 ID_LIST = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 ID_LIST_BODY = {"application/json": ID_LIST}
-
-
-def validated(serializer_class, request):
-    """The body checked by `serializer_class` (an absent body reads as `{}`), or a 400."""
-    body = request.data
-    if body is None or (hasattr(body, "keys") and not body):
-        body = {}
-    if not isinstance(body, dict):
-        raise WrongParameter("Request body must be a JSON object.")
-    serializer = serializer_class(data=body)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def id_list(request, required=True):
@@ -455,7 +443,7 @@ class TaskAssignView(KitsuView):
 
     @extend_schema(request=AssignPersonBody, responses={200: TASK_SCHEMA}, tags=["actions/tasks"])
     def put(self, request, task_id):
-        body = validated(AssignPersonBody, request)
+        body = validated(AssignPersonBody, request.data)
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "task_type"), task_id)
         person = Person.objects.filter(pk__in=known_ids([body["person_id"]])).first()
@@ -475,7 +463,7 @@ class PersonTasksAssignView(KitsuView):
 
     @extend_schema(request=TaskIdsBody, responses={200: TASK_SCHEMA(many=True)}, tags=["actions/persons"])
     def put(self, request, person_id):
-        body = validated(TaskIdsBody, request)
+        body = validated(TaskIdsBody, request.data)
         access = access_for(request)
         tasks = tasks_in_order(known_ids(body["task_ids"]))
         if not tasks:
@@ -500,7 +488,7 @@ class ClearAssignationView(KitsuView):
 
     @extend_schema(request=ClearAssignationBody, responses={200: ID_LIST}, tags=["actions/tasks"])
     def put(self, request):
-        body = validated(ClearAssignationBody, request)
+        body = validated(ClearAssignationBody, request.data)
         access = access_for(request)
         person_id = body.get("person_id")
         if person_id not in (None, ""):
@@ -530,7 +518,7 @@ class TasksPriorityView(KitsuView):
 
     @extend_schema(request=TaskPriorityBody, responses={200: TASK_SCHEMA(many=True)}, tags=["actions/tasks"])
     def put(self, request):
-        body = validated(TaskPriorityBody, request)
+        body = validated(TaskPriorityBody, request.data)
         access = access_for(request)
         data = {"priority": body["priority"]}
         tasks = [
@@ -571,7 +559,7 @@ class TasksMainPreviewView(KitsuView):
         operation_id="actions_tasks_set_main_previews",
     )
     def put(self, request):
-        body = validated(TaskIdsBody, request)
+        body = validated(TaskIdsBody, request.data)
         access = access_for(request)
         tasks = [object_or_404(Task, task_id) for task_id in body["task_ids"]]
         for task in tasks:
@@ -623,7 +611,7 @@ class PersonTimeSpentView(KitsuView):
         task = object_or_404(Task.objects.select_related("project"), task_id)
         person = object_or_404(Person, person_id)
         check_not_bot(person, task.project)
-        body = validated(TimeSpentBody, request)
+        body = validated(TimeSpentBody, request.data)
         check_time_spent_access(access_for(request), task, person.pk)
         day = url_date(date)
         with transaction.atomic():
@@ -676,7 +664,7 @@ class CommentPreviewAddView(KitsuView):
 
     @extend_schema(request=CommentPreviewBody, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
-        body = validated(CommentPreviewBody, request)
+        body = validated(CommentPreviewBody, request.data)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
         check_task_action_access(access_for(request), task)
         comment = task_comment_or_404(task, comment_id)

@@ -236,8 +236,10 @@ def test_list_rows_equal_single_objects(api, admin_person):
     project.team.add(admin_person)
     factories.make_project(name="Second")
     rows = {row["id"]: row for row in api.get("/api/data/projects?relations=true").json()}
+    extras = ("descriptors", "task_type_links", "task_types_priority", "task_statuses_link")
     for project_id, row in rows.items():
-        assert api.get(f"/api/data/projects/{project_id}").json() == row
+        one = api.get(f"/api/data/projects/{project_id}").json()  # a project read alone has extras
+        assert {key: value for key, value in one.items() if key not in extras} == row
     assert rows[str(project.id)]["data"] == {"k": [1, {"a": None}]}
     assert rows[str(project.id)]["team"] == [str(admin_person.id)]
 

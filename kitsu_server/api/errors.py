@@ -43,6 +43,19 @@ def flatten_messages(detail, prefix=""):
     return [f"{prefix}{detail}"]
 
 
+def field_errors(detail, prefix=""):
+    """DRF validation details as the reference's list of `{"field", "message"}`."""
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in field_errors(value, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(detail, list):
+        return [error for item in detail for error in field_errors(item, prefix)]
+    return [{"field": "" if prefix == "non_field_errors" else prefix, "message": str(detail)}]
+
+
 def protected_message(error):
     kinds = sorted({obj._meta.verbose_name for obj in list(error.protected_objects)[:50]})
     return f"This object is still used by other data ({', '.join(kinds)}): remove them first."
@@ -63,7 +76,9 @@ def integrity_message(error):
 
 def kitsu_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
-        return error_response("; ".join(flatten_messages(exc.detail)) or "Invalid data.", 400)
+        # The message reads as a sentence; `data.errors` lists the fields as the reference does.
+        message = "; ".join(flatten_messages(exc.detail)) or "Invalid data."
+        return error_response(message, 400, data={"errors": field_errors(exc.detail)})
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return error_response(_detail_text(exc) or "Missing or invalid authentication.", 401)
     if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):

@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000001"
 
 
-
 @pytest.fixture
 def admin():
     return factories.make_person(role="admin")

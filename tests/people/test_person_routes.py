@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000001"
 
 
-
 def utc(*args):
     return datetime.datetime(*args, tzinfo=datetime.UTC)
 

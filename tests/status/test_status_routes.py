@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
 HEALTH_KEYS = ["database-up", "key-value-store-up", "event-stream-up", "job-queue-up", "indexer-up"]
 
 
-
 @pytest.fixture
 def anonymous():
     return APIClient()
