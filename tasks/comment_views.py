@@ -1,0 +1,625 @@
+"""Routes of the `comments` area: commenting on tasks (one or many, with attachments), replies,
+acknowledgements, moving a comment, copying client comments, and the attachment files.
+
+Views stay thin: they validate the body, load and check what the URL names (the reference's rules,
+named below where they are not plain project checks), then call one service
+(tasks.comment_services), which owns the transaction, the events and the stored files.
+"""
+
+import datetime
+
+import orjson
+from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from assets.models import Entity
+from files.models import AttachmentFile
+from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.json import serialize_rows
+from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, validated
+from people.models import Person
+from productions.models import Project
+from tasks import comment_services as services
+from tasks.models import (
+    Comment,
+    CommentDepartmentMention,
+    CommentMention,
+    Task,
+    TaskPersonLink,
+    TaskStatus,
+)
+from tasks.permissions import (
+    check_manager_project_access,
+    check_project_and_entity_access,
+    check_task_access,
+    check_task_action_access,
+    check_task_status_access,
+    department_ids,
+    project_role_of,
+)
+from tasks.task_queries import author_role
+
+CLIENT_CACHE_MAX_AGE = 604800  # a week, as the reference lets clients keep attachments
+
+# --- request bodies -----------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "array", "items": {}})
+class JSONListField(serializers.Field):
+    """A list, sent as JSON or (in a multipart form) as its JSON text; null or "" is []."""
+
+    default_error_messages = {"invalid": "Must be a list (or its JSON text): {error}"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if not data:
+                return []
+            try:
+                data = orjson.loads(data)
+            except orjson.JSONDecodeError as error:
+                self.fail("invalid", error=str(error))
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.fail("invalid", error="not a list")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class CommentBody(serializers.Serializer):
+    task_status_id = serializers.CharField(help_text="The task's status after the comment")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    person_id = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", help_text="Author (managers only)"
+    )
+    created_at = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        help_text="Date of the comment, `YYYY-MM-DD HH:MM:SS` (managers only)",
+    )
+    checklist = JSONListField(default=list)
+    links = JSONListField(default=list)
+    for_client = serializers.BooleanField(required=False, default=False, help_text="Managers only")
+
+
+class BatchCommentItem(serializers.Serializer):
+    """An entry missing its task, status or text is skipped rather than refused, as the reference
+    does: nothing is required here."""
+
+    object_id = serializers.UUIDField(required=False, allow_null=True)
+    task_status_id = serializers.UUIDField(required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    links = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False, default=list)
+
+
+class CopyClientCommentsBody(serializers.Serializer):
+    task_ids = serializers.ListField(child=serializers.UUIDField(), min_length=1)
+    prefix = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class ReplyBody(serializers.Serializer):
+    text = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=False
+    )
+
+
+class MoveCommentBody(serializers.Serializer):
+    target_task_id = serializers.CharField(help_text="A task of the same entity")
+
+
+class UploadBody(serializers.Serializer):
+    file = serializers.FileField(help_text="One or more files, under any field names")
+
+
+class CommentUploadBody(CommentBody):
+    file = serializers.FileField(required=False, help_text="Attachments, under any field names")
+
+
+class ReplyUploadBody(ReplyBody):
+    file = serializers.FileField(required=False, help_text="Attachments, under any field names")
+
+
+def uploaded_files(request):
+    """Every file of a multipart request, whatever its field name (Kitsu sends `file-0`...)."""
+    return [uploaded for name in request.FILES for uploaded in request.FILES.getlist(name)]
+
+
+def comment_date(value):
+    """The date a manager gives a comment (`YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, UTC);
+    anything else is ignored and the comment is dated now, as on the reference."""
+    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(value or "", layout).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            continue
+    return None
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+
+def is_mentioned_on_task(person, task_id):
+    """Whether `person` was named in the task's conversation: in a comment or a reply, by name or
+    through one of their departments."""
+    departments = department_ids(person)
+    if CommentMention.objects.filter(comment__object_id=task_id, person_id=person.pk).exists():
+        return True
+    if (
+        departments
+        and CommentDepartmentMention.objects.filter(
+            comment__object_id=task_id, department_id__in=departments
+        ).exists()
+    ):
+        return True
+    me, my_departments = str(person.pk), {str(pk) for pk in departments}
+    for replies in Comment.objects.filter(object_id=task_id, replies__isnull=False).values_list(
+        "replies", flat=True
+    ):
+        for reply in replies or []:
+            if not isinstance(reply, dict):
+                continue
+            if me in (reply.get("mentions") or []) or my_departments & set(
+                reply.get("department_mentions") or []
+            ):
+                return True
+    return False
+
+
+def check_task_mention_access(access, task):
+    """Someone mentioned in a task's conversation may answer in it (nothing more): a member of the
+    project, not a vendor there."""
+    if not access.is_member(task.project_id) or access.project_role(task.project_id) == "vendor":
+        raise PermissionDenied
+    if not is_mentioned_on_task(access.person, task.pk):
+        raise PermissionDenied
+
+
+def check_reply_access(access, comment, task):
+    """Reply: the comment's author; whoever may act on the task, or was mentioned in it. A client
+    does not answer another studio's client; in a thread with a client (a client's comment, or
+    one meant for clients), only the managers answer for the studio."""
+    role = access.project_role(task.project_id)
+    if comment.person_id != access.person.pk:
+        try:
+            check_task_action_access(access, task)
+        except PermissionDenied:
+            check_task_mention_access(access, task)
+        if role == "client":
+            author = comment.person
+            if (
+                access.person.studio_id != author.studio_id
+                and project_role_of(author, task.project_id) == "client"
+            ):
+                raise PermissionDenied
+    if role not in (*MANAGER_ROLES, "client") and is_client_thread(comment, task):
+        raise PermissionDenied
+
+
+def is_client_thread(comment, task):
+    return bool(comment.for_client) or project_role_of(comment.person, task.project_id) == "client"
+
+
+def batch_comment_items(access, project, entries):
+    """The (task, status, text, links) a batch posts: entries on the project's tasks, complete (task,
+    status, text), that the person may comment. Managers comment any task; others those they
+    supervise (their departments, or all without department) or are assigned to. An unknown task
+    or status is a 404; a status the person may not use refuses the whole batch."""
+    tasks = Task.objects.select_related("task_type").in_bulk({entry["object_id"] for entry in entries})
+    if any(entry["object_id"] not in tasks for entry in entries):
+        raise NotFound("Task not found.")
+    is_manager = access.is_admin or (
+        access.is_member(project.pk) and access.project_role(project.pk) in MANAGER_ROLES
+    )
+    if not is_manager:
+        my_departments = department_ids(access.person)
+        assigned = set(
+            TaskPersonLink.objects.filter(task_id__in=list(tasks), person_id=access.person.pk).values_list(
+                "task_id", flat=True
+            )
+        )
+    kept = []
+    for entry in entries:
+        task = tasks[entry["object_id"]]
+        if task.project_id != project.pk:
+            continue  # this route comments the project's tasks only
+        if entry.get("task_status_id") is None or entry.get("comment") is None:
+            continue
+        if not is_manager:
+            department_id = task.task_type.department_id if task.task_type_id else None
+            supervises = access.project_role(task.project_id) == "supervisor" and (
+                not my_departments or department_id in my_departments
+            )
+            if not supervises and task.pk not in assigned:
+                continue
+        kept.append((task, entry))
+    statuses = TaskStatus.objects.in_bulk({entry["task_status_id"] for _, entry in kept})
+    items = []
+    for task, entry in kept:
+        task_status = statuses.get(entry["task_status_id"])
+        if task_status is None:
+            raise NotFound("TaskStatus not found.")
+        check_task_status_access(access, task_status.pk, task.project_id)
+        items.append((task, task_status, entry["comment"], entry.get("links") or []))
+    return items
+
+
+def last_client_comments(project_id, task_ids):
+    """(task, its last comment written by a client of the project) for each listed task of the
+    project that has one and a status, in task id order. Two queries."""
+    last_client_comment = (
+        Comment.objects.filter(object_id=OuterRef("pk"))
+        .annotate(author_role=author_role())
+        .filter(author_role="client")
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    tasks = list(
+        Task.objects.filter(project_id=project_id, pk__in=task_ids, task_status__isnull=False)
+        .annotate(client_comment_id=Subquery(last_client_comment))
+        .filter(client_comment_id__isnull=False)
+        .order_by("pk")
+    )
+    comments = Comment.objects.in_bulk([task.client_comment_id for task in tasks])
+    return [(task, comments[task.client_comment_id]) for task in tasks]
+
+
+def task_comment_or_403(task_id, comment_id):
+    """The comment, which must be one of the task's (the reference answers 403 otherwise)."""
+    task_id = parse_uuid(task_id, f"Malformed ID: {task_id}.")
+    comment = object_or_404(Comment.objects.select_related("person"), comment_id)
+    if comment.object_id != task_id:
+        raise PermissionDenied
+    return task_id, comment
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+COMMENT_SCHEMA = output_serializer(REGISTRY["comments"])
+ATTACHMENT_SCHEMA = output_serializer(REGISTRY["attachment-files"])
+
+
+class AttachmentShortSchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    extension = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class ReplySchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    date = serializers.CharField()
+    person_id = serializers.UUIDField()
+    text = serializers.CharField()
+    mentions = serializers.ListField(child=serializers.UUIDField())
+    department_mentions = serializers.ListField(child=serializers.UUIDField())
+    created_at = serializers.CharField()
+    attachment_files = AttachmentShortSchema(many=True, required=False)
+    person = serializers.DictField()
+
+
+# --- commenting ---------------------------------------------------------------------------------
+
+
+class TaskCommentPostView(KitsuView):
+    """`POST /actions/tasks/{task_id}/comment`: comment on a task and move it to a status, with
+    attachments when sent as a multipart form. Whoever may act on the task; someone mentioned in
+    its conversation may answer without changing the status. Artists and clients use the statuses
+    open to them; managers may also set the author, the date and `for_client`. 201 and the
+    comment with its status, author and attachments."""
+
+    @extend_schema(
+        request={"application/json": CommentBody, "multipart/form-data": CommentUploadBody},
+        responses={201: OpenApiTypes.OBJECT},
+        tags=["actions/tasks"],
+    )
+    def post(self, request, task_id):
+        body = validated(CommentBody, request.data)
+        access = access_for(request)
+        task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
+        try:
+            check_task_action_access(access, task)
+        except PermissionDenied:
+            check_task_mention_access(access, task)
+            if str(body["task_status_id"]).lower() != str(task.task_status_id):
+                raise
+        task_status = object_or_404(TaskStatus, body["task_status_id"])
+        check_task_status_access(access, task_status.pk, task.project_id)
+        author, created_at, for_client = request.user, None, False
+        if access.project_role(task.project_id) in MANAGER_ROLES:
+            if body.get("person_id"):
+                author = object_or_404(Person, body["person_id"])
+            created_at = comment_date(body.get("created_at"))
+            for_client = body["for_client"]
+        comment = services.post_comment(
+            task,
+            task_status,
+            author,
+            request.user,
+            text=body["comment"],
+            checklist=body.get("checklist") or [],
+            links=body.get("links") or [],
+            files=uploaded_files(request),
+            created_at=created_at,
+            for_client=for_client,
+        )
+        return Response(comment, status=201)
+
+
+class ProjectTasksCommentManyView(KitsuView):
+    """`POST /actions/projects/{project_id}/tasks/comment-many` [{object_id, task_status_id, comment,
+    links}]: one comment per entry, in one transaction. The project's managers comment any of its
+    tasks; others only those they supervise or are assigned to (the rest is skipped). Entries
+    without task, status or text are skipped. 201 and the comments."""
+
+    @extend_schema(
+        request=BatchCommentItem(many=True),
+        responses={201: OpenApiTypes.OBJECT},
+        tags=["actions/projects"],
+    )
+    def post(self, request, project_id):
+        if not isinstance(request.data, list):
+            raise WrongParameter("Request body must be a JSON array.")
+        serializer = BatchCommentItem(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        entries = [entry for entry in serializer.validated_data if entry.get("object_id")]
+        project = object_or_404(Project, project_id)
+        items = batch_comment_items(access_for(request), project, entries)
+        comments = services.post_comments(items, request.user, request.user) if items else []
+        return Response(comments, status=201)
+
+
+class CopyClientCommentsView(KitsuView):
+    """`POST /actions/projects/{project_id}/tasks/copy-client-comments` {task_ids, prefix}: the
+    project's managers post again, as themselves, the last comment a client wrote on each task
+    (prefixed), the task keeping its status, so that artists read it. 201 and the new comments."""
+
+    @extend_schema(
+        request=CopyClientCommentsBody, responses={201: OpenApiTypes.OBJECT}, tags=["actions/projects"]
+    )
+    def post(self, request, project_id):
+        body = validated(CopyClientCommentsBody, request.data)
+        access = access_for(request)
+        project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
+        if not access.is_admin:
+            object_or_404(Project, project_id)
+        check_manager_project_access(access, project_id)
+        pairs = last_client_comments(project_id, body["task_ids"])
+        created = services.copy_client_comments(pairs, request.user, request.user, prefix=body["prefix"])
+        return Response(created, status=201)
+
+
+class CommentMoveView(KitsuView):
+    """`POST /actions/tasks/{task_id}/comments/{comment_id}/move` {target_task_id}: managers move a
+    comment (without preview) to another task of the same entity; both tasks are recomputed and
+    the target's followers are notified as for a new comment. 200 and the comment."""
+
+    @extend_schema(request=MoveCommentBody, responses={200: COMMENT_SCHEMA}, tags=["actions/tasks"])
+    def post(self, request, task_id, comment_id):
+        access = access_for(request)
+        access.check_role(MANAGER_ROLES)  # read on the global role, before any project is known
+        body = validated(MoveCommentBody, request.data)
+        source = object_or_404(Task.objects.select_related("entity"), task_id)
+        check_task_access(access, source)
+        target = object_or_404(Task.objects.select_related("entity"), body["target_task_id"])
+        check_task_access(access, target)
+        comment = object_or_404(Comment, comment_id)
+        if comment.object_id != source.pk:
+            raise WrongParameter("Comment does not belong to the given task.")
+        return Response(services.move_comment(comment, source, target, request.user))
+
+
+# --- replies and acknowledgements ---------------------------------------------------------------
+
+
+class CommentReplyView(KitsuView):
+    """`POST /data/tasks/{task_id}/comments/{comment_id}/reply` {text} (JSON, or a form with files):
+    a reply in the comment's thread (see check_reply_access for who may); its mentions are
+    notified, as are the task's followers. 200 and the reply with its author."""
+
+    @extend_schema(
+        request={"application/json": ReplyBody, "multipart/form-data": ReplyUploadBody},
+        responses={200: ReplySchema},
+        tags=["data/tasks"],
+    )
+    def post(self, request, task_id, comment_id):
+        task_id, comment = task_comment_or_403(task_id, comment_id)
+        task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
+        access = access_for(request)
+        check_reply_access(access, comment, task)
+        body = validated(ReplyBody, request.data)
+        reply = services.reply_to_comment(
+            comment,
+            task,
+            request.user,
+            body.get("text") or "",
+            files=uploaded_files(request),
+            user=request.user,
+        )
+        return Response(reply)
+
+
+class CommentReplyDeleteView(KitsuView):
+    """`DELETE /data/tasks/{task_id}/comments/{comment_id}/reply/{reply_id}`: its author, or an admin,
+    removes a reply with its attachments and notifications. 200 and the comment."""
+
+    @extend_schema(request=None, responses={200: COMMENT_SCHEMA}, tags=["data/tasks"])
+    def delete(self, request, task_id, comment_id, reply_id):
+        comment = object_or_404(Comment, comment_id)
+        reply = services.find_reply(comment, reply_id)
+        if reply is None:
+            raise NotFound("Reply not found.")
+        access = access_for(request)
+        if reply.get("person_id") != str(access.person.pk):
+            access.check_admin()
+        task = Task.objects.filter(pk=comment.object_id).first()
+        return Response(services.delete_reply(comment, reply["id"], task, user=request.user))
+
+
+class CommentAckView(KitsuView):
+    """`POST /data/tasks/{task_id}/comments/{comment_id}/ack`: whoever reaches the task acknowledges
+    a comment of it, or takes the acknowledgement back. 200 and the comment."""
+
+    @extend_schema(request=None, responses={200: COMMENT_SCHEMA}, tags=["data/tasks"])
+    def post(self, request, task_id, comment_id):
+        task = object_or_404(Task.objects.select_related("project"), task_id)
+        check_task_access(access_for(request), task)
+        comment = object_or_404(Comment, comment_id)
+        if comment.object_id != task.pk:
+            raise NotFound("Comment not found.")
+        return Response(services.toggle_acknowledgement(comment, task, request.user))
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+def check_attachment_write(access, task_id, comment):
+    """Add or remove a comment's attachments: its author, or a manager of the task's project."""
+    if comment.person_id != access.person.pk:
+        task = object_or_404(Task, task_id)
+        check_manager_project_access(access, task.project_id)
+
+
+class CommentAttachmentAddView(KitsuView):
+    """`POST /actions/tasks/{task_id}/comments/{comment_id}/add-attachment` (multipart files): the
+    comment's author, or a manager of the project, attaches files. 201 and the new attachments."""
+
+    @extend_schema(
+        request={"multipart/form-data": UploadBody},
+        responses={201: AttachmentShortSchema(many=True)},
+        tags=["actions/tasks"],
+    )
+    def post(self, request, task_id, comment_id):
+        task_id, comment = task_comment_or_403(task_id, comment_id)
+        check_attachment_write(access_for(request), task_id, comment)
+        return Response(services.add_attachments(comment, uploaded_files(request)), status=201)
+
+
+class CommentAttachmentDeleteView(KitsuView):
+    """`DELETE /data/tasks/{task_id}/comments/{comment_id}/attachments/{attachment_file_id}`: the
+    comment's author, or a manager of the project, removes one of its attachments. 204."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["data/tasks"])
+    def delete(self, request, task_id, comment_id, attachment_file_id):
+        task_id, comment = task_comment_or_403(task_id, comment_id)
+        attachment = object_or_404(AttachmentFile, attachment_file_id)
+        if attachment.comment_id != comment.pk:
+            raise PermissionDenied
+        check_attachment_write(access_for(request), task_id, comment)
+        services.delete_attachment(attachment)
+        return Response(status=204)
+
+
+def check_attachment_read(access, attachment):
+    """Through its comment's task, or through its chat's entity; an attachment of neither is
+    nobody's."""
+    if attachment.comment_id is not None:
+        object_id = (
+            Comment.objects.filter(pk=attachment.comment_id).values_list("object_id", flat=True).first()
+        )
+        task = Task.objects.filter(pk=object_id).first()
+        if task is None:
+            raise NotFound("Task not found.")
+        check_task_access(access, task)
+    elif attachment.chat_message_id is not None:
+        entity_id = attachment.chat_message.chat.object_id
+        entity = Entity.objects.filter(pk=entity_id).first()
+        if entity is None:
+            raise NotFound("Entity not found.")
+        check_project_and_entity_access(access, entity.project_id, entity.pk)
+    else:
+        raise PermissionDenied
+
+
+class AttachmentFileDownloadView(KitsuView):
+    """`GET /data/attachment-files/{attachment_file_id}/file/{file_name}`: the file, for whoever
+    reaches its comment's task (or its chat's entity). Raster images are shown inline, anything
+    else is downloaded under the attachment's name."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        tags=["data/attachment-files"],
+    )
+    def get(self, request, attachment_file_id, file_name):
+        attachment = object_or_404(AttachmentFile, attachment_file_id)
+        check_attachment_read(access_for(request), attachment)
+        last_modified = attachment.updated_at or attachment.created_at
+        timestamp = int(last_modified.timestamp()) if last_modified else None
+        not_modified = get_conditional_response(request, last_modified=timestamp)
+        if not_modified is not None:
+            return not_modified
+        try:
+            handle = default_storage.open(services.attachment_path(attachment.pk), "rb")
+        except (FileNotFoundError, OSError):
+            raise NotFound("Attachment file not found.") from None
+        mimetype = attachment.mimetype or "application/octet-stream"
+        response = FileResponse(
+            handle,
+            content_type=mimetype,
+            as_attachment=mimetype.split(";")[0].strip().lower() not in services.INLINE_SAFE_MIMETYPES,
+            filename=attachment.name or file_name,
+        )
+        response["Cache-Control"] = f"public, max-age={CLIENT_CACHE_MAX_AGE}"
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return response
+
+
+def render_attachment_files(queryset):
+    """Attachment rows as the reference's list writes them: each with its comment embedded."""
+    rows = serialize_rows(queryset.order_by("created_at", "pk"), shape=REGISTRY["attachment-files"].shape)
+    comment_ids = {row["comment_id"] for row in rows if row["comment_id"]}
+    comments = {}
+    if comment_ids:
+        comments = {
+            row["id"]: row
+            for row in serialize_rows(
+                Comment.objects.filter(pk__in=comment_ids), shape=services.comment_shape()
+            )
+        }
+    for row in rows:
+        row["comment"] = comments.get(row["comment_id"])
+        row["chat_message"] = None
+    return rows
+
+
+class ProjectAttachmentFilesView(KitsuView):
+    """`GET /data/projects/{project_id}/attachment-files`: admins list the attachments of the
+    comments of a project's tasks (for synchronisation)."""
+
+    @extend_schema(responses={200: ATTACHMENT_SCHEMA(many=True)}, tags=["data/projects"])
+    def get(self, request, project_id):
+        access_for(request).check_admin()
+        project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
+        task_ids = Task.objects.filter(project_id=project_id).values("pk")
+        comment_ids = Comment.objects.filter(object_id__in=task_ids).values("pk")
+        return Response(render_attachment_files(AttachmentFile.objects.filter(comment_id__in=comment_ids)))
+
+
+class TaskAttachmentFilesView(KitsuView):
+    """`GET /data/tasks/{task_id}/attachment-files`: admins list the attachments of a task's comments."""
+
+    @extend_schema(responses={200: ATTACHMENT_SCHEMA(many=True)}, tags=["data/tasks"])
+    def get(self, request, task_id):
+        access_for(request).check_admin()
+        task_id = parse_uuid(task_id, f"Malformed ID: {task_id}.")
+        comment_ids = Comment.objects.filter(object_id=task_id).values("pk")
+        return Response(render_attachment_files(AttachmentFile.objects.filter(comment_id__in=comment_ids)))
