@@ -1,8 +1,13 @@
-"""Generate a big production for benchmarks: `python bench/generate.py --tasks 10000`.
+"""Generate big productions for benchmarks.
 
-Bulk inserts (a few seconds for 100k tasks on PostgreSQL): one project,
-asset types, sequences, shots, assets, 8 task types, one task per entity and
-task type, one assignee per task. Idempotent per project name.
+    python bench/generate.py --tasks 10000                 # the generic-list production
+    python bench/generate.py --shots 5000 --assets 2000    # the breakdown production
+
+Bulk inserts (a few seconds for 100k tasks on PostgreSQL), idempotent per project name.
+`generate`: one project, sequences, shots and assets, 8 task types, one task per entity and
+task type, one assignee per task. `generate_breakdown`: a TV show of episodes, sequences,
+shots and assets of several types, 8 asset and 8 shot task types with a task each, and
+every shot casting a few assets.
 """
 
 import argparse
@@ -21,9 +26,15 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from assets.models import Entity, EntityType  # noqa: E402
+from assets.models import Entity, EntityLink, EntityType  # noqa: E402
 from people.models import Person  # noqa: E402
-from productions.models import Project, ProjectPersonLink  # noqa: E402
+from productions.models import (  # noqa: E402
+    Project,
+    ProjectPersonLink,
+    ProjectStatus,
+    ProjectTaskStatusLink,
+    ProjectTaskTypeLink,
+)
 from tasks.models import Task, TaskPersonLink, TaskStatus, TaskType  # noqa: E402
 
 TASK_TYPES_PER_ENTITY = 8
@@ -35,7 +46,7 @@ def generate(name, nb_tasks, nb_artists=40):
     if project is not None:
         print(f"{name}: already there ({Task.objects.filter(project=project).count()} tasks)")
         return project
-    project = Project.objects.create(name=name, production_type="tvshow")
+    project = Project.objects.create(name=name, production_type="tvshow", project_status=open_status())
     shot_type, _ = EntityType.objects.get_or_create(name="Shot")
     sequence_type, _ = EntityType.objects.get_or_create(name="Sequence")
     asset_type, _ = EntityType.objects.get_or_create(name="Character")
@@ -46,13 +57,7 @@ def generate(name, nb_tasks, nb_artists=40):
         TaskType.objects.get_or_create(name=f"Bench {i}", for_entity="Shot", defaults={"priority": i})[0]
         for i in range(TASK_TYPES_PER_ENTITY)
     ]
-    artists = Person.objects.bulk_create(
-        [
-            Person(first_name="Artist", last_name=f"{i}", email=f"bench-{uuid.uuid4().hex[:10]}@example.com")
-            for i in range(nb_artists)
-        ]
-    )
-    ProjectPersonLink.objects.bulk_create([ProjectPersonLink(project=project, person=a) for a in artists])
+    artists = make_artists(project, nb_artists)
     nb_entities = max(1, nb_tasks // TASK_TYPES_PER_ENTITY)
     sequences = Entity.objects.bulk_create(
         [
@@ -90,9 +95,127 @@ def generate(name, nb_tasks, nb_artists=40):
     return project
 
 
+def open_status():
+    return ProjectStatus.objects.get_or_create(name="Open", defaults={"color": "#000000"})[0]
+
+
+def make_artists(project, count):
+    artists = Person.objects.bulk_create(
+        [
+            Person(first_name="Artist", last_name=f"{i}", email=f"bench-{uuid.uuid4().hex[:10]}@example.com")
+            for i in range(count)
+        ]
+    )
+    ProjectPersonLink.objects.bulk_create([ProjectPersonLink(project=project, person=a) for a in artists])
+    return artists
+
+
+@transaction.atomic
+def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_shot=5, nb_artists=60):
+    """A TV show: 10 episodes, sequences of 50 shots, `nb_assets` assets of 4 types, a task per
+    entity and task type of its kind, each shot casting `casting_per_shot` assets."""
+    project = Project.objects.filter(name=name).first()
+    if project is not None:
+        print(f"{name}: already there ({Task.objects.filter(project=project).count()} tasks)")
+        return project
+    rng = random.Random(42)
+    project = Project.objects.create(name=name, production_type="tvshow", project_status=open_status())
+    kinds = {kind: EntityType.objects.get_or_create(name=kind)[0] for kind in ("Episode", "Sequence", "Shot")}
+    asset_types = [EntityType.objects.get_or_create(name=n)[0] for n in ("Character", "Prop", "Set", "FX")]
+    statuses = [
+        TaskStatus.objects.get_or_create(short_name=short, defaults={"name": label, "color": "#f5f5f5"})[0]
+        for short, label in (("todo", "Todo"), ("wip", "Work In Progress"), ("done", "Done"))
+    ]
+    task_types = {
+        kind: [
+            TaskType.objects.get_or_create(
+                name=f"Bench {kind} {i}", for_entity=kind, defaults={"priority": i}
+            )[0]
+            for i in range(nb_task_types)
+        ]
+        for kind in ("Asset", "Shot")
+    }
+    ProjectTaskTypeLink.objects.bulk_create(
+        [
+            ProjectTaskTypeLink(project=project, task_type=t, priority=t.priority)
+            for ts in task_types.values()
+            for t in ts
+        ]
+    )
+    ProjectTaskStatusLink.objects.bulk_create(
+        [ProjectTaskStatusLink(project=project, task_status=s, priority=i) for i, s in enumerate(statuses)]
+    )
+    artists = make_artists(project, nb_artists)
+    episodes = Entity.objects.bulk_create(
+        [Entity(name=f"E{i:02d}", project=project, entity_type=kinds["Episode"]) for i in range(1, 11)]
+    )
+    nb_sequences = max(1, nb_shots // 50)
+    sequences = Entity.objects.bulk_create(
+        [
+            Entity(name=f"SQ{i:03d}", project=project, entity_type=kinds["Sequence"], parent=episodes[i % 10])
+            for i in range(nb_sequences)
+        ]
+    )
+    shots = Entity.objects.bulk_create(
+        [
+            Entity(
+                name=f"SH{i:05d}",
+                project=project,
+                entity_type=kinds["Shot"],
+                parent=sequences[i % nb_sequences],
+                nb_frames=rng.randint(24, 240),
+                data={"frame_in": 1001, "frame_out": 1100},
+            )
+            for i in range(nb_shots)
+        ],
+        batch_size=2000,
+    )
+    assets = Entity.objects.bulk_create(
+        [
+            Entity(name=f"Asset {i:05d}", project=project, entity_type=asset_types[i % len(asset_types)])
+            for i in range(nb_assets)
+        ],
+        batch_size=2000,
+    )
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                name="main",
+                project=project,
+                entity=entity,
+                task_type=task_type,
+                task_status=statuses[rng.randrange(len(statuses))],
+            )
+            for entities, kind in ((assets, "Asset"), (shots, "Shot"))
+            for entity in entities
+            for task_type in task_types[kind]
+        ],
+        batch_size=5000,
+    )
+    TaskPersonLink.objects.bulk_create(
+        [TaskPersonLink(task=task, person=artists[i % len(artists)]) for i, task in enumerate(tasks)],
+        batch_size=5000,
+    )
+    EntityLink.objects.bulk_create(
+        [
+            EntityLink(entity_in=shot, entity_out=asset, nb_occurences=rng.randint(1, 3))
+            for shot in shots
+            for asset in rng.sample(assets, min(casting_per_shot, len(assets)))
+        ],
+        batch_size=5000,
+    )
+    print(f"{name}: {len(shots)} shots, {len(assets)} assets, {len(tasks)} tasks, {len(artists)} artists")
+    return project
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--shots", type=int, default=0, help="with --assets: the breakdown production")
+    parser.add_argument("--assets", type=int, default=0)
     parser.add_argument("--name", default=None)
     args = parser.parse_args()
-    generate(args.name or f"Bench {args.tasks}", args.tasks)
+    if args.shots or args.assets:
+        generate_breakdown(args.name or f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets)
+    else:
+        generate(args.name or f"Bench {args.tasks}", args.tasks)
