@@ -22,6 +22,8 @@ ROUTE_MODULES = (
     "kitsu_server.status_urls",
     "people.urls",
     "people.person_urls",
+    "people.user_urls",
+    "people.user_filter_urls",
     "productions.urls",
     "productions.settings_urls",
     "productions.schedule_urls",
@@ -36,6 +38,7 @@ ROUTE_MODULES = (
     "tasks.task_urls",
     "tasks.comment_urls",
     "tasks.news_urls",
+    "tasks.chat_urls",
 )
 
 api_urlpatterns = [
