@@ -36,16 +36,18 @@ def remote_fetcher(url, email, password):
     return fetch
 
 
-def local_fetcher():
+def local_fetcher(person=None):
+    """Routes called as `person` (an admin when None) through Django's test client."""
     from django.test import Client
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from people.models import Person
 
-    admin = Person.objects.filter(role="admin", is_bot=False, active=True).first()
-    if admin is None:
-        admin = Person.objects.create_user("bench-admin@example.com", "bench-password", role="admin")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(admin).access_token}")
+    if person is None:
+        person = Person.objects.filter(role="admin", is_bot=False, active=True).first()
+    if person is None:
+        person = Person.objects.create_user("bench-admin@example.com", "bench-password", role="admin")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
 
     def fetch(route):
         response = client.get("/api" + route)
