@@ -2,36 +2,33 @@
 
 Castings are read straight from the link table joined to the names they show, in one flat
 query whatever the size of the production (5,000 shots casting 2,000 assets is one query and a
-Python grouping). The concept and edit lists are built like the asset board: one query for the
-entities, one for their tasks, one for the assignees, one per attached list, never one per row.
+Python grouping). The typed entity lists and the board filter concepts and edits share live here;
+their boards are in assets.concept_queries and shots.edit_queries, the task readers in
+tasks.task_queries.
 """
 
 from collections import defaultdict
 
 from assets.models import AssetInstance, AssetInstanceLink, Entity, EntityConceptLink, EntityLink
 from assets.queries import (
-    BOARD_TASK_COLUMNS,
     CASTING_COLUMNS,
-    DATETIME,
     ENTITY_RELATIONS,
-    JSON,
-    UUID,
     assigned_entity_ids,
     entity_shape,
     filter_by_criteria,
     hidden_metadata_fields,
     instance_rows,
+)
+from kitsu_server.api.crud import REGISTRY
+from kitsu_server.api.json import format_datetime, serialize_rows
+from productions.models import Project
+from tasks.task_queries import (
+    JSON,
+    UUID,
+    paginated,
     read_dicts,
     read_rows,
 )
-from files.models import PreviewFile
-from kitsu_server.api.crud import REGISTRY
-from kitsu_server.api.json import ModelShape, format_datetime, serialize_rows
-from productions.models import Project
-from shots.models import EntityVersion
-from tasks.models import Subscription, Task, TaskPersonLink
-from tasks.permissions import CLIENT_BLANK_TASK_VALUES, assigned_task_ids
-from tasks.task_queries import paginated
 
 # --- castings ------------------------------------------------------------------------------
 
@@ -293,43 +290,7 @@ def hide_metadata(rows, kind, departments, project_id=None):
     return rows
 
 
-# --- entities with their tasks (the concept and edit boards) ---------------------------------
-
-CONCEPT_TASK_FIELDS = [
-    "id",
-    "duration",
-    "due_date",
-    "end_date",
-    "entity_id",
-    "estimation",
-    "last_comment_date",
-    "nb_assets_ready",
-    "priority",
-    "real_start_date",
-    "retake_count",
-    "start_date",
-    "task_status_id",
-    "task_type_id",
-    "data",
-]
-EDIT_TASK_FIELDS = [
-    "id",
-    "duration",
-    "due_date",
-    "entity_id",
-    "end_date",
-    "estimation",
-    "last_comment_date",
-    "last_preview_file_id",
-    "nb_assets_ready",
-    "priority",
-    "real_start_date",
-    "retake_count",
-    "start_date",
-    "task_status_id",
-    "task_type_id",
-    "data",
-]
+# --- what a concept or edit board lists --------------------------------------------------------
 
 
 class BoardFilter:
@@ -355,284 +316,6 @@ class BoardFilter:
             queryset = queryset.filter(pk__in=assigned_entity_ids(person))
         return queryset
 
-
-def board_tasks(entities, fields, person, assigned, client, subscribed):
-    """{entity id: [task dicts of `fields`, plus `is_subscribed` and `assignees`]}: two flat
-    reads (tasks, assignees). A client reads the studio fields blank."""
-    tasks = Task.objects.filter(entity_id__in=entities.values("pk"))
-    links = TaskPersonLink.objects.filter(task__entity_id__in=entities.values("pk"))
-    if assigned:
-        tasks = tasks.filter(pk__in=assigned_task_ids(person))
-        links = links.filter(task_id__in=assigned_task_ids(person))
-    assignees = defaultdict(list)
-    for task_id, person_id in links.values_list("task_id", "person_id"):
-        assignees[str(task_id)].append(str(person_id))
-    result = defaultdict(list)
-    for row in read_dicts(tasks, BOARD_TASK_COLUMNS):
-        row["priority"] = row["priority"] or 0
-        task = {name: row[name] for name in fields}
-        task["is_subscribed"] = row["id"] in subscribed
-        task["assignees"] = assignees.get(row["id"], [])
-        if client:
-            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
-                if name in task:
-                    task[name] = list(blank) if isinstance(blank, list) else blank
-        result[row["entity_id"]].append(task)
-    return result
-
-
-def subscribed_task_ids(person, project_id, kind):
-    """The tasks of a production's entities of `kind` the person follows (none without one)."""
-    if project_id is None:
-        return set()
-    subscriptions = Subscription.objects.filter(
-        person_id=person.pk, task__project_id=project_id, task__entity__entity_type__name=kind
-    ).values_list("task_id", flat=True)
-    return {str(task_id) for task_id in subscriptions}
-
-
-CONCEPT_BOARD_COLUMNS = [
-    ("id", "id", UUID),
-    ("name", "name", None),
-    ("description", "description", None),
-    ("data", "data", JSON),
-    ("canceled", "canceled", None),
-    ("entity_type_id", "entity_type_id", UUID),
-    ("parent_id", "parent_id", UUID),
-    ("preview_file_id", "preview_file_id", UUID),
-    ("preview_file_status", "preview_file__status", None),
-    ("source_id", "source_id", UUID),
-    ("nb_frames", "nb_frames", None),
-    ("nb_entities_out", "nb_entities_out", None),
-    ("is_casting_standby", "is_casting_standby", None),
-    ("created_by", "created_by_id", UUID),
-    ("created_at", "created_at", DATETIME),
-    ("updated_at", "updated_at", DATETIME),
-    ("project_id", "project_id", UUID),
-    ("project_name", "project__name", None),
-]
-
-
-def concepts_with_tasks(board, person, client=False):
-    """The concept board: each concept with its tasks and concept links. Five queries."""
-    concepts = board.apply(of_kind("Concept"), person)
-    rows = read_dicts(concepts.order_by("name", "pk"), CONCEPT_BOARD_COLUMNS)
-    subscribed = subscribed_task_ids(person, board.project_id, "Concept")
-    tasks = board_tasks(concepts, CONCEPT_TASK_FIELDS, person, board.assigned, client, subscribed)
-    links = concept_links(concepts) if rows else {}
-    result = []
-    for row in rows:
-        data = row["data"] or {}
-        result.append(
-            {
-                "canceled": row["canceled"],
-                "data": data,
-                "description": row["description"],
-                "entity_type_id": row["entity_type_id"],
-                "fps": data.get("fps"),
-                "frame_in": data.get("frame_in"),
-                "frame_out": data.get("frame_out"),
-                "id": row["id"],
-                "name": row["name"],
-                "nb_frames": row["nb_frames"],
-                "parent_id": row["parent_id"],
-                "preview_file_id": row["preview_file_id"],
-                "preview_file_status": row["preview_file_status"],
-                "project_id": row["project_id"],
-                "project_name": row["project_name"],
-                "source_id": row["source_id"],
-                "nb_entities_out": row["nb_entities_out"],
-                "is_casting_standby": row["is_casting_standby"],
-                "tasks": tasks.get(row["id"], []),
-                "entity_concept_links": links.get(row["id"], []),
-                "type": "Concept",
-                "updated_at": row["updated_at"],
-                "created_at": row["created_at"],
-                "created_by": row["created_by"],
-            }
-        )
-    return result
-
-
-EDIT_BOARD_COLUMNS = [
-    ("id", "id", UUID),
-    ("name", "name", None),
-    ("description", "description", None),
-    ("data", "data", JSON),
-    ("canceled", "canceled", None),
-    ("entity_type_id", "entity_type_id", UUID),
-    ("parent_id", "parent_id", UUID),
-    ("preview_file_id", "preview_file_id", UUID),
-    ("source_id", "source_id", UUID),
-    ("nb_entities_out", "nb_entities_out", None),
-    ("project_id", "project_id", UUID),
-    ("episode_name", "parent__name", None),
-    ("project_name", "project__name", None),
-]
-
-
-def edits_with_tasks(board, person, client=False, vendor_departments=None):
-    """The edit board: each edit with its episode and its tasks; a vendor reads only the custom
-    fields of their departments. Four queries (+1 for a vendor)."""
-    edits = board.apply(of_kind("Edit"), person)
-    rows = read_dicts(edits.order_by("name", "pk"), EDIT_BOARD_COLUMNS)
-    subscribed = subscribed_task_ids(person, board.project_id, "Edit")
-    tasks = board_tasks(edits, EDIT_TASK_FIELDS, person, board.assigned, client, subscribed)
-    hidden = {}
-    if vendor_departments is not None and rows:
-        hidden = hidden_metadata_fields("Edit", vendor_departments, {row["project_id"] for row in rows})
-    result = []
-    for row in rows:
-        data = row["data"] or {}
-        if vendor_departments is not None:
-            masked = hidden.get(row["project_id"], ())
-            data = {key: value for key, value in data.items() if key not in masked}
-        result.append(
-            {
-                "canceled": row["canceled"],
-                "data": data,
-                "description": row["description"],
-                "entity_type_id": row["entity_type_id"],
-                "episode_id": row["parent_id"],
-                "episode_name": row["episode_name"] or "",
-                "id": row["id"],
-                "name": row["name"],
-                "parent_id": row["parent_id"],
-                "preview_file_id": row["preview_file_id"],
-                "project_id": row["project_id"],
-                "project_name": row["project_name"],
-                "source_id": row["source_id"],
-                "nb_entities_out": row["nb_entities_out"],
-                "tasks": tasks.get(row["id"], []),
-                "type": "Edit",
-            }
-        )
-    return result
-
-
-# --- what hangs off one entity -----------------------------------------------------------------
-
-DETAILED_TASK_NAMES = (
-    ("project_name", "project__name"),
-    ("task_type_name", "task_type__name"),
-    ("task_status_name", "task_status__name"),
-    ("entity_type_name", "entity__entity_type__name"),
-    ("entity_name", "entity__name"),
-)
-
-
-def detailed_tasks(tasks, relations=False, client=False):
-    """Tasks with the names of their production, type, status and entity, sorted by these
-    names; `relations` adds their assignees; a client reads the studio fields blank. Two
-    queries (+1 with relations). Tasks missing one of these are left out, as the reference's
-    joins leave them."""
-    tasks = tasks.filter(
-        project__isnull=False, task_type__isnull=False, task_status__isnull=False, entity__isnull=False
-    )
-    rows = serialize_rows(tasks, shape=REGISTRY["tasks"].shape)
-    names = {
-        str(pk): values
-        for pk, *values in tasks.values_list("pk", *[lookup for _, lookup in DETAILED_TASK_NAMES])
-    }
-    for row in rows:
-        row.update(zip([name for name, _ in DETAILED_TASK_NAMES], names[row["id"]], strict=True))
-    rows.sort(
-        key=lambda row: tuple(
-            (row[name] or "").casefold()
-            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
-        )
-    )
-    if relations and rows:
-        assignees = defaultdict(list)
-        for task_id, person_id in TaskPersonLink.objects.filter(task__in=tasks.values("pk")).values_list(
-            "task_id", "person_id"
-        ):
-            assignees[str(task_id)].append(str(person_id))
-        for row in rows:
-            row["assignees"] = assignees.get(row["id"], [])
-    if client:
-        for row in rows:
-            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
-                if name in row:
-                    row[name] = list(blank) if isinstance(blank, list) else blank
-    return rows
-
-
-def episode_edit_tasks(episode_id, relations=False, client=False):
-    """The tasks of an episode's edits."""
-    edits = of_kind("Edit").filter(parent_id=episode_id).values("pk")
-    return detailed_tasks(Task.objects.filter(entity_id__in=edits), relations=relations, client=client)
-
-
-PREVIEW_COLUMNS = [
-    ("id", "id", UUID),
-    ("revision", "revision", None),
-    ("position", "position", None),
-    ("original_name", "original_name", None),
-    ("extension", "extension", None),
-    ("width", "width", None),
-    ("height", "height", None),
-    ("duration", "duration", None),
-    ("status", "status", None),
-    ("annotations", "annotations", JSON),
-    ("created_at", "created_at", DATETIME),
-    ("task_id", "task_id", UUID),
-    ("task_type_id", "task__task_type_id", UUID),
-    ("data", "data", JSON),
-]
-# What a preview of the list shows; the previews of the same revision nest under the first.
-PREVIEW_FIELDS = (
-    "id",
-    "revision",
-    "original_name",
-    "extension",
-    "width",
-    "height",
-    "duration",
-    "status",
-    "annotations",
-    "previews",
-    "created_at",
-    "task_id",
-    "original_width",
-    "original_height",
-    "original_duration",
-    "original_file_size",
-)
-
-
-def previews_by_task_type(entity_id):
-    """{task type id: the previews of the entity's task of that type}, newest revision first,
-    the other files of a revision nested in its first one's `previews`. One query."""
-    previews = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
-        "-task__task_type__priority", "task__task_type__name", "-revision", "created_at"
-    )
-    by_task = {}
-    for row in read_dicts(previews, PREVIEW_COLUMNS):
-        data = row.pop("data") or {}
-        row["duration"] = float(row["duration"] or 0)
-        for name in ("original_width", "original_height", "original_duration", "original_file_size"):
-            row[name] = data.get(name)
-        by_task.setdefault(row["task_id"], []).append(row)
-    result = {}
-    for task_previews in by_task.values():
-        revisions = {}
-        for preview in task_previews:
-            first = revisions.get(preview["revision"])
-            if first is None:
-                revisions[preview["revision"]] = {**preview, "previews": []}
-            else:
-                first["previews"].append(preview)
-        result[task_previews[0]["task_type_id"]] = [
-            {name: first.get(name) for name in PREVIEW_FIELDS} for first in revisions.values()
-        ]
-    return result
-
-
-VERSION_SHAPE = ModelShape(EntityVersion, type_name="EditVersion")
-
-
-def edit_versions(edit_id):
-    """The recorded versions of an edit's data, newest first."""
-    versions = EntityVersion.objects.filter(entity_id=edit_id).order_by("-created_at", "pk")
-    return serialize_rows(versions, shape=VERSION_SHAPE)
+    def assigned_person(self, person):
+        """Whose tasks the board keeps: the person's when it lists only theirs, else everyone's."""
+        return person if self.assigned else None

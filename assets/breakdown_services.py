@@ -24,10 +24,10 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from slugify import slugify
 
 from assets.crud import entity_kind
 from assets.models import AssetInstance, AssetInstanceLink, Entity, EntityLink, EntityType
-from assets.services import instance_name, is_asset_ready
 from productions.models import ProjectTaskTypeLink
 from tasks.events import record_events
 from tasks.models import Task
@@ -312,7 +312,7 @@ def announce(targets, change, log):
 def refresh_casting_stats(shot_ids, log):
     """The casting stats of shots: their count of live cast assets (`shot:casting-update` when it
     moves) and, on each of their tasks, how many cast assets are ready for it (the readiness rule
-    of assets.services.is_asset_ready). Set-based: a fixed number of reads, the counts written in
+    of is_asset_ready). Set-based: a fixed number of reads, the counts written in
     batches, the tasks one update per distinct new value."""
     shot_ids = list(shot_ids)
     if not shot_ids:
@@ -503,15 +503,7 @@ def add_asset_instance_to_scene(scene, asset, description=None, user=None):
     """A new instance of `asset` in `scene`, numbered after the last one there. Records
     `asset_instance:new` (no production, as on the reference)."""
     with transaction.atomic():
-        last = AssetInstance.objects.filter(scene=scene, asset=asset).aggregate(last=Max("number"))["last"]
-        number = (last or 0) + 1
-        instance = AssetInstance.objects.create(
-            asset=asset,
-            scene=scene,
-            number=number,
-            name=instance_name(asset.name, number),
-            description=description,
-        )
+        instance = numbered_instance(asset, description, scene=scene)
         log = EventLog(user)
         log.add(
             "asset_instance:new",
@@ -557,3 +549,35 @@ def camera_type(user=None):
             log.add("asset-type:new", {"asset_type_id": str(camera.pk)}, None)
             log.record()
     return camera
+
+
+def is_asset_ready(cast, task, priorities):
+    """A cast asset is ready for a shot task when it is not canceled and either shared from
+    another production or ready for a step at or after the task's own in the pipeline."""
+    canceled, is_shared, asset_project_id, ready_for = cast
+    task_project_id, task_type_id = task
+    if canceled:
+        return False
+    if is_shared and asset_project_id != task_project_id:
+        return True
+    if ready_for is None:
+        return False
+    project_priorities = priorities.get(task_project_id, {})
+    priority_ready = project_priorities.get(ready_for, -1) or -1
+    priority_task = project_priorities.get(task_type_id, 0) or 0
+    return priority_task <= priority_ready
+
+
+def numbered_instance(asset, description=None, **place):
+    """A new instance of `asset` at `place` (`scene=` or `target_asset=`), numbered after the
+    last one of that asset there."""
+    last = AssetInstance.objects.filter(asset=asset, **place).aggregate(last=Max("number"))["last"]
+    number = (last or 0) + 1
+    return AssetInstance.objects.create(
+        asset=asset, number=number, name=instance_name(asset.name, number), description=description, **place
+    )
+
+
+def instance_name(asset_name, number):
+    """ "Hero Sword", 3 -> "Hero_Sword_0003": the asset's name as an identifier, then the number."""
+    return f"{slugify(asset_name, separator='_', lowercase=False)}_{str(number).zfill(4)}"

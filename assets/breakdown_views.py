@@ -18,7 +18,11 @@ from rest_framework.response import Response
 from assets import breakdown_queries as queries
 from assets import breakdown_services as services
 from assets.models import AssetInstance, Entity, EntityLink
-from assets.queries import asset_or_404, asset_type_or_404, entity_of_kind_or_404
+from assets.queries import (
+    asset_or_404,
+    asset_type_or_404,
+    entity_of_kind_or_404,
+)
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_int, parse_uuid, validated

@@ -15,15 +15,23 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from assets import breakdown_queries as queries
+from assets import concept_queries
 from assets import concept_services as services
 from assets.models import Entity
 from assets.permissions import check_entity_delete
-from assets.queries import entity_of_kind_or_404, entity_task_types, entity_tasks
+from assets.queries import (
+    entity_of_kind_or_404,
+    entity_task_types,
+)
 from assets.services import remove_entity
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid, validated
 from productions.models import Project
 from tasks.permissions import check_project_and_entity_access, check_supervisor_project_access
+from tasks.task_queries import (
+    entity_previews_by_task_type,
+    entity_tasks,
+)
 
 TAGS = ["concepts"]
 EntityRow = output_serializer(REGISTRY["entities"])
@@ -196,7 +204,7 @@ class ConceptsWithTasksView(KitsuView):
         role = criteria_project_access(request, criteria)
         refuse(role, "vendor", "client")
         board = board_filter({key: value for key, value in criteria.items() if key != "episode_id"})
-        return Response(queries.concepts_with_tasks(board, request.user))
+        return Response(concept_queries.concepts_with_tasks(board, request.user))
 
 
 class ConceptView(KitsuView):
@@ -207,7 +215,7 @@ class ConceptView(KitsuView):
     def get(self, request, concept_id):
         concept, role = reachable(request, concept_id, "Concept")
         refuse(role, "client")
-        [data] = queries.concepts_with_tasks(queries.BoardFilter(entity_id=concept.pk), request.user)
+        [data] = concept_queries.concepts_with_tasks(queries.BoardFilter(entity_id=concept.pk), request.user)
         data.update(REGISTRY["entities"].render(concept, relations=True))
         return Response(data)
 
@@ -246,7 +254,7 @@ class ConceptPreviewFilesView(KitsuView):
     def get(self, request, concept_id):
         concept, role = reachable(request, concept_id, "Concept")
         refuse(role, "client")
-        return Response(queries.previews_by_task_type(concept.pk))
+        return Response(entity_previews_by_task_type(concept.pk))
 
 
 class ProjectConceptsView(KitsuView):

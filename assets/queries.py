@@ -29,19 +29,23 @@ from kitsu_server.api.crud import REGISTRY, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import (
     ModelShape,
-    fetch_rows,
-    format_datetime,
     serialize_instance,
     serialize_rows,
-    text_datetime,
 )
-from people.models import Person
 from productions.models import DepartmentMetadataDescriptorLink, Project
 from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import CLIENT_BLANK_TASK_VALUES, assigned_task_ids, team_project_ids
-
-# Column kinds of the flat reads: how a raw value becomes JSON.
-UUID, DATETIME, JSON = "uuid", "datetime", "json"
+from tasks.permissions import assigned_task_ids, team_project_ids
+from tasks.task_queries import (
+    DATETIME,
+    JSON,
+    UUID,
+    board_tasks,
+    full_entity_names,
+    read_dicts,
+    read_rows,
+    short_persons,
+    subscribed_task_ids,
+)
 
 # Many-to-many names of an entity the list filters accept (membership).
 ENTITY_RELATIONS = ("entities_out", "entities_in", "entity_concept_links", "instance_casting")
@@ -95,42 +99,6 @@ def entity_shape():
 
 
 # --- flat reads --------------------------------------------------------------------------
-
-
-def _converter(kind, as_text):
-    if kind == UUID:
-        return None if as_text else str
-    if kind == DATETIME:
-        return text_datetime if as_text else format_datetime
-    if kind == JSON:
-        return orjson.loads if as_text else None
-    return None
-
-
-def read_rows(queryset, columns):
-    """The rows of `queryset` as lists of JSON-ready values, one per `(lookup, kind)` of `columns`."""
-    rows, as_text = fetch_rows(queryset, [lookup for lookup, _ in columns])
-    converters = [
-        (index, convert)
-        for index, (_, kind) in enumerate(columns)
-        if (convert := _converter(kind, as_text)) is not None
-    ]
-    result = []
-    for row in rows:
-        row = list(row)
-        for index, convert in converters:
-            value = row[index]
-            if value is not None:
-                row[index] = convert(value)
-        result.append(row)
-    return result
-
-
-def read_dicts(queryset, columns):
-    """Like `read_rows`, as dicts keyed by each column's name: `columns` holds (name, lookup, kind)."""
-    rows = read_rows(queryset, [(lookup, kind) for _, lookup, kind in columns])
-    names = [name for name, _, _ in columns]
-    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 # --- scopes ------------------------------------------------------------------------------
@@ -358,28 +326,6 @@ ASSET_BOARD_COLUMNS = [
     ("project_id", UUID),
     ("entity_type__name", None),
 ]
-# The task columns of a board, in their read order; `priority` reads 0 when unset.
-BOARD_TASK_COLUMNS = [
-    ("id", "id", UUID),
-    ("entity_id", "entity_id", UUID),
-    ("task_type_id", "task_type_id", UUID),
-    ("task_status_id", "task_status_id", UUID),
-    ("priority", "priority", None),
-    ("estimation", "estimation", None),
-    ("duration", "duration", None),
-    ("retake_count", "retake_count", None),
-    ("real_start_date", "real_start_date", DATETIME),
-    ("end_date", "end_date", DATETIME),
-    ("start_date", "start_date", DATETIME),
-    ("due_date", "due_date", DATETIME),
-    ("done_date", "done_date", DATETIME),
-    ("last_comment_date", "last_comment_date", DATETIME),
-    ("last_preview_file_id", "last_preview_file_id", UUID),
-    ("nb_assets_ready", "nb_assets_ready", None),
-    ("difficulty", "difficulty", None),
-    ("nb_drawings", "nb_drawings", None),
-    ("data", "data", JSON),
-]
 
 
 class BoardCriteria:
@@ -417,59 +363,6 @@ def board_assets(criteria, person, only_team_projects):
     return queryset
 
 
-def board_tasks(assets, criteria, person, client, subscribed_ids):
-    """{asset id: [task dicts]} of the board's assets, from two flat reads (tasks, assignees)."""
-    tasks = Task.objects.filter(entity_id__in=assets.values("pk"))
-    links = TaskPersonLink.objects.filter(task__entity_id__in=assets.values("pk"))
-    if criteria.assigned:
-        tasks = tasks.filter(pk__in=assigned_task_ids(person))
-        links = links.filter(task_id__in=assigned_task_ids(person))
-    assignees_by_task = defaultdict(list)
-    for task_id, person_id in links.values_list("task_id", "person_id"):
-        assignees_by_task[str(task_id)].append(str(person_id))
-    tasks_by_asset = defaultdict(list)
-    for task in read_dicts(tasks, BOARD_TASK_COLUMNS):
-        entry = {
-            "id": task["id"],
-            "due_date": task["due_date"],
-            "done_date": task["done_date"],
-            "duration": task["duration"],
-            "entity_id": task["entity_id"],
-            "estimation": task["estimation"],
-            "end_date": task["end_date"],
-            "is_subscribed": task["id"] in subscribed_ids,
-            "last_comment_date": task["last_comment_date"],
-            "last_preview_file_id": task["last_preview_file_id"],
-            "priority": task["priority"] or 0,
-            "real_start_date": task["real_start_date"],
-            "retake_count": task["retake_count"],
-            "start_date": task["start_date"],
-            "difficulty": task["difficulty"],
-            "task_status_id": task["task_status_id"],
-            "task_type_id": task["task_type_id"],
-            "assignees": assignees_by_task.get(task["id"], []),
-            "data": task["data"],
-        }
-        if client:
-            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
-                if name in entry:
-                    entry[name] = list(blank) if isinstance(blank, list) else blank
-        tasks_by_asset[task["entity_id"]].append(entry)
-    return tasks_by_asset
-
-
-def subscribed_task_ids(person, project_id):
-    """The asset tasks of a production the person follows (none without a production)."""
-    if project_id is None:
-        return set()
-    subscriptions = Subscription.objects.filter(
-        person_id=person.pk,
-        task__project_id=project_id,
-        task__entity__entity_type_id__in=asset_type_ids(),
-    ).values_list("task_id", flat=True)
-    return {str(task_id) for task_id in subscriptions}
-
-
 def casting_episode_ids(criteria, with_episode_ids):
     """{asset id: [ids of the episodes casting it]}, episodes by name, when the board names a
     production (or when asked)."""
@@ -505,8 +398,11 @@ def assets_with_tasks(
     dicts. Six queries at most, whatever the number of assets and tasks."""
     assets = board_assets(criteria, person, only_team_projects)
     rows = read_rows(assets.order_by("entity_type__name", "name"), ASSET_BOARD_COLUMNS)
-    subscribed = subscribed_task_ids(person, criteria.project_id)
-    tasks_by_asset = board_tasks(assets, criteria, person, client, subscribed)
+    subscribed = subscribed_task_ids(person, criteria.project_id, entity_type_ids=asset_type_ids())
+    assigned_person = person if criteria.assigned else None
+    tasks_by_asset = board_tasks(
+        assets, ASSETS_AND_TASKS_TASK_FIELDS, subscribed, client, assigned_person=assigned_person
+    )
     episodes_by_asset = casting_episode_ids(criteria, with_episode_ids)
     hidden = {}
     if vendor_departments is not None and rows:
@@ -698,52 +594,6 @@ def instances_in_asset(asset_id):
 # --- tasks of an entity --------------------------------------------------------------------
 
 
-def entity_tasks(entity_id, relations=False, client=False):
-    """The tasks of an entity with their production, type, status and entity names, sorted by
-    these names; `relations` adds their assignees. A client reads their studio fields blank."""
-    queryset = Task.objects.filter(entity_id=entity_id)
-    rows = serialize_rows(queryset, shape=TASK_SHAPE)
-    names = {
-        str(pk): names
-        for pk, *names in queryset.values_list(
-            "pk",
-            "project__name",
-            "task_type__name",
-            "task_status__name",
-            "entity__entity_type__name",
-            "entity__name",
-        )
-    }
-    for row in rows:
-        project_name, task_type_name, task_status_name, entity_type_name, entity_name = names[row["id"]]
-        row.update(
-            project_name=project_name,
-            task_type_name=task_type_name,
-            task_status_name=task_status_name,
-            entity_type_name=entity_type_name,
-            entity_name=entity_name,
-        )
-    rows.sort(
-        key=lambda row: tuple(
-            (row[name] or "").casefold()
-            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
-        )
-    )
-    if relations and rows:
-        assignees = defaultdict(list)
-        links = TaskPersonLink.objects.filter(task__entity_id=entity_id).values_list("task_id", "person_id")
-        for task_id, person_id in links:
-            assignees[str(task_id)].append(str(person_id))
-        for row in rows:
-            row["assignees"] = assignees.get(row["id"], [])
-    if client:
-        for row in rows:
-            for name, blank in CLIENT_BLANK_TASK_VALUES.items():
-                if name in row:
-                    row[name] = list(blank) if isinstance(blank, list) else blank
-    return rows
-
-
 def entity_task_types(entity_id):
     """The task types of an entity's tasks."""
     used = Task.objects.filter(entity_id=entity_id).values("task_type_id")
@@ -803,67 +653,20 @@ NEWS_COLUMNS = [
 ]
 
 
-def full_entity_name(entity):
-    """(name as the news feed writes it, episode id): "Type / Asset", "Episode / Sequence /
-    Shot", "Episode / Sequence"... Reads the parents (two at most)."""
-    kind = entity_kind(entity.entity_type_id)
-    parents = {}
-    if kind in ("Shot", "Sequence") and entity.parent_id is not None:
-        ancestors = Entity.objects.filter(Q(pk=entity.parent_id) | Q(children__pk=entity.parent_id))
-        parents = {row[0]: row for row in ancestors.values_list("pk", "name", "parent_id")}
-    if kind == "Shot":
-        sequence = parents.get(entity.parent_id)
-        if sequence is None:
-            return entity.name, None
-        episode = parents.get(sequence[2])
-        if episode is None:
-            return f"{sequence[1]} / {entity.name}", None
-        return f"{episode[1]} / {sequence[1]} / {entity.name}", str(episode[0])
-    if kind == "Episode":
-        return entity.name, None
-    if kind == "Sequence":
-        episode = parents.get(entity.parent_id)
-        if episode is None:
-            return entity.name, None
-        return f"{episode[1]} / {entity.name}", str(episode[0])
-    type_name = EntityType.objects.filter(pk=entity.entity_type_id).values_list("name", flat=True).first()
-    episode_id = str(entity.source_id) if entity.source_id else None
-    return (f"{type_name} / {entity.name}" if type_name else entity.name), episode_id
-
-
-def short_persons(person_ids):
-    """{person id: the author card a news entry embeds}, one query."""
-    result = {}
-    rows = Person.objects.filter(pk__in=person_ids).values_list(
-        "pk", "first_name", "last_name", "has_avatar", "role"
-    )
-    for pk, first_name, last_name, has_avatar, role in rows:
-        separator = " " if first_name and last_name else ""
-        result[str(pk)] = {
-            "id": str(pk),
-            "first_name": first_name,
-            "last_name": last_name,
-            "full_name": f"{first_name or ''}{separator}{last_name or ''}",
-            "has_avatar": has_avatar,
-            "role": role,
-        }
-    return result
-
-
 def entity_news(entity):
     """The news of an entity's tasks, newest first, in the reference's envelope (one page of
     2000). Four queries."""
     news = News.objects.filter(task__entity_id=entity.pk)
     total = news.count()
     rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
-    name, episode_id = full_entity_name(entity) if rows else ("", None)
+    name, episode_id = full_entity_names({entity.pk}).get(entity.pk, ("", None)) if rows else ("", None)
     authors = short_persons({row["author_id"] for row in rows if row["author_id"]})
     data = []
     for row in rows:
         entry = {"id": row["id"], "type": "News"}
         entry.update(row)
         entry["full_entity_name"] = name
-        entry["episode_id"] = episode_id
+        entry["episode_id"] = str(episode_id) if episode_id is not None else None
         entry["person"] = authors.get(row["author_id"])
         data.append(entry)
     return {

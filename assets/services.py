@@ -4,22 +4,29 @@ instances, task creation for an entity, and the removal of entities (canceled wh
 tasks, deleted with everything hanging off them when forced)."""
 
 import uuid
-from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
-from slugify import slugify
 
+from assets.breakdown_services import (
+    CastEntry,
+    CastTarget,
+    EventLog,
+    numbered_instance,
+    refresh_casting_stats,
+    update_castings,
+)
 from assets.crud import entity_kind
-from assets.models import AssetInstance, Entity, EntityLink, TaskTypeAssetTypeLink
-from assets.queries import all_assets
+from assets.models import Entity, EntityLink, TaskTypeAssetTypeLink
+from assets.queries import (
+    all_assets,
+)
 from kitsu_server.api.errors import WrongParameter
 from productions.models import ProjectTaskTypeLink
 from tasks import deletion
 from tasks.events import record_event
 from tasks.models import News, Task, TaskType
-from tasks.services import default_task_status
+from tasks.services import default_task_status, new_task
 
 # Kinds an entity removal handles, and the word their events use.
 REMOVABLE_KINDS = {"Asset": "asset", "Shot": "shot", "Edit": "edit", "Concept": "concept"}
@@ -70,66 +77,12 @@ def set_shared_assets(is_shared, project_id=None, asset_type_id=None, asset_ids=
 
 def update_asset_casting(asset, entries, user=None):
     """Replace what an asset casts (its set dressing) by `entries` ({asset_id, nb_occurences,
-    label}). Records `entity-link:new` per link (`entity-link:update` when an asset comes twice),
-    then `asset:casting-update` with the added and removed assets. Ids of no entity are skipped,
-    as on the reference (whose database refuses them one by one). Returns the entries."""
-    project_id = asset.project_id
-    wanted = [entry["asset_id"] for entry in entries]
-    with transaction.atomic():
-        previous = {
-            str(pk)
-            for pk in EntityLink.objects.filter(entity_in=asset).values_list("entity_out_id", flat=True)
-        }
-        new = {str(asset_id) for asset_id in wanted}
-        EntityLink.objects.filter(entity_in=asset).delete()
-        existing = set(Entity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        links = {}
-        for entry in entries:
-            asset_id = entry["asset_id"]
-            if asset_id not in existing:
-                continue
-            link = links.get(asset_id)
-            if link is None:
-                link = EntityLink(entity_in=asset, entity_out_id=asset_id)
-                links[asset_id] = link
-                created = True
-            else:
-                created = False
-            link.nb_occurences = entry["nb_occurences"]
-            link.label = entry["label"]
-            if created:
-                record_event(
-                    "entity-link:new",
-                    {
-                        "entity_link_id": str(link.pk),
-                        "entity_in_id": str(asset.pk),
-                        "entity_out_id": str(asset_id),
-                        "nb_occurences": entry["nb_occurences"],
-                    },
-                    project_id=project_id,
-                    user=user,
-                )
-            else:
-                record_event(
-                    "entity-link:update",
-                    {"entity_link_id": str(link.pk), "nb_occurences": entry["nb_occurences"]},
-                    project_id=project_id,
-                    user=user,
-                )
-        EntityLink.objects.bulk_create(links.values())
-        asset.nb_entities_out = EntityLink.objects.filter(entity_in=asset, entity_out__canceled=False).count()
-        asset.save(update_fields=["nb_entities_out"])
-        record_event(
-            "asset:casting-update",
-            {
-                "asset_id": str(asset.pk),
-                "nb_entities_out": asset.nb_entities_out,
-                "added_asset_ids": sorted(new - previous),
-                "removed_asset_ids": sorted(previous - new),
-            },
-            project_id=project_id,
-            user=user,
-        )
+    label}), the breakdown's way (see assets.breakdown_services.update_castings): its links and
+    their events, then `asset:casting-update` with the added and removed assets. Ids of no
+    entity are skipped, as on the reference. Returns the entries."""
+    target = CastTarget(asset.pk, entity_kind(asset.entity_type_id), asset.project_id)
+    cast = [CastEntry(entry["asset_id"], entry["nb_occurences"], entry["label"], True) for entry in entries]
+    update_castings([(target, cast)], user=user)
     return [
         {"asset_id": str(entry["asset_id"]), "nb_occurences": entry["nb_occurences"], "label": entry["label"]}
         for entry in entries
@@ -144,109 +97,14 @@ def casting_shot_ids(asset_id):
     return list(links.values_list("entity_in_id", flat=True))
 
 
-def is_asset_ready(cast, task, priorities):
-    """A cast asset is ready for a shot task when it is not canceled and either shared from
-    another production or ready for a step at or after the task's own in the pipeline."""
-    canceled, is_shared, asset_project_id, ready_for = cast
-    task_project_id, task_type_id = task
-    if canceled:
-        return False
-    if is_shared and asset_project_id != task_project_id:
-        return True
-    if ready_for is None:
-        return False
-    project_priorities = priorities.get(task_project_id, {})
-    priority_ready = project_priorities.get(ready_for, -1) or -1
-    priority_task = project_priorities.get(task_type_id, 0) or 0
-    return priority_task <= priority_ready
-
-
-def refresh_shot_casting_stats(shot_ids, user=None):
-    """After a change of what shots cast: their count of live cast assets (`shot:casting-update`
-    when it moves) and, on each of their tasks, how many cast assets are ready for it. Set-based:
-    a fixed number of reads, one write per distinct new value."""
-    shot_ids = list(shot_ids)
-    if not shot_ids:
-        return
-    now = timezone.now()
-    shots = {
-        pk: (project_id, nb)
-        for pk, project_id, nb in Entity.objects.filter(pk__in=shot_ids).values_list(
-            "pk", "project_id", "nb_entities_out"
-        )
-    }
-    live = dict(
-        EntityLink.objects.filter(entity_in_id__in=shot_ids, entity_out__canceled=False)
-        .values("entity_in_id")
-        .annotate(count=Count("pk"))
-        .values_list("entity_in_id", "count")
-    )
-    for shot_id, (project_id, nb_entities_out) in shots.items():
-        count = live.get(shot_id, 0)
-        if count != nb_entities_out:
-            Entity.objects.filter(pk=shot_id).update(nb_entities_out=count, updated_at=now)
-            record_event(
-                "shot:casting-update",
-                {
-                    "shot_id": str(shot_id),
-                    "nb_entities_out": count,
-                    "added_asset_ids": [],
-                    "removed_asset_ids": [],
-                },
-                project_id=project_id,
-                user=user,
-            )
-    cast_by_shot = defaultdict(list)
-    for shot_id, *cast in EntityLink.objects.filter(entity_in_id__in=shot_ids).values_list(
-        "entity_in_id",
-        "entity_out__canceled",
-        "entity_out__is_shared",
-        "entity_out__project_id",
-        "entity_out__ready_for",
-    ):
-        cast_by_shot[shot_id].append(tuple(cast))
-    priorities = defaultdict(dict)
-    project_ids = {project_id for project_id, _ in shots.values()}
-    for project_id, task_type_id, priority in ProjectTaskTypeLink.objects.filter(
-        project_id__in=project_ids, task_type__for_entity="Shot"
-    ).values_list("project_id", "task_type_id", "priority"):
-        priorities[project_id][task_type_id] = priority
-    changed = defaultdict(list)
-    for task_id, shot_id, project_id, task_type_id, nb_ready in Task.objects.filter(
-        entity_id__in=shot_ids
-    ).values_list("pk", "entity_id", "project_id", "task_type_id", "nb_assets_ready"):
-        count = sum(
-            is_asset_ready(cast, (project_id, task_type_id), priorities) for cast in cast_by_shot[shot_id]
-        )
-        if count != nb_ready:
-            changed[count].append(task_id)
-    for count, task_ids in changed.items():
-        Task.objects.filter(pk__in=task_ids).update(nb_assets_ready=count, updated_at=now)
-
-
 # --- asset instances ---------------------------------------------------------------------
-
-
-def instance_name(asset_name, number):
-    """ "Hero Sword", 3 -> "Hero_Sword_0003": the asset's name as an identifier, then the number."""
-    return f"{slugify(asset_name, separator='_', lowercase=False)}_{str(number).zfill(4)}"
 
 
 def add_asset_instance(asset, instantiated, description=None, user=None):
     """A new instance of `instantiated` inside `asset`, numbered after the last one there.
     Records `asset_instance:new` (no production, as on the reference)."""
     with transaction.atomic():
-        last = AssetInstance.objects.filter(target_asset=asset, asset=instantiated).aggregate(
-            last=Max("number")
-        )["last"]
-        number = (last or 0) + 1
-        instance = AssetInstance.objects.create(
-            asset=instantiated,
-            target_asset=asset,
-            number=number,
-            name=instance_name(instantiated.name, number),
-            description=description,
-        )
+        instance = numbered_instance(instantiated, description, target_asset=asset)
         record_event(
             "asset_instance:new",
             {
@@ -322,17 +180,8 @@ def create_tasks_for_entity(entity, task_types, user=None):
             if task_type.pk in existing:
                 continue
             existing.add(task_type.pk)
-            task = Task(
-                name="main",
-                duration=0.0,
-                estimation=0.0,
-                completion_rate=0,
-                project_id=entity.project_id,
-                task_type=task_type,
-                task_status=status,
-                entity=entity,
-                assigner=user if user is not None and user.is_authenticated else None,
-            )
+            assigner = user if user is not None and user.is_authenticated else None
+            task = new_task(entity, task_type, status, assigner=assigner)
             created.append((task, task_type, status))
         Task.objects.bulk_create([task for task, _, _ in created])
         for task, _, _ in created:
@@ -379,7 +228,9 @@ def remove_entity(entity, force=False, user=None):
             remove_tasks_of(entity, user=user)
             record_event(f"{word}:delete", event_data, project_id=entity.project_id, user=user)
             deletion.remove_entities(Entity.objects.filter(pk=entity.pk))
-        refresh_shot_casting_stats(shot_ids, user=user)
+        log = EventLog(user)
+        refresh_casting_stats(shot_ids, log)
+        log.record()
 
 
 def remove_entities(project_id, entity_ids, force=False, user=None):

@@ -8,10 +8,6 @@ a production from the query string check it the same way, and a vendor only list
 assigned to.
 """
 
-import hashlib
-
-from django.http import StreamingHttpResponse
-from django.utils.http import parse_etags
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,8 +20,19 @@ from assets.models import Entity
 from assets.permissions import check_entity_delete
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import dumps, serialize_instance
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid, validated
+from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    board_etag,
+    board_response,
+    etag_matches,
+    object_or_404,
+    parse_bool,
+    parse_uuid,
+    validated,
+    with_etag,
+)
 from productions.models import Project
 from tasks.models import TaskType
 from tasks.permissions import (
@@ -33,6 +40,7 @@ from tasks.permissions import (
     check_project_and_entity_access,
     department_ids,
 )
+from tasks.task_queries import entity_tasks
 
 ASSET_TAGS = ["assets"]
 UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))
@@ -274,9 +282,10 @@ class AssetsWithTasksView(KitsuView):
         )
         etag = None
         if board.project_id is not None:
-            etag = self.etag(board.project_id, access, role, criteria, departments)
-            if f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", "")):
-                return self.marked(Response(status=304), etag)
+            fingerprint = queries.board_fingerprint(board.project_id, access.person)
+            etag = board_etag(fingerprint, access, role, criteria, departments)
+            if etag_matches(request, etag):
+                return with_etag(Response(status=304), etag)
         rows = queries.assets_with_tasks(
             board,
             access.person,
@@ -285,40 +294,20 @@ class AssetsWithTasksView(KitsuView):
             vendor_departments=departments,
             compact=compact,
         )
-        if not stream and not compact:
-            return self.marked(Response(rows), etag)
-        header = {"compact": compact}
-        if compact:
-            header["asset_fields"] = queries.ASSETS_AND_TASKS_ASSET_FIELDS
-            header["task_fields"] = queries.ASSETS_AND_TASKS_TASK_FIELDS
-        if not stream:
-            return self.marked(Response({**header, "rows": rows}), etag)
-        lines = (dumps(item) + b"\n" for item in [header, *rows])
-        return self.marked(StreamingHttpResponse(lines, content_type="application/x-ndjson"), etag)
+        return board_response(
+            rows,
+            etag,
+            compact,
+            stream,
+            asset_fields=queries.ASSETS_AND_TASKS_ASSET_FIELDS,
+            task_fields=queries.ASSETS_AND_TASKS_TASK_FIELDS,
+        )
 
     @staticmethod
     def episode(value):
         if value is None or value in EPISODE_SENTINELS:
             return value
         return parse_uuid(value, f"Invalid UUID format for episode_id: {value}")
-
-    @staticmethod
-    def etag(project_id, access, role, criteria, departments):
-        parts = [
-            queries.board_fingerprint(project_id, access.person),
-            str(access.person.pk),
-            role,
-            str(sorted(criteria.items())),
-            str(departments),
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-    @staticmethod
-    def marked(response, etag):
-        if etag is not None:
-            response["ETag"] = f'"{etag}"'
-            response["Cache-Control"] = "private, no-cache"
-        return response
 
 
 class ProjectAssetsView(KitsuView):
@@ -519,7 +508,7 @@ class AssetTasksView(KitsuView):
         asset = readable_asset(request, asset_id)
         relations = parse_bool(request.query_params.get("relations", "false"))
         client = access_for(request).project_role(asset.project_id) == "client"
-        return Response(queries.entity_tasks(asset.pk, relations=relations, client=client))
+        return Response(entity_tasks(asset.pk, relations=relations, client=client))
 
 
 class AssetTaskTypesView(KitsuView):

@@ -14,7 +14,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets import breakdown_queries as queries
-from assets import concept_services as services
 from assets.concept_views import (
     BOARD_PARAMETERS,
     FORCE_PARAMETER,
@@ -35,9 +34,17 @@ from assets.concept_views import (
     validated,
 )
 from assets.models import Entity
-from assets.queries import entity_of_kind_or_404, entity_task_types, entity_tasks
+from assets.queries import (
+    entity_of_kind_or_404,
+    entity_task_types,
+)
 from kitsu_server.api.views import KitsuView, access_for, parse_bool
+from shots import edit_queries, edit_services
 from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
+from tasks.task_queries import (
+    entity_previews_by_task_type,
+    entity_tasks,
+)
 
 TAGS = ["edits"]
 EPISODE_PARAMETER = OpenApiParameter(
@@ -116,7 +123,7 @@ class EditsWithTasksView(KitsuView):
         departments = vendor_departments(request, role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
-        rows = queries.edits_with_tasks(
+        rows = edit_queries.edits_with_tasks(
             board_filter(criteria), request.user, client=role == "client", vendor_departments=departments
         )
         return Response(rows)
@@ -129,7 +136,7 @@ class EditView(KitsuView):
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, edit_id):
         edit, role = reachable(request, edit_id, "Edit")
-        [data] = queries.edits_with_tasks(
+        [data] = edit_queries.edits_with_tasks(
             queries.BoardFilter(entity_id=edit.pk), request.user, client=role == "client"
         )
         return Response(data)
@@ -165,7 +172,7 @@ class EditPreviewFilesView(KitsuView):
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, edit_id):
         edit, _ = reachable(request, edit_id, "Edit")
-        return Response(queries.previews_by_task_type(edit.pk))
+        return Response(entity_previews_by_task_type(edit.pk))
 
 
 class EditVersionsView(KitsuView):
@@ -174,7 +181,7 @@ class EditVersionsView(KitsuView):
     @extend_schema(tags=TAGS, responses=EditVersionSerializer(many=True))
     def get(self, request, edit_id):
         edit, _ = reachable(request, edit_id, "Edit")
-        return Response(queries.edit_versions(edit.pk))
+        return Response(edit_queries.edit_versions(edit.pk))
 
 
 def reachable_episode(request, episode_id):
@@ -194,7 +201,7 @@ class EpisodeEditTasksView(KitsuView):
         episode, role = reachable_episode(request, episode_id)
         refuse(role, "vendor")
         return Response(
-            queries.episode_edit_tasks(
+            edit_queries.episode_edit_tasks(
                 episode.pk, relations=relations_asked(request), client=role == "client"
             )
         )
@@ -234,7 +241,7 @@ class ProjectEditsView(KitsuView):
             episode = Entity.objects.filter(pk=body["episode_id"]).first()
             if episode is None:
                 raise NotFound("Episode not found.")
-        edit, _ = services.create_edit(
+        edit, _ = edit_services.create_edit(
             project.pk,
             body["name"],
             data=body["data"],

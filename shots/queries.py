@@ -12,7 +12,6 @@ quota counts are grouped by the database.
 import copy
 import datetime
 import uuid
-from collections import defaultdict
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
@@ -21,20 +20,14 @@ from rest_framework.exceptions import NotFound
 from assets.crud import entity_kind
 from assets.models import Entity
 from assets.queries import (
-    BOARD_TASK_COLUMNS,
-    DATETIME,
     ENTITY_RELATIONS,
-    JSON,
     TASK_SHAPE,
-    UUID,
     all_assets,
     assigned_entity_ids,
     entity_shape,
     filter_by_criteria,
     hidden_metadata_fields,
     hide_vendor_metadata,
-    read_dicts,
-    read_rows,
 )
 from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY
@@ -42,8 +35,18 @@ from kitsu_server.api.json import ModelShape, serialize_rows
 from people.queries import business_days, person_timezone
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
-from tasks.models import Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import CLIENT_BLANK_TASK_VALUES, OPEN_PROJECT_STATUS, assigned_task_ids
+from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent
+from tasks.permissions import OPEN_PROJECT_STATUS, assigned_task_ids
+from tasks.task_queries import (
+    JSON,
+    UUID,
+    board_tasks,
+    read_dicts,
+    read_rows,
+    subscribed_task_ids,
+    tasks_by_entity,
+    tasks_with_names,
+)
 
 KIND_MODELS = {"Episode": Episode, "Sequence": Sequence, "Shot": Shot, "Scene": Scene}
 SHOT_VERSION_SHAPE = ModelShape(EntityVersion, type_name="ShotVersion")
@@ -329,7 +332,6 @@ def full_shot(shot, client=False):
 
 # --- boards: entities with their tasks ---------------------------------------------------------
 
-BOARD_TASKS = {name: (name, lookup, kind) for name, lookup, kind in BOARD_TASK_COLUMNS}
 SHOT_BOARD_COLUMNS = [
     ("id", UUID),
     ("name", None),
@@ -359,51 +361,6 @@ ENTITY_BOARD_COLUMNS = [
     ("preview_file_id", "preview_file_id", UUID),
     ("canceled", "canceled", None),
 ]
-
-
-def subscribed_task_ids(person, project_id, kind):
-    """The tasks of a production's `kind` entities the person follows (none without either)."""
-    if project_id is None or person is None:
-        return set()
-    subscriptions = Subscription.objects.filter(
-        person_id=person.pk, task__project_id=project_id, task__entity__entity_type__name=kind
-    ).values_list("task_id", flat=True)
-    return {str(task_id) for task_id in subscriptions}
-
-
-def blank_for_client(task):
-    for name, blank in CLIENT_BLANK_TASK_VALUES.items():
-        if name in task:
-            task[name] = list(blank) if isinstance(blank, list) else blank
-    return task
-
-
-def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=False):
-    """{entity id: [its tasks]} from two flat reads (`tasks` and their assignee `links`), each task
-    a dict of `fields` (a list of their values when `compact`); a client reads the studio
-    fields blank."""
-    assignees = defaultdict(list)
-    for task_id, person_id in links.values_list("task_id", "person_id"):
-        assignees[str(task_id)].append(str(person_id))
-    columns = [BOARD_TASKS[name] for name in fields if name in BOARD_TASKS]
-    if "entity_id" not in fields:
-        columns.append(BOARD_TASKS["entity_id"])
-    result = defaultdict(list)
-    for row in read_dicts(tasks, columns):
-        task = {}
-        for name in fields:
-            if name == "is_subscribed":
-                task[name] = row["id"] in subscribed
-            elif name == "assignees":
-                task[name] = assignees.get(row["id"], [])
-            elif name == "priority":
-                task[name] = row["priority"] or 0
-            else:
-                task[name] = row[name]
-        if client:
-            blank_for_client(task)
-        result[row["entity_id"]].append(list(task.values()) if compact else task)
-    return result
 
 
 class ShotBoardCriteria:
@@ -521,11 +478,9 @@ def entities_with_tasks(
     if entity_ids is not None:
         entities = entities.filter(pk__in=entity_ids)
     rows = read_dicts(entities.order_by("name", "pk"), ENTITY_BOARD_COLUMNS)
-    tasks = Task.objects.filter(entity_id__in=entities.values("pk"))
-    links = TaskPersonLink.objects.filter(task__entity_id__in=entities.values("pk"))
     subscribed = subscribed_task_ids(person, project_id, kind)
     fields = [*ENTITIES_AND_TASKS_TASK_FIELDS, "is_subscribed", "assignees"]
-    tasks_of = tasks_by_entity(tasks, links, fields, subscribed, client)
+    tasks_of = board_tasks(entities, fields, subscribed, client)
     assigned_id = str(assigned_person.pk) if assigned_person is not None else None
     result = []
     for row in rows:
@@ -555,66 +510,20 @@ def entities_with_tasks(
 # --- tasks and task types ------------------------------------------------------------------------
 
 
-def detailed_tasks(queryset, relations=False, client=False):
-    """Tasks with their production, type, status, entity type and entity names, sorted by these
-    names; `relations` adds their assignees; a client reads the studio fields blank. Two queries
-    (three with relations)."""
-    queryset = queryset.filter(
-        project__isnull=False, task_type__isnull=False, task_status__isnull=False, entity__isnull=False
-    )
-    rows = serialize_rows(queryset, shape=TASK_SHAPE)
-    names = {
-        str(pk): rest
-        for pk, *rest in queryset.values_list(
-            "pk",
-            "project__name",
-            "task_type__name",
-            "task_status__name",
-            "entity__entity_type__name",
-            "entity__name",
-        )
-    }
-    for row in rows:
-        (
-            row["project_name"],
-            row["task_type_name"],
-            row["task_status_name"],
-            row["entity_type_name"],
-            row["entity_name"],
-        ) = names[row["id"]]
-    rows.sort(
-        key=lambda row: tuple(
-            (row[name] or "").casefold()
-            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
-        )
-    )
-    if relations and rows:
-        assignees = defaultdict(list)
-        links = TaskPersonLink.objects.filter(task_id__in=queryset.values("pk"))
-        for task_id, person_id in links.values_list("task_id", "person_id"):
-            assignees[str(task_id)].append(str(person_id))
-        for row in rows:
-            row["assignees"] = assignees.get(row["id"], [])
-    if client:
-        for row in rows:
-            blank_for_client(row)
-    return rows
-
-
 def sequence_shot_tasks(sequence_id, relations=False, client=False):
     """The tasks of the entities of a sequence (its shots and scenes)."""
-    return detailed_tasks(Task.objects.filter(entity__parent_id=sequence_id), relations, client)
+    return tasks_with_names(Task.objects.filter(entity__parent_id=sequence_id), relations, client)
 
 
 def episode_shot_tasks(episode_id, relations=False, client=False):
     """The tasks of the entities of an episode's sequences."""
-    return detailed_tasks(Task.objects.filter(entity__parent__parent_id=episode_id), relations, client)
+    return tasks_with_names(Task.objects.filter(entity__parent__parent_id=episode_id), relations, client)
 
 
 def episode_asset_tasks(episode_id, relations=False, client=False):
     """The tasks of the assets whose main episode is this one."""
     assets = all_assets().filter(source_id=episode_id).values("pk")
-    return detailed_tasks(Task.objects.filter(entity_id__in=assets), relations, client)
+    return tasks_with_names(Task.objects.filter(entity_id__in=assets), relations, client)
 
 
 def assigned_entity_tasks(entity_id, person):
@@ -650,73 +559,6 @@ def shot_versions(shot_id):
     """The history of a shot's name and frame range, newest first."""
     queryset = EntityVersion.objects.filter(entity_id=shot_id).order_by("-created_at", "-pk")
     return serialize_rows(queryset, shape=SHOT_VERSION_SHAPE)
-
-
-PREVIEW_COLUMNS = [
-    ("id", "id", UUID),
-    ("revision", "revision", None),
-    ("position", "position", None),
-    ("original_name", "original_name", None),
-    ("extension", "extension", None),
-    ("width", "width", None),
-    ("height", "height", None),
-    ("duration", "duration", None),
-    ("status", "status", None),
-    ("annotations", "annotations", JSON),
-    ("created_at", "created_at", DATETIME),
-    ("task_id", "task_id", UUID),
-    ("task_type_id", "task__task_type_id", UUID),
-    ("data", "data", JSON),
-]
-# What each listed preview (the first of its revision) keeps.
-PREVIEW_SUMMARY_FIELDS = (
-    "id",
-    "revision",
-    "original_name",
-    "extension",
-    "width",
-    "height",
-    "duration",
-    "status",
-    "annotations",
-    "previews",
-    "created_at",
-    "task_id",
-    "original_width",
-    "original_height",
-    "original_duration",
-    "original_file_size",
-)
-
-
-def entity_previews_by_task_type(entity_id):
-    """{task type id: the previews of the entity's task of that type}, newest revision first,
-    each with the other previews of its revision under `previews`. One query."""
-    queryset = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
-        "-task__task_type__priority", "task__task_type__name", "-revision", "created_at", "pk"
-    )
-    by_task = {}
-    for row in read_dicts(queryset, PREVIEW_COLUMNS):
-        data = row.pop("data") or {}
-        row["duration"] = float(row["duration"] or 0)
-        for name in ("original_width", "original_height", "original_duration", "original_file_size"):
-            row[name] = data.get(name)
-        by_task.setdefault(row["task_id"], []).append(row)
-    result = {}
-    for previews in by_task.values():
-        firsts, by_revision = [], {}
-        for preview in previews:
-            first = by_revision.get(preview["revision"])
-            if first is None:
-                preview["previews"] = []
-                by_revision[preview["revision"]] = preview
-                firsts.append(preview)
-            else:
-                first["previews"].append(preview)
-        result[previews[0]["task_type_id"]] = [
-            {name: preview.get(name) for name in PREVIEW_SUMMARY_FIELDS} for preview in firsts
-        ]
-    return result
 
 
 # --- episode statistics ------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assets.models import Entity
-from assets.queries import all_assets
+from assets.queries import (
+    all_assets,
+)
 from assets.services import remove_entity, remove_tasks_of
 from files.models import OutputFile, Playlist, WorkingFile
 from kitsu_server.api.errors import WrongParameter
@@ -166,7 +168,7 @@ def remove_scene(scene, user=None):
     with transaction.atomic():
         try:
             with transaction.atomic():
-                deletion._purge(Entity.objects.filter(pk=scene.pk), what="this scene")
+                deletion.purge(Entity.objects.filter(pk=scene.pk), what="this scene")
         except WrongParameter:
             scene.canceled = True
             scene.save(update_fields=["canceled"])
@@ -202,7 +204,7 @@ def remove_episode(episode, force=False, user=None):
             for asset in all_assets().filter(source=episode):
                 remove_entity(asset, force=True, user=user)
             remove_tasks_of(episode, user=user)
-            deletion._remove_playlists(Playlist.objects.filter(episode=episode))
+            deletion.remove_playlists(Playlist.objects.filter(episode=episode))
             remove_hangers_on(episode)
         delete_entity(episode, "this episode")
         record_event(
@@ -213,17 +215,17 @@ def remove_episode(episode, force=False, user=None):
 def remove_hangers_on(entity):
     """What a forced removal takes along with an entity, besides its tasks: its versions,
     subscriptions, schedule items and files."""
-    deletion._purge(EntityVersion.objects.filter(entity=entity))
-    deletion._purge(Subscription.objects.filter(entity=entity))
-    deletion._purge(ScheduleItem.objects.filter(object_id=entity.pk))
+    deletion.purge(EntityVersion.objects.filter(entity=entity))
+    deletion.purge(Subscription.objects.filter(entity=entity))
+    deletion.purge(ScheduleItem.objects.filter(object_id=entity.pk))
     working_files = WorkingFile.objects.filter(entity=entity)
     output_files = OutputFile.objects.filter(
         Q(entity=entity) | Q(temporal_entity=entity) | Q(source_file__in=working_files.values("pk"))
     )
-    deletion._remove_output_files(output_files)
-    deletion._purge(working_files)
+    deletion.remove_output_files(output_files)
+    deletion.purge(working_files)
 
 
 def delete_entity(entity, what):
     """Delete the row, its casting and concept links with it; a 400 naming what still holds it."""
-    deletion._purge(Entity.objects.filter(pk=entity.pk), what=what)
+    deletion.purge(Entity.objects.filter(pk=entity.pk), what=what)

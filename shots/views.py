@@ -9,8 +9,6 @@ a vendor lists only what they are assigned to, and reads only the custom fields 
 departments. A malformed id in the path is a 404, as on the reference.
 """
 
-from django.http import StreamingHttpResponse
-from django.utils.http import parse_etags
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,19 +18,31 @@ from rest_framework.response import Response
 
 from assets.permissions import check_entity_delete
 from assets.queries import (
+    board_fingerprint,
     cast_assets,
     entity_task_types,
-    entity_tasks,
     hidden_metadata_fields,
     hide_vendor_metadata,
 )
-from assets.views import AssetsWithTasksView
 from kitsu_server.api.crud import REGISTRY, input_serializer, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import dumps
-from kitsu_server.api.views import KitsuView, access_for, json_body, parse_bool, validated
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    board_etag,
+    board_response,
+    etag_matches,
+    json_body,
+    parse_bool,
+    validated,
+    with_etag,
+)
 from shots import queries, services
 from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
+from tasks.task_queries import (
+    entity_previews_by_task_type,
+    entity_tasks,
+)
 
 SHOT_TAGS = ["shots"]
 EPISODE_SENTINELS = ("all", "main")
@@ -269,6 +279,28 @@ class AllShotsView(KitsuView):
         return Response(queries.list_shots(criteria, assigned, vendor_departments(access, role)))
 
 
+def project_entity_rows(request, project_id, kind):
+    """The production's entities of `kind` for its team (a vendor's: those they are assigned to,
+    with only the custom fields of their departments)."""
+    project = team_project(request, project_id)
+    access = access_for(request)
+    role = role_on(access, project.pk)
+    assigned = access.person if role == "vendor" else None
+    rows = queries.project_entities(project.pk, kind, assigned)
+    return mask_for_vendor(rows, kind, vendor_departments(access, role), project.pk)
+
+
+def parent_in_project(project, parent_id, kind):
+    """The parent (a sequence, an episode) a new entity goes under, None without one; a 404 when it
+    is not one of the production's."""
+    if parent_id is None:
+        return None
+    parent = queries.entity_or_404(parent_id, kind)
+    if parent.project_id != project.pk:
+        raise NotFound(f"{kind} not found.")
+    return parent
+
+
 class ShotsWithTasksView(KitsuView):
     """`GET /data/shots/with-tasks`: the shot board, each shot with its tasks. `compact=true`
     sends rows of values under a header naming the fields, `stream=true` sends NDJSON (the
@@ -304,23 +336,21 @@ class ShotsWithTasksView(KitsuView):
         )
         etag = None
         if project_id is not None:
-            etag = AssetsWithTasksView.etag(project_id, access, role, criteria, departments)
-            if f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", "")):
-                return AssetsWithTasksView.marked(Response(status=304), etag)
+            etag = board_etag(
+                board_fingerprint(project_id, access.person), access, role, criteria, departments
+            )
+            if etag_matches(request, etag):
+                return with_etag(Response(status=304), etag)
         rows = queries.shots_with_tasks(
             board, access.person, client=role == "client", vendor_departments=departments, compact=compact
         )
-        if not stream and not compact:
-            return AssetsWithTasksView.marked(Response(rows), etag)
-        header = {"compact": compact}
-        if compact:
-            header["shot_fields"] = queries.SHOTS_AND_TASKS_SHOT_FIELDS
-            header["task_fields"] = queries.SHOTS_AND_TASKS_TASK_FIELDS
-        if not stream:
-            return AssetsWithTasksView.marked(Response({**header, "rows": rows}), etag)
-        lines = (dumps(item) + b"\n" for item in [header, *rows])
-        return AssetsWithTasksView.marked(
-            StreamingHttpResponse(lines, content_type="application/x-ndjson"), etag
+        return board_response(
+            rows,
+            etag,
+            compact,
+            stream,
+            shot_fields=queries.SHOTS_AND_TASKS_SHOT_FIELDS,
+            task_fields=queries.SHOTS_AND_TASKS_TASK_FIELDS,
         )
 
 
@@ -359,7 +389,7 @@ class ShotPreviewFilesView(KitsuView):
     @extend_schema(tags=SHOT_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, shot_id):
         shot = readable(request, shot_id, "Shot")
-        return Response(queries.entity_previews_by_task_type(shot.pk))
+        return Response(entity_previews_by_task_type(shot.pk))
 
 
 class ShotVersionsView(KitsuView):
@@ -377,23 +407,14 @@ class ProjectShotsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
-        assigned = access.person if role == "vendor" else None
-        rows = queries.project_entities(project.pk, "Shot", assigned)
-        return Response(mask_for_vendor(rows, "Shot", vendor_departments(access, role), project.pk))
+        return Response(project_entity_rows(request, project_id, "Shot"))
 
     @extend_schema(tags=SHOT_TAGS, request=NewShotBody, responses={201: EntityRow})
     def post(self, request, project_id):
         body = validated(NewShotBody, request.data)
         project = queries.project_or_404(project_id)
         check_manager_project_access(access_for(request), project.pk)
-        sequence = None
-        if body["sequence_id"] is not None:
-            sequence = queries.entity_or_404(body["sequence_id"], "Sequence")
-            if sequence.project_id != project.pk:
-                raise NotFound("Sequence not found.")
+        sequence = parent_in_project(project, body["sequence_id"], "Sequence")
         shot, _ = services.create_shot(
             project,
             sequence,
@@ -491,23 +512,14 @@ class ProjectScenesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
-        assigned = access.person if role == "vendor" else None
-        rows = queries.project_entities(project.pk, "Scene", assigned)
-        return Response(mask_for_vendor(rows, "Scene", vendor_departments(access, role), project.pk))
+        return Response(project_entity_rows(request, project_id, "Scene"))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSceneBody, responses={201: EntityRow})
     def post(self, request, project_id):
         body = validated(NewSceneBody, request.data)
         project = queries.project_or_404(project_id)
         check_manager_project_access(access_for(request), project.pk)
-        sequence = None
-        if body["sequence_id"] is not None:
-            sequence = queries.entity_or_404(body["sequence_id"], "Sequence")
-            if sequence.project_id != project.pk:
-                raise NotFound("Sequence not found.")
+        sequence = parent_in_project(project, body["sequence_id"], "Sequence")
         scene, _ = services.create_scene(project, sequence, name=body["name"], user=request.user)
         return Response(queries.render_entity(scene), status=201)
 
@@ -711,11 +723,7 @@ class ProjectSequencesView(KitsuView):
         body = validated(NewSequenceBody, request.data)
         project = queries.project_or_404(project_id)
         check_manager_project_access(access_for(request), project.pk)
-        episode = None
-        if body["episode_id"] is not None:
-            episode = queries.entity_or_404(body["episode_id"], "Episode")
-            if episode.project_id != project.pk:
-                raise NotFound("Episode not found.")
+        episode = parent_in_project(project, body["episode_id"], "Episode")
         sequence, _ = services.create_sequence(
             project,
             episode,

@@ -25,17 +25,18 @@ from rest_framework import status as http_status
 from rest_framework.exceptions import APIException
 
 import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
+from assets.breakdown_services import EventLog, refresh_casting_stats
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
-from assets.services import casting_shot_ids, refresh_shot_casting_stats
+from assets.services import casting_shot_ids
 from files.models import AttachmentFile, StoredFile
 from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from people.models import Department, Person
+from people.queries import full_name
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
-from tasks import events as event_log
 from tasks import services
-from tasks.events import record_event
+from tasks.events import publish_event, record_event
 from tasks.models import (
     Comment,
     CommentAcknowledgement,
@@ -49,13 +50,20 @@ from tasks.models import (
     TaskStatus,
     TaskType,
 )
+from tasks.services import (
+    ATTACHMENT_BUCKET,
+    ATTACHMENT_PREFIX,
+    attachment_path,
+    delete_quietly,
+    remove_attachments,
+)
+from tasks.task_queries import render_person
 
 logger = logging.getLogger(__name__)
 
 # Raster images are safe to show inline; anything else (HTML, SVG...) is downloaded, since the
 # mimetype is the uploader's word and could run code in the UI's origin.
 INLINE_SAFE_MIMETYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/avif"}
-ATTACHMENT_BUCKET, ATTACHMENT_PREFIX = "files", "attachments"
 NAME_MAX_LENGTH, EXTENSION_MAX_LENGTH = 250, 6
 # Status automations may chain (a comment they post fires the next one); this bounds a cycle that
 # the reference's pipeline-order guard lets through (two task types of the same priority).
@@ -73,7 +81,7 @@ class AttachmentStorageError(APIException):
 def announce(name, data, project_id=None, user=None):
     """Publish an event to the live stream after the commit without storing it, as the reference
     does for the signals whose rows are the record (notifications, acknowledgements)."""
-    event_log._publish_after_commit([event_log._event(name, data, project_id, user)])
+    publish_event(name, data, project_id=project_id, user=user, after_commit=True)
 
 
 # --- what a text names ---------------------------------------------------------------------------
@@ -81,13 +89,6 @@ def announce(name, data, project_id=None, user=None):
 
 def _named(name, text):
     return re.search(f"@{re.escape(name)}( |$)", text or "") is not None
-
-
-def full_name(first_name, last_name):
-    """The reference's full name: "First Last", or whichever part is set."""
-    if first_name and last_name:
-        return f"{first_name} {last_name}"
-    return f"{first_name or ''}{last_name or ''}"
 
 
 def mentioned_person_ids(project_id, text):
@@ -145,15 +146,8 @@ class FileWrites:
     def __exit__(self, exc_type, exc, traceback):
         if exc_type is not None:
             for name in self.names:
-                _delete_quietly(name)
+                delete_quietly(name)
         return False
-
-
-def attachment_path(attachment_id):
-    """Where an attachment lives in the storage: the reference's local layout
-    (`files/attachments/abc/def/<id>`), so that a migrated file tree is served as is."""
-    text = str(attachment_id)
-    return f"{ATTACHMENT_BUCKET}/{ATTACHMENT_PREFIX}/{text[:3]}/{text[3:6]}/{text}"
 
 
 def extension_of(file_name):
@@ -188,7 +182,7 @@ def store_attachment(comment, uploaded_file, writes, reply_id=None):
         raise AttachmentStorageError() from error
     writes.names.append(saved)
     if saved != path:  # the storage renamed it: a stale file held the name
-        _delete_quietly(saved)
+        delete_quietly(saved)
         raise AttachmentStorageError()
     _record_stored_file(attachment.pk, attachment.size)
     return short_attachment(attachment)
@@ -221,28 +215,6 @@ def _record_stored_file(attachment_id, size):
     )
 
 
-def remove_attachments(attachments):
-    """Delete attachment rows (a queryset); their files go once the transaction commits."""
-    ids = [str(pk) for pk in attachments.values_list("pk", flat=True)]
-    if not ids:
-        return []
-    attachments.delete()
-    now = timezone.now()
-    StoredFile.objects.filter(bucket=ATTACHMENT_BUCKET, prefix=ATTACHMENT_PREFIX, file_id__in=ids).update(
-        deleted_at=now, purged_at=now, updated_at=now
-    )
-    paths = [attachment_path(pk) for pk in ids]
-    transaction.on_commit(lambda: [_delete_quietly(path) for path in paths])
-    return ids
-
-
-def _delete_quietly(path):
-    try:
-        default_storage.delete(path)
-    except OSError:
-        logger.warning("could not remove stored file %s", path)
-
-
 @transaction.atomic
 def add_attachments(comment, files):
     """Attach uploaded files to an existing comment; their short forms."""
@@ -270,12 +242,6 @@ def render_comment(comment, relations=True):
         data["attachment_files"] = [
             str(pk) for pk in AttachmentFile.objects.filter(comment=comment).values_list("pk", flat=True)
         ]
-    return data
-
-
-def render_person(person):
-    data = serialize_instance(person, shape=REGISTRY["persons"].shape)
-    data["full_name"] = full_name(person.first_name, person.last_name)
     return data
 
 
@@ -665,7 +631,9 @@ def _automate_ready_for(run, task, entity, automation):
         project_id=task.project_id,
         user=run.user,
     )
-    refresh_shot_casting_stats(casting_shot_ids(entity.pk), user=run.user)
+    log = EventLog(run.user)
+    refresh_casting_stats(casting_shot_ids(entity.pk), log)
+    log.record()
 
 
 # --- copying client comments ------------------------------------------------------------------

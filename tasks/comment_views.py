@@ -20,7 +20,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from assets.models import Entity
 from files.models import AttachmentFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
@@ -32,21 +31,22 @@ from productions.models import Project
 from tasks import comment_services as services
 from tasks.models import (
     Comment,
-    CommentDepartmentMention,
-    CommentMention,
     Task,
     TaskPersonLink,
     TaskStatus,
 )
 from tasks.permissions import (
+    check_attachment_read,
+    check_attachment_write,
     check_manager_project_access,
-    check_project_and_entity_access,
+    check_reply_access,
     check_task_access,
     check_task_action_access,
+    check_task_mention_access,
     check_task_status_access,
     department_ids,
-    project_role_of,
 )
+from tasks.services import attachment_path
 from tasks.task_queries import author_role
 
 CLIENT_CACHE_MAX_AGE = 604800  # a week, as the reference lets clients keep attachments
@@ -155,67 +155,6 @@ def comment_date(value):
 
 
 # --- who may ------------------------------------------------------------------------------------
-
-
-def is_mentioned_on_task(person, task_id):
-    """Whether `person` was named in the task's conversation: in a comment or a reply, by name or
-    through one of their departments."""
-    departments = department_ids(person)
-    if CommentMention.objects.filter(comment__object_id=task_id, person_id=person.pk).exists():
-        return True
-    if (
-        departments
-        and CommentDepartmentMention.objects.filter(
-            comment__object_id=task_id, department_id__in=departments
-        ).exists()
-    ):
-        return True
-    me, my_departments = str(person.pk), {str(pk) for pk in departments}
-    for replies in Comment.objects.filter(object_id=task_id, replies__isnull=False).values_list(
-        "replies", flat=True
-    ):
-        for reply in replies or []:
-            if not isinstance(reply, dict):
-                continue
-            if me in (reply.get("mentions") or []) or my_departments & set(
-                reply.get("department_mentions") or []
-            ):
-                return True
-    return False
-
-
-def check_task_mention_access(access, task):
-    """Someone mentioned in a task's conversation may answer in it (nothing more): a member of the
-    project, not a vendor there."""
-    if not access.is_member(task.project_id) or access.project_role(task.project_id) == "vendor":
-        raise PermissionDenied
-    if not is_mentioned_on_task(access.person, task.pk):
-        raise PermissionDenied
-
-
-def check_reply_access(access, comment, task):
-    """Reply: the comment's author; whoever may act on the task, or was mentioned in it. A client
-    does not answer another studio's client; in a thread with a client (a client's comment, or
-    one meant for clients), only the managers answer for the studio."""
-    role = access.project_role(task.project_id)
-    if comment.person_id != access.person.pk:
-        try:
-            check_task_action_access(access, task)
-        except PermissionDenied:
-            check_task_mention_access(access, task)
-        if role == "client":
-            author = comment.person
-            if (
-                access.person.studio_id != author.studio_id
-                and project_role_of(author, task.project_id) == "client"
-            ):
-                raise PermissionDenied
-    if role not in (*MANAGER_ROLES, "client") and is_client_thread(comment, task):
-        raise PermissionDenied
-
-
-def is_client_thread(comment, task):
-    return bool(comment.for_client) or project_role_of(comment.person, task.project_id) == "client"
 
 
 def batch_comment_items(access, project, entries):
@@ -491,13 +430,6 @@ class CommentAckView(KitsuView):
 # --- attachments --------------------------------------------------------------------------------
 
 
-def check_attachment_write(access, task_id, comment):
-    """Add or remove a comment's attachments: its author, or a manager of the task's project."""
-    if comment.person_id != access.person.pk:
-        task = object_or_404(Task, task_id)
-        check_manager_project_access(access, task.project_id)
-
-
 class CommentAttachmentAddView(KitsuView):
     """`POST /actions/tasks/{task_id}/comments/{comment_id}/add-attachment` (multipart files): the
     comment's author, or a manager of the project, attaches files. 201 and the new attachments."""
@@ -528,27 +460,6 @@ class CommentAttachmentDeleteView(KitsuView):
         return Response(status=204)
 
 
-def check_attachment_read(access, attachment):
-    """Through its comment's task, or through its chat's entity; an attachment of neither is
-    nobody's."""
-    if attachment.comment_id is not None:
-        object_id = (
-            Comment.objects.filter(pk=attachment.comment_id).values_list("object_id", flat=True).first()
-        )
-        task = Task.objects.filter(pk=object_id).first()
-        if task is None:
-            raise NotFound("Task not found.")
-        check_task_access(access, task)
-    elif attachment.chat_message_id is not None:
-        entity_id = attachment.chat_message.chat.object_id
-        entity = Entity.objects.filter(pk=entity_id).first()
-        if entity is None:
-            raise NotFound("Entity not found.")
-        check_project_and_entity_access(access, entity.project_id, entity.pk)
-    else:
-        raise PermissionDenied
-
-
 class AttachmentFileDownloadView(KitsuView):
     """`GET /data/attachment-files/{attachment_file_id}/file/{file_name}`: the file, for whoever
     reaches its comment's task (or its chat's entity). Raster images are shown inline, anything
@@ -567,7 +478,7 @@ class AttachmentFileDownloadView(KitsuView):
         if not_modified is not None:
             return not_modified
         try:
-            handle = default_storage.open(services.attachment_path(attachment.pk), "rb")
+            handle = default_storage.open(attachment_path(attachment.pk), "rb")
         except (FileNotFoundError, OSError):
             raise NotFound("Attachment file not found.") from None
         mimetype = attachment.mimetype or "application/octet-stream"

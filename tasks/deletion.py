@@ -6,7 +6,7 @@ database refuse, here a 400 names the kinds of rows left. With force, what depen
 goes first, removed or detached as the reference's deletion services do it.
 
 Everything runs inside the caller's transaction and in set-based statements (a project may hold
-100k tasks): rows are chosen by subqueries, detached by `update()` and deleted by `_purge`, which
+100k tasks): rows are chosen by subqueries, detached by `update()` and deleted by `purge`, which
 deletes like Django's `delete()` but without loading the rows (see there).
 """
 
@@ -127,16 +127,16 @@ def remove_tasks(tasks, files_force, restore_main):
     task_ids = tasks.values("pk")
     comments = Comment.objects.filter(object_id__in=task_ids)
     comment_ids = comments.values("pk")
-    _purge(Notification.objects.filter(Q(task__in=task_ids) | Q(comment__in=comment_ids)))
-    _purge(News.objects.filter(Q(task__in=task_ids) | Q(comment__in=comment_ids)))
+    purge(Notification.objects.filter(Q(task__in=task_ids) | Q(comment__in=comment_ids)))
+    purge(News.objects.filter(Q(task__in=task_ids) | Q(comment__in=comment_ids)))
     _remove_comments(comments, with_previews=False)  # their previews are the task's, below
     _remove_previews(PreviewFile.objects.filter(task__in=task_ids), files_force, restore_main)
     working_files = WorkingFile.objects.filter(task__in=task_ids)
-    _remove_output_files(OutputFile.objects.filter(source_file__in=working_files.values("pk")))
-    _purge(working_files)
-    _purge(Subscription.objects.filter(task__in=task_ids))
-    _purge(TimeSpent.objects.filter(task__in=task_ids))
-    _purge(tasks)  # assignations and schedule version links go with them
+    remove_output_files(OutputFile.objects.filter(source_file__in=working_files.values("pk")))
+    purge(working_files)
+    purge(Subscription.objects.filter(task__in=task_ids))
+    purge(TimeSpent.objects.filter(task__in=task_ids))
+    purge(tasks)  # assignations and schedule version links go with them
 
 
 def _remove_comments(comments, with_previews):
@@ -149,20 +149,20 @@ def _remove_comments(comments, with_previews):
             Q(comments__in=comment_ids) | Q(pk__in=comments.values("preview_file"))
         )
         preview_ids = list(attached.values_list("pk", flat=True).distinct())
-    _purge(Notification.objects.filter(comment__in=comment_ids))
-    _purge(News.objects.filter(comment__in=comment_ids))
+    purge(Notification.objects.filter(comment__in=comment_ids))
+    purge(News.objects.filter(comment__in=comment_ids))
     attachments = AttachmentFile.objects.filter(comment__in=comment_ids)
     _mark_files_deleted(attachments, force=False)
-    _purge(attachments)
+    purge(attachments)
     comments.update(preview_file=None)
-    _purge(comments)  # preview links, mentions and acknowledgements go with them
+    purge(comments)  # preview links, mentions and acknowledgements go with them
     if preview_ids:
         _remove_previews(PreviewFile.objects.filter(pk__in=preview_ids), force=False, restore_main=True)
 
 
-def _remove_output_files(output_files):
+def remove_output_files(output_files):
     PreviewFile.objects.filter(source_file__in=output_files.values("pk")).update(source_file=None)
-    _purge(output_files)
+    purge(output_files)
 
 
 # --- preview files -----------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def _remove_previews(previews, force, restore_main):
     News.objects.filter(preview_file__in=doomed).update(preview_file=None)
     Comment.objects.filter(preview_file__in=doomed).update(preview_file=None)
     _mark_files_deleted(previews, force=force)
-    _purge(previews)  # comment links and storage states go with them
+    purge(previews)  # comment links and storage states go with them
 
 
 def _last_main_preview(doomed, **filters):
@@ -255,19 +255,19 @@ def remove_person(person, force=False, user=None):
         person.delete()
         return
     _remove_comments(Comment.objects.filter(person=person), with_previews=True)
-    _purge(CommentAcknowledgement.objects.filter(person=person))
-    _purge(CommentMention.objects.filter(person=person))
+    purge(CommentAcknowledgement.objects.filter(person=person))
+    purge(CommentMention.objects.filter(person=person))
     Comment.objects.filter(editor=person).update(editor=None)
-    _purge(ApiEvent.objects.filter(user=person))
-    _purge(Notification.objects.filter(Q(person=person) | Q(author=person)))
+    purge(ApiEvent.objects.filter(user=person))
+    purge(Notification.objects.filter(Q(person=person) | Q(author=person)))
     remove_search_filters(person=person)
-    _purge(DesktopLoginLog.objects.filter(person=person))
-    _purge(LoginLog.objects.filter(person=person))
-    _purge(Subscription.objects.filter(person=person))
+    purge(DesktopLoginLog.objects.filter(person=person))
+    purge(LoginLog.objects.filter(person=person))
+    purge(Subscription.objects.filter(person=person))
     _remove_time_spents_of(person)
-    _purge(ProjectPersonLink.objects.filter(person=person))
-    _purge(TaskPersonLink.objects.filter(person=person))
-    _purge(ChatParticipant.objects.filter(person=person))
+    purge(ProjectPersonLink.objects.filter(person=person))
+    purge(TaskPersonLink.objects.filter(person=person))
+    purge(ChatParticipant.objects.filter(person=person))
     Task.objects.filter(assigner=person).update(assigner=None)
     for model, column in (
         (OutputFile, "person"),
@@ -278,7 +278,7 @@ def remove_person(person, force=False, user=None):
         (EntityVersion, "person"),
     ):
         model.objects.filter(**{column: person}).update(**{column: None})
-    _purge(persons, what="this person")
+    purge(persons, what="this person")
 
 
 def _remove_time_spents_of(person):
@@ -294,14 +294,14 @@ def _remove_time_spents_of(person):
     Task.objects.filter(pk__in=spent.values("task")).update(
         duration=Coalesce(Subquery(others, output_field=FloatField()), Value(0.0))
     )
-    _purge(spent)
+    purge(spent)
 
 
 def remove_search_filters(**owner):
     """The search filters and groups of a person or project; a group takes its filters along."""
     groups = SearchFilterGroup.objects.filter(**owner)
-    _purge(SearchFilter.objects.filter(Q(search_filter_group__in=groups.values("pk")) | Q(**owner)))
-    _purge(groups)
+    purge(SearchFilter.objects.filter(Q(search_filter_group__in=groups.values("pk")) | Q(**owner)))
+    purge(groups)
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -337,23 +337,23 @@ def remove_project(project, force=False, user=None):
         project.delete()
         return
     remove_tasks(Task.objects.filter(project=project), files_force=True, restore_main=False)
-    _purge(BudgetEntry.objects.filter(budget__project=project))
-    _purge(Budget.objects.filter(project=project))
-    _remove_playlists(Playlist.objects.filter(Q(project=project) | Q(episode__project=project)))
+    purge(BudgetEntry.objects.filter(budget__project=project))
+    purge(Budget.objects.filter(project=project))
+    remove_playlists(Playlist.objects.filter(Q(project=project) | Q(episode__project=project)))
     remove_entities(Entity.objects.filter(project=project))
-    _purge(MetadataDescriptor.objects.filter(project=project))  # department links go with them
-    _purge(Milestone.objects.filter(project=project))
-    _purge(ScheduleItem.objects.filter(project=project))
+    purge(MetadataDescriptor.objects.filter(project=project))  # department links go with them
+    purge(Milestone.objects.filter(project=project))
+    purge(ScheduleItem.objects.filter(project=project))
     remove_search_filters(project=project)
-    _purge(ApiEvent.objects.filter(project=project))
-    _purge(projects, what="this project")  # links and schedule versions go with it
+    purge(ApiEvent.objects.filter(project=project))
+    purge(projects, what="this project")  # links and schedule versions go with it
 
 
-def _remove_playlists(playlists):
+def remove_playlists(playlists):
     playlist_ids = playlists.values("pk")
-    _purge(Notification.objects.filter(playlist__in=playlist_ids))
-    _purge(BuildJob.objects.filter(playlist__in=playlist_ids))
-    _purge(playlists)  # share links go with them
+    purge(Notification.objects.filter(playlist__in=playlist_ids))
+    purge(BuildJob.objects.filter(playlist__in=playlist_ids))
+    purge(playlists)  # share links go with them
 
 
 def remove_entities(entities):
@@ -361,16 +361,16 @@ def remove_entities(entities):
     instances, files, chats and subscriptions."""
     entity_ids = entities.values("pk")
     _remove_chats(Chat.objects.filter(object_id__in=entity_ids))
-    _purge(EntityVersion.objects.filter(entity__in=entity_ids))
-    _purge(Subscription.objects.filter(entity__in=entity_ids))
-    _purge(ScheduleItem.objects.filter(object_id__in=entity_ids))
+    purge(EntityVersion.objects.filter(entity__in=entity_ids))
+    purge(Subscription.objects.filter(entity__in=entity_ids))
+    purge(ScheduleItem.objects.filter(object_id__in=entity_ids))
     instances = AssetInstance.objects.filter(
         Q(asset__in=entity_ids)
         | Q(scene__in=entity_ids)
         | Q(target_asset__in=entity_ids)
         | Q(entity__in=entity_ids)
     )
-    _remove_output_files(
+    remove_output_files(
         OutputFile.objects.filter(
             Q(entity__in=entity_ids)
             | Q(temporal_entity__in=entity_ids)
@@ -378,22 +378,22 @@ def remove_entities(entities):
         )
     )
     working_files = WorkingFile.objects.filter(entity__in=entity_ids)
-    _remove_output_files(OutputFile.objects.filter(source_file__in=working_files.values("pk")))
-    _purge(working_files)
-    _purge(instances)  # their casting links go with them
+    remove_output_files(OutputFile.objects.filter(source_file__in=working_files.values("pk")))
+    purge(working_files)
+    purge(instances)  # their casting links go with them
     # Parents and sources may be deleted in any order once nothing points at them.
     Entity.objects.filter(parent__in=entity_ids).update(parent=None)
     Entity.objects.filter(source__in=entity_ids).update(source=None)
-    _purge(entities)  # casting and concept links go with them
+    purge(entities)  # casting and concept links go with them
 
 
 def _remove_chats(chats):
     messages = ChatMessage.objects.filter(chat__in=chats.values("pk"))
     attachments = AttachmentFile.objects.filter(chat_message__in=messages.values("pk"))
     _mark_files_deleted(attachments, force=False)
-    _purge(attachments)
-    _purge(messages)
-    _purge(chats)  # participants go with them
+    purge(attachments)
+    purge(messages)
+    purge(chats)  # participants go with them
 
 
 # --- set-based deletion ------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def _refuse_if_used(queryset, what, allowed=(), extra=None):
         )
 
 
-def _purge(queryset, what=None, depth=0):
+def purge(queryset, what=None, depth=0):
     """Delete `queryset`'s rows as Django's `delete()` would, in a few statements whatever their
     number: rows that follow them (CASCADE) go first, recursively, keys that let go (SET_NULL)
     are emptied, and any other row still pointing at them is a 400 naming it. Django's own
@@ -457,7 +457,7 @@ def _purge(queryset, what=None, depth=0):
         raise WrongParameter(f"Some data are still linked to {subject}: {', '.join(sorted(held))}.")
     for relation in relations:
         if relation.on_delete is models.CASCADE:
-            _purge(_pointing_at(relation, queryset), depth=depth + 1)
+            purge(_pointing_at(relation, queryset), depth=depth + 1)
         elif relation.on_delete is models.SET_NULL:
             _pointing_at(relation, queryset).update(**{relation.field.name: None})
     return queryset._raw_delete(queryset.db)

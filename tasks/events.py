@@ -41,12 +41,17 @@ def record_event(name, data, project_id=None, user=None):
     return event
 
 
-def publish_event(name, data, project_id=None):
+def publish_event(name, data, project_id=None, user=None, after_commit=False):
     """Hand an event to the listeners (the live stream) without storing it in the event log:
-    for what nobody should read back later, such as the status page's test event."""
-    event = _event(name, data, project_id, None)
-    for listener in list(_listeners):  # nothing stored: no commit to wait for
-        listener(event)
+    for what nobody should read back later, such as the status page's test event, or the signals
+    whose rows are the record (notifications, acknowledgements). `after_commit`: once the current
+    transaction commits (at once otherwise: nothing stored, no commit to wait for)."""
+    event = _event(name, data, project_id, user)
+    if after_commit:
+        _publish_after_commit([event])
+    else:
+        for listener in list(_listeners):
+            listener(event)
     return event
 
 

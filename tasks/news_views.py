@@ -17,22 +17,23 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from assets.models import Entity
 from files.models import PreviewFile
 from kitsu_server.api.crud import parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import format_datetime
 from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, object_or_404
-from people.models import LoginLog, Person
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, query_id, query_text
+from people.models import LoginLog
 from productions.models import Project
-from tasks.comment_services import full_name
 from tasks.models import ApiEvent, News
 from tasks.permissions import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids
+from tasks.task_queries import (
+    full_entity_names,
+    short_persons,
+)
 
 NEWS_PAGE_SIZE = 50
 EVENTS_PAGE_SIZE, EVENTS_MAX_PAGE_SIZE = 100, 1000
-SHOT, SEQUENCE, EPISODE = "Shot", "Sequence", "Episode"
 # Events about stored files, what `only_files` keeps.
 FILE_EVENTS = (
     "preview-file:add-file",
@@ -45,11 +46,6 @@ NAME_PART_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 # --- query strings ------------------------------------------------------------------------------
-
-
-def query_text(request, name):
-    value = request.query_params.get(name)
-    return value if value not in (None, "") else None
 
 
 def query_int(request, name, default):
@@ -72,11 +68,6 @@ def query_bool(request, name):
     if lowered in ("false", "0", ""):
         return False
     raise WrongParameter(f"Wrong value for parameter {name}.")
-
-
-def query_id(request, name):
-    value = query_text(request, name)
-    return parse_uuid(value, f"The {name} parameter is not a valid id") if value is not None else None
 
 
 def query_moment(request, name):
@@ -215,7 +206,7 @@ def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None):
                 "full_entity_name": entity_name,
                 "episode_id": _text(episode_id),
                 "entity_preview_file_id": _text(row[14]),
-                "person": authors.get(row[1]),
+                "person": authors.get(_text(row[1])),
             }
         )
     if filters.only_preview:
@@ -240,62 +231,6 @@ def news_stats(filters):
         .order_by()
     )
     return {str(status_id): count for status_id, count in counts}
-
-
-def full_entity_names(entity_ids):
-    """{entity id: (name as the feed writes it, episode id)}: "Type / Asset", "Episode / Sequence /
-    Shot", "Episode / Sequence"... One query, parents joined in."""
-    if not entity_ids:
-        return {}
-    rows = Entity.objects.filter(pk__in=entity_ids).values_list(
-        "pk",
-        "name",
-        "entity_type__name",
-        "source_id",
-        "parent_id",
-        "parent__name",
-        "parent__parent_id",
-        "parent__parent__name",
-    )
-    names = {}
-    for pk, name, kind, source_id, parent_id, parent_name, grandparent_id, grandparent_name in rows:
-        if kind == SHOT:
-            if parent_id is None:
-                names[pk] = (name, None)
-            elif grandparent_id is None:
-                names[pk] = (f"{parent_name} / {name}", None)
-            else:
-                names[pk] = (f"{grandparent_name} / {parent_name} / {name}", grandparent_id)
-        elif kind == EPISODE:
-            names[pk] = (name, None)
-        elif kind == SEQUENCE:
-            if parent_id is None:
-                names[pk] = (name, None)
-            else:
-                names[pk] = (f"{parent_name} / {name}", parent_id)
-        else:
-            names[pk] = (f"{kind} / {name}" if kind else name, source_id)
-    return names
-
-
-def short_persons(person_ids):
-    """{person id: the short author card a news entry embeds}, one query."""
-    if not person_ids:
-        return {}
-    rows = Person.objects.filter(pk__in=person_ids).values_list(
-        "pk", "first_name", "last_name", "has_avatar", "role"
-    )
-    return {
-        pk: {
-            "id": str(pk),
-            "first_name": first_name,
-            "last_name": last_name,
-            "full_name": full_name(first_name, last_name),
-            "has_avatar": has_avatar,
-            "role": role,
-        }
-        for pk, first_name, last_name, has_avatar, role in rows
-    }
 
 
 def attach_revision_previews(entries):
@@ -382,10 +317,10 @@ def news_filters(request, project_ids):
         project_ids=project_ids,
         reader=request.user,
         only_preview=query_bool(request, "only_preview"),
-        task_type_id=query_id(request, "task_type_id"),
-        task_status_id=query_id(request, "task_status_id"),
-        episode_id=query_id(request, "episode_id"),
-        author_id=query_id(request, "person_id"),
+        task_type_id=query_id(request, "task_type_id", "The task_type_id parameter is not a valid id"),
+        task_status_id=query_id(request, "task_status_id", "The task_status_id parameter is not a valid id"),
+        episode_id=query_id(request, "episode_id", "The episode_id parameter is not a valid id"),
+        author_id=query_id(request, "person_id", "The person_id parameter is not a valid id"),
     )
     page = query_int(request, "page", 1)
     limit = query_int(request, "limit", NEWS_PAGE_SIZE)
@@ -533,10 +468,10 @@ class EventsLastView(KitsuView):
     def get(self, request):
         access = access_for(request)
         limit = page_limit(request)
-        project_id = query_id(request, "project_id")
+        project_id = query_id(request, "project_id", "The project_id parameter is not a valid id")
         project_ids = check_event_log_access(access, project_id)
         after, before = query_moment(request, "after"), query_moment(request, "before")
-        cursor_id = query_id(request, "cursor_event_id")
+        cursor_id = query_id(request, "cursor_event_id", "The cursor_event_id parameter is not a valid id")
         events = ApiEvent.objects.all()
         if after is not None:
             events = events.filter(created_at__gt=after)
@@ -612,7 +547,9 @@ class LoginLogsLastView(KitsuView):
         limit = page_limit(request)
         access_for(request).check_admin()
         after, before = query_moment(request, "after"), query_moment(request, "before")
-        cursor_id = query_id(request, "cursor_login_log_id")
+        cursor_id = query_id(
+            request, "cursor_login_log_id", "The cursor_login_log_id parameter is not a valid id"
+        )
         logs = LoginLog.objects.all()
         person_ids = query_ids(request, "person_ids")
         if person_ids:

@@ -15,12 +15,22 @@ from contextvars import ContextVar
 
 from django.core.signals import request_started
 from django.dispatch import receiver
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 
+from assets.models import Entity
 from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
+from kitsu_server.api.views import object_or_404
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink, ProjectTaskStatusLink
-from tasks.models import Task, TaskPersonLink, TaskStatus, TaskType
+from tasks.models import (
+    Comment,
+    CommentDepartmentMention,
+    CommentMention,
+    Task,
+    TaskPersonLink,
+    TaskStatus,
+    TaskType,
+)
 
 OPEN_PROJECT_STATUS = "Open"
 
@@ -307,3 +317,147 @@ def blank_task_for_client(data):
         if name in data:
             data[name] = list(value) if isinstance(value, list) else value
     return data
+
+
+# --- assignations and main previews (tasks area) --------------------------------------------
+
+
+def check_not_bot(person, project=None):
+    """Bots take no task, unless the project lets them collaborate."""
+    if person.is_bot and not (project is not None and project.is_bot_collaboration_enabled):
+        raise PermissionDenied
+
+
+def may_assign(access, task, person, my_departments, their_departments):
+    """Admins; in the project: managers, supervisors (of the task's department, assigning someone
+    of their own departments, or without department), and anyone of the task's department who
+    assigns themselves."""
+    if access.is_admin:
+        return True
+    if not access.is_member(task.project_id):
+        return False
+    role = access.project_role(task.project_id)
+    department_id = task.task_type.department_id if task.task_type_id else None
+    if role in MANAGER_ROLES:
+        return True
+    if role == "supervisor" and (
+        not my_departments or (department_id in my_departments and my_departments & their_departments)
+    ):
+        return True
+    return department_id in my_departments and person.pk == access.person.pk
+
+
+def may_unassign(access, task, person_id, my_departments, assignee_ids):
+    """Admins; in the project: managers, supervisors of the task's department (or without
+    department), and assignees removing themselves."""
+    if access.is_admin:
+        return True
+    if not access.is_member(task.project_id):
+        return False
+    role = access.project_role(task.project_id)
+    if role in MANAGER_ROLES:
+        return True
+    department_id = task.task_type.department_id if task.task_type_id else None
+    if role == "supervisor" and (not my_departments or department_id in my_departments):
+        return True
+    me = access.person.pk
+    return me in assignee_ids and person_id == me
+
+
+def check_main_preview_access(access, task):
+    """Set a task's preview as its entity's: whoever reaches the task, clients aside."""
+    check_task_access(access, task)
+    if access.project_role(task.project_id) == "client":
+        raise PermissionDenied
+
+
+# --- comments: mentions, replies, attachments -----------------------------------------------
+
+
+def is_mentioned_on_task(person, task_id):
+    """Whether `person` was named in the task's conversation: in a comment or a reply, by name or
+    through one of their departments."""
+    departments = department_ids(person)
+    if CommentMention.objects.filter(comment__object_id=task_id, person_id=person.pk).exists():
+        return True
+    if (
+        departments
+        and CommentDepartmentMention.objects.filter(
+            comment__object_id=task_id, department_id__in=departments
+        ).exists()
+    ):
+        return True
+    me, my_departments = str(person.pk), {str(pk) for pk in departments}
+    for replies in Comment.objects.filter(object_id=task_id, replies__isnull=False).values_list(
+        "replies", flat=True
+    ):
+        for reply in replies or []:
+            if not isinstance(reply, dict):
+                continue
+            if me in (reply.get("mentions") or []) or my_departments & set(
+                reply.get("department_mentions") or []
+            ):
+                return True
+    return False
+
+
+def check_task_mention_access(access, task):
+    """Someone mentioned in a task's conversation may answer in it (nothing more): a member of the
+    project, not a vendor there."""
+    if not access.is_member(task.project_id) or access.project_role(task.project_id) == "vendor":
+        raise PermissionDenied
+    if not is_mentioned_on_task(access.person, task.pk):
+        raise PermissionDenied
+
+
+def check_reply_access(access, comment, task):
+    """Reply: the comment's author; whoever may act on the task, or was mentioned in it. A client
+    does not answer another studio's client; in a thread with a client (a client's comment, or
+    one meant for clients), only the managers answer for the studio."""
+    role = access.project_role(task.project_id)
+    if comment.person_id != access.person.pk:
+        try:
+            check_task_action_access(access, task)
+        except PermissionDenied:
+            check_task_mention_access(access, task)
+        if role == "client":
+            author = comment.person
+            if (
+                access.person.studio_id != author.studio_id
+                and project_role_of(author, task.project_id) == "client"
+            ):
+                raise PermissionDenied
+    if role not in (*MANAGER_ROLES, "client") and is_client_thread(comment, task):
+        raise PermissionDenied
+
+
+def is_client_thread(comment, task):
+    return bool(comment.for_client) or project_role_of(comment.person, task.project_id) == "client"
+
+
+def check_attachment_write(access, task_id, comment):
+    """Add or remove a comment's attachments: its author, or a manager of the task's project."""
+    if comment.person_id != access.person.pk:
+        task = object_or_404(Task, task_id)
+        check_manager_project_access(access, task.project_id)
+
+
+def check_attachment_read(access, attachment):
+    """Through its comment's task, or through its chat's entity; an attachment of neither is
+    nobody's."""
+    if attachment.comment_id is not None:
+        object_id = (
+            Comment.objects.filter(pk=attachment.comment_id).values_list("object_id", flat=True).first()
+        )
+        task = Task.objects.filter(pk=object_id).first()
+        if task is None:
+            raise NotFound("Task not found.")
+        check_task_access(access, task)
+    elif attachment.chat_message_id is not None:
+        entity_id = attachment.chat_message.chat.object_id
+        entity = Entity.objects.filter(pk=entity_id).first()
+        if entity is None:
+            raise NotFound("Entity not found.")
+        check_project_and_entity_access(access, entity.project_id, entity.pk)
+    else:
+        raise PermissionDenied

@@ -2,9 +2,14 @@
 previews, statuses and task type order. Each runs inside the caller's transaction (the
 generic views open one) or its own, and records the events the reference emits."""
 
+import logging
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
+from files.models import StoredFile
 from tasks import deletion
 from tasks.events import record_event
 from tasks.models import (
@@ -17,6 +22,9 @@ from tasks.models import (
     TimeSpent,
 )
 
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_BUCKET, ATTACHMENT_PREFIX = "files", "attachments"
 DEFAULT_STATUSES = {False: ("Todo", "todo", "#f5f5f5"), True: ("Neutral", "neutral", "#CCCCCC")}
 
 
@@ -32,6 +40,22 @@ def default_task_status(for_concept=False):
             )
             record_event("task-status:new", {"task_status_id": str(status.pk)})
     return status
+
+
+def new_task(entity, task_type, status, assigner=None):
+    """An unsaved "main" task of `entity` for `task_type`, starting on `status`, as the reference
+    creates them (no estimation, no duration yet)."""
+    return Task(
+        name="main",
+        duration=0.0,
+        estimation=0.0,
+        completion_rate=0,
+        project_id=entity.project_id,
+        task_type=task_type,
+        task_status=status,
+        entity=entity,
+        assigner=assigner,
+    )
 
 
 def reset_task_data(task, user=None):
@@ -140,7 +164,7 @@ def remove_comment(comment, task, user=None):
     previous_status_id = task.task_status_id if task is not None else None
     Notification.objects.filter(comment=comment).delete()
     News.objects.filter(comment=comment).delete()
-    comment.attachment_files.all().delete()
+    remove_attachments(comment.attachment_files.all())
     previews = list(comment.previews.all())
     if comment.preview_file_id is not None:
         previews.append(comment.preview_file)
@@ -175,3 +199,35 @@ def remove_preview_file(preview_file, force=False):
 
 def _str(value):
     return str(value) if value is not None else None
+
+
+# --- attachment files ------------------------------------------------------------------------
+
+
+def attachment_path(attachment_id):
+    """Where an attachment lives in the storage: the reference's local layout
+    (`files/attachments/abc/def/<id>`), so that a migrated file tree is served as is."""
+    text = str(attachment_id)
+    return f"{ATTACHMENT_BUCKET}/{ATTACHMENT_PREFIX}/{text[:3]}/{text[3:6]}/{text}"
+
+
+def remove_attachments(attachments):
+    """Delete attachment rows (a queryset); their files go once the transaction commits."""
+    ids = [str(pk) for pk in attachments.values_list("pk", flat=True)]
+    if not ids:
+        return []
+    attachments.delete()
+    now = timezone.now()
+    StoredFile.objects.filter(bucket=ATTACHMENT_BUCKET, prefix=ATTACHMENT_PREFIX, file_id__in=ids).update(
+        deleted_at=now, purged_at=now, updated_at=now
+    )
+    paths = [attachment_path(pk) for pk in ids]
+    transaction.on_commit(lambda: [delete_quietly(path) for path in paths])
+    return ids
+
+
+def delete_quietly(path):
+    try:
+        default_storage.delete(path)
+    except OSError:
+        logger.warning("could not remove stored file %s", path)

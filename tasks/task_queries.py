@@ -13,16 +13,25 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+import orjson
 from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-from assets.models import EntityLink
+from assets.models import Entity, EntityLink
 from files.models import AttachmentFile, PreviewFile
 from kitsu_server.api.crud import NB_RECORDS_PER_PAGE, REGISTRY
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import ModelShape, format_datetime, serialize_instance, serialize_rows
+from kitsu_server.api.json import (
+    ModelShape,
+    fetch_rows,
+    format_datetime,
+    serialize_instance,
+    serialize_rows,
+    text_datetime,
+)
 from people.models import Person
+from people.queries import full_name
 from productions.models import Project, ProjectPersonLink
 from tasks.models import (
     Comment,
@@ -36,7 +45,12 @@ from tasks.models import (
     TaskPersonLink,
     TimeSpent,
 )
-from tasks.permissions import OPEN_PROJECT_STATUS, blank_task_for_client, open_team_project_ids
+from tasks.permissions import (
+    OPEN_PROJECT_STATUS,
+    assigned_task_ids,
+    blank_task_for_client,
+    open_team_project_ids,
+)
 
 # --- shapes -------------------------------------------------------------------------------------
 
@@ -132,7 +146,7 @@ def short_person(row, prefix):
     return {
         "first_name": first_name,
         "last_name": last_name,
-        "full_name": f"{first_name} {last_name}" if first_name and last_name else f"{first_name}{last_name}",
+        "full_name": full_name(first_name, last_name),
         "has_avatar": row[f"{prefix}__has_avatar"],
         "role": row[f"{prefix}__role"],
     }
@@ -916,3 +930,301 @@ def full_task(task, reader):
     if sequence.parent_id is not None:
         data["episode"] = render_entity(sequence.parent, "Episode")
     return data
+
+
+# --- flat reads (values lists turned JSON-ready, no model instance) ------------------------------
+
+# Column kinds of the flat reads: how a raw value becomes JSON.
+UUID, DATETIME, JSON = "uuid", "datetime", "json"
+
+
+def _converter(kind, as_text):
+    if kind == UUID:
+        return None if as_text else str
+    if kind == DATETIME:
+        return text_datetime if as_text else format_datetime
+    if kind == JSON:
+        return orjson.loads if as_text else None
+    return None
+
+
+def read_rows(queryset, columns):
+    """The rows of `queryset` as lists of JSON-ready values, one per `(lookup, kind)` of `columns`."""
+    rows, as_text = fetch_rows(queryset, [lookup for lookup, _ in columns])
+    converters = [
+        (index, convert)
+        for index, (_, kind) in enumerate(columns)
+        if (convert := _converter(kind, as_text)) is not None
+    ]
+    result = []
+    for row in rows:
+        row = list(row)
+        for index, convert in converters:
+            value = row[index]
+            if value is not None:
+                row[index] = convert(value)
+        result.append(row)
+    return result
+
+
+def read_dicts(queryset, columns):
+    """Like `read_rows`, as dicts keyed by each column's name: `columns` holds (name, lookup, kind)."""
+    rows = read_rows(queryset, [(lookup, kind) for _, lookup, kind in columns])
+    names = [name for name, _, _ in columns]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+# --- tasks of entities (boards and entity pages) -----------------------------------------------
+
+# The task columns of a board, in their read order; `priority` reads 0 when unset.
+BOARD_TASK_COLUMNS = [
+    ("id", "id", UUID),
+    ("entity_id", "entity_id", UUID),
+    ("task_type_id", "task_type_id", UUID),
+    ("task_status_id", "task_status_id", UUID),
+    ("priority", "priority", None),
+    ("estimation", "estimation", None),
+    ("duration", "duration", None),
+    ("retake_count", "retake_count", None),
+    ("real_start_date", "real_start_date", DATETIME),
+    ("end_date", "end_date", DATETIME),
+    ("start_date", "start_date", DATETIME),
+    ("due_date", "due_date", DATETIME),
+    ("done_date", "done_date", DATETIME),
+    ("last_comment_date", "last_comment_date", DATETIME),
+    ("last_preview_file_id", "last_preview_file_id", UUID),
+    ("nb_assets_ready", "nb_assets_ready", None),
+    ("difficulty", "difficulty", None),
+    ("nb_drawings", "nb_drawings", None),
+    ("data", "data", JSON),
+]
+BOARD_TASKS = {name: (name, lookup, kind) for name, lookup, kind in BOARD_TASK_COLUMNS}
+
+
+def subscribed_task_ids(person, project_id, kind=None, entity_type_ids=None):
+    """The tasks of a production's entities the person follows, of the entity type named `kind`
+    or among `entity_type_ids` (a subquery); none without a person or a production."""
+    if project_id is None or person is None:
+        return set()
+    subscriptions = Subscription.objects.filter(person_id=person.pk, task__project_id=project_id)
+    if kind is not None:
+        subscriptions = subscriptions.filter(task__entity__entity_type__name=kind)
+    if entity_type_ids is not None:
+        subscriptions = subscriptions.filter(task__entity__entity_type_id__in=entity_type_ids)
+    return {str(task_id) for task_id in subscriptions.values_list("task_id", flat=True)}
+
+
+def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=False):
+    """{entity id: [its tasks]} from two flat reads (`tasks` and their assignee `links`), each task
+    a dict of `fields` (a list of their values when `compact`); a client reads the studio
+    fields blank."""
+    assignees = defaultdict(list)
+    for task_id, person_id in links.values_list("task_id", "person_id"):
+        assignees[str(task_id)].append(str(person_id))
+    columns = [BOARD_TASKS[name] for name in fields if name in BOARD_TASKS]
+    if "entity_id" not in fields:
+        columns.append(BOARD_TASKS["entity_id"])
+    result = defaultdict(list)
+    for row in read_dicts(tasks, columns):
+        task = {}
+        for name in fields:
+            if name == "is_subscribed":
+                task[name] = row["id"] in subscribed
+            elif name == "assignees":
+                task[name] = assignees.get(row["id"], [])
+            elif name == "priority":
+                task[name] = row["priority"] or 0
+            else:
+                task[name] = row[name]
+        if client:
+            blank_task_for_client(task)
+        result[row["entity_id"]].append(list(task.values()) if compact else task)
+    return result
+
+
+def board_tasks(entities, fields, subscribed, client=False, assigned_person=None, compact=False):
+    """{entity id: [its tasks]} of the entities of a board (a queryset), as `tasks_by_entity`
+    writes them; `assigned_person` keeps only their tasks. Two queries."""
+    tasks = Task.objects.filter(entity_id__in=entities.values("pk"))
+    links = TaskPersonLink.objects.filter(task__entity_id__in=entities.values("pk"))
+    if assigned_person is not None:
+        tasks = tasks.filter(pk__in=assigned_task_ids(assigned_person))
+        links = links.filter(task_id__in=assigned_task_ids(assigned_person))
+    return tasks_by_entity(tasks, links, fields, subscribed, client, compact)
+
+
+def tasks_with_names(queryset, relations=False, client=False):
+    """Tasks with their production, type, status, entity type and entity names, sorted by these
+    names; `relations` adds their assignees; a client reads the studio fields blank. Two queries
+    (three with relations)."""
+    queryset = with_full_context(queryset)
+    rows = serialize_rows(queryset, shape=shape_of("tasks"))
+    names = {
+        str(pk): rest
+        for pk, *rest in queryset.values_list(
+            "pk",
+            "project__name",
+            "task_type__name",
+            "task_status__name",
+            "entity__entity_type__name",
+            "entity__name",
+        )
+    }
+    for row in rows:
+        (
+            row["project_name"],
+            row["task_type_name"],
+            row["task_status_name"],
+            row["entity_type_name"],
+            row["entity_name"],
+        ) = names[row["id"]]
+    rows.sort(
+        key=lambda row: tuple(
+            (row[name] or "").casefold()
+            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
+        )
+    )
+    if relations and rows:
+        assignees = defaultdict(list)
+        links = TaskPersonLink.objects.filter(task_id__in=queryset.values("pk"))
+        for task_id, person_id in links.values_list("task_id", "person_id"):
+            assignees[str(task_id)].append(str(person_id))
+        for row in rows:
+            row["assignees"] = assignees.get(row["id"], [])
+    if client:
+        for row in rows:
+            blank_task_for_client(row)
+    return rows
+
+
+def entity_tasks(entity_id, relations=False, client=False):
+    """The tasks of an entity, with their names (see `tasks_with_names`)."""
+    return tasks_with_names(Task.objects.filter(entity_id=entity_id), relations, client)
+
+
+# --- previews of an entity --------------------------------------------------------------------
+
+PREVIEW_COLUMNS = [
+    ("id", "id", UUID),
+    ("revision", "revision", None),
+    ("position", "position", None),
+    ("original_name", "original_name", None),
+    ("extension", "extension", None),
+    ("width", "width", None),
+    ("height", "height", None),
+    ("duration", "duration", None),
+    ("status", "status", None),
+    ("annotations", "annotations", JSON),
+    ("created_at", "created_at", DATETIME),
+    ("task_id", "task_id", UUID),
+    ("task_type_id", "task__task_type_id", UUID),
+    ("data", "data", JSON),
+]
+# What each listed preview (the first of its revision) keeps.
+PREVIEW_SUMMARY_FIELDS = (
+    "id",
+    "revision",
+    "original_name",
+    "extension",
+    "width",
+    "height",
+    "duration",
+    "status",
+    "annotations",
+    "previews",
+    "created_at",
+    "task_id",
+    "original_width",
+    "original_height",
+    "original_duration",
+    "original_file_size",
+)
+
+
+def entity_previews_by_task_type(entity_id):
+    """{task type id: the previews of the entity's task of that type}, newest revision first,
+    each with the other previews of its revision under `previews`. One query."""
+    queryset = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
+        "-task__task_type__priority", "task__task_type__name", "-revision", "created_at", "pk"
+    )
+    by_task = {}
+    for row in read_dicts(queryset, PREVIEW_COLUMNS):
+        data = row.pop("data") or {}
+        row["duration"] = float(row["duration"] or 0)
+        for name in ("original_width", "original_height", "original_duration", "original_file_size"):
+            row[name] = data.get(name)
+        by_task.setdefault(row["task_id"], []).append(row)
+    result = {}
+    for previews in by_task.values():
+        firsts, by_revision = [], {}
+        for preview in previews:
+            first = by_revision.get(preview["revision"])
+            if first is None:
+                preview["previews"] = []
+                by_revision[preview["revision"]] = preview
+                firsts.append(preview)
+            else:
+                first["previews"].append(preview)
+        result[previews[0]["task_type_id"]] = [
+            {name: preview.get(name) for name in PREVIEW_SUMMARY_FIELDS} for preview in firsts
+        ]
+    return result
+
+
+# --- names a feed shows (news, entity pages) -------------------------------------------------
+
+
+def full_entity_names(entity_ids):
+    """{entity id: (name as the feed writes it, episode id)}: "Type / Asset", "Episode / Sequence /
+    Shot", "Episode / Sequence"... One query, parents joined in."""
+    if not entity_ids:
+        return {}
+    rows = Entity.objects.filter(pk__in=entity_ids).values_list(
+        "pk",
+        "name",
+        "entity_type__name",
+        "source_id",
+        "parent_id",
+        "parent__name",
+        "parent__parent_id",
+        "parent__parent__name",
+    )
+    names = {}
+    for pk, name, kind, source_id, parent_id, parent_name, grandparent_id, grandparent_name in rows:
+        if kind == "Shot":
+            if parent_id is None:
+                names[pk] = (name, None)
+            elif grandparent_id is None:
+                names[pk] = (f"{parent_name} / {name}", None)
+            else:
+                names[pk] = (f"{grandparent_name} / {parent_name} / {name}", grandparent_id)
+        elif kind == "Episode":
+            names[pk] = (name, None)
+        elif kind == "Sequence":
+            if parent_id is None:
+                names[pk] = (name, None)
+            else:
+                names[pk] = (f"{parent_name} / {name}", parent_id)
+        else:
+            names[pk] = (f"{kind} / {name}" if kind else name, source_id)
+    return names
+
+
+def short_persons(person_ids):
+    """{person id (text): the short author card a news entry embeds}, one query."""
+    if not person_ids:
+        return {}
+    rows = Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "first_name", "last_name", "has_avatar", "role"
+    )
+    return {
+        str(pk): {
+            "id": str(pk),
+            "first_name": first_name,
+            "last_name": last_name,
+            "full_name": full_name(first_name, last_name),
+            "has_avatar": has_avatar,
+            "role": role,
+        }
+        for pk, first_name, last_name, has_avatar, role in rows
+    }

@@ -48,19 +48,7 @@ def create_tasks(task_type, entities, user):
         if entity.pk in existing:
             continue
         existing.add(entity.pk)  # an id listed twice gets one task
-        new_tasks.append(
-            Task(
-                name="main",
-                duration=0.0,
-                estimation=0.0,
-                completion_rate=0,
-                project_id=entity.project_id,
-                task_type=task_type,
-                task_status=status,
-                entity=entity,
-                assigner=user,
-            )
-        )
+        new_tasks.append(services.new_task(entity, task_type, status, assigner=user))
     Task.objects.bulk_create(new_tasks)
     result = []
     for task in new_tasks:

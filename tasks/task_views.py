@@ -23,8 +23,7 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, validated
+from kitsu_server.api.views import KitsuView, access_for, object_or_404, query_id, query_text, validated
 from people.models import Person
 from productions.models import Project
 from tasks import task_queries as queries
@@ -35,12 +34,16 @@ from tasks.permissions import (
     check_comment_access,
     check_comment_delete,
     check_entity_access,
+    check_main_preview_access,
     check_manager_project_access,
+    check_not_bot,
     check_supervisor_task_access,
     check_task_access,
     check_task_action_access,
     check_time_spent_access,
     department_ids,
+    may_assign,
+    may_unassign,
     open_team_project_ids,
 )
 
@@ -109,16 +112,6 @@ def known_ids(values):
 # --- query strings ------------------------------------------------------------------------------
 
 
-def query_text(request, name):
-    value = request.query_params.get(name)
-    return value if value not in (None, "") else None
-
-
-def query_id(request, name, message="Wrong UUID format."):
-    value = query_text(request, name)
-    return parse_uuid(value, message) if value is not None else None
-
-
 def query_int(request, name, default=None):
     value = query_text(request, name)
     if value is None:
@@ -153,61 +146,12 @@ def url_date(value):
 # --- who may (the reference's rules, as filters for the batch routes) ---------------------------
 
 
-def check_not_bot(person, project=None):
-    """Bots take no task, unless the project lets them collaborate."""
-    if person.is_bot and not (project is not None and project.is_bot_collaboration_enabled):
-        raise PermissionDenied
-
-
-def may_assign(access, task, person, my_departments, their_departments):
-    """Admins; in the project: managers, supervisors (of the task's department, assigning someone
-    of their own departments, or without department), and anyone of the task's department who
-    assigns themselves."""
-    if access.is_admin:
-        return True
-    if not access.is_member(task.project_id):
-        return False
-    role = access.project_role(task.project_id)
-    department_id = task.task_type.department_id if task.task_type_id else None
-    if role in MANAGER_ROLES:
-        return True
-    if role == "supervisor" and (
-        not my_departments or (department_id in my_departments and my_departments & their_departments)
-    ):
-        return True
-    return department_id in my_departments and person.pk == access.person.pk
-
-
-def may_unassign(access, task, person_id, my_departments, assignee_ids):
-    """Admins; in the project: managers, supervisors of the task's department (or without
-    department), and assignees removing themselves."""
-    if access.is_admin:
-        return True
-    if not access.is_member(task.project_id):
-        return False
-    role = access.project_role(task.project_id)
-    if role in MANAGER_ROLES:
-        return True
-    department_id = task.task_type.department_id if task.task_type_id else None
-    if role == "supervisor" and (not my_departments or department_id in my_departments):
-        return True
-    me = access.person.pk
-    return me in assignee_ids and person_id == me
-
-
 def allowed(check, *args):
     try:
         check(*args)
     except PermissionDenied:
         return False
     return True
-
-
-def check_main_preview_access(access, task):
-    """Set a task's preview as its entity's: whoever reaches the task, clients aside."""
-    check_task_access(access, task)
-    if access.project_role(task.project_id) == "client":
-        raise PermissionDenied
 
 
 def tasks_in_order(task_ids):

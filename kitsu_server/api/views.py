@@ -16,13 +16,17 @@ Errors are raised, never returned: `WrongParameter` (400), DRF's `NotFound`
 """
 
 import datetime
+import hashlib
 
+from django.http import StreamingHttpResponse
+from django.utils.http import parse_etags
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import serialize_instance, serialize_rows
+from kitsu_server.api.json import dumps, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for  # noqa: F401  (re-exported)
 
 
@@ -113,6 +117,18 @@ def id_of(body, name, required_=True):
     return parse_uuid(value, f"Malformed ID for {name}: {value!r}.")
 
 
+def query_text(request, name):
+    """A query string parameter, None when absent or empty."""
+    value = request.query_params.get(name)
+    return value if value not in (None, "") else None
+
+
+def query_id(request, name, message="Wrong UUID format."):
+    """A query string id as a UUID, None when absent or empty; a 400 with `message` when malformed."""
+    value = query_text(request, name)
+    return parse_uuid(value, message) if value is not None else None
+
+
 def parse_date(value, name="date"):
     """A `YYYY-MM-DD` string as a date, or a 400."""
     try:
@@ -159,3 +175,40 @@ __all__ = [
     "required",
     "validated",
 ]
+
+
+# --- boards: ETags and compact or streamed answers ------------------------------------------------
+
+
+def board_etag(fingerprint, access, role, criteria, departments):
+    """The ETag of a board: its data's change signal (`fingerprint`) and everything that shapes
+    what this reader sees of it (person, role, filters, vendor departments)."""
+    parts = [fingerprint, str(access.person.pk), role, str(sorted(criteria.items())), str(departments)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def etag_matches(request, etag):
+    """Whether the client already holds `etag` (If-None-Match): it gets a 304."""
+    return etag is not None and f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", ""))
+
+
+def with_etag(response, etag):
+    """Mark a response with its ETag (private, revalidated each time); as is without one."""
+    if etag is not None:
+        response["ETag"] = f'"{etag}"'
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def board_response(rows, etag, compact=False, stream=False, **compact_fields):
+    """A board's answer: its rows; with `compact`, rows of values under a header naming the
+    fields (`compact_fields`); with `stream`, NDJSON (the header, then one row a line)."""
+    if not stream and not compact:
+        return with_etag(Response(rows), etag)
+    header = {"compact": compact}
+    if compact:
+        header.update(compact_fields)
+    if not stream:
+        return with_etag(Response({**header, "rows": rows}), etag)
+    lines = (dumps(item) + b"\n" for item in [header, *rows])
+    return with_etag(StreamingHttpResponse(lines, content_type="application/x-ndjson"), etag)

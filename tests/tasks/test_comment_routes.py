@@ -17,7 +17,6 @@ from django.db import connection
 from files.models import AttachmentFile, PreviewFile, StoredFile
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
-from tasks import comment_services
 from tasks import events as event_log
 from tasks.models import (
     ApiEvent,
@@ -32,6 +31,7 @@ from tasks.models import (
     Subscription,
     Task,
 )
+from tasks.services import attachment_path
 from tests import factories
 from tests.factories import client_for
 
@@ -280,7 +280,7 @@ def test_attachments_sent_with_the_comment_are_stored_and_served(team, task, sta
     assert attachments["ref.png"]["extension"] == "png" and attachments["ref.png"]["size"] == 10
     png = AttachmentFile.objects.get(name="ref.png")
     assert png.mimetype == "image/png" and png.comment_id == uuid.UUID(data["id"])
-    path = comment_services.attachment_path(png.pk)
+    path = attachment_path(png.pk)
     assert path == f"files/attachments/{str(png.pk)[:3]}/{str(png.pk)[3:6]}/{png.pk}"
     assert (media / path).read_bytes() == b"\x89PNG image"
     assert StoredFile.objects.filter(file_id=str(png.pk), prefix="attachments", bucket="files").exists()
@@ -572,7 +572,7 @@ def test_authors_and_managers_remove_attachments(
 ):
     upload = {"file": SimpleUploadedFile("a.txt", b"abc", content_type="text/plain")}
     entry = client_for(team["user"]).post(add_url(task, comment), upload, format="multipart").json()[0]
-    path = media / comment_services.attachment_path(entry["id"])
+    path = media / attachment_path(entry["id"])
     assert path.exists()
     url = f"/api/data/tasks/{task.pk}/comments/{comment.pk}/attachments/{entry['id']}"
     assert client_for(team["artist2"]).delete(url).status_code == 403
@@ -612,7 +612,7 @@ def test_chat_attachments_are_served_to_who_reaches_the_entity(team, asset, medi
     attachment = AttachmentFile.objects.create(
         name="c.png", extension="png", mimetype="image/png", chat_message=message
     )
-    path = media / comment_services.attachment_path(attachment.pk)
+    path = media / attachment_path(attachment.pk)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"chat")
     url = f"/api/data/attachment-files/{attachment.pk}/file/c.png"

@@ -1,0 +1,36 @@
+"""Writes of the `edits` area, with the events the reference records."""
+
+from django.db import transaction
+
+from assets.concept_services import entity_type_named
+from assets.models import Entity
+from tasks.events import record_event
+
+
+def create_edit(project_id, name, *, data=None, description="", episode=None, user=None):
+    """An edit of the production (of `episode` when given). Records `edit:new` with its parent.
+    Returns (edit, created)."""
+    parent_id = episode.pk if episode is not None else None
+    with transaction.atomic():
+        edit_type = entity_type_named("Edit")
+        edit = Entity.objects.filter(
+            entity_type=edit_type, project_id=project_id, parent_id=parent_id, name=name
+        ).first()
+        if edit is not None:
+            return edit, False
+        edit = Entity.objects.create(
+            entity_type=edit_type,
+            project_id=project_id,
+            parent_id=parent_id,
+            name=name,
+            data=data if data is not None else {},
+            description=description,
+            created_by=user,
+        )
+        record_event(
+            "edit:new",
+            {"edit_id": str(edit.pk), "parent_id": str(parent_id) if parent_id else None},
+            project_id=project_id,
+            user=user,
+        )
+    return edit, True
