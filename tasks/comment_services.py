@@ -184,7 +184,7 @@ def store_attachment(comment, uploaded_file, writes, reply_id=None):
     if saved != path:  # the storage renamed it: a stale file held the name
         delete_quietly(saved)
         raise AttachmentStorageError()
-    _record_stored_file(attachment.pk, attachment.size)
+    record_stored_file(attachment.pk, attachment.size)
     return short_attachment(attachment)
 
 
@@ -197,7 +197,7 @@ def short_attachment(attachment):
     }
 
 
-def _record_stored_file(attachment_id, size):
+def record_stored_file(attachment_id, size):
     """The stored file registry knows the object, for the purge of deleted files."""
     now = timezone.now()
     key = f"{ATTACHMENT_PREFIX}-{attachment_id}"

@@ -61,6 +61,13 @@ class TaskShape(ModelShape):
         return super().relation_ids(objects)
 
 
+class NotificationShape(ModelShape):
+    def format_tuple(self, values, as_text):
+        data = super().format_tuple(values, as_text)
+        data["notification_type"] = values[self.column_names.index("type")]
+        return data
+
+
 def check_assignable(person_ids):
     if Person.objects.filter(pk__in=person_ids, preview_project__isnull=False).exists():
         raise WrongParameter("A preview account can't be assigned")
@@ -345,8 +352,20 @@ class NewsPolicy(CrudPolicy):
 
 @register
 class NotificationsPolicy(CrudPolicy):
+    """Admins only. A notification's own `type` column (comment, mention, assignation...) is
+    hidden by the JSON `type`: it is also sent as `notification_type`, as the reference does."""
+
     model = Notification
     path = "notifications"
+
+    def __init__(self):
+        super().__init__()
+        self.shape = NotificationShape(Notification)
+
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
+        data["notification_type"] = instance.type
+        return data
 
 
 @register

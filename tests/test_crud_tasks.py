@@ -556,3 +556,13 @@ def test_a_client_reading_leaves_nothing_behind_for_the_next_request(api, task, 
     assert reading_as_client.get() is True
     api.get("/api/data/task-types")
     assert reading_as_client.get() is False
+
+
+def test_notifications_keep_their_own_type_as_notification_type():
+    admin = factories.make_person(role="admin")
+    task = factories.make_task(factories.make_asset(factories.make_project()))
+    notification = Notification.objects.create(person=admin, author=admin, task=task, type="mention")
+    rows = client_for(admin).get("/api/data/notifications").json()
+    assert [(row["type"], row["notification_type"]) for row in rows] == [("Notification", "mention")]
+    one = client_for(admin).get(f"/api/data/notifications/{notification.pk}").json()
+    assert one["notification_type"] == "mention"

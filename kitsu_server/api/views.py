@@ -27,13 +27,19 @@ from rest_framework.views import APIView
 from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import dumps, serialize_instance, serialize_rows
-from kitsu_server.api.permissions import IsActivePerson, access_for  # noqa: F401  (re-exported)
+from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity, access_for  # noqa: F401
 
 
 class KitsuView(APIView):
     """Base of every hand-written route: an authenticated, active person."""
 
     permission_classes = [IsActivePerson]
+
+
+class UserView(KitsuView):
+    """Base of the routes about the person calling (`/data/user/...`): no bot tokens."""
+
+    permission_classes = [IsPersonIdentity]
 
 
 def object_or_404(model_or_queryset, object_id, name=None):
@@ -159,6 +165,7 @@ def parse_month(value):
 
 __all__ = [
     "KitsuView",
+    "UserView",
     "access_for",
     "id_of",
     "json_body",

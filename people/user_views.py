@@ -1,0 +1,445 @@
+"""Routes of the `user` area (part 1): the logged-in person's context, open projects, the entities
+and tasks they are assigned, their to-do, done and to-check lists, their time, day offs, desktop
+logins and avatar.
+
+Every route answers for `request.user` alone, so there is no one else to check access to: the
+reads are scoped to the requester in `people.user_queries` (assigned tasks of the open productions
+they reach), the few writes go through `people.services`. As on the reference, these routes serve
+persons only: a bot's API token is refused (403).
+"""
+
+import datetime
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from assets.crud import KIND_NAMES
+from assets.models import EntityType
+from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.views import UserView, access_for, query_text, render, validated
+from people import queries, services
+from people import user_queries as user
+from people.views import (
+    DAY_OFF,
+    DESKTOP_LOGIN_LOG,
+    DESKTOP_LOGIN_LOGS,
+    TIME_SPENT,
+    TIME_SPENTS_IN_RANGE,
+    DesktopLoginSerializer,
+    parse_day,
+)
+from shots.queries import entity_or_404, project_or_404
+
+USER = ["data/user"]
+USER_ACTIONS = ["actions/user"]
+
+TASK = output_serializer(REGISTRY["tasks"])
+TASK_TYPE = output_serializer(REGISTRY["task-types"])
+ENTITY = output_serializer(REGISTRY["entities"])
+ASSET_TYPE = output_serializer(REGISTRY["entity-types"])
+
+
+# --- lookups and query strings --------------------------------------------------------------------
+
+
+def asset_type_or_404(asset_type_id):
+    """The asset type of the URL (a malformed id names none either: 404, as the reference)."""
+    try:
+        pk = uuid.UUID(str(asset_type_id))
+    except ValueError:
+        raise NotFound("Asset type not found.") from None
+    asset_type = EntityType.objects.filter(pk=pk).exclude(name__in=KIND_NAMES).first()
+    if asset_type is None:
+        raise NotFound("Asset type not found.")
+    return asset_type
+
+
+def query_uuid(request, name):
+    value = query_text(request, name)
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise WrongParameter("Wrong UUID format.") from None
+
+
+def query_int(request, name, default):
+    value = query_text(request, name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise WrongParameter(f"Wrong value for parameter {name}.") from None
+
+
+def query_moment(request, name):
+    """A `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD` parameter as an aware UTC datetime."""
+    value = query_text(request, name)
+    if value is None:
+        return None
+    for layout in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(value, layout).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            continue
+    raise WrongParameter(
+        "Wrong date format for before argument.Expected format: 2020-01-05T13:23:10 or 2020-01-05"
+    )
+
+
+def query_person_ids(request):
+    """`person_id`: "unassigned", or one or more comma-separated ids."""
+    value = query_text(request, "person_id")
+    if value is None or value == "unassigned":
+        return value
+    try:
+        return [uuid.UUID(person_id) for person_id in value.split(",")]
+    except ValueError:
+        raise WrongParameter("Wrong UUID format.") from None
+
+
+def url_day(value):
+    return parse_day(value, "Wrong date format.")
+
+
+# --- context and projects ------------------------------------------------------------------------------
+
+
+class ContextView(UserView):
+    """`GET /data/user/context`: what the web UI loads on login, scoped to the requester: studio
+    settings, the directory (as their role reads it), their open projects and roles, their unread
+    notification count and search filters; admins also get the user limit."""
+
+    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(user.user_context(access_for(request)))
+
+
+class OpenProjectsView(UserView):
+    """`GET /data/user/projects/open?name=`: the open projects of the requester's team (admins:
+    all), with their descriptors (narrowed on the role held there) and settings links."""
+
+    @extend_schema(
+        tags=USER,
+        parameters=[OpenApiParameter("name", OpenApiTypes.STR, description="Only the project of this name")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        return Response(user.open_project_rows(access_for(request), query_text(request, "name")))
+
+
+class ProjectAssetTypesView(UserView):
+    """`GET /data/user/projects/{project_id}/asset-types`: the types of the project's assets the
+    requester holds a task on."""
+
+    @extend_schema(tags=USER, responses={200: ASSET_TYPE(many=True)})
+    def get(self, request, project_id):
+        project = project_or_404(project_id)
+        return Response(user.project_asset_types(access_for(request), project.pk))
+
+
+class AssetTypeAssetsView(UserView):
+    """`GET /data/user/projects/{project_id}/asset-types/{asset_type_id}/assets`: the project's
+    assets of that type the requester holds a task on."""
+
+    @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
+    def get(self, request, project_id, asset_type_id):
+        project = project_or_404(project_id)
+        asset_type = asset_type_or_404(asset_type_id)
+        return Response(user.asset_type_assets(access_for(request), project.pk, asset_type.pk))
+
+
+class ProjectSequencesView(UserView):
+    """`GET /data/user/projects/{project_id}/sequences`: the sequences holding a shot the
+    requester has a task on."""
+
+    @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
+    def get(self, request, project_id):
+        project = project_or_404(project_id)
+        return Response(user.project_sequences(access_for(request), project.pk))
+
+
+class ProjectEpisodesView(UserView):
+    """`GET /data/user/projects/{project_id}/episodes`: the episodes holding a shot the requester
+    has a task on."""
+
+    @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
+    def get(self, request, project_id):
+        project = project_or_404(project_id)
+        return Response(user.project_episodes(access_for(request), project.pk))
+
+
+# --- entities and their tasks ----------------------------------------------------------------------
+
+
+class EntityTasksView(UserView):
+    """`GET /data/user/<kind>s/{id}/tasks`: the requester's tasks on the entity."""
+
+    kind = None
+
+    def tasks(self, request, entity_id):
+        entity = entity_or_404(entity_id, self.kind)
+        return Response(user.entity_tasks(access_for(request), entity.pk))
+
+
+class EntityTaskTypesView(UserView):
+    """`GET /data/user/<kind>s/{id}/task-types`: the types of the requester's tasks on the entity."""
+
+    kind = None
+
+    def task_types(self, request, entity_id):
+        entity = entity_or_404(entity_id, self.kind)
+        return Response(user.entity_task_types(access_for(request), entity.pk))
+
+
+class AssetTasksView(EntityTasksView):
+    kind = "Asset"
+
+    @extend_schema(tags=USER, responses={200: TASK(many=True)})
+    def get(self, request, asset_id):
+        return self.tasks(request, asset_id)
+
+
+class ShotTasksView(EntityTasksView):
+    kind = "Shot"
+
+    @extend_schema(tags=USER, responses={200: TASK(many=True)})
+    def get(self, request, shot_id):
+        return self.tasks(request, shot_id)
+
+
+class SceneTasksView(EntityTasksView):
+    kind = "Scene"
+
+    @extend_schema(tags=USER, responses={200: TASK(many=True)})
+    def get(self, request, scene_id):
+        return self.tasks(request, scene_id)
+
+
+class SequenceTasksView(EntityTasksView):
+    """The tasks of the sequence itself (not of its shots)."""
+
+    kind = "Sequence"
+
+    @extend_schema(tags=USER, responses={200: TASK(many=True)})
+    def get(self, request, sequence_id):
+        return self.tasks(request, sequence_id)
+
+
+class AssetTaskTypesView(EntityTaskTypesView):
+    kind = "Asset"
+
+    @extend_schema(tags=USER, responses={200: TASK_TYPE(many=True)})
+    def get(self, request, asset_id):
+        return self.task_types(request, asset_id)
+
+
+class ShotTaskTypesView(EntityTaskTypesView):
+    kind = "Shot"
+
+    @extend_schema(tags=USER, responses={200: TASK_TYPE(many=True)})
+    def get(self, request, shot_id):
+        return self.task_types(request, shot_id)
+
+
+class SceneTaskTypesView(EntityTaskTypesView):
+    kind = "Scene"
+
+    @extend_schema(tags=USER, responses={200: TASK_TYPE(many=True)})
+    def get(self, request, scene_id):
+        return self.task_types(request, scene_id)
+
+
+class SequenceTaskTypesView(EntityTaskTypesView):
+    kind = "Sequence"
+
+    @extend_schema(tags=USER, responses={200: TASK_TYPE(many=True)})
+    def get(self, request, sequence_id):
+        return self.task_types(request, sequence_id)
+
+
+class SequenceEntitiesView(UserView):
+    """`GET /data/user/sequences/{sequence_id}/shots|scenes`: the sequence's shots (or scenes) the
+    requester has a task on."""
+
+    kind = None
+
+    def entities(self, request, sequence_id):
+        sequence = entity_or_404(sequence_id, "Sequence")
+        return Response(user.sequence_entities(access_for(request), sequence.pk, self.kind))
+
+
+class SequenceShotsView(SequenceEntitiesView):
+    kind = "Shot"
+
+    @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
+    def get(self, request, sequence_id):
+        return self.entities(request, sequence_id)
+
+
+class SequenceScenesView(SequenceEntitiesView):
+    kind = "Scene"
+
+    @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
+    def get(self, request, sequence_id):
+        return self.entities(request, sequence_id)
+
+
+# --- to-do, done and to-check lists -------------------------------------------------------------------
+
+
+class TodoTasksView(UserView):
+    """`GET /data/user/tasks`: the requester's unfinished tasks in the open projects of their team,
+    with the names around them, assignees and last comment."""
+
+    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(user.todo_tasks(request.user))
+
+
+class DoneTasksView(UserView):
+    """`GET /data/user/done-tasks`: the same for their finished tasks, last ended first."""
+
+    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(user.todo_tasks(request.user, done=True))
+
+
+TO_CHECK_PARAMETERS = [
+    OpenApiParameter("project_id", OpenApiTypes.UUID, description="Only this project"),
+    OpenApiParameter("task_type_id", OpenApiTypes.UUID, description="Only tasks of this type"),
+    OpenApiParameter("task_status_id", OpenApiTypes.UUID, description="Only tasks of this status"),
+    OpenApiParameter(
+        "person_id", OpenApiTypes.STR, description='Comma-separated assignee ids, or "unassigned"'
+    ),
+    OpenApiParameter("episode_id", OpenApiTypes.UUID, description="Only tasks of this episode"),
+    OpenApiParameter("due_date_since", OpenApiTypes.DATE, description="Due on or after (date or date-time)"),
+    OpenApiParameter("due_date_until", OpenApiTypes.DATE, description="Due on or before (date or date-time)"),
+    OpenApiParameter(
+        "order_by", OpenApiTypes.STR, enum=["priority", "due_date", "estimation", "entity_name"]
+    ),
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number: answers a page envelope with stats"),
+    OpenApiParameter("limit", OpenApiTypes.INT, description="Tasks per page (default 100)"),
+]
+
+
+class TasksToCheckView(UserView):
+    """`GET /data/user/tasks-to-check`: the tasks waiting for feedback the requester checks (admins:
+    all open projects; managers: their open projects; supervisors: those of their departments;
+    anyone else: none), filtered, a plain list or with `page` a page with stats."""
+
+    @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        filters = user.ToCheckFilters(
+            project_id=query_uuid(request, "project_id"),
+            task_type_id=query_uuid(request, "task_type_id"),
+            task_status_id=query_uuid(request, "task_status_id"),
+            person_ids=query_person_ids(request),
+            episode_id=query_uuid(request, "episode_id"),
+            due_date_since=query_moment(request, "due_date_since"),
+            due_date_until=query_moment(request, "due_date_until"),
+        )
+        page = query_int(request, "page", None)
+        limit = query_int(request, "limit", 100)
+        order_by = query_text(request, "order_by")
+        return Response(user.tasks_to_check(access_for(request), filters, order_by, page, limit))
+
+
+class TasksToCheckFilterValuesView(UserView):
+    """`GET /data/user/tasks-to-check/filter-values`: the projects, task types, statuses, episodes
+    and assignees found among the tasks the requester checks."""
+
+    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(user.tasks_to_check_filter_values(access_for(request)))
+
+
+# --- time, day offs, desktop logins, avatar ---------------------------------------------------------
+
+
+class TaskTimeSpentView(UserView):
+    """`GET /data/user/tasks/{task_id}/time-spents/{date}`: the requester's time spent on a task on
+    a day, or null."""
+
+    @extend_schema(tags=USER, responses={200: TIME_SPENT})
+    def get(self, request, task_id, date):
+        day = url_day(date)
+        try:
+            task_id = uuid.UUID(str(task_id))
+        except ValueError:
+            raise WrongParameter(f"Malformed ID: {task_id}.") from None
+        return Response(user.time_spent_of_task(request.user, task_id, day))
+
+
+class TimeSpentsView(UserView):
+    """`GET /data/user/time-spents?start_date=&end_date=`: the requester's time spents of a range of
+    days (both included), each with its task's project and type; none without dates."""
+
+    @extend_schema(
+        tags=USER,
+        parameters=[
+            OpenApiParameter("start_date", OpenApiTypes.DATE, description="First day (with end_date)"),
+            OpenApiParameter("end_date", OpenApiTypes.DATE, description="Last day (with start_date)"),
+        ],
+        responses={200: TIME_SPENTS_IN_RANGE},
+    )
+    def get(self, request):
+        start, end = query_text(request, "start_date"), query_text(request, "end_date")
+        if start is None and end is None:
+            # The reference matches the time spents of a null day here, that is none.
+            return Response([])
+        if start is None or end is None:
+            raise WrongParameter(
+                "If querying for a range of dates, both a `start_date` and an `end_date` must be given."
+            )
+        message = f"Wrong date format for {start} and/or {end}"
+        start, end = parse_day(start, message), parse_day(end, message)
+        return Response(queries.time_spents_between(request.user, start, end))
+
+
+class DateTimeSpentsView(UserView):
+    """`GET /data/user/time-spents/{date}`: the requester's time spents of a day."""
+
+    @extend_schema(
+        tags=USER, operation_id="list_user_time_spents_of_day", responses={200: TIME_SPENT(many=True)}
+    )
+    def get(self, request, date):
+        return Response(queries.time_spents_of_day(request.user, url_day(date)))
+
+
+class DayOffView(UserView):
+    """`GET /data/user/day-offs/{date}`: the requester's day off covering that day, or {}."""
+
+    @extend_schema(tags=USER, responses={200: DAY_OFF})
+    def get(self, request, date):
+        return Response(queries.day_off_on(request.user, url_day(date)))
+
+
+class DesktopLoginLogsView(UserView):
+    """`GET|POST /data/user/desktop-login-logs`: the requester's logins from the desktop app,
+    latest first; a POST records one (now, or at `date`) and updates their last presence."""
+
+    @extend_schema(tags=USER, responses={200: DESKTOP_LOGIN_LOGS})
+    def get(self, request):
+        return Response(queries.desktop_login_logs(request.user))
+
+    @extend_schema(tags=USER, request=DesktopLoginSerializer, responses={201: DESKTOP_LOGIN_LOG})
+    def post(self, request):
+        date = validated(DesktopLoginSerializer, request.data).get("date")
+        log = services.create_desktop_login_log(request.user, date, request.user)
+        return Response(render(log, relations=False), status=201)
+
+
+class ClearAvatarView(UserView):
+    """`DELETE /actions/user/clear-avatar`: the requester drops their avatar."""
+
+    @extend_schema(tags=USER_ACTIONS, request=None, responses={204: None})
+    def delete(self, request):
+        services.clear_avatar(request.user, request.user)
+        return Response(status=204)

@@ -1,0 +1,442 @@
+"""Routes of the user's inbox (`user` area: notifications, subscriptions, the chats they take part
+in) and of the `chats` area (an entity's chat and its messages).
+
+Everything here is the requester's own: nobody reads or changes another person's notifications
+or subscriptions. Entity chats follow the entity: project access, and for a vendor only the
+entities they hold a task on.
+"""
+
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from assets.models import Entity
+from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
+from kitsu_server.api.views import KitsuView, UserView, access_for, object_or_404, query_text, validated
+from shots.models import Sequence
+from tasks import chat_queries as queries
+from tasks import chat_services as services
+from tasks.comment_views import AttachmentShortSchema, uploaded_files
+from tasks.models import ChatMessage, Task, TaskType
+from tasks.permissions import check_project_and_entity_access
+
+USER_DATA_TAGS = ["data/user"]
+USER_ACTION_TAGS = ["actions/user"]
+CHAT_TAGS = ["chats"]
+
+# --- request and response schemas -----------------------------------------------------------------
+
+
+class NotificationRow(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.CharField(default="Notification")
+    notification_type = serializers.CharField()
+    author_id = serializers.UUIDField()
+    comment_id = serializers.UUIDField(allow_null=True)
+    task_id = serializers.UUIDField(allow_null=True)
+    task_type_id = serializers.UUIDField(allow_null=True)
+    task_status_id = serializers.UUIDField(allow_null=True)
+    mentions = serializers.ListField(child=serializers.UUIDField())
+    department_mentions = serializers.ListField(child=serializers.UUIDField())
+    reply_mentions = serializers.ListField(child=serializers.UUIDField())
+    reply_department_mentions = serializers.ListField(child=serializers.UUIDField())
+    preview_file_id = serializers.UUIDField(allow_null=True)
+    project_id = serializers.UUIDField(allow_null=True)
+    project_name = serializers.CharField(allow_null=True)
+    comment_text = serializers.CharField(allow_null=True)
+    reply_text = serializers.CharField(allow_null=True)
+    created_at = serializers.CharField()
+    read = serializers.BooleanField()
+    change = serializers.BooleanField()
+    full_entity_name = serializers.CharField()
+    episode_id = serializers.UUIDField(allow_null=True)
+    entity_preview_file_id = serializers.UUIDField(allow_null=True)
+    subscription_id = serializers.UUIDField(allow_null=True)
+    playlist_id = serializers.UUIDField(allow_null=True)
+    playlist_name = serializers.CharField()
+    playlist_for_entity = serializers.CharField(allow_null=True)
+    playlist_is_for_all = serializers.BooleanField(allow_null=True)
+
+
+class NotificationSchema(output_serializer(REGISTRY["notifications"])):
+    notification_type = serializers.CharField()
+
+
+class NotificationUpdateBody(serializers.Serializer):
+    read = serializers.BooleanField()
+
+
+class SuccessSchema(serializers.Serializer):
+    success = serializers.BooleanField()
+
+
+class SubscribeTasksBody(serializers.Serializer):
+    task_ids = serializers.ListField(child=serializers.CharField(), min_length=1)
+
+
+SUBSCRIPTION_SCHEMA = output_serializer(REGISTRY["subscriptions"])
+CHAT_SCHEMA = output_serializer(REGISTRY["chats"])
+
+
+class ChatMessageRow(output_serializer(REGISTRY["chat-messages"])):
+    attachment_files = serializers.ListField(child=serializers.DictField(), help_text="{id, name, extension}")
+
+
+class ChatWithMessages(CHAT_SCHEMA):
+    messages = ChatMessageRow(many=True)
+
+
+class PostedChatMessage(output_serializer(REGISTRY["chat-messages"])):
+    attachment_files = AttachmentShortSchema(many=True, required=False)
+
+
+class ChatMessageBody(serializers.Serializer):
+    message = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ChatMessageUploadBody(ChatMessageBody):
+    file = serializers.FileField(required=False, help_text="Attachments, under any field names")
+
+
+class UserChatRow(serializers.Serializer):
+    id = serializers.UUIDField()
+    object_id = serializers.UUIDField()
+    last_message = serializers.CharField(allow_null=True)
+    entity_name = serializers.CharField()
+    project_id = serializers.UUIDField()
+    preview_file_id = serializers.UUIDField(allow_null=True)
+
+
+NOTIFICATION_FILTERS = [
+    OpenApiParameter("after", str, description="Created after this date or datetime (UTC)"),
+    OpenApiParameter("before", str, description="Created before this date or datetime (UTC)"),
+    OpenApiParameter("task_type_id", OpenApiTypes.UUID),
+    OpenApiParameter("task_status_id", OpenApiTypes.UUID),
+    OpenApiParameter("type", str, description="Notification type (comment, mention, assignation...)"),
+    OpenApiParameter("read", bool),
+    OpenApiParameter("watching", bool, description="Only notifications of the tasks subscribed to"),
+]
+
+# --- request helpers ------------------------------------------------------------------------------
+
+
+def as_uuid_or_none(value):
+    """An id of the URL as a UUID, None when malformed (routes the reference answers false or
+    204 for whatever id they get)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def query_flag(request, name):
+    """A boolean query parameter as the reference reads it ("true" or not), None when absent."""
+    value = request.query_params.get(name)
+    return None if value is None else value.lower() == "true"
+
+
+def query_uuid(request, name):
+    value = query_text(request, name)
+    if value is None:
+        return None
+    return parse_uuid(value, f"Invalid UUID format for {name}: {value}")
+
+
+def notification_criteria(request):
+    after, before = query_text(request, "after"), query_text(request, "before")
+    return queries.NotificationCriteria(
+        after=queries.parse_moment(after) if after is not None else None,
+        before=queries.parse_moment(before) if before is not None else None,
+        task_type_id=query_uuid(request, "task_type_id"),
+        task_status_id=query_uuid(request, "task_status_id"),
+        notification_type=query_text(request, "type"),
+        read=query_flag(request, "read"),
+        watching=query_flag(request, "watching"),
+    )
+
+
+def task_or_404(task_id):
+    """The task of an id (a malformed one is a 404, as on the reference)."""
+    pk = as_uuid_or_none(task_id)
+    task = Task.objects.filter(pk=pk).first() if pk is not None else None
+    if task is None:
+        raise NotFound("Task not found.")
+    return task
+
+
+def reachable_entity(request, entity_id):
+    """The entity of the URL (404, a malformed id too), once the caller reaches it: project
+    access, and a vendor only the entities they work on (403)."""
+    pk = as_uuid_or_none(entity_id)
+    entity = Entity.objects.filter(pk=pk).first() if pk is not None else None
+    if entity is None:
+        raise NotFound("Entity not found.")
+    check_project_and_entity_access(access_for(request), entity.project_id, entity.pk)
+    return entity
+
+
+def own_notification(request, notification_id):
+    """One of the requester's notifications (400 malformed, 404 absent or someone else's)."""
+    pk = parse_uuid(notification_id, f"Invalid UUID format for notification_id: {notification_id}")
+    access = access_for(request)
+    notification = queries.visible_notifications(request.user, access.is_admin).filter(pk=pk).first()
+    if notification is None:
+        raise NotFound("Notification not found.")
+    return notification
+
+
+def message_of_chat(chat, chat_message_id):
+    """A message of the URL, which must be one of the chat's (403 otherwise, as the reference)."""
+    message = object_or_404(ChatMessage, chat_message_id)
+    if message.chat_id != chat.pk:
+        raise PermissionDenied
+    return message
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+
+class UserNotificationsView(UserView):
+    """`GET /data/user/notifications`: the requester's 100 newest notifications, with the task,
+    entity or playlist each points at; filtered by date, task type, task status, type, read and
+    watching (subscribed tasks)."""
+
+    @extend_schema(tags=USER_DATA_TAGS, parameters=NOTIFICATION_FILTERS, responses=NotificationRow(many=True))
+    def get(self, request):
+        criteria = notification_criteria(request)
+        access = access_for(request)
+        return Response(queries.list_notifications(request.user, access.is_admin, criteria))
+
+
+class UserNotificationView(UserView):
+    """`GET|PUT /data/user/notifications/{notification_id}`: one of the requester's notifications;
+    PUT marks it read or unread (`notification:read` / `notification:unread`)."""
+
+    @extend_schema(tags=USER_DATA_TAGS, responses=NotificationRow)
+    def get(self, request, notification_id):
+        notification = own_notification(request, notification_id)
+        access = access_for(request)
+        rows = queries.list_notifications(request.user, access.is_admin, notification_id=notification.pk)
+        if not rows:
+            raise NotFound("Notification not found.")
+        return Response(rows[0])
+
+    @extend_schema(tags=USER_DATA_TAGS, request=NotificationUpdateBody, responses=NotificationSchema)
+    def put(self, request, notification_id):
+        body = validated(NotificationUpdateBody, request.data)
+        notification = own_notification(request, notification_id)
+        return Response(services.set_notification_read(notification, body["read"], request.user))
+
+
+class MarkAllNotificationsReadView(UserView):
+    """`POST /actions/user/notifications/mark-all-as-read`: every notification of the requester
+    read (`notification:all-read`)."""
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses=SuccessSchema)
+    def post(self, request):
+        services.mark_all_notifications_read(request.user)
+        return Response({"success": True})
+
+
+# --- subscriptions --------------------------------------------------------------------------------
+
+
+class TaskSubscribedView(UserView):
+    """`GET /data/user/tasks/{task_id}/subscribed`: whether the requester follows the task."""
+
+    @extend_schema(tags=USER_DATA_TAGS, responses=OpenApiTypes.BOOL)
+    def get(self, request, task_id):
+        return Response(queries.has_task_subscription(request.user, as_uuid_or_none(task_id)))
+
+
+class TaskSubscribeView(UserView):
+    """`POST /actions/user/tasks/{task_id}/subscribe`: follow a task of a project of the
+    requester's team. 201 and the subscription (the existing one when already following)."""
+
+    @extend_schema(
+        tags=USER_ACTION_TAGS,
+        request=None,
+        responses={201: SUBSCRIPTION_SCHEMA},
+        operation_id="user_task_subscribe",
+    )
+    def post(self, request, task_id):
+        task = task_or_404(task_id)
+        access_for(request).check_project_access(task.project_id)
+        return Response(services.subscribe_to_tasks(request.user, [task])[0], status=201)
+
+
+class TaskUnsubscribeView(UserView):
+    """`DELETE /actions/user/tasks/{task_id}/unsubscribe`: stop following a task. 204, whether
+    or not the requester followed it."""
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
+    def delete(self, request, task_id):
+        task_id = as_uuid_or_none(task_id)
+        if task_id is not None:
+            services.unsubscribe_from_tasks(request.user, [task_id])
+        return Response(status=204)
+
+
+class TasksSubscribeView(UserView):
+    """`POST /actions/user/tasks/subscribe` `{"task_ids": [...]}`: follow several tasks; every
+    one is checked (404, 403) before any is followed. 201 and the subscriptions."""
+
+    @extend_schema(
+        tags=USER_ACTION_TAGS, request=SubscribeTasksBody, responses={201: SUBSCRIPTION_SCHEMA(many=True)}
+    )
+    def post(self, request):
+        body = validated(SubscribeTasksBody, request.data)
+        access = access_for(request)
+        tasks = []
+        for task_id in body["task_ids"]:  # all checked before any is followed
+            tasks.append(task_or_404(task_id))
+            access.check_project_access(tasks[-1].project_id)
+        return Response(services.subscribe_to_tasks(request.user, tasks), status=201)
+
+
+class TasksUnsubscribeView(UserView):
+    """`POST /actions/user/tasks/unsubscribe` `{"task_ids": [...]}`: stop following several
+    tasks. 200 and the ids as given."""
+
+    @extend_schema(
+        tags=USER_ACTION_TAGS,
+        request=SubscribeTasksBody,
+        responses={200: {"type": "array", "items": {"type": "string"}}},
+    )
+    def post(self, request):
+        body = validated(SubscribeTasksBody, request.data)
+        task_ids = [pk for pk in map(as_uuid_or_none, body["task_ids"]) if pk is not None]
+        services.unsubscribe_from_tasks(request.user, task_ids)
+        return Response(body["task_ids"])
+
+
+class SequenceSubscribedView(UserView):
+    """`GET /data/user/sequences/{sequence_id}/task-types/{task_type_id}/subscribed` (and its
+    deprecated `/data/user/entities/...` alias): whether the requester follows the sequence's
+    tasks of that type."""
+
+    @extend_schema(tags=USER_DATA_TAGS, responses=OpenApiTypes.BOOL)
+    def get(self, request, sequence_id, task_type_id):
+        subscribed = queries.has_sequence_subscription(
+            request.user, as_uuid_or_none(sequence_id), as_uuid_or_none(task_type_id)
+        )
+        return Response(subscribed)
+
+
+class SequenceSubscribeView(UserView):
+    """`POST /actions/user/sequences/{sequence_id}/task-types/{task_type_id}/subscribe`: follow
+    the tasks of a type on a sequence's shots, in a project of the requester's team. 201 and the
+    subscription."""
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={201: SUBSCRIPTION_SCHEMA})
+    def post(self, request, sequence_id, task_type_id):
+        pk = as_uuid_or_none(sequence_id)
+        sequence = Sequence.objects.filter(pk=pk).first() if pk is not None else None
+        if sequence is None:
+            raise NotFound("Sequence not found.")
+        access_for(request).check_project_access(sequence.project_id)
+        task_type = object_or_404(TaskType, task_type_id)
+        return Response(services.subscribe_to_sequence(request.user, sequence, task_type), status=201)
+
+
+class SequenceUnsubscribeView(UserView):
+    """`DELETE /actions/user/sequences/{sequence_id}/task-types/{task_type_id}/unsubscribe`: stop
+    following them. 204, whether or not the requester did."""
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
+    def delete(self, request, sequence_id, task_type_id):
+        sequence_id, task_type_id = as_uuid_or_none(sequence_id), as_uuid_or_none(task_type_id)
+        if sequence_id is not None and task_type_id is not None:
+            services.unsubscribe_from_sequence(request.user, sequence_id, task_type_id)
+        return Response(status=204)
+
+
+# --- the requester's chats ------------------------------------------------------------------------
+
+
+class UserChatsView(UserView):
+    """`GET /data/user/chats`: the chats the requester takes part in, on entities of the open
+    projects of their team, with the entity's full name, project and preview."""
+
+    @extend_schema(tags=USER_DATA_TAGS, responses=UserChatRow(many=True))
+    def get(self, request):
+        return Response(queries.chats_of(request.user, access_for(request).is_admin))
+
+
+class JoinChatView(UserView):
+    """`POST|DELETE /actions/user/chats/{entity_id}/join`: take part in an entity's chat (200 and
+    the chat) or leave it (204); `chat:joined` / `chat:left`."""
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses=CHAT_SCHEMA)
+    def post(self, request, entity_id):
+        entity = reachable_entity(request, entity_id)
+        return Response(services.join_chat(entity, request.user))
+
+    @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
+    def delete(self, request, entity_id):
+        entity = reachable_entity(request, entity_id)
+        services.leave_chat(entity, request.user)
+        return Response(status=204)
+
+
+# --- entity chats ---------------------------------------------------------------------------------
+
+
+class EntityChatView(KitsuView):
+    """`GET /data/entities/{entity_id}/chat`: the entity's chat (created on first use), with its
+    participants and its messages."""
+
+    @extend_schema(tags=CHAT_TAGS, responses=ChatWithMessages)
+    def get(self, request, entity_id):
+        chat = services.chat_of(reachable_entity(request, entity_id))
+        data = queries.render_chat(chat)
+        data["messages"] = queries.chat_messages(chat.pk)
+        return Response(data)
+
+
+class EntityChatMessagesView(KitsuView):
+    """`GET|POST /data/entities/{entity_id}/chat/messages`: the chat's messages, oldest first;
+    a participant posts one (`message`, with attachments when sent as a multipart form): 201
+    and the message (`chat:new-message`)."""
+
+    @extend_schema(tags=CHAT_TAGS, responses=ChatMessageRow(many=True))
+    def get(self, request, entity_id):
+        chat = services.chat_of(reachable_entity(request, entity_id))
+        return Response(queries.chat_messages(chat.pk))
+
+    @extend_schema(
+        tags=CHAT_TAGS,
+        request={"application/json": ChatMessageBody, "multipart/form-data": ChatMessageUploadBody},
+        responses={201: PostedChatMessage},
+    )
+    def post(self, request, entity_id):
+        entity = reachable_entity(request, entity_id)
+        body = validated(ChatMessageBody, request.data)
+        chat = services.chat_of(entity)
+        message = services.post_chat_message(chat, request.user, body["message"], uploaded_files(request))
+        return Response(message, status=201)
+
+
+class EntityChatMessageView(KitsuView):
+    """`GET|DELETE /data/entities/{entity_id}/chat/messages/{chat_message_id}`: one message of
+    the entity's chat; its author or an admin deletes it with its attachments (204,
+    `chat:deleted-message`)."""
+
+    @extend_schema(tags=CHAT_TAGS, responses=ChatMessageRow)
+    def get(self, request, entity_id, chat_message_id):
+        chat = services.chat_of(reachable_entity(request, entity_id))
+        message = message_of_chat(chat, chat_message_id)
+        return Response(queries.chat_message(chat.pk, message.pk))
+
+    @extend_schema(tags=CHAT_TAGS, request=None, responses={204: None})
+    def delete(self, request, entity_id, chat_message_id):
+        chat = services.chat_of(reachable_entity(request, entity_id))
+        message = message_of_chat(chat, chat_message_id)
+        if message.person_id != request.user.pk and not access_for(request).is_admin:
+            raise PermissionDenied
+        services.delete_chat_message(message, request.user)
+        return Response(status=204)
