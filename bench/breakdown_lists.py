@@ -24,7 +24,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench.generate import generate_breakdown  # noqa: E402
+from bench.generate import analyze, generate_breakdown  # noqa: E402
 from bench.harness import add_server_arguments, fetcher, project_id_by_name, time_routes  # noqa: E402
 
 
@@ -62,6 +62,7 @@ def main():
     if not args.url:
         call_command("migrate", verbosity=0)
         generate_breakdown(name, args.shots, args.assets)
+        analyze()
     fetch = fetcher(args)
     time_routes(fetch, routes_of(fetch, name), args.runs)
 

@@ -22,7 +22,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import analyze, generate  # noqa: E402
 from bench.harness import add_server_arguments, fetcher, time_routes  # noqa: E402
 
 ROUTES = [
@@ -42,6 +42,7 @@ def main():
     if not args.url:
         call_command("migrate", verbosity=0)
         generate(f"Bench {args.tasks}", args.tasks)
+        analyze()
     time_routes(fetcher(args), [(route, route) for route in ROUTES], args.runs)
 
 

@@ -24,7 +24,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import analyze, generate  # noqa: E402
 from bench.harness import add_server_arguments, local_fetcher, remote_fetcher, time_routes  # noqa: E402
 from people.models import Person  # noqa: E402
 from productions.models import ProjectPersonLink  # noqa: E402
@@ -70,6 +70,7 @@ def main():
         return
     call_command("migrate", verbosity=0)
     project = generate(f"Bench {args.tasks}", args.tasks)
+    analyze()
     artist = busiest_artist(project)
     print(f"as {artist.email} ({artist.assigned_tasks.count()} tasks)")
     time_routes(local_fetcher(artist), [(route, route) for route in ARTIST_ROUTES], args.runs)
