@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kitsu_server.api.json import ModelShape, serialize_instance
-from people.authentication import KitsuAccessToken, KitsuRefreshToken, revoke
+from people.authentication import KitsuAccessToken, KitsuRefreshToken, preview_session_open, revoke
 from people.crud import PersonsPolicy
 from people.models import AuthToken, LoginLog, Organisation, Person
 
@@ -277,7 +277,7 @@ def check_credentials(
     if not person.check_password(password):
         record_failed_login(person)
         raise WrongCredentials()
-    if not person.is_active:
+    if not person.is_active or (person.preview_project_id is not None and not preview_session_open(person)):
         raise InactivePerson()
     if with_otp and has_two_factor_authentication(person):
         if not check_second_factor(person, totp, email_otp, recovery_code, fido_response):

@@ -23,7 +23,7 @@ from django.db.models import Exists
 from django.utils import timezone
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import HTTP_HEADER_ENCODING
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -209,7 +209,10 @@ class KitsuJWTAuthentication(JWTAuthentication):
         if raw_token is None:
             return None
         token = self.validated(raw_token)
-        return self.person_for(token), token
+        person = self.person_for(token)
+        if person.preview_project_id is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied("A preview account only reads.")
+        return person, token
 
     def raw_token(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -254,7 +257,19 @@ class KitsuJWTAuthentication(JWTAuthentication):
             if identity == PERSON_IDENTITY:
                 revoke(token, person)
             raise AuthenticationFailed("User is inactive.")
+        if person.preview_project_id is not None and not preview_session_open(person, token.get("iat")):
+            raise AuthenticationFailed("User is inactive.")
         return person
+
+
+def preview_session_open(person, issued_at=None):
+    """A project's preview account works while its window is open, with tokens issued since it
+    opened (closing and reopening the window ends the sessions of the previous one)."""
+    now = timezone.now()
+    if person.preview_open_until is None or person.preview_open_until < now:
+        return False
+    opened_at = person.preview_opened_at
+    return issued_at is None or opened_at is None or issued_at >= int(opened_at.timestamp())
 
 
 class KitsuRefreshJWTAuthentication(KitsuJWTAuthentication):

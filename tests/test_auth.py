@@ -981,3 +981,32 @@ def test_authenticating_a_request_costs_one_query(artist, django_assert_num_quer
         person, token = KitsuJWTAuthentication().authenticate(request)
 
     assert person == artist and token["sub"] == str(artist.pk)
+
+
+def test_a_preview_account_works_only_while_its_window_is_open_and_only_reads(api, db):
+    project = factories.make_project()
+    preview = factories.make_person(
+        role="client", email="preview@preview.kitsu.invalid", password=PASSWORD, preview_project=project
+    )
+    assert log_in(api, preview.email).status_code == 401  # never opened
+
+    now = timezone.now()
+    Person.objects.filter(pk=preview.pk).update(
+        preview_opened_at=now - datetime.timedelta(minutes=5),
+        preview_open_until=now + datetime.timedelta(hours=1),
+    )
+    response = log_in(api, preview.email)
+    assert response.status_code == 200
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+    assert client.get("/api/data/user/context").status_code == 200
+    refused = client.post("/api/data/user/filters", {"list_type": "asset", "name": "x", "search_query": "x"})
+    assert refused.status_code == 403
+
+    # Closed, or reopened since the token was issued: the session is over.
+    Person.objects.filter(pk=preview.pk).update(preview_open_until=now - datetime.timedelta(seconds=1))
+    assert client.get("/api/data/user/context").status_code == 401
+    Person.objects.filter(pk=preview.pk).update(
+        preview_opened_at=now + datetime.timedelta(minutes=1),
+        preview_open_until=now + datetime.timedelta(hours=1),
+    )
+    assert client.get("/api/data/user/context").status_code == 401
