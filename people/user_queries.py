@@ -36,6 +36,7 @@ from tasks.task_queries import (
     detailed_tasks,
     person_tasks,
     render_tasks,
+    todo_row,
     with_full_context,
 )
 
@@ -294,24 +295,6 @@ def sequence_entities(access, sequence_id, kind):
 def todo_tasks(person, done=False):
     """The person's unfinished (or finished) tasks in the open productions of their team."""
     return person_tasks(person, open_team_project_ids(person), done=done)
-
-
-def todo_row(data, row):
-    """A detailed task row with the task columns the to-do lists repeat under `task_` names."""
-    data.update(
-        {
-            "task_estimation": row["estimation"],
-            "task_duration": row["duration"],
-            "task_start_date": data["start_date"],
-            "task_due_date": data["due_date"],
-            "task_type_name": row["task_type__name"],
-            "task_status_name": row["task_status__name"],
-            "task_type_color": row["task_type__color"],
-            "task_status_color": row["task_status__color"],
-            "task_status_short_name": row["task_status__short_name"],
-        }
-    )
-    return data
 
 
 @dataclass

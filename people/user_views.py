@@ -8,7 +8,6 @@ they reach), the few writes go through `people.services`. As on the reference, t
 persons only: a bot's API token is refused (403).
 """
 
-import datetime
 import uuid
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +19,16 @@ from assets.crud import KIND_NAMES
 from assets.models import EntityType
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.views import UserView, access_for, query_text, render, validated
+from kitsu_server.api.views import (
+    UserView,
+    access_for,
+    query_id,
+    query_int,
+    query_moment,
+    query_text,
+    render,
+    validated,
+)
 from people import queries, services
 from people import user_queries as user
 from people.views import (
@@ -58,39 +66,8 @@ def asset_type_or_404(asset_type_id):
     return asset_type
 
 
-def query_uuid(request, name):
-    value = query_text(request, name)
-    if value is None:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise WrongParameter("Wrong UUID format.") from None
-
-
-def query_int(request, name, default):
-    value = query_text(request, name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise WrongParameter(f"Wrong value for parameter {name}.") from None
-
-
-def query_moment(request, name):
-    """A `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD` parameter as an aware UTC datetime."""
-    value = query_text(request, name)
-    if value is None:
-        return None
-    for layout in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(value, layout).replace(tzinfo=datetime.UTC)
-        except ValueError:
-            continue
-    raise WrongParameter(
-        "Wrong date format for before argument.Expected format: 2020-01-05T13:23:10 or 2020-01-05"
-    )
+# The reference names `before` whatever the parameter, without a space after the full stop.
+MOMENT_MESSAGE = "Wrong date format for before argument.Expected format: 2020-01-05T13:23:10 or 2020-01-05"
 
 
 def query_person_ids(request):
@@ -337,15 +314,15 @@ class TasksToCheckView(UserView):
     @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         filters = user.ToCheckFilters(
-            project_id=query_uuid(request, "project_id"),
-            task_type_id=query_uuid(request, "task_type_id"),
-            task_status_id=query_uuid(request, "task_status_id"),
+            project_id=query_id(request, "project_id"),
+            task_type_id=query_id(request, "task_type_id"),
+            task_status_id=query_id(request, "task_status_id"),
             person_ids=query_person_ids(request),
-            episode_id=query_uuid(request, "episode_id"),
-            due_date_since=query_moment(request, "due_date_since"),
-            due_date_until=query_moment(request, "due_date_until"),
+            episode_id=query_id(request, "episode_id"),
+            due_date_since=query_moment(request, "due_date_since", MOMENT_MESSAGE),
+            due_date_until=query_moment(request, "due_date_until", MOMENT_MESSAGE),
         )
-        page = query_int(request, "page", None)
+        page = query_int(request, "page")
         limit = query_int(request, "limit", 100)
         order_by = query_text(request, "order_by")
         return Response(user.tasks_to_check(access_for(request), filters, order_by, page, limit))

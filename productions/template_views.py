@@ -8,7 +8,7 @@ the id), then the template (404 "Project template not found"). A body that fails
 reference's 400 with `data.errors`, the fields refused (the shared error handler writes it).
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -181,33 +181,84 @@ def malformed_id(value):
     return parse_uuid(value, f"Malformed ID: {value}.")
 
 
+class TemplateLinksView(TemplateRouteView):
+    """`GET` a template's links of one kind (managers and admins), `POST` one more (admins): the
+    row the body names (`key`, a 400 naming it as `label` when unknown) is linked by `link`."""
+
+    listing = None  # services function: the template's rows of this kind
+    body = None  # the POST body's serializer
+    model = None  # the model of the rows linked
+    key = None
+    label = None
+
+    def get(self, request, project_template_id):
+        self.check_reader(request)
+        template = services.get_template(project_template_id)
+        return Response(type(self).listing(template))
+
+    def post(self, request, project_template_id):
+        self.check_writer(request)
+        body = validated(self.body, request.data)
+        row = services.linked_row(self.model, body[self.key], self.key, self.label)
+        template = services.get_template(project_template_id)
+        return Response(self.link(template, row, body, request.user), status=201)
+
+    def link(self, template, row, body, user):
+        """The JSON answer of linking `row` to `template`."""
+        raise NotImplementedError
+
+
+class TemplateUnlinkView(TemplateRouteView):
+    """`DELETE` one link of a template (admins): `unlink(template, row id, user=)`; with
+    `by_template_id`, it takes the template's id (no 404 for a missing template)."""
+
+    unlink = None
+    by_template_id = False
+
+    def delete(self, request, project_template_id, **row_ids):
+        self.check_writer(request)
+        if self.by_template_id:
+            template = services.parse_template_id(project_template_id)
+        else:
+            template = services.get_template(project_template_id)
+        (row_id,) = row_ids.values()
+        type(self).unlink(template, malformed_id(row_id), user=request.user)
+        return Response(status=204)
+
+
+def unlink_schema(operation_id, description):
+    return extend_schema_view(
+        delete=extend_schema(
+            tags=[DATA_TAG], responses={204: None}, operation_id=operation_id, description=description
+        )
+    )
+
+
 # --- task types ----------------------------------------------------------------------------------
 
 
-class TemplateTaskTypesView(TemplateRouteView):
-    @extend_schema(
-        tags=[DATA_TAG], responses=TemplateTaskTypeRow(many=True), operation_id="project_template_task_types"
-    )
-    def get(self, request, project_template_id):
-        """The template's task types by priority then name, each with its link's priority (as
-        `priority`), bitrates and client visibility."""
-        self.check_reader(request)
-        template = services.get_template(project_template_id)
-        return Response(services.template_task_types(template))
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
+        tags=[DATA_TAG],
+        responses=TemplateTaskTypeRow(many=True),
+        operation_id="project_template_task_types",
+        description="The template's task types by priority then name, each with its link's priority (as\n"
+        "`priority`), bitrates and client visibility.",
+    ),
+    post=extend_schema(
         tags=[DATA_TAG],
         request=AddTaskTypeBody,
         responses={201: TaskTypeLinkOut},
         operation_id="project_template_add_task_type",
-    )
-    def post(self, request, project_template_id):
-        """Link a task type to the template, or update its link: priority and client visibility when
-        given, both bitrates when either is sent (the other one is reset)."""
-        self.check_writer(request)
-        body = validated(AddTaskTypeBody, request.data)
-        task_type = services.linked_row(TaskType, body["task_type_id"], "task_type_id", "Task type")
-        template = services.get_template(project_template_id)
+        description="Link a task type to the template, or update its link: priority and client visibility "
+        "when\ngiven, both bitrates when either is sent (the other one is reset).",
+    ),
+)
+class TemplateTaskTypesView(TemplateLinksView):
+    listing = staticmethod(services.template_task_types)
+    body, model, key, label = AddTaskTypeBody, TaskType, "task_type_id", "Task type"
+
+    def link(self, template, task_type, body, user):
         bitrate_keys = ("hd_bitrate_compression", "ld_bitrate_compression")
         bitrates = {key: body.get(key) for key in bitrate_keys} if set(bitrate_keys) & set(body) else None
         link = services.add_task_type(
@@ -216,19 +267,18 @@ class TemplateTaskTypesView(TemplateRouteView):
             priority=body.get("priority"),
             bitrates=bitrates,
             is_client_visible=body.get("is_client_visible"),
-            user=request.user,
+            user=user,
         )
-        return Response(TASK_TYPE_LINK.render(link, relations=False), status=201)
+        return TASK_TYPE_LINK.render(link, relations=False)
 
 
-class TemplateTaskTypeView(TemplateRouteView):
-    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_task_type")
-    def delete(self, request, project_template_id, task_type_id):
-        """Unlink a task type from the template (204 even when it was not linked)."""
-        self.check_writer(request)
-        template_id = services.parse_template_id(project_template_id)
-        services.remove_task_type(template_id, malformed_id(task_type_id), user=request.user)
-        return Response(status=204)
+@unlink_schema(
+    "project_template_remove_task_type",
+    "Unlink a task type from the template (204 even when it was not linked).",
+)
+class TemplateTaskTypeView(TemplateUnlinkView):
+    unlink = staticmethod(services.remove_task_type)
+    by_template_id = True
 
 
 class TemplateTaskTypesReorderView(TemplateRouteView):
@@ -252,51 +302,46 @@ class TemplateTaskTypesReorderView(TemplateRouteView):
 # --- task statuses -------------------------------------------------------------------------------
 
 
-class TemplateTaskStatusesView(TemplateRouteView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[DATA_TAG],
         responses=TemplateTaskStatusRow(many=True),
         operation_id="project_template_task_statuses",
-    )
-    def get(self, request, project_template_id):
-        """The template's task statuses by priority then name, each with its link's priority (as
-        `priority`), board roles and client flag (`link_is_client_allowed`)."""
-        self.check_reader(request)
-        template = services.get_template(project_template_id)
-        return Response(services.template_task_statuses(template))
-
-    @extend_schema(
+        description="The template's task statuses by priority then name, each with its link's priority (as\n"
+        "`priority`), board roles and client flag (`link_is_client_allowed`).",
+    ),
+    post=extend_schema(
         tags=[DATA_TAG],
         request=AddTaskStatusBody,
         responses={201: TaskStatusLinkOut},
         operation_id="project_template_add_task_status",
-    )
-    def post(self, request, project_template_id):
-        """Link a task status to the template, or update the fields sent on its link (an empty role
-        list changes nothing; `is_client_allowed: null` resets the flag to the status's own)."""
-        self.check_writer(request)
-        body = validated(AddTaskStatusBody, request.data)
-        task_status = services.linked_row(TaskStatus, body["task_status_id"], "task_status_id", "Task status")
-        template = services.get_template(project_template_id)
+        description="Link a task status to the template, or update the fields sent on its link (an empty "
+        "role\nlist changes nothing; `is_client_allowed: null` resets the flag to the status's own).",
+    ),
+)
+class TemplateTaskStatusesView(TemplateLinksView):
+    listing = staticmethod(services.template_task_statuses)
+    body, model, key, label = AddTaskStatusBody, TaskStatus, "task_status_id", "Task status"
+
+    def link(self, template, task_status, body, user):
         link = services.add_task_status(
             template,
             task_status,
             priority=body.get("priority"),
             roles_for_board=body.get("roles_for_board") or None,
             is_client_allowed=body["is_client_allowed"] if "is_client_allowed" in body else services.UNSET,
-            user=request.user,
+            user=user,
         )
-        return Response(TASK_STATUS_LINK.render(link, relations=False), status=201)
+        return TASK_STATUS_LINK.render(link, relations=False)
 
 
-class TemplateTaskStatusView(TemplateRouteView):
-    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_task_status")
-    def delete(self, request, project_template_id, task_status_id):
-        """Unlink a task status from the template (204 even when it was not linked)."""
-        self.check_writer(request)
-        template_id = services.parse_template_id(project_template_id)
-        services.remove_task_status(template_id, malformed_id(task_status_id), user=request.user)
-        return Response(status=204)
+@unlink_schema(
+    "project_template_remove_task_status",
+    "Unlink a task status from the template (204 even when it was not linked).",
+)
+class TemplateTaskStatusView(TemplateUnlinkView):
+    unlink = staticmethod(services.remove_task_status)
+    by_template_id = True
 
 
 class TemplateTaskStatusesReorderView(TemplateRouteView):
@@ -322,135 +367,99 @@ class TemplateTaskStatusesReorderView(TemplateRouteView):
 # --- asset types ---------------------------------------------------------------------------------
 
 
-class TemplateAssetTypesView(TemplateRouteView):
-    @extend_schema(
-        tags=[DATA_TAG], responses=TemplateAssetType(many=True), operation_id="project_template_asset_types"
-    )
-    def get(self, request, project_template_id):
-        """The template's asset types, `{id, name}`."""
-        self.check_reader(request)
-        template = services.get_template(project_template_id)
-        return Response(services.template_asset_types(template))
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
+        tags=[DATA_TAG],
+        responses=TemplateAssetType(many=True),
+        operation_id="project_template_asset_types",
+        description="The template's asset types, `{id, name}`.",
+    ),
+    post=extend_schema(
         tags=[DATA_TAG],
         request=AddAssetTypeBody,
         responses={201: TemplateAssetType},
         operation_id="project_template_add_asset_type",
-    )
-    def post(self, request, project_template_id):
-        """Link an asset type to the template (no change when it is linked already)."""
-        self.check_writer(request)
-        body = validated(AddAssetTypeBody, request.data)
-        asset_type = services.linked_row(EntityType, body["asset_type_id"], "asset_type_id", "Asset type")
-        template = services.get_template(project_template_id)
-        return Response(services.add_asset_type(template, asset_type, user=request.user), status=201)
+        description="Link an asset type to the template (no change when it is linked already).",
+    ),
+)
+class TemplateAssetTypesView(TemplateLinksView):
+    listing = staticmethod(services.template_asset_types)
+    body, model, key, label = AddAssetTypeBody, EntityType, "asset_type_id", "Asset type"
+
+    def link(self, template, asset_type, body, user):
+        return services.add_asset_type(template, asset_type, user=user)
 
 
-class TemplateAssetTypeView(TemplateRouteView):
-    @extend_schema(tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_asset_type")
-    def delete(self, request, project_template_id, asset_type_id):
-        """Unlink an asset type from the template."""
-        self.check_writer(request)
-        template = services.get_template(project_template_id)
-        services.remove_asset_type(template, malformed_id(asset_type_id), user=request.user)
-        return Response(status=204)
+@unlink_schema("project_template_remove_asset_type", "Unlink an asset type from the template.")
+class TemplateAssetTypeView(TemplateUnlinkView):
+    unlink = staticmethod(services.remove_asset_type)
 
 
 # --- status automations --------------------------------------------------------------------------
 
 
-class TemplateStatusAutomationsView(TemplateRouteView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[DATA_TAG],
         responses=StatusAutomationOut(many=True),
         operation_id="project_template_status_automations",
-    )
-    def get(self, request, project_template_id):
-        """The template's status automations, as /data/status-automations writes them."""
-        self.check_reader(request)
-        template = services.get_template(project_template_id)
-        return Response(services.template_status_automations(template))
-
-    @extend_schema(
+        description="The template's status automations, as /data/status-automations writes them.",
+    ),
+    post=extend_schema(
         tags=[DATA_TAG],
         request=AddStatusAutomationBody,
         responses={201: StatusAutomationOut},
         operation_id="project_template_add_status_automation",
-    )
-    def post(self, request, project_template_id):
-        """Link a status automation to the template (no change when it is linked already)."""
-        self.check_writer(request)
-        body = validated(AddStatusAutomationBody, request.data)
-        automation = services.linked_row(
-            StatusAutomation, body["status_automation_id"], "status_automation_id", "Status automation"
-        )
-        template = services.get_template(project_template_id)
-        automation = services.add_status_automation(template, automation, user=request.user)
-        return Response(render(automation, relations=False), status=201)
+        description="Link a status automation to the template (no change when it is linked already).",
+    ),
+)
+class TemplateStatusAutomationsView(TemplateLinksView):
+    listing = staticmethod(services.template_status_automations)
+    body, model = AddStatusAutomationBody, StatusAutomation
+    key, label = "status_automation_id", "Status automation"
+
+    def link(self, template, automation, body, user):
+        return render(services.add_status_automation(template, automation, user=user), relations=False)
 
 
-class TemplateStatusAutomationView(TemplateRouteView):
-    @extend_schema(
-        tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_status_automation"
-    )
-    def delete(self, request, project_template_id, status_automation_id):
-        """Unlink a status automation from the template."""
-        self.check_writer(request)
-        template = services.get_template(project_template_id)
-        services.remove_status_automation(template, malformed_id(status_automation_id), user=request.user)
-        return Response(status=204)
+@unlink_schema("project_template_remove_status_automation", "Unlink a status automation from the template.")
+class TemplateStatusAutomationView(TemplateUnlinkView):
+    unlink = staticmethod(services.remove_status_automation)
 
 
 # --- preview backgrounds -------------------------------------------------------------------------
 
 
-class TemplatePreviewBackgroundsView(TemplateRouteView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=[DATA_TAG],
         responses=TemplatePreviewBackground(many=True),
         operation_id="project_template_preview_background_files",
-    )
-    def get(self, request, project_template_id):
-        """The template's preview backgrounds, `{id, name, is_default}`."""
-        self.check_reader(request)
-        template = services.get_template(project_template_id)
-        return Response(services.template_preview_background_files(template))
-
-    @extend_schema(
+        description="The template's preview backgrounds, `{id, name, is_default}`.",
+    ),
+    post=extend_schema(
         tags=[DATA_TAG],
         request=AddPreviewBackgroundBody,
         responses={201: TemplatePreviewBackground},
         operation_id="project_template_add_preview_background_file",
-    )
-    def post(self, request, project_template_id):
-        """Link a preview background to the template (no change when it is linked already)."""
-        self.check_writer(request)
-        body = validated(AddPreviewBackgroundBody, request.data)
-        background = services.linked_row(
-            PreviewBackgroundFile,
-            body["preview_background_file_id"],
-            "preview_background_file_id",
-            "Preview background file",
-        )
-        template = services.get_template(project_template_id)
-        return Response(
-            services.add_preview_background_file(template, background, user=request.user), status=201
-        )
+        description="Link a preview background to the template (no change when it is linked already).",
+    ),
+)
+class TemplatePreviewBackgroundsView(TemplateLinksView):
+    listing = staticmethod(services.template_preview_background_files)
+    body, model = AddPreviewBackgroundBody, PreviewBackgroundFile
+    key, label = "preview_background_file_id", "Preview background file"
+
+    def link(self, template, background, body, user):
+        return services.add_preview_background_file(template, background, user=user)
 
 
-class TemplatePreviewBackgroundView(TemplateRouteView):
-    @extend_schema(
-        tags=[DATA_TAG], responses={204: None}, operation_id="project_template_remove_preview_background_file"
-    )
-    def delete(self, request, project_template_id, preview_background_file_id):
-        """Unlink a preview background from the template, clearing the default when it was that one."""
-        self.check_writer(request)
-        template = services.get_template(project_template_id)
-        services.remove_preview_background_file(
-            template, malformed_id(preview_background_file_id), user=request.user
-        )
-        return Response(status=204)
+@unlink_schema(
+    "project_template_remove_preview_background_file",
+    "Unlink a preview background from the template, clearing the default when it was that one.",
+)
+class TemplatePreviewBackgroundView(TemplateUnlinkView):
+    unlink = staticmethod(services.remove_preview_background_file)
 
 
 class TemplateDefaultPreviewBackgroundView(TemplateRouteView):

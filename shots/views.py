@@ -11,7 +11,7 @@ departments. A malformed id in the path is a 404, as on the reference.
 
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -221,6 +221,62 @@ def as_entity(entity):
     return data
 
 
+def list_scope(request, id_names=(), parent=None):
+    """(access, criteria, project id, role) of a list route: the query string's criteria (the ids
+    `id_names` checked; `parent`, (key, kind), turns a parent's id into its production and
+    `parent_id`), the production they name (checked for the requester), the requester's role there."""
+    access = access_for(request)
+    criteria = list_criteria(request)
+    if parent is not None and parent[0] in criteria:
+        entity = queries.entity_or_404(criteria.pop(parent[0]), parent[1])
+        criteria["project_id"] = str(entity.project_id)
+        criteria["parent_id"] = str(entity.pk)
+    check_id_formats(criteria, id_names)
+    project_id = criteria.get("project_id")
+    check_criteria_project(access, project_id)
+    return access, criteria, project_id, role_on(access, project_id)
+
+
+def team_project_role(request, project_id):
+    """(project, access, role): the production of the URL (its team only) and the requester's role."""
+    project = team_project(request, project_id)
+    access = access_for(request)
+    return project, access, role_on(access, project.pk)
+
+
+def creation_in(request, project_id, body_serializer):
+    """(body, project) of a creation route: the body validated, then the production of the URL,
+    which only its managers add to."""
+    body = validated(body_serializer, request.data)
+    project = queries.project_or_404(project_id)
+    check_manager_project_access(access_for(request), project.pk)
+    return body, project
+
+
+def delete_entity(request, entity_id, kind, remove, **options):
+    """Delete the `kind` entity of the URL (its creator or the production's managers): a 204."""
+    entity = queries.entity_or_404(entity_id, kind)
+    check_entity_delete(access_for(request), entity)
+    remove(entity, user=request.user, **options)
+    return Response(status=204)
+
+
+class TeamTasksView(KitsuView):
+    """`GET` tasks hanging off the `kind` entity of the URL (`rows(entity id, relations, client)`),
+    for whoever reaches it. Vendors are refused."""
+
+    kind = None
+    rows = None
+
+    def get(self, request, **entity_ids):
+        (entity_id,) = entity_ids.values()
+        entity = readable(request, entity_id, self.kind)
+        role = role_on(access_for(request), entity.project_id)
+        if role == "vendor":
+            raise PermissionDenied
+        return Response(type(self).rows(entity.pk, relations_asked(request), role == "client"))
+
+
 # --- shots -------------------------------------------------------------------------------------
 
 
@@ -250,10 +306,7 @@ class ShotView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, shot_id):
-        shot = queries.entity_or_404(shot_id, "Shot")
-        check_entity_delete(access_for(request), shot)
-        services.remove_shot(shot, force=force_asked(request), user=request.user)
-        return Response(status=204)
+        return delete_entity(request, shot_id, "Shot", services.remove_shot, force=force_asked(request))
 
 
 class AllShotsView(KitsuView):
@@ -266,15 +319,7 @@ class AllShotsView(KitsuView):
         responses={200: OBJECT_LIST},
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        if "sequence_id" in criteria:
-            sequence = queries.entity_or_404(criteria.pop("sequence_id"), "Sequence")
-            criteria["project_id"] = str(sequence.project_id)
-            criteria["parent_id"] = str(sequence.pk)
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request, parent=("sequence_id", "Sequence"))
         assigned = access.person if role == "vendor" else None
         return Response(queries.list_shots(criteria, assigned, vendor_departments(access, role)))
 
@@ -282,9 +327,7 @@ class AllShotsView(KitsuView):
 def project_entity_rows(request, project_id, kind):
     """The production's entities of `kind` for its team (a vendor's: those they are assigned to,
     with only the custom fields of their departments)."""
-    project = team_project(request, project_id)
-    access = access_for(request)
-    role = role_on(access, project.pk)
+    project, access, role = team_project_role(request, project_id)
     assigned = access.person if role == "vendor" else None
     rows = queries.project_entities(project.pk, kind, assigned)
     return mask_for_vendor(rows, kind, vendor_departments(access, role), project.pk)
@@ -319,14 +362,9 @@ class ShotsWithTasksView(KitsuView):
         responses={200: OBJECT_LIST, 304: None},
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
+        access, criteria, project_id, role = list_scope(request, ("id", "project_id", "episode_id"))
         stream = criteria.pop("stream", "false") == "true"
         compact = criteria.pop("compact", "false") == "true"
-        check_id_formats(criteria, ("id", "project_id", "episode_id"))
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
         departments = vendor_departments(access, role)
         board = queries.ShotBoardCriteria(
             shot_id=criteria.get("id"),
@@ -411,9 +449,7 @@ class ProjectShotsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=NewShotBody, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewShotBody, request.data)
-        project = queries.project_or_404(project_id)
-        check_manager_project_access(access_for(request), project.pk)
+        body, project = creation_in(request, project_id, NewShotBody)
         sequence = parent_in_project(project, body["sequence_id"], "Sequence")
         shot, _ = services.create_shot(
             project,
@@ -463,10 +499,7 @@ class SceneView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses={204: None})
     def delete(self, request, scene_id):
-        scene = queries.entity_or_404(scene_id, "Scene")
-        check_entity_delete(access_for(request), scene)
-        services.remove_scene(scene, user=request.user)
-        return Response(status=204)
+        return delete_entity(request, scene_id, "Scene", services.remove_scene)
 
 
 class ScenesView(KitsuView):
@@ -475,11 +508,8 @@ class ScenesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[PROJECT_PARAMETER], responses={200: OBJECT_LIST})
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        if role_on(access, project_id) == "vendor":
+        _, criteria, _, role = list_scope(request)
+        if role == "vendor":
             raise PermissionDenied
         return Response(queries.list_scenes(criteria))
 
@@ -492,12 +522,7 @@ class ScenesWithTasksView(KitsuView):
         tags=SHOT_TAGS, parameters=[PROJECT_PARAMETER, EPISODE_PARAMETER], responses={200: OBJECT_LIST}
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        check_id_formats(criteria, ("project_id", "episode_id"))
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request, ("project_id", "episode_id"))
         if role == "vendor":
             raise PermissionDenied
         rows = queries.entities_with_tasks(
@@ -516,9 +541,7 @@ class ProjectScenesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=NewSceneBody, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewSceneBody, request.data)
-        project = queries.project_or_404(project_id)
-        check_manager_project_access(access_for(request), project.pk)
+        body, project = creation_in(request, project_id, NewSceneBody)
         sequence = parent_in_project(project, body["sequence_id"], "Sequence")
         scene, _ = services.create_scene(project, sequence, name=body["name"], user=request.user)
         return Response(queries.render_entity(scene), status=201)
@@ -586,10 +609,8 @@ class SequenceView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, sequence_id):
-        sequence = queries.entity_or_404(sequence_id, "Sequence")
-        check_entity_delete(access_for(request), sequence)
-        services.remove_sequence(sequence, force=force_asked(request), user=request.user)
-        return Response(status=204)
+        force = force_asked(request)
+        return delete_entity(request, sequence_id, "Sequence", services.remove_sequence, force=force)
 
 
 class SequencesView(KitsuView):
@@ -603,15 +624,7 @@ class SequencesView(KitsuView):
         responses=EntityRow(many=True),
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        if "episode_id" in criteria:
-            episode = queries.entity_or_404(criteria.pop("episode_id"), "Episode")
-            criteria["project_id"] = str(episode.project_id)
-            criteria["parent_id"] = str(episode.pk)
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request, parent=("episode_id", "Episode"))
         if role == "vendor":  # a vendor always names a production: see check_criteria_project
             rows = queries.assigned_sequences(access.person, project_id=project_id)
             return Response(mask_for_vendor(rows, "Sequence", vendor_departments(access, role), project_id))
@@ -626,12 +639,8 @@ class SequencesWithTasksView(KitsuView):
         tags=SHOT_TAGS, parameters=[PROJECT_PARAMETER, EPISODE_PARAMETER], responses={200: OBJECT_LIST}
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        check_id_formats(criteria, ("project_id", "episode_id"))
-        project_id, episode_id = criteria.get("project_id"), criteria.get("episode_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request, ("project_id", "episode_id"))
+        episode_id = criteria.get("episode_id")
         entity_ids = assigned = None
         if role == "vendor":
             assigned = access.person
@@ -683,17 +692,15 @@ class SequenceTasksView(KitsuView):
         return Response(entity_tasks(sequence.pk, relations_asked(request), role == "client"))
 
 
-class SequenceShotTasksView(KitsuView):
+@extend_schema_view(
+    get=extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
+)
+class SequenceShotTasksView(TeamTasksView):
     """`GET /data/sequences/{sequence_id}/shot-tasks`: the tasks of the sequence's shots.
     Vendors are refused."""
 
-    @extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
-    def get(self, request, sequence_id):
-        sequence = readable(request, sequence_id, "Sequence")
-        role = role_on(access_for(request), sequence.project_id)
-        if role == "vendor":
-            raise PermissionDenied
-        return Response(queries.sequence_shot_tasks(sequence.pk, relations_asked(request), role == "client"))
+    kind = "Sequence"
+    rows = staticmethod(queries.sequence_shot_tasks)
 
 
 class SequenceTaskTypesView(KitsuView):
@@ -709,9 +716,7 @@ class ProjectSequencesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
+        project, access, role = team_project_role(request, project_id)
         if role == "vendor":
             rows = queries.assigned_sequences(access.person, project_id=project.pk)
         else:
@@ -720,9 +725,7 @@ class ProjectSequencesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=NewSequenceBody, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewSequenceBody, request.data)
-        project = queries.project_or_404(project_id)
-        check_manager_project_access(access_for(request), project.pk)
+        body, project = creation_in(request, project_id, NewSequenceBody)
         episode = parent_in_project(project, body["episode_id"], "Episode")
         sequence, _ = services.create_sequence(
             project,
@@ -749,10 +752,8 @@ class EpisodeView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, episode_id):
-        episode = queries.entity_or_404(episode_id, "Episode")
-        check_entity_delete(access_for(request), episode)
-        services.remove_episode(episode, force=force_asked(request), user=request.user)
-        return Response(status=204)
+        force = force_asked(request)
+        return delete_entity(request, episode_id, "Episode", services.remove_episode, force=force)
 
 
 class EpisodesView(KitsuView):
@@ -761,11 +762,7 @@ class EpisodesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[PROJECT_PARAMETER], responses=EntityRow(many=True))
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request)
         if role == "vendor":  # a vendor always names a production: see check_criteria_project
             rows = queries.assigned_episodes(project_id, access.person)
             return Response(mask_for_vendor(rows, "Episode", vendor_departments(access, role), project_id))
@@ -780,12 +777,7 @@ class EpisodesWithTasksView(KitsuView):
         tags=SHOT_TAGS, parameters=[PROJECT_PARAMETER, EPISODE_PARAMETER], responses={200: OBJECT_LIST}
     )
     def get(self, request):
-        access = access_for(request)
-        criteria = list_criteria(request)
-        check_id_formats(criteria, ("project_id", "episode_id"))
-        project_id = criteria.get("project_id")
-        check_criteria_project(access, project_id)
-        role = role_on(access, project_id)
+        access, criteria, project_id, role = list_scope(request, ("project_id", "episode_id"))
         entity_ids = assigned = None
         if role == "vendor":
             assigned = access.person
@@ -852,30 +844,26 @@ class EpisodeTaskTypesView(KitsuView):
         return Response(queries.episode_task_types(episode.pk))
 
 
-class EpisodeShotTasksView(KitsuView):
+@extend_schema_view(
+    get=extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
+)
+class EpisodeShotTasksView(TeamTasksView):
     """`GET /data/episodes/{episode_id}/shot-tasks`: the tasks of the episode's shots. Vendors are
     refused."""
 
-    @extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
-    def get(self, request, episode_id):
-        episode = readable(request, episode_id, "Episode")
-        role = role_on(access_for(request), episode.project_id)
-        if role == "vendor":
-            raise PermissionDenied
-        return Response(queries.episode_shot_tasks(episode.pk, relations_asked(request), role == "client"))
+    kind = "Episode"
+    rows = staticmethod(queries.episode_shot_tasks)
 
 
-class EpisodeAssetTasksView(KitsuView):
+@extend_schema_view(
+    get=extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
+)
+class EpisodeAssetTasksView(TeamTasksView):
     """`GET /data/episodes/{episode_id}/asset-tasks`: the tasks of the assets whose main episode
     it is. Vendors are refused."""
 
-    @extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
-    def get(self, request, episode_id):
-        episode = readable(request, episode_id, "Episode")
-        role = role_on(access_for(request), episode.project_id)
-        if role == "vendor":
-            raise PermissionDenied
-        return Response(queries.episode_asset_tasks(episode.pk, relations_asked(request), role == "client"))
+    kind = "Episode"
+    rows = staticmethod(queries.episode_asset_tasks)
 
 
 class ProjectEpisodesView(KitsuView):
@@ -884,9 +872,7 @@ class ProjectEpisodesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
+        project, access, role = team_project_role(request, project_id)
         if role == "vendor":
             rows = queries.assigned_episodes(project.pk, access.person)
         else:
@@ -895,9 +881,7 @@ class ProjectEpisodesView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=NewEpisodeBody, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewEpisodeBody, request.data)
-        project = queries.project_or_404(project_id)
-        check_manager_project_access(access_for(request), project.pk)
+        body, project = creation_in(request, project_id, NewEpisodeBody)
         episode, _ = services.create_episode(
             project,
             name=body["name"],
@@ -915,9 +899,7 @@ class ProjectEpisodeStatsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
+        project, access, role = team_project_role(request, project_id)
         if role == "client" and project.is_client_stats_visible is False:
             raise PermissionDenied
         assigned = access.person if role == "vendor" else None
@@ -930,9 +912,7 @@ class ProjectEpisodeRetakeStatsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, project_id):
-        project = team_project(request, project_id)
-        access = access_for(request)
-        role = role_on(access, project.pk)
+        project, access, role = team_project_role(request, project_id)
         if role == "client":
             raise PermissionDenied
         assigned = access.person if role == "vendor" else None

@@ -6,29 +6,16 @@ event log (`record_event`); chat events are only broadcast to the live stream on
 commits (`announce`), as the reference does not persist them. Subscriptions emit nothing.
 """
 
-import logging
-
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_value
 from tasks.chat_queries import render_chat, render_chat_message, render_notification, render_subscription
-from tasks.comment_services import (
-    NAME_MAX_LENGTH,
-    AttachmentStorageError,
-    FileWrites,
-    announce,
-    extension_of,
-    record_stored_file,
-    short_attachment,
-)
+from tasks.comment_services import FileWrites, announce, store_uploaded_attachment
 from tasks.events import record_event
 from tasks.models import Chat, ChatMessage, ChatParticipant, Notification, Subscription
-from tasks.services import attachment_path, delete_quietly, remove_attachments
-
-logger = logging.getLogger(__name__)
+from tasks.services import remove_attachments
 
 # --- notifications ------------------------------------------------------------------------------
 
@@ -161,30 +148,7 @@ def post_chat_message(chat, person, text, files=()):
 def store_chat_attachment(message, uploaded_file, writes):
     """An attachment of a chat message from an uploaded file, stored in the default storage the
     way comment attachments are. Returns its short form."""
-    name = uploaded_file.name or "attachment"
-    if len(name) > NAME_MAX_LENGTH:
-        raise WrongParameter(
-            f"Attachment file names are {NAME_MAX_LENGTH} characters at most: {name[:40]}..."
-        )
-    attachment = AttachmentFile.objects.create(
-        name=name,
-        size=uploaded_file.size or 0,
-        extension=extension_of(name),
-        mimetype=getattr(uploaded_file, "content_type", None),
-        chat_message=message,
-    )
-    path = attachment_path(attachment.pk)
-    try:
-        saved = default_storage.save(path, uploaded_file)
-    except Exception as error:
-        logger.exception("chat attachment %s could not be stored", attachment.pk)
-        raise AttachmentStorageError() from error
-    writes.names.append(saved)
-    if saved != path:  # the storage renamed it: a stale file held the name
-        delete_quietly(saved)
-        raise AttachmentStorageError()
-    record_stored_file(attachment.pk, attachment.size)
-    return short_attachment(attachment)
+    return store_uploaded_attachment(uploaded_file, writes, "chat attachment", chat_message=message)
 
 
 @transaction.atomic

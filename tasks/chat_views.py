@@ -16,7 +16,15 @@ from rest_framework.response import Response
 
 from assets.models import Entity
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
-from kitsu_server.api.views import KitsuView, UserView, access_for, object_or_404, query_text, validated
+from kitsu_server.api.views import (
+    KitsuView,
+    UserView,
+    access_for,
+    object_or_404,
+    query_id,
+    query_text,
+    validated,
+)
 from shots.models import Sequence
 from tasks import chat_queries as queries
 from tasks import chat_services as services
@@ -133,17 +141,13 @@ def as_uuid_or_none(value):
         return None
 
 
+UUID_MESSAGE = "Invalid UUID format for {name}: {value}"
+
+
 def query_flag(request, name):
     """A boolean query parameter as the reference reads it ("true" or not), None when absent."""
     value = request.query_params.get(name)
     return None if value is None else value.lower() == "true"
-
-
-def query_uuid(request, name):
-    value = query_text(request, name)
-    if value is None:
-        return None
-    return parse_uuid(value, f"Invalid UUID format for {name}: {value}")
 
 
 def notification_criteria(request):
@@ -151,8 +155,8 @@ def notification_criteria(request):
     return queries.NotificationCriteria(
         after=queries.parse_moment(after) if after is not None else None,
         before=queries.parse_moment(before) if before is not None else None,
-        task_type_id=query_uuid(request, "task_type_id"),
-        task_status_id=query_uuid(request, "task_status_id"),
+        task_type_id=query_id(request, "task_type_id", UUID_MESSAGE),
+        task_status_id=query_id(request, "task_status_id", UUID_MESSAGE),
         notification_type=query_text(request, "type"),
         read=query_flag(request, "read"),
         watching=query_flag(request, "watching"),

@@ -157,28 +157,33 @@ def extension_of(file_name):
 def store_attachment(comment, uploaded_file, writes, reply_id=None):
     """An attachment of `comment` (of one of its replies when `reply_id` names one) from an
     uploaded file, stored in the default storage. Returns its short form."""
+    if reply_id is not None and not any(
+        isinstance(reply, dict) and reply.get("id") == str(reply_id) for reply in comment.replies or []
+    ):
+        reply_id = None
+    return store_uploaded_attachment(uploaded_file, writes, "attachment", comment=comment, reply_id=reply_id)
+
+
+def store_uploaded_attachment(uploaded_file, writes, label, **owner):
+    """An attachment of `owner` (comment=, chat_message=...) from an uploaded file, stored in the
+    default storage (`label` names it in the log when that fails). Returns its short form."""
     name = uploaded_file.name or "attachment"
     if len(name) > NAME_MAX_LENGTH:
         raise WrongParameter(
             f"Attachment file names are {NAME_MAX_LENGTH} characters at most: {name[:40]}..."
         )
-    if reply_id is not None and not any(
-        isinstance(reply, dict) and reply.get("id") == str(reply_id) for reply in comment.replies or []
-    ):
-        reply_id = None
     attachment = AttachmentFile.objects.create(
         name=name,
         size=uploaded_file.size or 0,
         extension=extension_of(name),
         mimetype=getattr(uploaded_file, "content_type", None),
-        comment=comment,
-        reply_id=reply_id,
+        **owner,
     )
     path = attachment_path(attachment.pk)
     try:
         saved = default_storage.save(path, uploaded_file)
     except Exception as error:
-        logger.exception("attachment %s could not be stored", attachment.pk)
+        logger.exception("%s %s could not be stored", label, attachment.pk)
         raise AttachmentStorageError() from error
     writes.names.append(saved)
     if saved != path:  # the storage renamed it: a stale file held the name

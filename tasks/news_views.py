@@ -22,7 +22,15 @@ from kitsu_server.api.crud import parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import format_datetime
 from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, query_id, query_text
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    object_or_404,
+    query_id,
+    query_int,
+    query_moment,
+    query_text,
+)
 from people.models import LoginLog
 from productions.models import Project
 from tasks.models import ApiEvent, News
@@ -47,15 +55,7 @@ NAME_PART_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 # --- query strings ------------------------------------------------------------------------------
 
-
-def query_int(request, name, default):
-    value = request.query_params.get(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise WrongParameter(f"Wrong value for parameter {name}.") from None
+MOMENT_MESSAGE = "Wrong date format for {name} argument. Expected format: 2020-01-05T13:23:10 or 2020-01-05"
 
 
 def query_bool(request, name):
@@ -68,21 +68,6 @@ def query_bool(request, name):
     if lowered in ("false", "0", ""):
         return False
     raise WrongParameter(f"Wrong value for parameter {name}.")
-
-
-def query_moment(request, name):
-    """`YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD` (UTC) as an aware datetime."""
-    value = request.query_params.get(name)
-    if value is None:
-        return None
-    for layout in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(value, layout).replace(tzinfo=datetime.UTC)
-        except ValueError:
-            continue
-    raise WrongParameter(
-        f"Wrong date format for {name} argument. Expected format: 2020-01-05T13:23:10 or 2020-01-05"
-    )
 
 
 def query_ids(request, name):
@@ -322,10 +307,10 @@ def news_filters(request, project_ids):
         episode_id=query_id(request, "episode_id", "The episode_id parameter is not a valid id"),
         author_id=query_id(request, "person_id", "The person_id parameter is not a valid id"),
     )
-    page = query_int(request, "page", 1)
-    limit = query_int(request, "limit", NEWS_PAGE_SIZE)
-    filters.after = query_moment(request, "after")
-    filters.before = query_moment(request, "before")
+    page = query_int(request, "page", 1, keep_empty=True)
+    limit = query_int(request, "limit", NEWS_PAGE_SIZE, keep_empty=True)
+    filters.after = query_moment(request, "after", MOMENT_MESSAGE, keep_empty=True)
+    filters.before = query_moment(request, "before", MOMENT_MESSAGE, keep_empty=True)
     if page < 1:
         raise WrongParameter("page must be a positive integer.")
     if limit < 1:
@@ -420,7 +405,7 @@ class LoginLogSchema(serializers.Serializer):
 
 
 def page_limit(request):
-    limit = query_int(request, "limit", EVENTS_PAGE_SIZE)
+    limit = query_int(request, "limit", EVENTS_PAGE_SIZE, keep_empty=True)
     if limit < 0:
         raise WrongParameter("limit must be a positive integer.")
     return min(limit, EVENTS_MAX_PAGE_SIZE)
@@ -470,7 +455,10 @@ class EventsLastView(KitsuView):
         limit = page_limit(request)
         project_id = query_id(request, "project_id", "The project_id parameter is not a valid id")
         project_ids = check_event_log_access(access, project_id)
-        after, before = query_moment(request, "after"), query_moment(request, "before")
+        after, before = (
+            query_moment(request, "after", MOMENT_MESSAGE, keep_empty=True),
+            query_moment(request, "before", MOMENT_MESSAGE, keep_empty=True),
+        )
         cursor_id = query_id(request, "cursor_event_id", "The cursor_event_id parameter is not a valid id")
         events = ApiEvent.objects.all()
         if after is not None:
@@ -546,7 +534,10 @@ class LoginLogsLastView(KitsuView):
     def get(self, request):
         limit = page_limit(request)
         access_for(request).check_admin()
-        after, before = query_moment(request, "after"), query_moment(request, "before")
+        after, before = (
+            query_moment(request, "after", MOMENT_MESSAGE, keep_empty=True),
+            query_moment(request, "before", MOMENT_MESSAGE, keep_empty=True),
+        )
         cursor_id = query_id(
             request, "cursor_login_log_id", "The cursor_login_log_id parameter is not a valid id"
         )

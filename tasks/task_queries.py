@@ -278,6 +278,24 @@ def attach_casting_episodes(tasks, entity_ids):
 # --- a person's tasks ---------------------------------------------------------------------------
 
 
+def todo_row(data, row):
+    """A detailed task row with the task columns the to-do lists repeat under `task_` names."""
+    data.update(
+        {
+            "task_estimation": row["estimation"],
+            "task_duration": row["duration"],
+            "task_start_date": data["start_date"],
+            "task_due_date": data["due_date"],
+            "task_type_name": row["task_type__name"],
+            "task_status_name": row["task_status__name"],
+            "task_type_color": row["task_type__color"],
+            "task_status_color": row["task_status__color"],
+            "task_status_short_name": row["task_status__short_name"],
+        }
+    )
+    return data
+
+
 def person_tasks(person, project_ids, done=False):
     """The to-do list of `person` in `project_ids` (a subquery or ids): their tasks with the names
     around them, assignees and last comment; `done`: the finished ones, newest end first."""
@@ -291,22 +309,7 @@ def person_tasks(person, project_ids, done=False):
         )
     else:
         queryset = queryset.order_by("project__name", "task_type__name", "entity__name", "pk")
-    tasks = []
-    for data, row in detailed_tasks(queryset):
-        data.update(
-            {
-                "task_estimation": row["estimation"],
-                "task_duration": row["duration"],
-                "task_start_date": data["start_date"],
-                "task_due_date": data["due_date"],
-                "task_type_name": row["task_type__name"],
-                "task_status_name": row["task_status__name"],
-                "task_type_color": row["task_type__color"],
-                "task_status_color": row["task_status__color"],
-                "task_status_short_name": row["task_status__short_name"],
-            }
-        )
-        tasks.append(data)
+    tasks = [todo_row(data, row) for data, row in detailed_tasks(queryset)]
     if tasks:
         task_ids = queryset.values("pk")
         attach_casting_episodes(tasks, queryset.values("entity_id"))

@@ -23,7 +23,16 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, query_id, query_text, validated
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    object_or_404,
+    query_id,
+    query_int,
+    query_moment,
+    query_text,
+    validated,
+)
 from people.models import Person
 from productions.models import Project
 from tasks import task_queries as queries
@@ -111,28 +120,7 @@ def known_ids(values):
 
 # --- query strings ------------------------------------------------------------------------------
 
-
-def query_int(request, name, default=None):
-    value = query_text(request, name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise WrongParameter(f"{name} must be an integer.") from None
-
-
-def query_moment(request, name):
-    """A `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD` parameter as an aware UTC datetime."""
-    value = query_text(request, name)
-    if value is None:
-        return None
-    for layout in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(value, layout).replace(tzinfo=datetime.UTC)
-        except ValueError:
-            continue
-    raise WrongParameter(f"Wrong date format for {name}. Expected format: 2020-01-05T13:23:10 or 2020-01-05")
+INT_MESSAGE = "{name} must be an integer."
 
 
 def url_date(value):
@@ -865,7 +853,7 @@ def open_task_filters(request):
         department_id=query_id(request, "department_id"),
         start_date=query_moment(request, "start_date"),
         due_date=query_moment(request, "due_date"),
-        priority=query_int(request, "priority"),
+        priority=query_int(request, "priority", message=INT_MESSAGE),
     )
     access = access_for(request)
     role = access.role
@@ -888,8 +876,8 @@ class OpenTasksView(KitsuView):
     )
     def get(self, request):
         access, filters = open_task_filters(request)
-        page = query_int(request, "page")
-        limit = query_int(request, "limit", 100)
+        page = query_int(request, "page", message=INT_MESSAGE)
+        limit = query_int(request, "limit", 100, message=INT_MESSAGE)
         return Response(queries.open_tasks(access, filters, page=page, limit=limit))
 
 
@@ -934,7 +922,7 @@ class ProjectTasksView(KitsuView):
         access = access_for(request)
         project = object_or_404(Project, project_id)
         role = access.check_project_access(project.pk)
-        page = query_int(request, "page", -1)
+        page = query_int(request, "page", -1, message=INT_MESSAGE)
         task_type_id = query_id(request, "task_type_id", "Invalid UUID format for task_type_id.")
         episode_id = query_id(request, "episode_id", "Invalid UUID format for episode_id.")
         return Response(
@@ -961,7 +949,10 @@ class ProjectCommentsView(KitsuView):
         project = object_or_404(Project, project_id)
         if access.check_project_access(project.pk) in ("vendor", "client"):
             raise PermissionDenied
-        page, limit = query_int(request, "page", -1), query_int(request, "limit", 0)
+        page, limit = (
+            query_int(request, "page", -1, message=INT_MESSAGE),
+            query_int(request, "limit", 0, message=INT_MESSAGE),
+        )
         return Response(queries.project_comments(project, page, limit))
 
 
@@ -974,7 +965,9 @@ class ProjectNotificationsView(KitsuView):
     def get(self, request, project_id):
         access_for(request).check_admin()
         project = object_or_404(Project, project_id)
-        return Response(queries.project_notifications(project, query_int(request, "page", -1)))
+        return Response(
+            queries.project_notifications(project, query_int(request, "page", -1, message=INT_MESSAGE))
+        )
 
 
 class ProjectPreviewFilesView(KitsuView):
@@ -986,7 +979,9 @@ class ProjectPreviewFilesView(KitsuView):
     def get(self, request, project_id):
         access_for(request).check_admin()
         project = object_or_404(Project, project_id)
-        return Response(queries.project_preview_files(project, query_int(request, "page", -1)))
+        return Response(
+            queries.project_preview_files(project, query_int(request, "page", -1, message=INT_MESSAGE))
+        )
 
 
 class ProjectSubscriptionsView(KitsuView):

@@ -19,3 +19,15 @@ def admin_person(db):
 @pytest.fixture
 def artist(db):
     return factories.make_person(role="user", email="artist@example.com", password="artist-password")
+
+
+@pytest.fixture
+def show(db):
+    """The production most tests work in (a test file overrides it when it needs other fields)."""
+    return factories.make_project(name="Show")
+
+
+@pytest.fixture
+def team(show):
+    """A member of `show` for each role, an outsider and an admin (see factories.make_team)."""
+    return factories.make_team(show, password=None)

@@ -11,9 +11,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from assets.models import Asset, EntityType
 from people.models import Department, Person
-from productions.models import Project, ProjectStatus
+from productions.models import Project, ProjectPersonLink, ProjectStatus
 from shots.models import Episode, Sequence, Shot
-from tasks.models import Task, TaskStatus, TaskType
+from tasks.models import ApiEvent, Task, TaskPersonLink, TaskStatus, TaskType
 
 _seq = itertools.count(1)
 
@@ -96,3 +96,47 @@ def make_task(entity, task_type=None, task_status=None, **fields):
         task_status=task_status or make_task_status(),
         **fields,
     )
+
+
+TEAM_ROLES = ("manager", "supervisor", "user", "client", "vendor")
+
+
+def make_team(project, surname=None, outsider=None, admin=None, password="secret-password"):
+    """A member of `project` for each of TEAM_ROLES, an "outsider" (a manager of no team) and an
+    "admin": {role: person}.
+
+    surname: the members are then named after their role ("Manager <surname>"). outsider, admin:
+    other fields for those two (their role, their names); admin=False: no admin. password=None:
+    unusable passwords, which skip the hashing.
+    """
+
+    def names(role):
+        return {"first_name": role.title(), "last_name": surname} if surname else {}
+
+    people = {role: make_person(role=role, password=password, **names(role)) for role in TEAM_ROLES}
+    for person in people.values():
+        join(project, person)
+    people["outsider"] = make_person(**{"role": "manager", "password": password, **(outsider or {})})
+    if admin is not False:
+        people["admin"] = make_person(**{"role": "admin", "password": password, **(admin or {})})
+    return people
+
+
+def join(project, person, role=None):
+    """`person` in the team of `project` (with a project `role` when given)."""
+    ProjectPersonLink.objects.create(project=project, person=person, role=role)
+    return person
+
+
+def recorded_events(*names, order=("created_at",)):
+    """(name, data) of the recorded events (of `names` when given), the project id aside."""
+    rows = ApiEvent.objects.order_by(*order).values_list("name", "data")
+    return [
+        (name, {key: value for key, value in data.items() if key != "project_id"})
+        for name, data in rows
+        if not names or name in names
+    ]
+
+
+def assign(task, person):
+    TaskPersonLink.objects.create(task=task, person=person)

@@ -7,21 +7,16 @@ import pytest
 
 from assets.models import AssetInstance, Entity, EntityLink, EntityType
 from people.models import DepartmentLink
-from productions.models import MetadataDescriptor, ProjectPersonLink
+from productions.models import MetadataDescriptor
 from tasks.models import ApiEvent, Subscription, TaskPersonLink
 from tests import factories
-from tests.factories import client_for
+from tests.factories import client_for, join
 
 pytestmark = pytest.mark.django_db
 
 
 def make_person(role="user", **fields):
     return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def join(project, person, role=None):
-    ProjectPersonLink.objects.create(project=project, person=person, role=role)
-    return person
 
 
 def events():
@@ -44,10 +39,8 @@ def project():
 
 @pytest.fixture
 def people(project):
-    roles = ("manager", "supervisor", "user", "client", "vendor")
-    team = {role: join(project, make_person(role)) for role in roles}
-    team["outsider"] = make_person("user")
-    return team
+    """One member of the project per role, plus an artist outside its team."""
+    return factories.make_team(project, outsider={"role": "user"}, admin=False, password=None)
 
 
 def as_(people, role):

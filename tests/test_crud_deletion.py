@@ -67,18 +67,13 @@ from tasks.models import (
     TimeSpent,
 )
 from tests import factories
-from tests.factories import client_for
+from tests.factories import client_for, join
 
 pytestmark = pytest.mark.django_db
 
 
 def make_person(role="user", **fields):
     return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def join(project, person, role=None):
-    ProjectPersonLink.objects.create(project=project, person=person, role=role)
-    return person
 
 
 def counts(*models):

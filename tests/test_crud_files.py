@@ -20,18 +20,13 @@ from people.models import DepartmentLink
 from productions.models import ProjectPersonLink
 from tasks.models import ApiEvent, Comment, Notification, Task, TaskType
 from tests import factories
-from tests.factories import client_for
+from tests.factories import client_for, join
 
 pytestmark = pytest.mark.django_db
 
 
 def make_person(role="user", **fields):
     return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def join(project, person, role=None):
-    ProjectPersonLink.objects.create(project=project, person=person, role=role)
-    return person
 
 
 def event_names():
@@ -55,10 +50,8 @@ def project():
 
 @pytest.fixture
 def people(project):
-    roles = ("manager", "supervisor", "user", "client", "vendor")
-    team = {role: join(project, make_person(role)) for role in roles}
-    team["outsider"] = make_person("user")
-    return team
+    """One member of the project per role, plus an artist outside its team."""
+    return factories.make_team(project, outsider={"role": "user"}, admin=False, password=None)
 
 
 def as_(people, role):

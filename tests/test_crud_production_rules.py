@@ -29,26 +29,6 @@ pytestmark = pytest.mark.django_db
 NON_MANAGERS = ("supervisor", "user", "client", "vendor", "outsider")
 
 
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    """A member of `show` per global role, a manager outside it, and an admin; token-authenticated
-    only, so without a password (its hashing is what makes a person slow to create)."""
-    people = {
-        role: factories.make_person(role=role, password=None)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager", password=None)
-    people["admin"] = factories.make_person(role="admin", password=None)
-    return people
-
-
 def post(person, path, body):
     return client_for(person).post(f"/api/data/{path}", body, format="json")
 

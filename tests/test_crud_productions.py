@@ -15,24 +15,6 @@ from tests.factories import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager")
-    people["admin"] = factories.make_person(role="admin")
-    return people
-
-
 # --- projects -----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from people.models import DepartmentLink
-from productions.models import ProjectPersonLink, ProjectTaskTypeLink
+from productions.models import ProjectTaskTypeLink
 from tasks.models import (
     ApiEvent,
     Comment,
@@ -19,14 +19,9 @@ from tasks.models import (
     TimeSpent,
 )
 from tests import factories
-from tests.factories import client_for
+from tests.factories import client_for, join
 
 pytestmark = pytest.mark.django_db
-
-
-def join(project, person, role=None):
-    ProjectPersonLink.objects.create(project=project, person=person, role=role)
-    return person
 
 
 def events(name):
@@ -82,10 +77,7 @@ def api(admin_person):
 @pytest.fixture
 def people(project):
     """One member of the project per role, plus an artist outside its team."""
-    roles = ("manager", "supervisor", "user", "client", "vendor")
-    team = {role: join(project, make_person(role)) for role in roles}
-    team["outsider"] = make_person("user")
-    return team
+    return factories.make_team(project, outsider={"role": "user"}, admin=False, password=None)
 
 
 def as_(people, role):

@@ -130,9 +130,49 @@ def query_text(request, name):
 
 
 def query_id(request, name, message="Wrong UUID format."):
-    """A query string id as a UUID, None when absent or empty; a 400 with `message` when malformed."""
+    """A query string id as a UUID, None when absent or empty; a 400 with `message` when malformed
+    (`{name}` and `{value}` in it stand for the parameter's name and value)."""
     value = query_text(request, name)
-    return parse_uuid(value, message) if value is not None else None
+    return parse_uuid(value, message.format(name=name, value=value)) if value is not None else None
+
+
+def _query_value(request, name, keep_empty):
+    return request.query_params.get(name) if keep_empty else query_text(request, name)
+
+
+def query_int(request, name, default=None, message="Wrong value for parameter {name}.", keep_empty=False):
+    """An integer query parameter, `default` when absent or empty; a 400 with `message` (`{name}`
+    stands for the parameter) when not a number. `keep_empty`: an empty value is not a number."""
+    value = _query_value(request, name, keep_empty)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise WrongParameter(message.format(name=name)) from None
+
+
+MOMENT_LAYOUTS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+
+
+def query_moment(
+    request,
+    name,
+    message="Wrong date format for {name}. Expected format: 2020-01-05T13:23:10 or 2020-01-05",
+    keep_empty=False,
+):
+    """A `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD` query parameter as an aware UTC datetime, None when
+    absent or empty; a 400 with `message` (`{name}` stands for the parameter) otherwise.
+    `keep_empty`: an empty value is malformed."""
+    value = _query_value(request, name, keep_empty)
+    if value is None:
+        return None
+    for layout in MOMENT_LAYOUTS:
+        try:
+            return datetime.datetime.strptime(value, layout).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            continue
+    raise WrongParameter(message.format(name=name))
 
 
 def parse_date(value, name="date"):

@@ -16,34 +16,12 @@ from tests.factories import client_for
 pytestmark = pytest.mark.django_db
 
 
-def make_person(role="user", **fields):
-    return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def events(*names):
-    """(name, data) of the recorded events (of `names` when given), the project id aside."""
-    rows = ApiEvent.objects.order_by("created_at").values_list("name", "data")
-    return [
-        (name, {key: value for key, value in data.items() if key != "project_id"})
-        for name, data in rows
-        if not names or name in names
-    ]
+events = factories.recorded_events
 
 
 @pytest.fixture
 def show():
     return factories.make_project(name="Show", production_type="tvshow")
-
-
-@pytest.fixture
-def team(show):
-    people = {}
-    for role in ("manager", "supervisor", "user", "client", "vendor"):
-        people[role] = make_person(role)
-        ProjectPersonLink.objects.create(project=show, person=people[role])
-    people["outsider"] = make_person("manager")
-    people["admin"] = make_person("admin")
-    return people
 
 
 @pytest.fixture

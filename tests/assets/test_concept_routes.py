@@ -7,41 +7,14 @@ import pytest
 
 from assets.models import Entity, EntityConceptLink, EntityType
 from files.models import PreviewFile
-from productions.models import ProjectPersonLink
-from tasks.models import ApiEvent, Subscription, Task, TaskPersonLink
+from tasks.models import Subscription, Task, TaskPersonLink
 from tests import factories
 from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def make_person(role="user", **fields):
-    return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def events(*names):
-    rows = ApiEvent.objects.order_by("created_at").values_list("name", "data")
-    return [
-        (name, {key: value for key, value in data.items() if key != "project_id"})
-        for name, data in rows
-        if not names or name in names
-    ]
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {}
-    for role in ("manager", "supervisor", "user", "client", "vendor"):
-        people[role] = make_person(role)
-        ProjectPersonLink.objects.create(project=show, person=people[role])
-    people["outsider"] = make_person("manager")
-    people["admin"] = make_person("admin")
-    return people
+events = factories.recorded_events
 
 
 def concept_type():

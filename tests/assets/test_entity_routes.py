@@ -8,7 +8,7 @@ import pytest
 
 from assets.models import Concept, Entity, EntityConceptLink, EntityLink, TaskTypeAssetTypeLink
 from files.models import PreviewFile
-from productions.models import ProjectPersonLink, ProjectTaskTypeLink
+from productions.models import ProjectTaskTypeLink
 from tasks.models import ApiEvent, Comment, News, Task, TaskPersonLink, TimeSpent
 from tests import factories
 from tests.factories import client_for
@@ -16,28 +16,8 @@ from tests.factories import client_for
 pytestmark = pytest.mark.django_db
 
 
-def make_person(role="user", **fields):
-    return factories.make_person(role=role, password=None, **fields)
-
-
 def event_names(*names):
     return list(ApiEvent.objects.filter(name__in=names).order_by("created_at").values_list("name", flat=True))
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {}
-    for role in ("manager", "supervisor", "user", "client", "vendor"):
-        people[role] = make_person(role)
-        ProjectPersonLink.objects.create(project=show, person=people[role])
-    people["outsider"] = make_person("manager")
-    people["admin"] = make_person("admin")
-    return people
 
 
 @pytest.fixture

@@ -18,22 +18,6 @@ ROLES = ("manager", "supervisor", "user", "client", "vendor")
 
 
 @pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    # No password: hashing one costs more than the whole test.
-    people = {role: factories.make_person(role=role, password=None) for role in ROLES}
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager", password=None)
-    people["admin"] = factories.make_person(role="admin", password=None)
-    return people
-
-
-@pytest.fixture
 def manager_api(team):
     return client_for(team["manager"])
 

@@ -13,7 +13,6 @@ from productions.models import (
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     ProductionScheduleVersionTaskLinkPersonLink,
-    ProjectPersonLink,
     ProjectTaskTypeLink,
     ScheduleItem,
 )
@@ -25,22 +24,6 @@ from tests.factories import client_for
 pytestmark = pytest.mark.django_db
 
 ROLES = ("manager", "supervisor", "user", "client", "vendor")
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    # No password: hashing one costs more than the whole test.
-    people = {role: factories.make_person(role=role, password=None) for role in ROLES}
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager", password=None)
-    people["admin"] = factories.make_person(role="admin", password=None)
-    return people
 
 
 def statuses(team, url, roles=(*ROLES, "outsider", "admin"), method="get"):

@@ -29,30 +29,6 @@ pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # These tests make many people; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager")
-    people["admin"] = factories.make_person(role="admin")
-    return people
-
-
 def api(team, role):
     return client_for(team[role])
 

@@ -8,42 +8,21 @@ import pytest
 from assets.models import Entity, EntityType
 from files.models import PreviewFile
 from people.models import DepartmentLink
-from productions.models import DepartmentMetadataDescriptorLink, MetadataDescriptor, ProjectPersonLink
+from productions.models import DepartmentMetadataDescriptorLink, MetadataDescriptor
 from shots.models import EntityVersion
-from tasks.models import ApiEvent, Task, TaskPersonLink
+from tasks.models import Task, TaskPersonLink
 from tests import factories
 from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def make_person(role="user", **fields):
-    return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
-def events(*names):
-    rows = ApiEvent.objects.order_by("created_at").values_list("name", "data")
-    return [
-        (name, {key: value for key, value in data.items() if key != "project_id"})
-        for name, data in rows
-        if not names or name in names
-    ]
+events = factories.recorded_events
 
 
 @pytest.fixture
 def show():
     return factories.make_project(name="Show", production_type="tvshow")
-
-
-@pytest.fixture
-def team(show):
-    people = {}
-    for role in ("manager", "supervisor", "user", "client", "vendor"):
-        people[role] = make_person(role)
-        ProjectPersonLink.objects.create(project=show, person=people[role])
-    people["outsider"] = make_person("manager")
-    people["admin"] = make_person("admin")
-    return people
 
 
 def make_edit(project, name, episode=None, **fields):

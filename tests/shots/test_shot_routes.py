@@ -10,49 +10,24 @@ import pytest
 from assets.models import Entity, EntityLink
 from files.models import PreviewFile
 from people.models import DepartmentLink
-from productions.models import DepartmentMetadataDescriptorLink, MetadataDescriptor, ProjectPersonLink
+from productions.models import DepartmentMetadataDescriptorLink, MetadataDescriptor
 from shots.models import EntityVersion, Scene, Shot
-from tasks.models import ApiEvent, Subscription, Task, TaskPersonLink, TimeSpent
+from tasks.models import Subscription, Task, TimeSpent
 from tests import factories
-from tests.factories import client_for
+from tests.factories import assign, client_for
 
 pytestmark = pytest.mark.django_db
 
 MISSING = uuid.uuid4()
 
 
-def make_person(role="user", **fields):
-    return factories.make_person(role=role, password=None, **fields)  # no password: no slow hashing
-
-
 def events(*names):
-    """(name, data) of the recorded events (of `names` when given), the project id aside."""
-    rows = ApiEvent.objects.order_by("created_at", "id").values_list("name", "data")
-    return [
-        (name, {key: value for key, value in data.items() if key != "project_id"})
-        for name, data in rows
-        if not names or name in names
-    ]
-
-
-def assign(task, person):
-    TaskPersonLink.objects.create(task=task, person=person)
+    return factories.recorded_events(*names, order=("created_at", "id"))
 
 
 @pytest.fixture
 def show():
     return factories.make_project(name="Show", fps="25")
-
-
-@pytest.fixture
-def team(show):
-    people = {}
-    for role in ("manager", "supervisor", "user", "client", "vendor"):
-        people[role] = make_person(role)
-        ProjectPersonLink.objects.create(project=show, person=people[role])
-    people["outsider"] = make_person("manager")
-    people["admin"] = make_person("admin")
-    return people
 
 
 @pytest.fixture

@@ -48,23 +48,11 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["artist2"] = factories.make_person(role="user", first_name="Jane", last_name="Doe")
-    ProjectPersonLink.objects.create(project=show, person=people["artist2"])
-    people["outsider"] = factories.make_person(role="manager")
-    people["admin"] = factories.make_person(role="admin")
-    return people
+def team(show, team):
+    """The shared team, with a second artist in it."""
+    team["artist2"] = factories.make_person(role="user", first_name="Jane", last_name="Doe", password=None)
+    ProjectPersonLink.objects.create(project=show, person=team["artist2"])
+    return team
 
 
 @pytest.fixture

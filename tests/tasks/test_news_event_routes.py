@@ -27,26 +27,14 @@ BASE = timezone.now().replace(microsecond=0) - datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
 def closed_show():
     return factories.make_project(name="Old", project_status=factories.make_project_status("Closed"))
 
 
 @pytest.fixture
 def team(show, closed_show):
-    people = {
-        role: factories.make_person(role=role, first_name=role.title(), last_name="Person")
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
+    people = factories.make_team(show, surname="Person", password=None)
     ProjectPersonLink.objects.create(project=closed_show, person=people["manager"])
-    people["outsider"] = factories.make_person(role="manager")
-    people["admin"] = factories.make_person(role="admin")
     return people
 
 

@@ -34,24 +34,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager")
-    people["admin"] = factories.make_person(role="admin")
-    return people
-
-
-@pytest.fixture
 def modeling():
     return factories.make_task_type(name="Modeling", for_entity="Asset")
 

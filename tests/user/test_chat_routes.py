@@ -24,24 +24,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role, first_name=role.title(), last_name="Member")
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="user", first_name="Out", last_name="Sider")
-    people["admin"] = factories.make_person(role="admin", first_name="Ad", last_name="Min")
-    return people
-
-
-@pytest.fixture
 def asset(show):
     return factories.make_asset(show, factories.make_asset_type("Character"), name="Hero")
 

@@ -63,24 +63,6 @@ CLIENT_PERSON_KEYS = {
 }
 
 
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role, first_name=role.title(), last_name="Member")
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="user", first_name="Out", last_name="Sider")
-    people["admin"] = factories.make_person(role="admin", first_name="Ad", last_name="Min")
-    return people
-
-
 def get(person, path):
     return client_for(person).get(f"/api/data/user/{path}")
 

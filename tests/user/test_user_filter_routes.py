@@ -9,8 +9,17 @@ from productions.models import ProjectPersonLink
 from tasks.models import ApiEvent
 from tests import factories
 from tests.factories import client_for
+from tests.user.conftest import ADMIN, OUTSIDER
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(show):
+    """The named team, its outsider a manager of no team."""
+    outsider = {**OUTSIDER, "role": "manager"}
+    return factories.make_team(show, surname="Member", outsider=outsider, admin=ADMIN, password=None)
+
 
 FILTER_KEYS = {
     "id",
@@ -28,24 +37,6 @@ FILTER_KEYS = {
     "project_id",
 }
 GROUP_KEYS = (FILTER_KEYS - {"search_query", "search_filter_group_id"}) | {"color"}
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role, first_name=role.title(), last_name="Member")
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="manager", first_name="Out", last_name="Sider")
-    people["admin"] = factories.make_person(role="admin", first_name="Ad", last_name="Min")
-    return people
 
 
 def call(person, method, path, body=None):

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from files.models import Playlist, PreviewFile
 from people.authentication import KitsuAccessToken
-from productions.models import ProjectPersonLink
 from tasks.models import (
     ApiEvent,
     Comment,
@@ -54,24 +53,6 @@ NOTIFICATION_KEYS = {
     "playlist_for_entity",
     "playlist_is_for_all",
 }
-
-
-@pytest.fixture
-def show():
-    return factories.make_project(name="Show")
-
-
-@pytest.fixture
-def team(show):
-    people = {
-        role: factories.make_person(role=role, first_name=role.title(), last_name="Member")
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="user", first_name="Out", last_name="Sider")
-    people["admin"] = factories.make_person(role="admin", first_name="Ad", last_name="Min")
-    return people
 
 
 @pytest.fixture

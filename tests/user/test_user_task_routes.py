@@ -22,15 +22,8 @@ def show():
 
 @pytest.fixture
 def team(show):
-    people = {
-        role: factories.make_person(role=role)
-        for role in ("manager", "supervisor", "user", "client", "vendor")
-    }
-    for person in people.values():
-        ProjectPersonLink.objects.create(project=show, person=person)
-    people["outsider"] = factories.make_person(role="user")
-    people["admin"] = factories.make_person(role="admin")
-    return people
+    """A team of unnamed people, its outsider an artist of no team."""
+    return factories.make_team(show, outsider={"role": "user"}, password=None)
 
 
 @pytest.fixture
