@@ -104,3 +104,57 @@ def test_a_show_from_setup_to_the_artists_todo_list(studio):
     # The context the web UI and scripts load first.
     context = gazu.user.get_context(client=animator)
     assert [p["name"] for p in context["projects"]] == ["Pipeline Show"]
+
+
+def test_a_review_round_through_gazu(studio):
+    coordinator, animator, admin, artist = studio
+    supervisor = factories.make_person(role="supervisor", email="lead@example.com", password=PASSWORD)
+    lead = gazu.client.create_client(coordinator.host)
+    gazu.log_in(supervisor.email, PASSWORD, client=lead)
+
+    show = gazu.project.new_project("Review Show", client=coordinator)
+    layout = gazu.task.new_task_type("Layout", for_entity="Shot", client=coordinator)
+    todo = gazu.task.new_task_status("Todo", "todo", "#f5f5f5", client=coordinator)
+    gazu.client.update("task-status", todo["id"], {"is_default": True}, client=coordinator)
+    wip = gazu.task.new_task_status("Work In Progress", "wip", "#3273dc", client=coordinator)
+    review = gazu.task.new_task_status("Waiting For Approval", "wfa", "#ab26ff", client=coordinator)
+    retake = gazu.task.new_task_status("Retake", "retake", "#ff3860", client=coordinator)
+    wip = gazu.client.update("task-status", wip["id"], {"is_wip": True}, client=coordinator)
+    review = gazu.client.update(
+        "task-status", review["id"], {"is_feedback_request": True}, client=coordinator
+    )
+    retake = gazu.client.update("task-status", retake["id"], {"is_retake": True}, client=coordinator)
+    for status in (wip, review, retake):
+        gazu.project.add_task_status(show, status, client=coordinator)
+    gazu.project.add_task_type(show, layout, 1, client=coordinator)
+    for person in (artist, supervisor):
+        gazu.project.add_person_to_team(show, str(person.pk), client=coordinator)
+    sequence = gazu.shot.new_sequence(show, "SQ001", client=coordinator)
+    shot = gazu.shot.new_shot(show, sequence, "SH001", client=coordinator)
+    task = gazu.task.new_task(shot, layout, assignees=[str(artist.pk)], client=coordinator)
+
+    # The artist starts, then asks for a review; the lead finds it in their list to check.
+    gazu.task.start_task(task, client=animator)
+    assert gazu.user.check_task_subscription(task, client=animator) is False
+    gazu.user.subscribe_to_task(task, client=animator)
+    assert gazu.user.check_task_subscription(task, client=animator) is True
+    gazu.task.add_comment(task, review, "Ready for review", client=animator)
+    to_check = gazu.user.all_tasks_requiring_feedback(client=lead)
+    assert [t["id"] for t in to_check] == [task["id"]]
+
+    # The lead asks for a retake: the artist is notified, the retake is counted.
+    gazu.task.add_comment(task, retake, "Camera too low @First", client=lead)
+    assert Task.objects.get(pk=task["id"]).retake_count == 1
+    notifications = gazu.user.all_notifications(client=animator)
+    retake_news = [n for n in notifications if n["task_status_id"] == retake["id"]]
+    assert [(n["author_id"], n["task_id"], n["comment_text"]) for n in retake_news] == [
+        (str(supervisor.pk), task["id"], "Camera too low @First")
+    ]
+    assert [t["id"] for t in gazu.user.all_tasks_requiring_feedback(client=lead)] == []
+    comments = gazu.task.all_comments_for_task(task, client=animator)
+    assert [c["text"] for c in comments][:2] == ["Camera too low @First", "Ready for review"]
+
+    # Saved filters of the artist stay theirs.
+    gazu.user.new_filter("My shots", "SH0", "shot", project=show, client=animator)
+    assert [f["name"] for f in gazu.user.all_filters(client=animator)["shot"][show["id"]]] == ["My shots"]
+    assert gazu.user.all_filters(client=lead) == {}
