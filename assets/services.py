@@ -24,7 +24,7 @@ from assets.queries import (
 from kitsu_server.api.errors import WrongParameter
 from productions.models import ProjectTaskTypeLink
 from tasks import deletion
-from tasks.events import record_event
+from tasks.events import record_event, record_events
 from tasks.models import News, Task, TaskType
 from tasks.services import default_task_status, new_task
 
@@ -184,8 +184,9 @@ def create_tasks_for_entity(entity, task_types, user=None):
             task = new_task(entity, task_type, status, assigner=assigner)
             created.append((task, task_type, status))
         Task.objects.bulk_create([task for task, _, _ in created])
-        for task, _, _ in created:
-            record_event("task:new", {"task_id": str(task.pk)}, project_id=entity.project_id, user=user)
+        record_events(
+            "task:new", [{"task_id": str(task.pk)} for task, _, _ in created], entity.project_id, user
+        )
     return created
 
 
@@ -199,15 +200,16 @@ def remove_tasks_of(entity, user=None):
     task_rows = list(tasks.values_list("pk", "task_type_id"))
     news_ids = list(News.objects.filter(task__entity_id=entity.pk).values_list("pk", flat=True))
     deletion.remove_tasks(tasks, files_force=False, restore_main=False)
-    for news_id in news_ids:
-        record_event("news:delete", {"news_id": str(news_id)}, project_id=entity.project_id, user=user)
-    for task_id, task_type_id in task_rows:
-        record_event(
-            "task:delete",
-            {"task_id": str(task_id), "entity_id": str(entity.pk), "task_type_id": str(task_type_id)},
-            project_id=entity.project_id,
-            user=user,
-        )
+    record_events("news:delete", [{"news_id": str(news_id)} for news_id in news_ids], entity.project_id, user)
+    record_events(
+        "task:delete",
+        [
+            {"task_id": str(task_id), "entity_id": str(entity.pk), "task_type_id": str(task_type_id)}
+            for task_id, task_type_id in task_rows
+        ],
+        entity.project_id,
+        user,
+    )
 
 
 def remove_entity(entity, force=False, user=None):

@@ -66,10 +66,6 @@ def scheduled_task_type_ids(project_id):
     return set(queryset.values_list("pk", flat=True))
 
 
-def schedule_item_rows(queryset):
-    return pick(render_rows(queryset), SCHEDULE_ITEM_COLUMNS)
-
-
 # What an entity schedule lists one item for: a queryset of the objects (their `pk` and `name`).
 
 

@@ -44,21 +44,17 @@ from tasks.permissions import (
     check_task_access,
     check_time_spent_access,
     open_team_project_ids,
-    reading_as_client,
 )
 
 
-class TaskShape(ModelShape):
-    """Task rows; a client reads their studio fields blank, assignees included."""
+class ClientTaskShape(ModelShape):
+    """Task rows as a client reads them: the studio fields blank, no assignees."""
 
     def format_tuple(self, values, as_text):
-        data = super().format_tuple(values, as_text)
-        return blank_task_for_client(data) if reading_as_client.get() else data
+        return blank_task_for_client(super().format_tuple(values, as_text))
 
     def relation_ids(self, objects):
-        if reading_as_client.get():
-            return {field.name: {} for field in self.relations}
-        return super().relation_ids(objects)
+        return {field.name: {} for field in self.relations}
 
 
 class NotificationShape(ModelShape):
@@ -100,16 +96,19 @@ class TasksPolicy(CrudPolicy):
 
     def __init__(self):
         super().__init__()
-        self.shape = TaskShape(Task)
+        self.client_shape = ClientTaskShape(Task)
 
     def clean_body(self, body, creating):
         if creating:
             body["name"] = body.get("name") or "main"  # the entity's main task, as on the reference
         return body
 
-    def visible(self, access, queryset):
+    def shape_for(self, access, instance=None):
         # A list resolves no project: the global role decides, as on the reference.
-        reading_as_client.set(access.role == "client")
+        role = access.role if instance is None else access.project_role(instance.project_id)
+        return self.client_shape if role == "client" else self.shape
+
+    def visible(self, access, queryset):
         if access.role == "vendor":
             return queryset.filter(pk__in=assigned_task_ids(access.person))
         if access.is_admin:
@@ -118,10 +117,8 @@ class TasksPolicy(CrudPolicy):
 
     def check_read(self, access, instance):
         check_task_access(access, instance)
-        reading_as_client.set(access.project_role(instance.project_id) == "client")
 
     def check_create(self, access, data):
-        reading_as_client.set(False)
         task_type, entity = data.get("task_type_id"), data.get("entity_id")
         for column, value in (("task_type_id", task_type), ("entity_id", entity)):
             if value is None:
@@ -146,7 +143,6 @@ class TasksPolicy(CrudPolicy):
         return data
 
     def check_update(self, access, instance, data):
-        reading_as_client.set(False)
         check_supervisor_task_access(access, instance, data)
         if "assignees" in data:
             check_assignable(data["assignees"])
@@ -163,7 +159,6 @@ class TasksPolicy(CrudPolicy):
             services.record_assignation_changes(instance, previous, access.person)
 
     def check_delete(self, access, instance):
-        reading_as_client.set(False)
         check_manager_project_access(access, instance.project_id)
 
     def delete(self, access, instance, params):
@@ -171,7 +166,9 @@ class TasksPolicy(CrudPolicy):
 
     def render(self, instance, relations=True, access=None):
         data = super().render(instance, relations, access)
-        return blank_task_for_client(data) if reading_as_client.get() else data
+        if access is not None and self.shape_for(access, instance) is self.client_shape:
+            data = blank_task_for_client(data)
+        return data
 
     def emit(self, action, data, user):
         payload = {"task_id": data["id"]}

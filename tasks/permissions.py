@@ -11,10 +11,6 @@ List scopes are subqueries (`..._ids(person)`), so a list stays one query
 however many projects or tasks a person has.
 """
 
-from contextvars import ContextVar
-
-from django.core.signals import request_started
-from django.dispatch import receiver
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from assets.models import Entity
@@ -300,16 +296,6 @@ CLIENT_BLANK_TASK_VALUES = {
     "retake_count": 0,
     "start_date": None,
 }
-
-# Whether the reader of the current request is a client: set by the task policy's checks,
-# read when its rows are rendered (the generic views hand rendering no request), and
-# cleared as each request starts so that nothing carries over to the next one.
-reading_as_client = ContextVar("reading_as_client", default=False)
-
-
-@receiver(request_started)
-def forget_reader(**kwargs):
-    reading_as_client.set(False)
 
 
 def blank_task_for_client(data):

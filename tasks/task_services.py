@@ -8,6 +8,7 @@ reference does.
 """
 
 import uuid
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,7 +22,7 @@ from people.models import DesktopLoginLog
 from productions.models import ProjectPersonLink
 from tasks import deletion, services
 from tasks.crud import check_assignable
-from tasks.events import record_event
+from tasks.events import record_event, record_events
 from tasks.models import News, Notification, Task, TaskPersonLink, TimeSpent
 from tasks.task_queries import render_entity, render_task, render_tasks, shape_of
 
@@ -66,12 +67,23 @@ def create_tasks(task_type, entities, user):
                 "task_type_priority": task_type.priority,
             }
         )
-        record_event("task:new", {"task_id": data["id"]}, project_id=task.project_id, user=user)
         result.append(data)
+    if new_tasks:
+        # One insert for the events of the batch (a type's tasks for a whole production).
+        record_events("task:new", [{"task_id": data["id"]} for data in result], new_tasks[0].project_id, user)
     return result
 
 
 # --- assignations -------------------------------------------------------------------------------
+
+
+def record_task_events(name, tasks, user, **extra):
+    """`name` with `{"task_id", **extra}` for each task: one insert per project, whatever the batch."""
+    by_project = defaultdict(list)
+    for task in tasks:
+        by_project[task.project_id].append({"task_id": str(task.pk), **extra})
+    for project_id, datas in by_project.items():
+        record_events(name, datas, project_id, user)
 
 
 def assign_tasks(tasks, person, author):
@@ -89,10 +101,8 @@ def assign_tasks(tasks, person, author):
         [TaskPersonLink(task_id=task_id, person=person) for task_id in task_ids if task_id not in already]
     )
     Task.objects.filter(pk__in=task_ids).update(assigner=author, updated_at=timezone.now())
-    for task in tasks:
-        data = {"task_id": str(task.pk), "person_id": str(person.pk)}
-        record_event("task:assign", data, project_id=task.project_id, user=author)
-        record_event("task:update", {"task_id": str(task.pk)}, project_id=task.project_id, user=author)
+    record_task_events("task:assign", tasks, author, person_id=str(person.pk))
+    record_task_events("task:update", tasks, author)
     if author.pk != person.pk:
         Notification.objects.bulk_create(
             [
@@ -119,18 +129,23 @@ def add_team_member(project, person, user):
 def clear_assignations(tasks, person_id, user):
     """Remove `person_id` (everybody when None) from the assignees of `tasks`. Records
     `task:unassign` per person removed and `task:update` per task."""
+    links = TaskPersonLink.objects.filter(task_id__in=[task.pk for task in tasks])
+    if person_id is None:
+        removed = defaultdict(list)
+        for task_id, removed_id in links.values_list("task_id", "person_id"):
+            removed[task_id].append(str(removed_id))
+    else:
+        links = links.filter(person_id=person_id)
+        removed = {task.pk: [str(person_id)] for task in tasks}
+    links.delete()
+    by_project = defaultdict(list)
     for task in tasks:
-        links = TaskPersonLink.objects.filter(task=task)
-        if person_id is None:
-            removed = [str(pk) for pk in links.values_list("person_id", flat=True)]
-        else:
-            removed = [str(person_id)]
-            links = links.filter(person_id=person_id)
-        links.delete()
-        for removed_id in removed:
-            data = {"person_id": removed_id, "task_id": str(task.pk)}
-            record_event("task:unassign", data, project_id=task.project_id, user=user)
-        record_event("task:update", {"task_id": str(task.pk)}, project_id=task.project_id, user=user)
+        by_project[task.project_id] += [
+            {"person_id": removed_id, "task_id": str(task.pk)} for removed_id in removed.get(task.pk, [])
+        ]
+    for project_id, datas in by_project.items():
+        record_events("task:unassign", datas, project_id, user)
+    record_task_events("task:update", tasks, user)
 
 
 def set_tasks_priority(tasks, priority, user):
@@ -139,8 +154,7 @@ def set_tasks_priority(tasks, priority, user):
         return []
     task_ids = [task.pk for task in tasks]
     Task.objects.filter(pk__in=task_ids).update(priority=priority, updated_at=timezone.now())
-    for task in tasks:
-        record_event("task:update", {"task_id": str(task.pk)}, project_id=task.project_id, user=user)
+    record_task_events("task:update", tasks, user)
     rows = {row["id"]: row for row in render_tasks(Task.objects.filter(pk__in=task_ids))}
     return [rows[str(task_id)] for task_id in task_ids]
 
@@ -291,9 +305,12 @@ def delete_tasks(tasks, user):
     deletion.remove_tasks(
         Task.objects.filter(pk__in=[row[0] for row in removed]), files_force=False, restore_main=True
     )
+    by_project = defaultdict(list)
     for task_id, entity_id, task_type_id, project_id in removed:
         data = {"task_id": str(task_id), "entity_id": _text(entity_id), "task_type_id": _text(task_type_id)}
-        record_event("task:delete", data, project_id=project_id, user=user)
+        by_project[project_id].append(data)
+    for project_id, datas in by_project.items():
+        record_events("task:delete", datas, project_id=project_id, user=user)
 
 
 def remove_comment_preview(preview_file, force=False):

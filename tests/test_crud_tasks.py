@@ -542,12 +542,13 @@ def test_logs_and_messages_are_for_admins(api, people, path):
 
 
 def test_a_client_reading_leaves_nothing_behind_for_the_next_request(api, task, people):
-    from tasks.permissions import reading_as_client
-
-    as_(people, "client").get("/api/data/tasks")
-    assert reading_as_client.get() is True
-    api.get("/api/data/task-types")
-    assert reading_as_client.get() is False
+    """What a client reads blank is decided per request, from its own access: an admin reading
+    right after a client still sees the assignees."""
+    TaskPersonLink.objects.create(task=task, person=people["user"])
+    client_rows = as_(people, "client").get("/api/data/tasks?relations=true").json()
+    assert [row["assignees"] for row in client_rows] == [[]]
+    admin_rows = api.get("/api/data/tasks?relations=true").json()
+    assert [row["assignees"] for row in admin_rows] == [[str(people["user"].pk)]]
 
 
 def test_notifications_keep_their_own_type_as_notification_type():
