@@ -25,7 +25,15 @@ from assets.queries import (
 )
 from assets.services import remove_entity
 from kitsu_server.api.crud import REGISTRY, output_serializer
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_bool, parse_uuid, validated
+from kitsu_server.api.views import (
+    KitsuView,
+    access_for,
+    object_or_404,
+    parse_bool,
+    parse_uuid,
+    team_project,
+    validated,
+)
 from productions.models import Project
 from tasks.permissions import check_project_and_entity_access, check_supervisor_project_access
 from tasks.task_queries import (
@@ -122,13 +130,6 @@ def criteria_project_access(request, criteria):
         raise PermissionDenied
     project_or_404(project_id)
     return access.check_project_access(project_id)
-
-
-def team_project(request, project_id):
-    """The production of the URL (404 for anyone), once the caller reaches it. Returns (project,
-    the caller's role on it)."""
-    project = project_or_404(project_id)
-    return project, access_for(request).check_project_access(project.pk)
 
 
 def reachable(request, entity_id, kind):

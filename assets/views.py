@@ -27,9 +27,11 @@ from kitsu_server.api.views import (
     board_etag,
     board_response,
     etag_matches,
+    managed_project,
     object_or_404,
     parse_bool,
     parse_uuid,
+    team_project,
     validated,
     with_etag,
 )
@@ -140,19 +142,6 @@ def readable_entity(request, entity_id):
     return entity
 
 
-def team_project(request, project_id):
-    """The production of the URL (404), once the caller reaches it (403)."""
-    project = project_or_404(project_id)
-    access_for(request).check_project_access(project.pk)
-    return project
-
-
-def managed_project(request, project_id):
-    project = project_or_404(project_id)
-    check_manager_project_access(access_for(request), project.pk)
-    return project
-
-
 def list_criteria(request):
     """The query string as the reference's list criteria (`page` aside)."""
     return {key: value for key, value in request.query_params.items() if key != "page"}
@@ -213,7 +202,7 @@ class ProjectAssetTypesView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
+        project = team_project(request, project_id)[0]
         return Response(queries.project_asset_types(project.pk))
 
 
@@ -317,7 +306,7 @@ class ProjectAssetsView(KitsuView):
     @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
     def get(self, request, project_id, asset_type_id=None):
         access = access_for(request)
-        project = team_project(request, project_id)
+        project = team_project(request, project_id)[0]
         criteria = list_criteria(request)
         criteria["project_id"] = str(project.pk)
         if asset_type_id is not None:
@@ -340,7 +329,7 @@ class ProjectAssetsSharedUsedView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)
+        project = team_project(request, project_id)[0]
         return Response(queries.shared_assets_used_in_project(project.pk))
 
 
@@ -350,7 +339,7 @@ class ProjectEpisodeAssetsSharedUsedView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
     def get(self, request, project_id, episode_id):
-        project = team_project(request, project_id)
+        project = team_project(request, project_id)[0]
         if episode_id in EPISODE_SENTINELS:
             episode_id = None
         else:

@@ -13,19 +13,11 @@ from rest_framework.response import Response
 from budgets import queries, services
 from budgets.models import Budget, BudgetEntry
 from kitsu_server.api.crud import REGISTRY, output_serializer
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, render, validated
+from kitsu_server.api.views import KitsuView, access_for, managed_project, object_or_404, render, validated
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department, Person
 from productions.models import Project
-from tasks.permissions import check_manager_project_access
 
 TAGS = ["projects/budgets"]
-
-
-def managed_project_id(request, project_id):
-    """The URL's project id, once it exists and the person manages it."""
-    project = object_or_404(Project.objects.only("pk"), project_id, "Project")
-    check_manager_project_access(access_for(request), project.pk)
-    return project.pk
 
 
 def budget_of(project_id, budget_id):
@@ -124,12 +116,12 @@ BUDGET_ENTRY = output_serializer(REGISTRY["budget-entries"])
 class ProjectBudgetsView(KitsuView):
     @extend_schema(tags=TAGS, responses=BudgetSummary(many=True))
     def get(self, request, project_id):
-        project_id = managed_project_id(request, project_id)
+        project_id = managed_project(request, project_id).pk
         return Response(queries.project_budgets(project_id))
 
     @extend_schema(tags=TAGS, request=BudgetInput, responses=BUDGET)
     def post(self, request, project_id):
-        project_id = managed_project_id(request, project_id)
+        project_id = managed_project(request, project_id).pk
         values = validated(BudgetInput, request.data)
         budget = services.create_budget(project_id, values["name"], values["currency"], user=request.user)
         return Response(render(budget))
@@ -138,18 +130,18 @@ class ProjectBudgetsView(KitsuView):
 class ProjectBudgetView(KitsuView):
     @extend_schema(tags=TAGS, responses=BUDGET)
     def get(self, request, project_id, budget_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         return Response(render(budget))
 
     @extend_schema(tags=TAGS, request=BudgetChanges, responses=BUDGET)
     def put(self, request, project_id, budget_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         changes = validated(BudgetChanges, request.data)
         return Response(render(services.update_budget(budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, project_id, budget_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         services.delete_budget(budget, user=request.user)
         return Response(status=204)
 
@@ -172,12 +164,12 @@ class ProjectMonthTimeSpentsView(KitsuView):
 class BudgetEntriesView(KitsuView):
     @extend_schema(tags=TAGS, responses=BudgetEntrySummary(many=True))
     def get(self, request, project_id, budget_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         return Response(queries.budget_entries(budget.pk))
 
     @extend_schema(tags=TAGS, request=BudgetEntryInput, responses=BUDGET_ENTRY)
     def post(self, request, project_id, budget_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         values = validated(BudgetEntryInput, request.data)
         entry = services.create_budget_entry(budget, values, user=request.user)
         return Response(render(entry))
@@ -186,18 +178,18 @@ class BudgetEntriesView(KitsuView):
 class BudgetEntryView(KitsuView):
     @extend_schema(tags=TAGS, responses=BUDGET_ENTRY)
     def get(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         return Response(render(entry_of(budget, entry_id)))
 
     @extend_schema(tags=TAGS, request=BudgetEntryChanges, responses=BUDGET_ENTRY)
     def put(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         entry = entry_of(budget, entry_id)
         changes = validated(BudgetEntryChanges, request.data)
         return Response(render(services.update_budget_entry(entry, budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project_id(request, project_id), budget_id)
+        budget = budget_of(managed_project(request, project_id).pk, budget_id)
         services.delete_budget_entry(entry_of(budget, entry_id), budget, user=request.user)
         return Response(status=204)

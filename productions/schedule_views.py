@@ -17,7 +17,6 @@ import datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kitsu_server.api.crud import REGISTRY, output_serializer
@@ -30,6 +29,7 @@ from kitsu_server.api.views import (
     object_or_404,
     parse_bool,
     parse_uuid,
+    team_project,
 )
 from productions import schedule_queries as queries
 from productions import schedule_services as services
@@ -38,16 +38,6 @@ from tasks.models import TaskType
 from tasks.permissions import check_manager_project_access
 
 TAGS = ["projects/schedule"]
-
-
-def project_for(request, project_id, blocked_roles=()):
-    """The URL's project id, once it exists and the person reaches it with a role not blocked.
-    Returns (project id, that role)."""
-    project = object_or_404(Project.objects.only("pk"), project_id, "Project")
-    role = access_for(request).check_project_access(project.pk)
-    if role in blocked_roles:
-        raise PermissionDenied
-    return project.pk, role
 
 
 def task_type_for(task_type_id):
@@ -130,14 +120,14 @@ EPISODE_PARAMETER = OpenApiParameter(
 class ProjectMilestonesView(KitsuView):
     @extend_schema(tags=TAGS, responses=MilestoneSummary(many=True))
     def get(self, request, project_id):
-        project_id, _ = project_for(request, project_id, ("client",))
+        project_id = team_project(request, project_id, ("client",))[0].pk
         return Response(queries.project_milestones(project_id))
 
 
 class ProjectScheduleItemsView(KitsuView):
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["schedule-items"])(many=True))
     def get(self, request, project_id):
-        project_id, _ = project_for(request, project_id, ("client", "vendor"))
+        project_id = team_project(request, project_id, ("client", "vendor"))[0].pk
         return Response(queries.project_schedule_items(project_id))
 
 
@@ -146,7 +136,7 @@ class ProjectTaskTypeScheduleItemsView(KitsuView):
 
     @extend_schema(tags=TAGS, responses=ScheduleItemSummary(many=True))
     def get(self, request, project_id):
-        project_id, _ = project_for(request, project_id, ("vendor",))
+        project_id = team_project(request, project_id, ("vendor",))[0].pk
         return Response(services.task_type_schedule_items(project_id, user=request.user))
 
 
@@ -157,7 +147,7 @@ class EntityScheduleItemsView(KitsuView):
 
     @extend_schema(tags=TAGS, parameters=[EPISODE_PARAMETER], responses=EntityScheduleItem(many=True))
     def get(self, request, project_id, task_type_id):
-        project_id, _ = project_for(request, project_id, ("vendor",))
+        project_id = team_project(request, project_id, ("vendor",))[0].pk
         task_type_id = task_type_for(task_type_id)
         episode_id = request.query_params.get("episode_id") or None
         if episode_id is not None:
@@ -193,7 +183,8 @@ class ProjectDayOffsView(KitsuView):
         description="{person id: [day offs]} of the project's team overlapping the range.",
     )
     def get(self, request, project_id):
-        project_id, role = project_for(request, project_id, ("client", "vendor"))
+        project, role = team_project(request, project_id, ("client", "vendor"))
+        project_id = project.pk
         start, end = date_range(request.query_params)
         rows = queries.team_day_offs(
             project_id, start, end, full_for_all=role in MANAGER_ROLES, reader_id=request.user.pk
@@ -204,7 +195,7 @@ class ProjectDayOffsView(KitsuView):
 class ProjectTimeSpentsView(KitsuView):
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["time-spents"])(many=True))
     def get(self, request, project_id):
-        project_id, _ = project_for(request, project_id, ("client",))
+        project_id = team_project(request, project_id, ("client",))[0].pk
         return Response(queries.project_time_spents(project_id))
 
 
@@ -237,7 +228,7 @@ class VersionTaskLinksView(KitsuView):
     )
     def get(self, request, production_schedule_version_id):
         version = version_for(production_schedule_version_id)
-        project_for(request, version.project_id, ("client", "vendor"))
+        team_project(request, version.project_id, ("client", "vendor"))
         task_type_id = request.query_params.get("task_type_id") or None
         if task_type_id is not None:
             task_type_id = parse_uuid(task_type_id, "Wrong UUID format.")

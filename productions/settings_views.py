@@ -20,10 +20,12 @@ from kitsu_server.api.permissions import MANAGER_ROLES
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
+    managed_project,
     object_or_404,
     parse_uuid,
     render,
     render_rows,
+    team_project,
     validated,
 )
 from people.models import ROLE_TYPES
@@ -31,7 +33,7 @@ from productions import settings_services as services
 from productions.crud import check_supervisor_project_task_type_access
 from productions.models import METADATA_DESCRIPTOR_TYPES, MetadataDescriptor, Project
 from tasks.models import TaskType
-from tasks.permissions import check_manager_project_access, department_ids
+from tasks.permissions import department_ids
 
 DATA_TYPES = [name for name, _ in METADATA_DESCRIPTOR_TYPES]
 WRONG_ENTITY_TYPE = "Wrong entity type. Please select Asset, Shot, Sequence, Episode, Edit, Project, or Task."
@@ -64,19 +66,6 @@ def check_all_departments_access(access, project_id, departments):
 def check_global_manager(access):
     """Studio-wide routes read the global role: admins and managers."""
     access.check_role(MANAGER_ROLES)
-
-
-def managed_project(request, project_id):
-    project = object_or_404(Project, project_id)
-    check_manager_project_access(access_for(request), project.pk)
-    return project
-
-
-def member_project(request, project_id):
-    """The project, and the reader's role on it (the reference's check_project_access)."""
-    project = object_or_404(Project, project_id)
-    role = access_for(request).check_project_access(project.pk)
-    return project, role
 
 
 def project_payload(project):
@@ -271,7 +260,7 @@ class AllProjectsView(KitsuView):
 class ProjectTeamView(KitsuView):
     @extend_schema(tags=TAGS, responses=TeamMemberOutput(many=True))
     def get(self, request, project_id):
-        project, role = member_project(request, project_id)
+        project, role = team_project(request, project_id)
         return Response(services.team_rows(project, role))
 
     @extend_schema(tags=TAGS, request=TeamMemberInput, responses={201: ProjectOutput})
@@ -316,7 +305,7 @@ class SettingLinksView(KitsuView):
         if self.list_for_managers:
             project = managed_project(request, project_id)
         else:
-            project, _ = member_project(request, project_id)
+            project, _ = team_project(request, project_id)
         return Response(services.linked_rows(project, self.kind))
 
     def post(self, request, project_id):
@@ -501,7 +490,7 @@ class ProjectSettingsBatchView(KitsuView):
 class ProjectTaskTypesView(KitsuView):
     @_list_schema("task-types")
     def get(self, request, project_id):
-        project, _ = member_project(request, project_id)
+        project, _ = team_project(request, project_id)
         return Response(services.linked_rows(project, "task_types"))
 
 
@@ -511,7 +500,7 @@ class ProjectTaskTypesView(KitsuView):
 class ProjectTaskTypeSoftwaresView(KitsuView):
     @extend_schema(tags=TAGS, responses=SoftwareLinkOutput(many=True))
     def get(self, request, project_id):
-        project, _ = member_project(request, project_id)
+        project, _ = team_project(request, project_id)
         return Response(services.task_type_software_rows(project))
 
 
@@ -568,7 +557,7 @@ class ProjectMetadataDescriptorsView(KitsuView):
     def get(self, request, project_id):
         """The project's descriptors its members read: clients those published to clients,
         vendors those of their departments or of none."""
-        project, role = member_project(request, project_id)
+        project, role = team_project(request, project_id)
         descriptors = services.visible_descriptors(project, role, request.user)
         return Response(render_rows(descriptors, relations=True))
 
@@ -622,7 +611,7 @@ class ProjectMetadataDescriptorsReorderView(KitsuView):
 class ProjectMetadataDescriptorView(KitsuView):
     @extend_schema(tags=TAGS, responses=DescriptorOutput)
     def get(self, request, project_id, metadata_descriptor_id):
-        project, role = member_project(request, project_id)
+        project, role = team_project(request, project_id)
         descriptor = project_descriptor(project, metadata_descriptor_id)
         if not services.visible_descriptors(project, role, request.user).filter(pk=descriptor.pk).exists():
             raise PermissionDenied

@@ -20,7 +20,7 @@ import hashlib
 
 from django.http import StreamingHttpResponse
 from django.utils.http import parse_etags
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +28,7 @@ from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import dumps, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity, access_for  # noqa: F401
+from productions.models import Project
 
 
 class KitsuView(APIView):
@@ -51,6 +52,23 @@ def object_or_404(model_or_queryset, object_id, name=None):
     if instance is None:
         raise NotFound(f"{name or model.__name__} not found.")
     return instance
+
+
+def team_project(request, project_id, blocked_roles=()):
+    """The production of the URL (400 malformed, 404 missing), once the caller reaches it with a
+    role not in `blocked_roles` (403). Returns (project, the caller's role on it)."""
+    project = object_or_404(Project, project_id)
+    role = access_for(request).check_project_access(project.pk)
+    if role in blocked_roles:
+        raise PermissionDenied
+    return project, role
+
+
+def managed_project(request, project_id):
+    """The production of the URL, once the caller manages it (admins, its managers)."""
+    project = object_or_404(Project, project_id)
+    access_for(request).check_manager(project.pk)
+    return project
 
 
 def policy_for(model):
@@ -205,6 +223,8 @@ def parse_month(value):
 
 __all__ = [
     "KitsuView",
+    "managed_project",
+    "team_project",
     "UserView",
     "access_for",
     "id_of",
