@@ -81,9 +81,8 @@ class EntitiesPolicy(CrudPolicy):
 
     model = Entity
     path = "entities"
-    # Set by their own routes (casting, breakdown...), never through a plain update.
-    fixed_relations = ("entities_out", "instance_casting")
-    fixed_columns = ("shotgun_id", "created_by")
+    # Set by their own routes (casting, breakdown...) or at creation: an update ignores them.
+    read_only_on_update = ("entities_out", "instance_casting", "shotgun_id", "created_by")
 
     def __init__(self):
         super().__init__()
@@ -107,16 +106,11 @@ class EntitiesPolicy(CrudPolicy):
         check_project_and_entity_access(access, instance.project_id, instance.pk)
 
     def check_update(self, access, instance, data):
-        fixed = [name for name in self.fixed_relations if name in data]
-        if fixed:
-            raise WrongParameter(f"{', '.join(fixed)} can't be changed by an update of the entity.")
         kind = entity_kind(instance.entity_type_id)
         check_metadata_department_access(access, instance, kind, data)
 
     def prepare_update(self, access, instance, data):
         instance.previous_version = (instance.name, copy.deepcopy(instance.data))
-        for column in self.fixed_columns:
-            data.pop(column, None)
         if "data" in data and isinstance(data["data"] or {}, dict):  # custom fields pile up: merge them
             data["data"] = {**(instance.data or {}), **(data["data"] or {})}
         self.check_unique_name(instance, data)
@@ -203,6 +197,7 @@ class AssetInstancesPolicy(CrudPolicy):
 
     model = AssetInstance
     path = "asset-instances"
+    read_only_on_update = ("number",)
 
     def check_read(self, access, instance):
         if not access.is_admin:
@@ -210,7 +205,3 @@ class AssetInstancesPolicy(CrudPolicy):
 
     def check_update(self, access, instance, data):
         self.check_read(access, instance)
-
-    def prepare_update(self, access, instance, data):
-        data.pop("number", None)
-        return data

@@ -12,12 +12,14 @@ from people.models import POSITION_TYPES, SENIORITY_TYPES, Department
 class BudgetsPolicy(CrudPolicy):
     model = Budget
     path = "budgets"
+    read_only_on_update = ("revision",)  # it names the quote
 
 
 @register
 class BudgetEntriesPolicy(CrudPolicy):
     model = BudgetEntry
     path = "budget-entries"
+    read_only_on_update = ("budget_id",)  # what ties the entry to a production
 
 
 @register
@@ -28,6 +30,7 @@ class SalaryScalesPolicy(CrudPolicy):
 
     model = SalaryScale
     path = "salary-scales"
+    read_only_on_update = ("department_id",)
 
     def visible(self, access, queryset):
         access.check_admin()
@@ -37,10 +40,6 @@ class SalaryScalesPolicy(CrudPolicy):
     def check_create(self, access, data):
         access.check_admin()
         raise WrongParameter("Salary scales cannot be created")
-
-    def prepare_update(self, access, instance, data):
-        data.pop("department_id", None)
-        return data
 
 
 def fill_salary_scale_grid():

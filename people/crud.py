@@ -1,5 +1,6 @@
 """The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
 
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, register
@@ -45,9 +46,14 @@ class PersonsPolicy(CrudPolicy):
         "saml_issuer",
         "saml_subject",
     )
-    # What a person may not change on their own row (an admin may).
+    # A project's preview account is made and kept by its own routes only.
+    PREVIEW_COLUMNS = ("preview_project_id", "preview_opened_at", "preview_open_until")
+    read_only_on_create = PREVIEW_COLUMNS
+    read_only_on_update = PREVIEW_COLUMNS
+    # What a person may not change on their own row (an admin may): ignored when sent back.
     ADMIN_ONLY_COLUMNS = (
         "role",
+        "departments",
         "active",
         "is_bot",
         "archived",
@@ -70,10 +76,32 @@ class PersonsPolicy(CrudPolicy):
         if instance.pk != access.person.pk:
             access.check_admin()
 
-    def prepare_update(self, access, instance, data):
-        if not access.is_admin:
-            data = {k: v for k, v in data.items() if k not in self.ADMIN_ONLY_COLUMNS}
-        return data
+    def read_only_for(self, access, instance):
+        if access.is_admin:
+            return self.read_only_on_update
+        return (*self.read_only_on_update, *self.ADMIN_ONLY_COLUMNS)
+
+    def extra_inputs(self, creating):
+        if not creating:
+            return {}  # a password changes through the password routes
+        from people.auth_services import MIN_PASSWORD_LENGTH  # it imports this module
+
+        password = serializers.CharField(
+            required=False,
+            allow_null=True,
+            write_only=True,
+            trim_whitespace=False,
+            min_length=MIN_PASSWORD_LENGTH,
+            max_length=128,
+            error_messages={"min_length": "Password is too short."},
+            help_text="Stored hashed, never sent back; none: the person cannot log in with a password",
+        )
+        return {"password": password}
+
+    def apply_inputs(self, access, instance, inputs, values, created):
+        if inputs.get("password") is not None:
+            instance.set_password(inputs["password"])
+            instance.save(update_fields=["password"])
 
     def check_delete(self, access, instance):
         if instance.pk == access.person.pk:

@@ -9,6 +9,7 @@ import re
 
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.crud import CrudPolicy, parse_bool, parse_uuid, register
@@ -33,6 +34,7 @@ from productions.models import (
     StatusAutomation,
 )
 from productions.settings_services import with_project_extras
+from productions.template_services import apply_template_to_project
 from shots.models import Episode
 from tasks import deletion
 from tasks.events import record_event
@@ -92,6 +94,7 @@ def check_supervisor_project_task_type_access(access, project_id, task_type_id):
 
 
 RESOLUTION = re.compile(r"^\d*x\d+$")
+NO_EMPTY = ("file_tree", "data")  # settings for which an empty value means "none given"
 
 
 def check_resolution(resolution):
@@ -106,6 +109,7 @@ def check_resolution(resolution):
 class ProjectsPolicy(CrudPolicy):
     model = Project
     path = "projects"
+    read_only_on_update = ("team",)  # the team routes set it
 
     def visible(self, access, queryset):
         # Everyone lists projects; non-admins only those whose team they are in.
@@ -136,6 +140,29 @@ class ProjectsPolicy(CrudPolicy):
                 name=OPEN_PROJECT_STATUS, defaults={"color": "#000000"}
             )[0]
         return data
+
+    def extra_inputs(self, creating):
+        if not creating:
+            return {}
+        template = serializers.PrimaryKeyRelatedField(
+            queryset=ProjectTemplate.objects.all(),
+            pk_field=serializers.UUIDField(),
+            required=False,
+            allow_null=True,
+            help_text="A project template whose settings, links and descriptors the new project takes",
+        )
+        return {"project_template_id": template}
+
+    def apply_inputs(self, access, instance, inputs, values, created):
+        template = inputs.get("project_template_id")
+        if template is not None:
+            # What the creator sent explicitly wins over the template (an empty tree or data is none).
+            explicit = {
+                name
+                for name, value in values.items()
+                if value is not None and (value or name not in NO_EMPTY)
+            }
+            apply_template_to_project(instance, template, user=access.person, keep=explicit)
 
     def after_write(self, access, instance, created):
         if (
@@ -397,6 +424,7 @@ class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
     model = ProductionScheduleVersionTaskLink
     path = "production-schedule-version-task-links"
     custom_filters = ("project_id",)
+    read_only_on_update = ("task_id", "production_schedule_version_id")
 
     def check_list(self, access, params):
         check_schedule_list(access, params)
@@ -407,12 +435,6 @@ class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
     def custom_filter(self, queryset, name, params):
         project_id = parse_uuid(params.get(name), "Invalid project_id.")
         return queryset.filter(production_schedule_version__project_id=project_id)
-
-    def clean_body(self, body, creating):
-        if not creating:
-            body.pop("task_id", None)
-            body.pop("production_schedule_version_id", None)
-        return body
 
     def check_read(self, access, instance):
         check_project_reader(access, instance.task.project_id, NO_SCHEDULE_ROLES)

@@ -593,20 +593,21 @@ def _add_missing_links(link_model, project, template_links, key, copied=()):
     )
 
 
-def apply_template_to_project(project, template, user=None):
+def apply_template_to_project(project, template, user=None, keep=()):
     """Write the template's configuration into a project, additively: its settings (and file tree
     and free data) where the template sets them, the links the project lacks, its default preview
-    background when the project has none, and its descriptors the project lacks."""
+    background when the project has none, and its descriptors the project lacks. The settings in
+    `keep` stay as they are (those a new project's creator gave explicitly)."""
     with transaction.atomic():
         changed = []
         for field in PRODUCTION_SETTING_FIELDS:
             value = getattr(template, field)
-            if value is not None:
+            if value is not None and field not in keep:
                 setattr(project, field, value)
                 changed.append(field)
         for field in ("file_tree", "data"):
             value = getattr(template, field)
-            if value is not None:
+            if value is not None and field not in keep:
                 setattr(project, field, value)
                 changed.append(field)
         _add_missing_links(

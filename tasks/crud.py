@@ -245,14 +245,12 @@ class CommentsPolicy(CrudPolicy):
 
     model = Comment
     path = "comments"
+    read_only_on_update = ("mentions", "department_mentions")  # they follow the comment's text
 
     def check_read(self, access, instance):
         check_comment_access(access, instance, task_of(instance))
 
     def check_update(self, access, instance, data):
-        fixed = sorted({"mentions", "department_mentions"} & set(data))
-        if fixed:
-            raise WrongParameter(f"{', '.join(fixed)} follow the comment's text and can't be set.")
         check_comment_update(access, instance, task_of(instance), data)
         instance.previous_task_status_id = instance.task_status_id
 

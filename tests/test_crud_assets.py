@@ -199,9 +199,11 @@ def test_update_merges_data_and_ignores_fixed_columns(api, asset):
     assert asset.shotgun_id == 5 and asset.created_by_id is None
 
 
-def test_casting_is_not_changed_by_an_entity_update(api, asset, shot):
-    response = api.put(f"/api/data/entities/{shot.id}", {"entities_out": [str(asset.id)]}, format="json")
-    assert response.status_code == 400 and "entities_out" in response.json()["message"]
+def test_casting_sent_back_in_an_entity_update_is_ignored(api, asset, shot):
+    body = {"entities_out": [str(asset.id)], "instance_casting": [str(asset.id)], "description": "Cast"}
+    response = api.put(f"/api/data/entities/{shot.id}", body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["entities_out"] == [] and response.json()["description"] == "Cast"
     assert not EntityLink.objects.exists()
 
 

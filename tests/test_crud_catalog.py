@@ -76,6 +76,6 @@ def test_bad_bodies_are_refused_and_write_nothing(admin_api, path):
         response = admin_api.post(f"/api/data/{path}", body, format="json")
         assert response.status_code == 400, (path, response.json())
         assert response.json()["error"] is True
-    response = admin_api.post(f"/api/data/{path}", {"no_such_column": 1}, format="json")
+    response = admin_api.post(f"/api/data/{path}", [{"no_such_column": 1}], format="json")  # no object
     assert response.status_code == 400
     assert policy.model._default_manager.count() == before

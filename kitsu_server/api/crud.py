@@ -16,6 +16,11 @@ delete` events). The two generic views do the rest:
 - `GET|PUT|DELETE /data/<path>/<id>`: read (with relations), update (200,
   `id`/`created_at`/`updated_at`/`project_id` are not writable), delete
   (204; 400 naming the dependent rows when others still reference it).
+
+A body may carry any key: what is no writable column, relation or extra input
+of the policy (read-only, computed, hidden or unknown: what a client sends
+back of a read) is ignored, as the reference's updates do; a writable one
+with a wrong value is a 400 naming it.
 """
 
 import math
@@ -39,6 +44,7 @@ from tasks.events import record_event
 REGISTRY = {}
 RESERVED_PARAMETERS = {"page", "limit", "relations", "fields"}
 NB_RECORDS_PER_PAGE = 100
+# Never moved by an update: a row stays in the project it was checked against.
 PROTECTED_ON_UPDATE = ("id", "created_at", "updated_at", "project_id")
 
 
@@ -61,6 +67,10 @@ class CrudPolicy:
     list_methods = ("get", "post")  # a few link tables only take POST on their list route
     custom_filters = ()  # query-string names that are no column, handled by `custom_filter`
     list_cap = None  # most rows an unpaginated list sends (the newest first), None for all
+    # Columns or relations a body may carry but that are set by other routes or hooks: ignored on
+    # a creation / an update (the reference's protected fields of each resource).
+    read_only_on_create = ()
+    read_only_on_update = ()
 
     def __init__(self):
         self.shape = ModelShape(self.model, type_name=self.type_name, hidden=self.hidden_columns)
@@ -96,6 +106,21 @@ class CrudPolicy:
         access.check_admin()
 
     # --- hooks around writes ---------------------------------------------------
+    def read_only_for(self, access, instance):
+        """What an update by this person ignores (by default `read_only_on_update`): where a role
+        may change fewer columns of a row without being refused for sending them back."""
+        return self.read_only_on_update
+
+    def extra_inputs(self, creating):
+        """Inputs that are no writable column but that the reference's hooks take on a creation
+        (`creating`) or an update: {name: serializer field}. Validated with the body (a 400 names
+        them), documented with it, and handed to `apply_inputs`."""
+        return {}
+
+    def apply_inputs(self, access, instance, inputs, values, created):
+        """Use the validated `extra_inputs` present in the body, once the row is saved with the
+        column `values` and before `after_write` (inside the write's transaction)."""
+
     def clean_body(self, body, creating):
         """The raw JSON body before validation: where the reference's lenient inputs become
         plain values (e.g. "all" for no episode). Return the cleaned dict."""
@@ -260,6 +285,7 @@ def input_serializer(policy, partial):
         if field.primary_key or column in ("created_at", "updated_at") or column in policy.hidden_columns:
             continue
         declared[column] = serializer_field(field, partial)
+    declared.update(policy.extra_inputs(creating=not partial))
     suffix = "Update" if partial else "Create"
     serializer_class = type(f"{policy.model.__name__}{suffix}", (serializers.Serializer,), declared)
     cached[partial] = serializer_class
@@ -299,25 +325,31 @@ def serializer_field(field, partial):
     )
 
 
-def validated_input(policy, body, partial):
-    """(column values, relation id lists) from a JSON body, or a 400 naming what is wrong."""
+def validated_input(policy, body, partial, ignored=()):
+    """(column values, relation id lists, extra inputs) from a JSON body, or a 400 naming what is
+    wrong. Keys in `ignored`, and those that are no writable column, relation or extra input of
+    the policy (ids, timestamps, the JSON `type`, hidden columns, computed extras), are left out."""
     if not isinstance(body, dict):
         raise WrongParameter(
             "Data are empty. Please verify that you sent JSON data and that you set the right headers."
         )
     body = policy.clean_body(dict(body), creating=not partial)
-    relation_values = {}
-    for name in list(body):
+    serializer_class = input_serializer(policy, partial)
+    writable = serializer_class._declared_fields
+    columns, relation_values = {}, {}
+    for name, value in body.items():
+        if name in ignored or (name == "type" and value == policy.shape.type_name):
+            continue
         if name in policy.relations:
-            relation_values[name] = parse_id_list(body.pop(name), name)
-    unknown = sorted(
-        name for name in body if name not in policy.fields_by_column or name in policy.hidden_columns
-    )
-    if unknown:
-        raise WrongParameter(f"Unknown fields: {', '.join(unknown)}.")
-    serializer = input_serializer(policy, partial)(data=body, partial=partial)
+            relation_values[name] = parse_id_list(value, name)
+        elif name in writable:
+            columns[name] = value
+    serializer = serializer_class(data=columns, partial=partial)
     serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data), relation_values
+    values = dict(serializer.validated_data)
+    extras = policy.extra_inputs(creating=not partial)
+    inputs = {name: values.pop(name) for name in list(values) if name in extras}
+    return values, relation_values, inputs
 
 
 def parse_id_list(value, name):
@@ -393,7 +425,9 @@ class CrudListView(CrudView):
 
     def post(self, request):
         policy, access = self.policy, access_for(request)
-        values, relation_values = validated_input(policy, request.data, partial=False)
+        values, relation_values, inputs = validated_input(
+            policy, request.data, partial=False, ignored=policy.read_only_on_create
+        )
         policy.check_create(access, {**values, **relation_values})
         with transaction.atomic():
             values = policy.prepare_create(access, values)
@@ -401,6 +435,7 @@ class CrudListView(CrudView):
             assign(policy, instance, values)
             instance.save()
             set_relations(policy, instance, relation_values)
+            policy.apply_inputs(access, instance, inputs, values, created=True)
             policy.after_write(access, instance, created=True)
             data = policy.render(instance, relations=True, access=access)
             policy.emit("new", data, request.user)
@@ -423,16 +458,15 @@ class CrudInstanceView(CrudView):
         # Who may not update this row learns nothing about the body: refused before validation,
         # checked again below with the validated values (some rules depend on the columns).
         policy.precheck_update(access, instance)
-        body = request.data
-        if isinstance(body, dict):
-            body = {k: v for k, v in body.items() if k not in PROTECTED_ON_UPDATE}
-        values, relation_values = validated_input(policy, body, partial=True)
+        ignored = (*PROTECTED_ON_UPDATE, *policy.read_only_for(access, instance))
+        values, relation_values, inputs = validated_input(policy, request.data, partial=True, ignored=ignored)
         policy.check_update(access, instance, {**values, **relation_values})
         with transaction.atomic():
             values = policy.prepare_update(access, instance, values)
             assign(policy, instance, values)
             instance.save()
             set_relations(policy, instance, relation_values)
+            policy.apply_inputs(access, instance, inputs, values, created=False)
             policy.after_write(access, instance, created=False)
             data = policy.render(instance, relations=True, access=access)
             policy.emit("update", data, request.user)
