@@ -111,8 +111,10 @@ class EntitiesPolicy(CrudPolicy):
 
     def prepare_update(self, access, instance, data):
         instance.previous_version = (instance.name, copy.deepcopy(instance.data))
-        if "data" in data and isinstance(data["data"] or {}, dict):  # custom fields pile up: merge them
-            data["data"] = {**(instance.data or {}), **(data["data"] or {})}
+        if "data" in data and data["data"] is None:  # no custom field sent: those stored stay
+            data.pop("data")
+        if isinstance(data.get("data"), dict):  # custom fields pile up: merge them
+            data["data"] = {**(instance.data or {}), **data["data"]}
         self.check_unique_name(instance, data)
         return data
 
