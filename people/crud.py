@@ -1,5 +1,7 @@
 """The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
 
+import datetime
+
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -102,6 +104,26 @@ class PersonsPolicy(CrudPolicy):
         if inputs.get("password") is not None:
             instance.set_password(inputs["password"])
             instance.save(update_fields=["password"])
+
+    def prepare_update(self, access, instance, data):
+        expiry = instance.expiration_date
+        instance.expiry_moved = data.get("expiration_date", expiry) != expiry
+        return data
+
+    def after_write(self, access, instance, created):
+        # A bot gets its token when it is made and each time its expiration date moves (the
+        # reference then hands one out even for an unchanged date, revoking the one in use).
+        from people.services import issue_api_token  # it imports this module
+
+        expired = instance.expiration_date is not None and instance.expiration_date < datetime.date.today()
+        if instance.is_bot and (created or getattr(instance, "expiry_moved", False)) and not expired:
+            instance.api_token = issue_api_token(instance)
+
+    def render(self, instance, relations=True, access=None):
+        data = super().render(instance, relations, access)
+        if getattr(instance, "api_token", None):
+            data["access_token"] = instance.api_token  # shown once, to whoever set it
+        return data
 
     def check_delete(self, access, instance):
         if instance.pk == access.person.pk:

@@ -233,3 +233,22 @@ def link_hardware_item(department, hardware_item):
 def unlink_hardware_item(department, hardware_item):
     with transaction.atomic():
         HardwareItemDepartmentLink.objects.filter(department=department, hardware_item=hardware_item).delete()
+
+
+def issue_api_token(person):
+    """A long-lived API token for `person` (what the reference hands out for a bot when it is
+    created or its expiration date moves): valid until the end of that date, or without expiry.
+    The person's `jti` names it, so the previous one stops working."""
+    from rest_framework_simplejwt.utils import datetime_to_epoch
+
+    from people.authentication import KitsuAccessToken
+
+    token = KitsuAccessToken.for_person(person, identity_type="bot" if person.is_bot else "person_api")
+    if person.expiration_date is None:
+        del token.payload["exp"]
+    else:
+        end = datetime.datetime.combine(person.expiration_date, datetime.time.max, tzinfo=datetime.UTC)
+        token.payload["exp"] = datetime_to_epoch(end)
+    person.jti = token["jti"]
+    person.save(update_fields=["jti"])
+    return str(token)
