@@ -101,11 +101,6 @@ class EntitiesPolicy(CrudPolicy):
         data["created_by"] = access.person
         return data
 
-    def clean_body(self, body, creating):
-        if body.get("source_id") == "null":  # what some clients send for no source
-            body["source_id"] = None
-        return body
-
     def precheck_update(self, access, instance):
         # Which columns a supervisor may fill depends on the body: only project access here.
         check_project_and_entity_access(access, instance.project_id, instance.pk)

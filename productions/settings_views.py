@@ -145,9 +145,12 @@ class DescriptorFields(serializers.Serializer):
     for_client = serializers.BooleanField(required=False, allow_null=True, default=False)
     data_type = serializers.CharField(required=False, default="string")
     choices = serializers.ListField(
-        child=serializers.CharField(allow_blank=True), required=False, default=list
+        child=serializers.CharField(allow_blank=True), required=False, allow_null=True, default=list
     )
     departments = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+
+    def validate_choices(self, value):
+        return value or []  # a descriptor read with no choices sends back null
 
 
 class MetadataDescriptorInput(DescriptorFields):

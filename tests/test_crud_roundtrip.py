@@ -234,3 +234,21 @@ def test_another_person_row_stays_refused_to_a_non_admin(show):
     response = client_for(artist).put(f"/api/data/persons/{other.id}", {"phone": "1"}, format="json")
     assert response.status_code == 403
     assert Person.objects.get(pk=other.pk).phone != "1"
+
+
+def test_no_row_spelled_as_a_read_spells_it_means_null_in_a_foreign_key(admin_api):
+    """The asset read (of the reference too) sends "None" for no step and "" for no preview."""
+    project = factories.make_project()
+    asset = factories.make_asset(project, source=factories.make_asset(project))
+    url = f"/api/data/entities/{asset.id}"
+    body = {"ready_for": "None", "preview_file_id": "", "source_id": "null", "description": "Sent back"}
+
+    response = admin_api.put(url, body, format="json")
+
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["ready_for"], data["preview_file_id"], data["source_id"]) == (None, None, None)
+    refused = admin_api.put(url, {"entity_type_id": ""}, format="json")  # a required one stays required
+    assert refused.status_code == 400 and "entity_type_id" in refused.json()["message"]
+    asset.refresh_from_db()
+    assert asset.entity_type_id is not None and asset.description == "Sent back"

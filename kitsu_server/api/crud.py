@@ -343,13 +343,24 @@ def validated_input(policy, body, partial, ignored=()):
         if name in policy.relations:
             relation_values[name] = parse_id_list(value, name)
         elif name in writable:
-            columns[name] = value
+            columns[name] = none_for_no_id(policy.fields_by_column.get(name), value)
     serializer = serializer_class(data=columns, partial=partial)
     serializer.is_valid(raise_exception=True)
     values = dict(serializer.validated_data)
     extras = policy.extra_inputs(creating=not partial)
     inputs = {name: values.pop(name) for name in list(values) if name in extras}
     return values, relation_values, inputs
+
+
+# How reads spell "no row" in a foreign key column (the reference's asset read sends "None" and
+# "" for no step and no preview): sent back, they mean null.
+NO_ID_SPELLINGS = ("", "None", "null")
+
+
+def none_for_no_id(field, value):
+    if field is not None and field.is_relation and field.null and value in NO_ID_SPELLINGS:
+        return None
+    return value
 
 
 def parse_id_list(value, name):
