@@ -72,6 +72,17 @@ def event_words(kind):
     return [word.lower() for word in re.findall("[A-Z][a-z]*", kind)]
 
 
+def custom_fields_changed(entity, data):
+    """`data` with only the custom fields it changes: the stored ones are merged with it, so a
+    field sent back as read is no change (a supervisor sends back those of other departments)."""
+    if not isinstance(data.get("data"), dict):
+        return data
+    stored = entity.data or {}
+    changed = {key: value for key, value in data["data"].items() if key not in stored or stored[key] != value}
+    narrowed = {key: value for key, value in data.items() if key != "data"}
+    return {**narrowed, "data": changed} if changed else narrowed
+
+
 @register
 class EntitiesPolicy(CrudPolicy):
     """Lists: the open projects of the person's team (vendors: projects where they hold a task).
@@ -107,7 +118,7 @@ class EntitiesPolicy(CrudPolicy):
 
     def check_update(self, access, instance, data):
         kind = entity_kind(instance.entity_type_id)
-        check_metadata_department_access(access, instance, kind, data)
+        check_metadata_department_access(access, instance, kind, custom_fields_changed(instance, data))
 
     def prepare_update(self, access, instance, data):
         instance.previous_version = (instance.name, copy.deepcopy(instance.data))

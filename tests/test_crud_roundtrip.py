@@ -252,3 +252,65 @@ def test_no_row_spelled_as_a_read_spells_it_means_null_in_a_foreign_key(admin_ap
     assert refused.status_code == 400 and "entity_type_id" in refused.json()["message"]
     asset.refresh_from_db()
     assert asset.entity_type_id is not None and asset.description == "Sent back"
+
+
+# --- the same by the roles that may change a part of a row -------------------------------------------
+
+
+def test_a_supervisor_sends_back_a_whole_task_with_a_planning_column_changed(show):
+    people = factories.make_team(show, password=None)
+    task = factories.make_task(factories.make_asset(show), priority=1)
+    url = f"/api/data/tasks/{task.id}"
+    api = client_for(people["supervisor"])
+    body = api.get(url).json()
+
+    response = api.put(url, {**body, "priority": 3}, format="json")
+
+    assert response.status_code == 200, response.json()
+    refused = api.put(url, {**body, "priority": 3, "name": "renamed"}, format="json")  # a column not theirs
+    assert refused.status_code == 403
+    task.refresh_from_db()
+    assert (task.priority, task.name) == (3, "main")
+
+
+def test_a_supervisor_sends_back_an_entity_with_their_custom_field_changed(show):
+    people = factories.make_team(show, password=None)
+    lighting, modeling = factories.make_department(), factories.make_department()
+    people["supervisor"].departments.add(lighting)
+    for name, department in (("look", lighting), ("rig", modeling)):
+        descriptor = MetadataDescriptor.objects.create(
+            project=show, entity_type="Asset", name=name, field_name=name, data_type="string"
+        )
+        descriptor.departments.add(department)
+    asset = factories.make_asset(show, data={"look": "red", "rig": "done"})
+    url = f"/api/data/entities/{asset.id}"
+    api = client_for(people["supervisor"])
+    body = api.get(url).json()
+
+    response = api.put(url, {**body, "data": {**body["data"], "look": "blue"}}, format="json")
+
+    assert response.status_code == 200, response.json()
+    refused = api.put(url, {**body, "data": {"look": "blue", "rig": "redo"}}, format="json")  # not theirs
+    assert refused.status_code == 403
+    asset.refresh_from_db()
+    assert asset.data == {"look": "blue", "rig": "done"}
+
+
+def test_an_artist_sends_back_their_own_comment_with_new_text(show):
+    people = factories.make_team(show, password=None)
+    task = factories.make_task(factories.make_asset(show))
+    factories.assign(task, people["user"])
+    comment = factories.make_row(
+        Comment, object_id=task.pk, object_type="Task", person=people["user"], text="A"
+    )
+    url = f"/api/data/comments/{comment.id}"
+    api = client_for(people["user"])
+    body = api.get(url).json()
+
+    response = api.put(url, {**body, "text": "B"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    refused = api.put(url, {**body, "for_client": True}, format="json")  # managers only
+    assert refused.status_code == 403
+    comment.refresh_from_db()
+    assert (comment.text, comment.for_client) == ("B", False)

@@ -23,6 +23,7 @@ back of a read) is ignored, as the reference's updates do; a writable one
 with a wrong value is a 400 naming it.
 """
 
+import datetime
 import math
 import uuid
 
@@ -387,6 +388,29 @@ def set_relations(policy, instance, relation_values):
         getattr(instance, name).set(list(found))
 
 
+def changes_only(policy, instance, values, relation_values):
+    """The part of a validated update that differs from the row: a value sent back as it was
+    read is no change, so a role that may change a few columns can send back the whole row."""
+    changed = {}
+    for column, value in values.items():
+        field = policy.fields_by_column[column]
+        new = value.pk if field.is_relation and value is not None else value
+        if not same_value(getattr(instance, field.attname), new):
+            changed[column] = value
+    relations = {
+        name: ids
+        for name, ids in relation_values.items()
+        if set(ids) != set(getattr(instance, name).values_list("pk", flat=True))
+    }
+    return changed, relations
+
+
+def same_value(stored, sent):
+    if isinstance(stored, datetime.datetime) and isinstance(sent, datetime.datetime):
+        return stored.replace(microsecond=0) == sent.replace(microsecond=0)  # reads are to the second
+    return type(stored) is type(sent) and stored == sent
+
+
 def assign(policy, instance, values):
     for column, value in values.items():
         field = policy.fields_by_column[column]
@@ -471,6 +495,7 @@ class CrudInstanceView(CrudView):
         policy.precheck_update(access, instance)
         ignored = (*PROTECTED_ON_UPDATE, *policy.read_only_for(access, instance))
         values, relation_values, inputs = validated_input(policy, request.data, partial=True, ignored=ignored)
+        values, relation_values = changes_only(policy, instance, values, relation_values)
         policy.check_update(access, instance, {**values, **relation_values})
         with transaction.atomic():
             values = policy.prepare_update(access, instance, values)
