@@ -3,6 +3,7 @@ hardware, the organisation, login logs, day offs, saved filters and plugins."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm, ReadOnlyPasswordHashField
@@ -11,6 +12,7 @@ from django.db import models
 from django.urls import path
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from people.auth_services import TooManyFailedLogins, TooManyFailuresFromAddress
 from people.models import (
     AuthToken,
     DayOff,
@@ -35,6 +37,21 @@ from people.models import (
 admin.site.unregister(Group)
 
 
+# --- Login ---------------------------------------------------------------------
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The back-office login (admin.site.login_form): says so when the account or the address
+    is locked out (people.backends.EmailBackend shares the API login's rules), and otherwise
+    gives Django's one message for every refusal."""
+
+    def get_invalid_login_error(self):
+        refusal = getattr(self.request, "login_refusal", None)
+        if isinstance(refusal, TooManyFailedLogins | TooManyFailuresFromAddress):
+            return forms.ValidationError(refusal.message, code="locked")
+        return super().get_invalid_login_error()
+
+
 # --- Persons ------------------------------------------------------------------
 
 
@@ -54,8 +71,7 @@ class UniqueLoginEmailMixin:
         email = cleaned_data.get("email")
         is_bot = cleaned_data.get("is_bot", self.instance.is_bot)
         if email and not is_bot:
-            taken = Person.objects.filter(email__iexact=email, is_bot=False).exclude(pk=self.instance.pk)
-            if taken.exists():
+            if Person.objects.email_in_use(email, exclude=self.instance):
                 self.add_error(
                     "email", forms.ValidationError("A person with this email already exists.", code="unique")
                 )

@@ -66,6 +66,11 @@ class PersonsPolicy(CrudPolicy):
         if access.role == "client" and not access.is_admin and not shares_a_project(access.person, instance):
             raise PermissionDenied
 
+    def check_create(self, access, data):
+        access.check_admin()
+        if not data.get("is_bot"):
+            check_email_available(data.get("email"))
+
     def check_update(self, access, instance, data):
         if instance.pk != access.person.pk:
             access.check_admin()
@@ -73,6 +78,8 @@ class PersonsPolicy(CrudPolicy):
     def prepare_update(self, access, instance, data):
         if not access.is_admin:
             data = {k: v for k, v in data.items() if k not in self.ADMIN_ONLY_COLUMNS}
+        if ("email" in data or "is_bot" in data) and not data.get("is_bot", instance.is_bot):
+            check_email_available(data.get("email", instance.email), person=instance)
         return data
 
     def check_delete(self, access, instance):
@@ -245,6 +252,12 @@ class HardwareItemsPolicy(CrudPolicy):
 class PluginsPolicy(CrudPolicy):
     model = Plugin
     path = "plugins"
+
+
+def check_email_available(email, person=None):
+    """The reference's 400 when another person (bots aside) has this email, in any case."""
+    if Person.objects.email_in_use(email, exclude=person):
+        raise WrongParameter("Email already in use.")
 
 
 def shares_a_project(person, other):
