@@ -18,8 +18,9 @@ from people.admin import AdminLoginForm
 admin.site.site_header = "Kitsu back-office"
 admin.site.site_title = "Kitsu back-office"
 admin.site.index_title = "Production data"
-# The API login's lockout and failure count hold at the back-office's door too.
+# The API login's lockout, failure count and second factor hold at the back-office's door too.
 admin.site.login_form = AdminLoginForm
+admin.site.login_template = "people/admin_login.html"
 
 ROUTE_MODULES = (
     "kitsu_server.status_urls",

@@ -324,6 +324,17 @@ def authenticate_login(identifier, password, address=None, with_otp=True, **code
         raise
 
 
+def second_factor_codes(code):
+    """The codes to try for a form's one "two-factor code" field (the back-office login): a
+    recovery code by its length, otherwise the code of the person's app or of their mail."""
+    code = (code or "").strip()
+    if not code:
+        return {}
+    if len(code) == RECOVERY_CODE_LENGTH:
+        return {"recovery_code": code}
+    return {"totp": code, "email_otp": code}
+
+
 def log_in(
     email,
     password,

@@ -10,20 +10,22 @@ from people.models import Person
 class EmailBackend(ModelBackend):
     """Email (any case) or desktop login and password, checked as `POST /auth/login` checks them.
 
-    The same per-account lockout and per-address failure count hold at both
-    doors (auth_services.authenticate_login), so the back-office is no way
-    around a locked account. A refusal is left on the request as
+    The same per-account lockout, per-address failure count and second factor
+    hold at both doors (auth_services.authenticate_login), so the back-office is
+    no way around a locked account or a two-factor authentication. `otp` is the
+    login form's two-factor code. A refusal is left on the request as
     `login_refusal` for the login form to tell (e.g. the lockout).
-    The back-office asks no second factor: its login form has no field for one.
     """
 
-    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, email=None, otp=None, **kwargs):
         identifier = email or username or kwargs.get(Person.USERNAME_FIELD)
         if not identifier or password is None:
             return None
         address = client_address(request) if request is not None else None
         try:
-            person = auth_services.authenticate_login(identifier, password, address, with_otp=False)
+            person = auth_services.authenticate_login(
+                identifier, password, address, **auth_services.second_factor_codes(otp)
+            )
         except auth_services.AuthRefused as refusal:
             if request is not None:
                 request.login_refusal = refusal

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from people import auth_services
 from people.models import Person
 from tests import factories
 
@@ -140,6 +142,59 @@ def test_a_non_admin_locked_by_the_back_office_form_is_locked_in_the_api(client,
     for _ in range(5):
         admin_login(client, artist.email, "not-the-password")
     assert api_login(artist.email, PASSWORD).json() == LOCKED
+
+
+def with_totp(person):
+    secret = pyotp.random_base32()
+    Person.objects.filter(pk=person.pk).update(
+        totp_enabled=True, totp_secret=secret, preferred_two_factor_authentication="totp"
+    )
+    return pyotp.TOTP(secret)
+
+
+def test_the_back_office_asks_the_second_factor_of_who_uses_one(client, boss):
+    """Regression: the back-office logged in with the password alone an admin who uses 2FA."""
+    totp = with_totp(boss)
+    assert "Two-factor code" in client.get(reverse("admin:login")).content.decode()
+
+    response, logged_in = admin_login(client, "boss@example.com", "boss-password")
+    assert not logged_in
+    assert "A two-factor authentication code is required." in response.content.decode()
+
+    response = client.post(
+        reverse("admin:login"), {"username": "boss@example.com", "password": "boss-password", "otp": "000000"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Wrong two-factor authentication code." in response.content.decode()
+    assert Person.objects.get(pk=boss.pk).login_failed_attemps == 1  # a wrong code counts
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "boss@example.com", "password": "boss-password", "otp": totp.now()},
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_a_recovery_code_opens_the_back_office_once(client, boss):
+    with_totp(boss)
+    codes = auth_services.generate_recovery_codes()
+    Person.objects.filter(pk=boss.pk).update(otp_recovery_codes=auth_services.hash_recovery_codes(codes))
+    form = {"username": "boss@example.com", "password": "boss-password", "otp": codes[0].lower()}
+
+    assert client.post(reverse("admin:login"), form).status_code == 302
+    client.logout()
+    assert client.post(reverse("admin:login"), form).status_code == 200  # used up
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_tells_nothing_of_the_second_factor(client, boss):
+    with_totp(boss)
+    response, logged_in = admin_login(client, "boss@example.com", "not-the-password")
+    page = response.content.decode()
+    assert not logged_in
+    assert (
+        "Please enter the correct email and password" in page and "two-factor authentication code" not in page
+    )
 
 
 # --- One failure count per address for both doors ---------------------------------------------
