@@ -29,8 +29,10 @@ class PersonsPolicy(CrudPolicy):
     model = Person
     path = "persons"
     # Secrets and lockout state never leave the server (the reference's SENSITIVE_FIELDS),
-    # nor does Django's own `last_login` column, which the reference does not have.
+    # nor do our columns the reference does not have: Django's `last_login`, and
+    # `token_generation`, which no client may write (it would revive old tokens).
     hidden_columns = (
+        "token_generation",
         "password",
         "totp_secret",
         "email_otp_secret",

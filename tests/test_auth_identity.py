@@ -389,6 +389,24 @@ def test_a_data_persons_put_cannot_set_a_password_nor_end_sessions(artist, boss)
     assert_session_on(access, refresh)
 
 
+def test_the_token_generation_is_neither_read_nor_written_by_clients(artist, boss):
+    access, refresh = token_pair(artist.email, PASSWORD)
+    Person.objects.filter(pk=artist.pk).update(token_generation=1)  # a password change
+    admin = factories.client_for(boss)
+    assert "token_generation" not in admin.get(f"/api/data/persons/{artist.pk}").json()
+    assert (
+        "token_generation"
+        not in bearer(token_pair("boss@example.com", "boss-password")[0])
+        .get("/api/auth/authenticated")
+        .json()["user"]
+    )
+
+    admin.put(f"/api/data/persons/{artist.pk}", {"token_generation": 0}, format="json")
+
+    assert Person.objects.get(pk=artist.pk).token_generation == 1
+    assert_session_over(access, refresh)  # the old tokens stay dead
+
+
 def test_other_writes_to_the_person_end_no_session(artist):
     access, refresh = token_pair(artist.email, PASSWORD)
     person = Person.objects.get(pk=artist.pk)
