@@ -291,6 +291,20 @@ def test_a_browser_that_changes_its_password_stays_logged_in(artist):
     assert bearer(old_access).get("/api/auth/authenticated").status_code == 401
 
 
+def test_a_password_changed_through_the_api_ends_the_back_office_sessions(client, boss):
+    client.force_login(boss)
+    assert client.get(reverse("admin:index")).status_code == 200
+    access, _ = token_pair("boss@example.com", "boss-password")
+
+    bearer(access).post(
+        "/api/auth/change-password",
+        {"old_password": "boss-password", "password": "a-new-password", "password_2": "a-new-password"},
+        format="json",
+    )
+
+    assert client.get(reverse("admin:index")).status_code == 302  # back to the login page
+
+
 def test_a_refused_password_change_ends_no_session(artist):
     access, refresh = token_pair(artist.email, PASSWORD)
     response = bearer(access).post(
