@@ -220,8 +220,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Bearer JWT (or the reference's `access_token_cookie`), refusing revoked tokens and inactive persons.
     "DEFAULT_AUTHENTICATION_CLASSES": ["people.authentication.KitsuJWTAuthentication"],
-    # Failed logins per client address (people.authentication.LoginFailuresThrottle); the
-    # per-account lockout of the reference (5 failures, then 1 minute) is on the person row.
+    # Failed logins per client address (people.authentication.LoginFailures), at the API's
+    # login and the back-office's alike; the per-account lockout of the reference (5
+    # failures, then 1 minute) is on the person row, shared by both doors too.
     "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURES_RATE", "30/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
     "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],

@@ -13,10 +13,14 @@ import tasks.crud  # noqa: F401
 from kitsu_server import views
 from kitsu_server.api.crud import crud_urlpatterns
 from kitsu_server.routing import kitsu_path
+from people.admin import AdminLoginForm
 
 admin.site.site_header = "Kitsu back-office"
 admin.site.site_title = "Kitsu back-office"
 admin.site.index_title = "Production data"
+# The API login's lockout, failure count and second factor hold at the back-office's door too.
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "people/admin_login.html"
 
 ROUTE_MODULES = (
     "kitsu_server.status_urls",

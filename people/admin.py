@@ -3,7 +3,9 @@ hardware, the organisation, login logs, day offs, saved filters and plugins."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import authenticate
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm, ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
@@ -11,6 +13,7 @@ from django.db import models
 from django.urls import path
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from people.auth_services import MissingOTP, TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
 from people.models import (
     AuthToken,
     DayOff,
@@ -35,6 +38,41 @@ from people.models import (
 admin.site.unregister(Group)
 
 
+# --- Login ---------------------------------------------------------------------
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The back-office login (admin.site.login_form), by the API login's rules
+    (people.backends.EmailBackend): a two-factor code for who uses one, and the
+    lockouts told as such; other refusals get Django's one message."""
+
+    otp = forms.CharField(
+        label="Two-factor code",
+        required=False,
+        max_length=64,
+        help_text="From your authenticator app or mail, or a recovery code; only if you use one.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+    TOLD = (TooManyFailedLogins, TooManyFailuresFromAddress, MissingOTP, WrongOTP)
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(
+                self.request, username=username, password=password, otp=self.cleaned_data.get("otp")
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def get_invalid_login_error(self):
+        refusal = getattr(self.request, "login_refusal", None)
+        if isinstance(refusal, self.TOLD):
+            return forms.ValidationError(refusal.message, code="refused")
+        return super().get_invalid_login_error()
+
+
 # --- Persons ------------------------------------------------------------------
 
 
@@ -54,8 +92,7 @@ class UniqueLoginEmailMixin:
         email = cleaned_data.get("email")
         is_bot = cleaned_data.get("is_bot", self.instance.is_bot)
         if email and not is_bot:
-            taken = Person.objects.filter(email__iexact=email, is_bot=False).exclude(pk=self.instance.pk)
-            if taken.exists():
+            if Person.objects.email_in_use(email, exclude=self.instance):
                 self.add_error(
                     "email", forms.ValidationError("A person with this email already exists.", code="unique")
                 )

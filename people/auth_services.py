@@ -31,7 +31,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kitsu_server.api.json import ModelShape, serialize_instance
-from people.authentication import KitsuAccessToken, KitsuRefreshToken, preview_session_open, revoke
+from people.authentication import (
+    KitsuAccessToken,
+    KitsuRefreshToken,
+    LoginFailures,
+    preview_session_open,
+    revoke,
+)
 from people.crud import PersonsPolicy
 from people.models import AuthToken, LoginLog, Organisation, Person
 
@@ -109,6 +115,17 @@ class TooManyFailedLogins(AuthRefused):
             login=False,
             too_many_failed_login_attemps=True,
         )
+
+
+class TooManyFailuresFromAddress(AuthRefused):
+    def __init__(self, wait):
+        super().__init__(
+            f"Too many failed login attempts from this address, retry in {wait} seconds.",
+            status=429,
+            login=False,
+            too_many_failed_login_attemps=True,
+        )
+        self.headers = {"Retry-After": str(wait)}
 
 
 class MissingOTP(AuthRefused):
@@ -288,6 +305,36 @@ def check_credentials(
     return person
 
 
+def authenticate_login(identifier, password, address=None, with_otp=True, **codes):
+    """The person these credentials log in, at either door: the API login and the back-office's.
+
+    One rule for both: the failures of the client address (LoginFailures), then
+    the account's lockout and checks (`check_credentials`); a wrong password or
+    code counts against both. `codes` are the second factor's (`totp`...).
+    """
+    failures = LoginFailures(address) if address else None
+    if failures is not None and failures.exhausted:
+        raise TooManyFailuresFromAddress(int(failures.wait()))
+    person = find_person_for_login(identifier)
+    try:
+        return check_credentials(person, password, with_otp=with_otp, **codes)
+    except (WrongCredentials, WrongOTP):
+        if failures is not None:
+            failures.record()
+        raise
+
+
+def second_factor_codes(code):
+    """The codes to try for a form's one "two-factor code" field (the back-office login): a
+    recovery code by its length, otherwise the code of the person's app or of their mail."""
+    code = (code or "").strip()
+    if not code:
+        return {}
+    if len(code) == RECOVERY_CODE_LENGTH:
+        return {"recovery_code": code}
+    return {"totp": code, "email_otp": code}
+
+
 def log_in(
     email,
     password,
@@ -299,8 +346,15 @@ def log_in(
     fido_response=None,
 ):
     """Check the credentials, record the login and hand out a token pair: the login's JSON body."""
-    person = find_person_for_login(email)
-    check_credentials(person, password, totp, email_otp, recovery_code, fido_response)
+    person = authenticate_login(
+        email,
+        password,
+        address,
+        totp=totp,
+        email_otp=email_otp,
+        recovery_code=recovery_code,
+        fido_response=fido_response,
+    )
     if password == DEFAULT_PASSWORD:
         logger.info("User %s must change his password.", email)
         raise DefaultPassword(create_reset_token(person))

@@ -23,7 +23,6 @@ from people.authentication import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     KitsuRefreshJWTAuthentication,
-    LoginFailuresThrottle,
     client_address,
     is_from_browser,
 )
@@ -100,21 +99,13 @@ class AuthView(APIView):
 
 
 class LoginView(AuthView):
-    """`POST /auth/login`: email (or desktop login) and password, plus a 2FA code when the person uses one."""
+    """`POST /auth/login`: email (or desktop login) and password, plus a 2FA code when the person uses one.
+
+    Failures count per account and per client address, shared with the back-office's
+    login (auth_services.authenticate_login); too many from one address answer 429.
+    """
 
     public_methods = ("post",)
-    throttle_classes = [LoginFailuresThrottle]
-
-    def throttled(self, request, wait):
-        wait = int(wait or 60)
-        refusal = AuthRefused(
-            f"Too many failed login attempts from this address, retry in {wait} seconds.",
-            status=429,
-            login=False,
-            too_many_failed_login_attemps=True,
-        )
-        refusal.headers = {"Retry-After": str(wait)}
-        raise refusal
 
     @extend_schema(
         request=s.LoginSerializer,
@@ -123,17 +114,13 @@ class LoginView(AuthView):
     def post(self, request):
         data = validated(s.LoginSerializer, request.data)
         browser = is_from_browser(request)
-        try:
-            body = auth_services.log_in(
-                data["email"],
-                data["password"],
-                address=client_address(request),
-                origin="web" if browser else "script",
-                **second_factor_codes(data),
-            )
-        except (auth_services.WrongCredentials, auth_services.WrongOTP):
-            LoginFailuresThrottle().record_failure(request)
-            raise
+        body = auth_services.log_in(
+            data["email"],
+            data["password"],
+            address=client_address(request),
+            origin="web" if browser else "script",
+            **second_factor_codes(data),
+        )
         response = Response(body)
         if browser:
             set_token_cookies(request, response, body["access_token"], body["refresh_token"])
@@ -191,7 +178,12 @@ class ChangePasswordView(AuthView):
         auth_services.change_password(
             request.user, data["old_password"], data["password"], data["password_2"]
         )
-        return Response({"success": True})
+        response = Response({"success": True})
+        if is_from_browser(request):
+            # The change ended every session, this one too: the browser that made it stays in.
+            access_token, refresh_token = auth_services.create_auth_tokens(request.user)
+            set_token_cookies(request, response, access_token, refresh_token)
+        return response
 
 
 def reset_url_builder(request):

@@ -12,6 +12,11 @@ expired ("Signature has expired", the text gazu waits for before it
 refreshes), revoked, of the wrong type, or when its person is gone or
 inactive; a token of an inactive person is revoked on the spot, as the
 reference does.
+
+A login token also carries the person's `token_generation`, which a new
+password moves on (Person.save): the tokens issued before then are refused
+like revoked ones, access and refresh alike, with no extra query since the
+person row is read anyway.
 """
 
 import ipaddress
@@ -38,6 +43,7 @@ from people.models import AuthToken, Person
 ACCESS_COOKIE = "access_token_cookie"
 REFRESH_COOKIE = "refresh_token_cookie"
 PERSON_IDENTITY = "person"
+GENERATION_CLAIM = "generation"
 # Long-lived API tokens of bots and persons carry one of these: they stay valid
 # while the person's `jti` column names them (no logout, no expiry needed).
 API_IDENTITIES = ("bot", "person_api")
@@ -115,6 +121,7 @@ class KitsuToken(Token):
         token[jwt_settings.USER_ID_CLAIM] = str(person.pk)
         token["nbf"] = token["iat"]
         token["identity_type"] = PERSON_IDENTITY
+        token[GENERATION_CLAIM] = person.token_generation
         token.payload.update(claims)
         return token
 
@@ -251,7 +258,12 @@ class KitsuJWTAuthentication(JWTAuthentication):
         if identity in API_IDENTITIES:
             if not person.jti or person.jti != token.get(jwt_settings.JTI_CLAIM):
                 raise AuthenticationFailed("Token has been revoked")
-        elif identity != PERSON_IDENTITY or person.token_revoked:
+        elif (
+            identity != PERSON_IDENTITY
+            or person.token_revoked
+            # Issued before the password changed (tokens older than this rule have no claim).
+            or token.get(GENERATION_CLAIM, 0) != person.token_generation
+        ):
             raise AuthenticationFailed("Token has been revoked")
         if not person.is_active:
             if identity == PERSON_IDENTITY:
@@ -293,41 +305,38 @@ class KitsuRefreshJWTScheme(SimpleJWTScheme):
 # --- Failed logins per address -------------------------------------------------------------------
 
 
-class LoginFailuresThrottle(SimpleRateThrottle):
-    """Refuse logins from an address that failed too often (rate `login_failures`, e.g. "30/hour").
+class LoginFailures(SimpleRateThrottle):
+    """The failed logins of one client address (rate `login_failures`, e.g. "30/hour").
 
-    Only failures count: the login view calls `record_failure`, so a busy
-    office behind one address is never slowed by its successful logins. The
-    counts live in the cache (Redis in production, shared by every process).
+    Both doors count here, the API login and the back-office login (see
+    `auth_services.authenticate_login`). Only failures count, so a busy office
+    behind one address is never slowed by its successful logins. The counts live
+    in the cache (Redis in production, shared by every process).
     """
 
     scope = "login_failures"
 
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+        self.key = self.cache_format % {"scope": self.scope, "ident": address}
+        self.now = self.timer()
+        self.history = []
+        if self.rate is not None:
+            self.history = [
+                moment for moment in self.cache.get(self.key, []) if moment > self.now - self.duration
+            ]
+
     def get_rate(self):
         return drf_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def get_cache_key(self, request, view=None):
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+    @property
+    def exhausted(self):
+        return self.rate is not None and len(self.history) >= self.num_requests
 
-    def _recent_history(self, request):
-        self.key = self.get_cache_key(request)
-        self.now = self.timer()
-        self.history = [
-            moment for moment in self.cache.get(self.key, []) if moment > self.now - self.duration
-        ]
-
-    def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        self._recent_history(request)
-        if len(self.history) >= self.num_requests:
-            return self.throttle_failure()
-        return True
-
-    def record_failure(self, request):
+    def record(self):
         if self.rate is None:
             return
-        self._recent_history(request)
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
 

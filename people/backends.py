@@ -1,28 +1,38 @@
-"""Authentication by email, as the reference does."""
+"""Authentication of Django's own logins (the back-office), by the API login's rules."""
 
 from django.contrib.auth.backends import ModelBackend
 
+from people import auth_services
+from people.authentication import client_address
 from people.models import Person
 
 
 class EmailBackend(ModelBackend):
-    """Find the person by email (case-insensitive, bots excluded), check the password.
+    """Email (any case) or desktop login and password, checked as `POST /auth/login` checks them.
 
-    Person.email is unique among non-bots only (a partial constraint), so the
-    lookup is spelled out here instead of relying on a unique username.
+    The same per-account lockout, per-address failure count and second factor
+    hold at both doors (auth_services.authenticate_login), so the back-office is
+    no way around a locked account or a two-factor authentication. `otp` is the
+    login form's two-factor code. A refusal is left on the request as
+    `login_refusal` for the login form to tell (e.g. the lockout).
     """
 
-    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
-        email = email or username or kwargs.get(Person.USERNAME_FIELD)
-        if not email or password is None:
+    def authenticate(self, request, username=None, password=None, email=None, otp=None, **kwargs):
+        identifier = email or username or kwargs.get(Person.USERNAME_FIELD)
+        if not identifier or password is None:
             return None
-        person = Person.objects.filter(email__iexact=email.strip(), is_bot=False).first()
-        if person is None:
-            Person().set_password(password)  # same work as a real check: no timing oracle
+        address = client_address(request) if request is not None else None
+        try:
+            person = auth_services.authenticate_login(
+                identifier, password, address, **auth_services.second_factor_codes(otp)
+            )
+        except auth_services.AuthRefused as refusal:
+            if request is not None:
+                request.login_refusal = refusal
             return None
-        if person.check_password(password) and self.user_can_authenticate(person):
-            return person
-        return None
+        if password == auth_services.DEFAULT_PASSWORD:
+            return None  # to be changed first, through Kitsu's login page
+        return person if self.user_can_authenticate(person) else None
 
     def get_user(self, user_id):
         person = Person.objects.filter(pk=user_id).first()

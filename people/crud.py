@@ -32,8 +32,10 @@ class PersonsPolicy(CrudPolicy):
     model = Person
     path = "persons"
     # Secrets and lockout state never leave the server (the reference's SENSITIVE_FIELDS),
-    # nor does Django's own `last_login` column, which the reference does not have.
+    # nor do our columns the reference does not have: Django's `last_login`, and
+    # `token_generation`, which no client may write (it would revive old tokens).
     hidden_columns = (
+        "token_generation",
         "password",
         "totp_secret",
         "email_otp_secret",
@@ -74,6 +76,11 @@ class PersonsPolicy(CrudPolicy):
         if access.role == "client" and not access.is_admin and not shares_a_project(access.person, instance):
             raise PermissionDenied
 
+    def check_create(self, access, data):
+        access.check_admin()
+        if not data.get("is_bot"):
+            check_email_available(data.get("email"))
+
     def check_update(self, access, instance, data):
         if instance.pk != access.person.pk:
             access.check_admin()
@@ -108,6 +115,8 @@ class PersonsPolicy(CrudPolicy):
     def prepare_update(self, access, instance, data):
         expiry = instance.expiration_date
         instance.expiry_moved = data.get("expiration_date", expiry) != expiry
+        if ("email" in data or "is_bot" in data) and not data.get("is_bot", instance.is_bot):
+            check_email_available(data.get("email", instance.email), person=instance)
         return data
 
     def after_write(self, access, instance, created):
@@ -295,6 +304,12 @@ class HardwareItemsPolicy(CrudPolicy):
 class PluginsPolicy(CrudPolicy):
     model = Plugin
     path = "plugins"
+
+
+def check_email_available(email, person=None):
+    """The reference's 400 when another person (bots aside) has this email, in any case."""
+    if Person.objects.email_in_use(email, exclude=person):
+        raise WrongParameter("Email already in use.")
 
 
 def shares_a_project(person, other):

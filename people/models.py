@@ -4,6 +4,7 @@ logins, day offs, saved search filters, software and hardware, plugins."""
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 from kitsu_server.db import KitsuModel, LinkModel
 
@@ -188,6 +189,17 @@ class PersonManager(BaseUserManager):
         """Log in by email, case-insensitively, among persons (bots log in by token)."""
         return self.get(email__iexact=email, is_bot=False)
 
+    def email_in_use(self, email, exclude=None):
+        """Whether a person (bots aside) has this email, in any case (the `only_one_email_by_person`
+        constraint); `exclude`: the person whose own email it may be."""
+        if not email:
+            return False
+        taken = self.alias(lowered_email=Lower("email")).filter(lowered_email=email.strip().lower())
+        taken = taken.exclude(is_bot=True)
+        if exclude is not None:
+            taken = taken.exclude(pk=exclude.pk)
+        return taken.exists()
+
     def create_user(self, email, password=None, **fields):
         fields.setdefault("first_name", "")
         fields.setdefault("last_name", "")
@@ -262,6 +274,9 @@ class Person(AbstractBaseUser, KitsuModel):
     preview_opened_at = models.DateTimeField(null=True, blank=True)
     preview_open_until = models.DateTimeField(null=True, blank=True)
     jti = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    # Not in the reference: login tokens carry it, and a new password moves it on,
+    # so that the tokens issued before stop working (people.authentication).
+    token_generation = models.IntegerField(default=0)
     expiration_date = models.DateField(null=True, blank=True)
     is_generated_from_ldap = models.BooleanField(null=True, blank=True, default=False)
     ldap_uid = models.CharField(max_length=60, null=True, blank=True, default=None, unique=True)
@@ -279,8 +294,12 @@ class Person(AbstractBaseUser, KitsuModel):
     class Meta:
         db_table = "person"
         constraints = [
+            # The reference's constraint, regardless of case (its emails are stored lowered).
             models.UniqueConstraint(
-                fields=["email", "is_bot"], name="only_one_email_by_person", condition=~models.Q(is_bot=True)
+                Lower("email"),
+                name="only_one_email_by_person",
+                condition=~models.Q(is_bot=True),
+                violation_error_message="Email already in use.",
             ),
             models.UniqueConstraint(fields=["oidc_issuer", "oidc_subject"], name="person_oidc_identity_uc"),
             models.UniqueConstraint(fields=["saml_issuer", "saml_subject"], name="person_saml_identity_uc"),
@@ -294,6 +313,24 @@ class Person(AbstractBaseUser, KitsuModel):
 
     def __str__(self):
         return self.full_name or (self.email or str(self.pk))
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_disabled = True
+
+    def save(self, *args, **kwargs):
+        # Whatever sets a new password (the person, an admin, a reset, the back-office, a
+        # command) ends the sessions opened with the old one. `_password` holds a new raw
+        # password until saved; a rehash on login (check_password) leaves it unset.
+        if not self._state.adding and (
+            self._password is not None or getattr(self, "_password_disabled", False)
+        ):
+            self.token_generation = (self.token_generation or 0) + 1
+            self._password_disabled = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_generation"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

@@ -210,15 +210,22 @@ class AdminCreationError(Exception):
 
 @transaction.atomic
 def create_admin(email, password=None):
-    """Create an admin, or promote the person with this email. Returns (person, what happened)."""
+    """Create an admin, or promote the person with this email; `password`, when given, becomes theirs.
+
+    Returns (person, what happened: "created", "promoted" or "exists", whether the password was set).
+    A password the person already has is left alone, so running this again ends no session.
+    """
     email = (email or "").strip()
     person = Person.objects.filter(email__iexact=email, is_bot=False).first()
     if person is not None:
-        if person.role == "admin":
-            return person, "exists"
+        password_set = password is not None and not person.check_password(password)
+        if password_set:
+            check_admin_password(password)
+            person.set_password(password)  # which also ends the sessions of the old one
+        outcome = "exists" if person.role == "admin" else "promoted"
         person.role = "admin"
-        person.save(update_fields=["role"])
-        return person, "promoted"
+        person.save(update_fields=["role", "password"] if password_set else ["role"])
+        return person, outcome, password_set
     if password is None:
         raise AdminCreationError("A password is needed to create an admin (--password).")
     if email != "admin@example.com":  # Kitsu's documented default address is accepted as is
@@ -226,12 +233,16 @@ def create_admin(email, password=None):
             validate_email(email)
         except ValidationError:
             raise AdminCreationError(f"Email is not valid: {email!r}.") from None
+    check_admin_password(password)
+    person = Person.objects.create_user(email, password, first_name="Super", last_name="Admin", role="admin")
+    return person, "created", True
+
+
+def check_admin_password(password):
     try:
         validate_password(password)
     except ValidationError as error:
         raise AdminCreationError(" ".join(error.messages)) from None
-    person = Person.objects.create_user(email, password, first_name="Super", last_name="Admin", role="admin")
-    return person, "created"
 
 
 # --- the demo production ------------------------------------------------------------------

@@ -7,9 +7,9 @@ rows tests need are few, and keyword overrides cover the rest.
 import itertools
 
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from assets.models import Asset, EntityType
+from people.authentication import KitsuAccessToken
 from people.models import Department, Person
 from productions.models import Project, ProjectPersonLink, ProjectStatus
 from shots.models import Episode, Sequence, Shot
@@ -21,7 +21,8 @@ _seq = itertools.count(1)
 def client_for(person):
     """An API client logged in as `person` (a fresh access token, no login round trip)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(person).access_token}")
+    # A login token, carrying the person's current token generation like those /auth/login hands out.
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {KitsuAccessToken.for_person(person)}")
     return client
 
 

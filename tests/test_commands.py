@@ -98,15 +98,51 @@ def test_create_admin_creates_an_admin_who_can_log_in(capsys):
     assert "Admin boss@studio.test created." in capsys.readouterr().out
 
 
-def test_create_admin_promotes_an_existing_person_and_keeps_the_password(capsys):
+def test_create_admin_promotes_an_existing_person_and_keeps_the_password_when_none_is_given(capsys):
+    artist = factories.make_person(role="user", email="lead@studio.test", password="artist-password")
+    call_command("create_admin", "LEAD@studio.test")
+    artist.refresh_from_db()
+    assert artist.role == "admin"
+    assert artist.check_password("artist-password")
+    out = capsys.readouterr().out
+    assert "upgraded to admin" in out and "Password" not in out
+    call_command("create_admin", "lead@studio.test")
+    assert "already exists" in capsys.readouterr().out
+
+
+def test_create_admin_with_a_password_sets_it_on_an_existing_person(capsys):
+    """Regression: the password was ignored for an existing person, so a changed
+    DEMO_ADMIN_PASSWORD had no effect on an existing database."""
     artist = factories.make_person(role="user", email="lead@studio.test", password="artist-password")
     call_command("create_admin", "lead@studio.test", password="another-password")
     artist.refresh_from_db()
     assert artist.role == "admin"
-    assert artist.check_password("artist-password")
-    assert "upgraded to admin" in capsys.readouterr().out
-    call_command("create_admin", "lead@studio.test")
+    assert artist.check_password("another-password")
+    assert not artist.check_password("artist-password")
+    out = capsys.readouterr().out
+    assert "upgraded to admin" in out and "Password of lead@studio.test set." in out
+
+    call_command("create_admin", "lead@studio.test", password="third-password")
+    artist.refresh_from_db()
+    assert artist.check_password("third-password")
     assert "already exists" in capsys.readouterr().out
+
+
+def test_create_admin_again_with_the_same_password_ends_no_session(capsys):
+    admin = factories.make_person(role="admin", email="boss@studio.test", password="boss-password")
+    generation = admin.token_generation
+    call_command("create_admin", "boss@studio.test", password="boss-password")
+    admin.refresh_from_db()
+    assert admin.token_generation == generation
+    assert "Password" not in capsys.readouterr().out
+
+
+def test_create_admin_refuses_a_short_password_for_an_existing_person(capsys):
+    artist = factories.make_person(role="user", email="lead@studio.test", password="artist-password")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_admin", "lead@studio.test", password="short")
+    artist.refresh_from_db()
+    assert artist.role == "user" and artist.check_password("artist-password")
 
 
 def test_create_admin_accepts_the_documented_default_address():

@@ -25,8 +25,9 @@ MERGED_CLASSES = {
 # Pure link tables of the reference have a composite primary key; ours carry a
 # surrogate UUID `id` (Django needs one column) and a unique constraint on the pair.
 LINK_TABLE_EXTRA_COLUMNS = {"id"}
-# Person is the auth user model: AbstractBaseUser adds `last_login`.
-PERSON_EXTRA_COLUMNS = {"last_login"}
+# Person is the auth user model: AbstractBaseUser adds `last_login`; `token_generation`
+# ends the login tokens issued before a password change (people.authentication).
+PERSON_EXTRA_COLUMNS = {"last_login", "token_generation"}
 
 
 def load_catalog():

@@ -9,7 +9,8 @@ from productions.setup_data import AdminCreationError, create_admin
 class Command(BaseCommand):
     help = (
         "Create an admin (studio manager) who can log into the API and the back-office, "
-        "or give the admin role to the person with this email (as `zou create-admin`)."
+        "or give the admin role to the person with this email (as `zou create-admin`); "
+        "--password sets the password of an existing person too."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         if password is None and not _is_existing(email):
             password = self.ask_password()
         try:
-            person, outcome = create_admin(email, password)
+            person, outcome, password_set = create_admin(email, password)
         except AdminCreationError as error:
             raise CommandError(str(error)) from None
         messages = {
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             "exists": f"Admin {person.email} already exists.",
         }
         self.stdout.write(messages[outcome])
+        if password_set and outcome != "created":
+            self.stdout.write(f"Password of {person.email} set.")
 
     def ask_password(self):
         if not sys.stdin.isatty():

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, with_admin, **options):
         if with_admin:
             try:
-                person, outcome = create_admin(settings.DEMO_ADMIN_EMAIL, settings.DEMO_ADMIN_PASSWORD)
+                person, outcome, _ = create_admin(settings.DEMO_ADMIN_EMAIL, settings.DEMO_ADMIN_PASSWORD)
             except AdminCreationError as error:
                 self.stderr.write(f"Demo admin not created: {error}")
             else:
