@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from assets.breakdown_services import CastEntry, casting_targets, update_castings
 from assets.models import EntityLink, EntityType
 from people.models import Department, DepartmentLink, Person
 from productions.models import (
@@ -191,6 +192,7 @@ def init_data(domain="3d"):
         if not TaskType.objects.filter(name__iexact=name, for_entity=for_entity).exists():
             TaskType.objects.create(
                 name=name,
+                short_name="",  # as the reference's init-data writes it
                 color=color,
                 priority=priority,
                 for_entity=for_entity,
@@ -317,15 +319,16 @@ def seed_demo_production(password):
                 name=name,
                 entity_type=asset_type,
                 description=f"{type_name} of the demo show",
+                data={},
                 created_by=team["tom"],
             )
         )
 
-    episode = Episode.objects.create(project=project, name="E01", description="Pilot")
+    episode = Episode.objects.create(project=project, name="E01", description="Pilot", data={})
     shots = []
     frame_in = 1001
     for sequence_name, shot_names in DEMO_SEQUENCES.items():
-        sequence = Sequence.objects.create(project=project, name=sequence_name, parent=episode)
+        sequence = Sequence.objects.create(project=project, name=sequence_name, parent=episode, data={})
         for index, shot_name in enumerate(shot_names):
             nb_frames = 48 + 24 * index
             shots.append(
@@ -339,13 +342,25 @@ def seed_demo_production(password):
             )
             frame_in += nb_frames
 
-    # Casting: every shot sees the harbour and one or two characters or props.
-    for index, shot in enumerate(shots):
-        cast = [assets[-1], assets[index % 2], assets[2 + index % 2]]
-        for nb_occurences, asset in enumerate(cast, start=1):
-            EntityLink.objects.create(entity_in=shot, entity_out=asset, nb_occurences=nb_occurences)
-        shot.nb_entities_out = len(cast)
-        shot.save(update_fields=["nb_entities_out"])
+    # Casting: every shot sees the harbour and one or two characters or props. Written the
+    # breakdown's way, so the episode casts what its shots cast (its asset list is drawn
+    # from that) and the counts and casting stats follow.
+    targets = casting_targets([shot.pk for shot in shots])
+    update_castings(
+        [
+            (
+                targets[shot.pk],
+                [
+                    CastEntry(asset.pk, nb_occurences, "", complete=True)
+                    for nb_occurences, asset in enumerate(
+                        [assets[-1], assets[index % 2], assets[2 + index % 2]], start=1
+                    )
+                ],
+            )
+            for index, shot in enumerate(shots)
+        ],
+        user=team["tom"],
+    )
 
     artists_by_department = {}
     for person in team.values():
