@@ -315,8 +315,8 @@ class Comparison:
             own_data = ours.get("id") in self.preexisting
             for key in ours:
                 if key in ref and key not in VOLATILE_KEYS:
-                    if own_data and not isinstance(ours[key], dict | list) and ours[key] != ref[key]:
-                        self.notes.append(f"{path}.{key}: ours {short(ours[key])} / reference {short(ref[key])}")
+                    if own_data and not isinstance(ours[key], dict | list):
+                        self.walk(ours[key], ref[key], f"{path}.{key}", self.notes)
                         continue
                     self.walk(ours[key], ref[key], f"{path}.{key}", differences)
         elif isinstance(ours, list):
