@@ -89,9 +89,15 @@ def build(server, tag, admin_email, admin_password):
     for label in ("task_type:Modeling", "task_type:Shading", "task_type:Animation"):
         server.call("POST", f"/data/projects/{p}/settings/task-types", {"task_type_id": made[label]})
     for short_name in ("todo", "wip", "wfa", "done"):
-        server.call("POST", f"/data/projects/{p}/settings/task-status", {"task_status_id": made[f"status:{short_name}"]})
+        server.call(
+            "POST",
+            f"/data/projects/{p}/settings/task-status",
+            {"task_status_id": made[f"status:{short_name}"]},
+        )
     for name in ("Character", "Prop", "Environment"):
-        server.call("POST", f"/data/projects/{p}/settings/asset-types", {"asset_type_id": made[f"asset_type:{name}"]})
+        server.call(
+            "POST", f"/data/projects/{p}/settings/asset-types", {"asset_type_id": made[f"asset_type:{name}"]}
+        )
 
     artist = server.call(
         "POST",
@@ -133,18 +139,36 @@ def build(server, tag, admin_email, admin_password):
     )
 
     for task_type, kind in (("Modeling", "assets"), ("Shading", "assets"), ("Animation", "shots")):
-        tasks = server.call("POST", f"/actions/projects/{p}/task-types/{made[f'task_type:{task_type}']}/{kind}/create-tasks")
+        tasks = server.call(
+            "POST", f"/actions/projects/{p}/task-types/{made[f'task_type:{task_type}']}/{kind}/create-tasks"
+        )
         entity_labels = {entity_id: label for label, entity_id in made.ids.items()}
         for task in tasks:
             made.ids[f"task:{task_type}:{entity_labels[task['entity_id']]}"] = task["id"]
     modeling = made["task:Modeling:Hero"]
     animation = made["task:Animation:SH010"]
     shading = made["task:Shading:Hero"]
-    server.call("PUT", f"/actions/persons/{made['artist']}/assign", {"task_ids": [modeling, animation, shading]})
+    server.call(
+        "PUT", f"/actions/persons/{made['artist']}/assign", {"task_ids": [modeling, animation, shading]}
+    )
     as_artist = server.login(f"artist-{tag}@example.com", PASSWORD)
-    server.call("POST", f"/actions/tasks/{modeling}/comment", {"task_status_id": made["status:wip"], "comment": "Started"}, session=as_artist)
-    server.call("POST", f"/actions/tasks/{shading}/comment", {"task_status_id": made["status:done"], "comment": "Done"})
-    server.call("POST", f"/actions/tasks/{animation}/comment", {"task_status_id": made["status:wfa"], "comment": "Look"}, session=as_artist)
+    server.call(
+        "POST",
+        f"/actions/tasks/{modeling}/comment",
+        {"task_status_id": made["status:wip"], "comment": "Started"},
+        session=as_artist,
+    )
+    server.call(
+        "POST",
+        f"/actions/tasks/{shading}/comment",
+        {"task_status_id": made["status:done"], "comment": "Done"},
+    )
+    server.call(
+        "POST",
+        f"/actions/tasks/{animation}/comment",
+        {"task_status_id": made["status:wfa"], "comment": "Look"},
+        session=as_artist,
+    )
     server.call(
         "POST", f"/actions/tasks/{modeling}/time-spents/{DAY}/persons/{made['artist']}", {"duration": 120}
     )
@@ -248,7 +272,10 @@ class Comparison:
                 if not isinstance(row, dict) or row.get("id") in known or row.get("project_id") in known
             ]
         if isinstance(value, dict):
-            return {key: self.keep_known(item, known) if isinstance(item, list) else item for key, item in value.items()}
+            return {
+                key: self.keep_known(item, known) if isinstance(item, list) else item
+                for key, item in value.items()
+            }
         return value
 
     def partner_of(self, our_key, our_value, candidates):
@@ -368,7 +395,9 @@ def short(value):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ours", default="http://127.0.0.1:8000/api")
     parser.add_argument("--reference", default="http://127.0.0.1:5000")
     parser.add_argument("--email", default="admin@example.com")

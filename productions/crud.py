@@ -124,7 +124,9 @@ class ProjectsPolicy(CrudPolicy):
             # status as the reference's read by id does.
             data = with_project_extras(access, [data])[0]
             data["project_status_name"] = (
-                ProjectStatus.objects.filter(pk=instance.project_status_id).values_list("name", flat=True).first()
+                ProjectStatus.objects.filter(pk=instance.project_status_id)
+                .values_list("name", flat=True)
+                .first()
             )
         return data
 
