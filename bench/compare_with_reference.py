@@ -173,6 +173,34 @@ def build(server, tag, admin_email, admin_password):
         "POST", f"/actions/tasks/{modeling}/time-spents/{DAY}/persons/{made['artist']}", {"duration": 120}
     )
     server.call("POST", "/data/milestones", {"project_id": p, "date": DAY, "name": "Delivery"})
+
+    # Richer rows: custom fields, dates and estimates, an episode's own casting, a subscription,
+    # a playlist, a manager in the team.
+    made.ids["descriptor"] = server.call(
+        "POST",
+        f"/data/projects/{p}/metadata-descriptors",
+        {"entity_type": "Asset", "name": "Difficulty", "choices": ["easy", "hard"], "for_client": False},
+    )["id"]
+    server.call("PUT", f"/data/entities/{made['Hero']}", {"data": {"difficulty": "hard"}})
+    server.call("PUT", f"/data/tasks/{modeling}", {"estimation": 480, "due_date": "2026-12-24T00:00:00"})
+    server.call(
+        "PUT",
+        f"/data/projects/{p}/entities/{made['E02']}/casting",
+        [{"asset_id": made["Tree"], "nb_occurences": 1}],
+    )
+    server.call("POST", f"/actions/user/tasks/{modeling}/subscribe", session=as_artist)
+    made.ids["playlist"] = server.call(
+        "POST",
+        "/data/playlists",
+        {"name": "Review", "project_id": p, "episode_id": made["E01"], "for_entity": "shot"},
+    )["id"]
+    manager = server.call(
+        "POST",
+        "/data/persons",
+        {"email": f"manager-{tag}@example.com", "first_name": "Max", "last_name": tag, "role": "manager"},
+    )
+    made.ids["manager"] = manager["id"]
+    server.call("POST", f"/data/projects/{p}/team", {"person_id": manager["id"]})
     return made, as_artist
 
 
@@ -226,6 +254,35 @@ ROUTES = [
     ("person time spents of a day", "/data/persons/{artist}/time-spents/{day}", "admin"),
     ("user time spents of a day (artist)", "/data/user/time-spents/{day}", "artist"),
     ("task time spents", "/actions/tasks/{modeling}/time-spents", "admin"),
+    ("asset tasks", "/data/assets/{Hero}/tasks", "admin"),
+    ("asset task types", "/data/assets/{Hero}/task-types", "admin"),
+    ("shot tasks", "/data/shots/{SH010}/tasks", "admin"),
+    ("asset type casting", "/data/projects/{project}/asset-types/{character_type}/casting", "admin"),
+    ("metadata descriptors", "/data/projects/{project}/metadata-descriptors", "admin"),
+    ("entity news", "/data/entities/{Hero}/news", "admin"),
+    ("assets with tasks (artist)", "/data/assets/with-tasks?project_id={project}", "artist"),
+    ("shots with tasks (artist)", "/data/shots/with-tasks?project_id={project}", "artist"),
+    ("task full (artist)", "/data/tasks/{modeling}/full", "artist"),
+    ("task comments (artist)", "/data/tasks/{modeling}/comments", "artist"),
+    ("team (artist)", "/data/projects/{project}/team", "artist"),
+    ("news (artist)", "/data/projects/{project}/news", "artist"),
+    ("user notifications (artist)", "/data/user/notifications", "artist"),
+    ("user asset types (artist)", "/data/user/projects/{project}/asset-types", "artist"),
+    ("user episodes (artist)", "/data/user/projects/{project}/episodes", "artist"),
+    ("user sequences (artist)", "/data/user/projects/{project}/sequences", "artist"),
+    ("user sequence shots (artist)", "/data/user/sequences/{SQ01}/shots", "artist"),
+    ("user filters (artist)", "/data/user/filters", "artist"),
+    ("user filter groups (artist)", "/data/user/filter-groups", "artist"),
+    (
+        "assets with tasks, second episode",
+        "/data/assets/with-tasks?project_id={project}&episode_id={E02}",
+        "admin",
+    ),
+    ("project assets of an episode", "/data/projects/{project}/assets?episode_id={E01}", "admin"),
+    ("playlist", "/data/playlists/{playlist}", "admin"),
+    ("episode casting", "/data/projects/{project}/entities/{E02}/casting", "admin"),
+    ("episodes stats", "/data/projects/{project}/episodes/stats", "admin"),
+    ("asset full (artist)", "/data/assets/{Hero}", "artist"),
 ]
 
 # Labels of the rows `build` finds rather than makes.
@@ -417,11 +474,13 @@ def main():
     names["day"] = DAY
     names["modeling_type"] = our_made["task_type:Modeling"]
     names["animation_type"] = our_made["task_type:Animation"]
+    names["character_type"] = our_made["asset_type:Character"]
     names["modeling"] = our_made["task:Modeling:Hero"]
     ref_names = dict(ref_made.ids)
     ref_names["day"] = DAY
     ref_names["modeling_type"] = ref_made["task_type:Modeling"]
     ref_names["animation_type"] = ref_made["task_type:Animation"]
+    ref_names["character_type"] = ref_made["asset_type:Character"]
     ref_names["modeling"] = ref_made["task:Modeling:Hero"]
     total = 0
     for label, template, who in ROUTES:

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from assets.breakdown_services import CastEntry, casting_targets, update_castings
+from assets.breakdown_services import (
+    CastEntry,
+    EventLog,
+    cast_in_episodes,
+    casting_targets,
+    update_castings,
+)
 from assets.models import EntityLink, EntityType
 from people.models import Department, DepartmentLink, Person
 from productions.models import (
@@ -259,10 +265,24 @@ DEMO_ASSETS_ENV = ("Environment", "Old Harbour")
 DEMO_SEQUENCES = {"SQ010": ["SH0010", "SH0020", "SH0030"], "SQ020": ["SH0010", "SH0020", "SH0030"]}
 
 
+def repair_demo_episode_casting(project):
+    """Cast in their episode the assets the demo's shots cast: a demo seeded by an earlier
+    version wrote its shot casting without the episode links, and its opening page (the assets
+    of the first episode) was empty. Nothing happens when the links are there."""
+    shot_links = EntityLink.objects.filter(entity_in__project=project, entity_in__entity_type__name="Shot")
+    pairs = list(shot_links.values_list("entity_in_id", "entity_out_id", "label"))
+    targets = casting_targets({shot_id for shot_id, _, _ in pairs})
+    log = EventLog(None)
+    cast_in_episodes([(targets[shot_id], asset_id, label) for shot_id, asset_id, label in pairs], log)
+    log.record()
+
+
 @transaction.atomic
 def seed_demo_production(password):
     """Build the demo TV show once. Returns None when it already exists, else a summary of counts."""
-    if Project.objects.filter(name=DEMO_PROJECT_NAME).exists():
+    existing = Project.objects.filter(name=DEMO_PROJECT_NAME).first()
+    if existing is not None:
+        repair_demo_episode_casting(existing)
         return None
     if not TaskStatus.objects.filter(short_name="todo").exists():
         init_data("3d")

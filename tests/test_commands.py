@@ -199,6 +199,20 @@ def test_demo_opening_page_lists_the_episode_assets_and_the_artists_see_their_ep
     assert episodes[0]["data"] == {}
 
 
+def test_seed_demo_repairs_the_episode_casting_of_an_older_demo():
+    """A demo seeded before its casting went through the breakdown has shot links only: running
+    seed_demo again (as `make run` does) casts their assets in the episode, once."""
+    call_command("seed_demo")
+    episode = Episode.objects.get(project__name="Demo TV Show")
+    EntityLink.objects.filter(entity_in=episode).delete()
+    Episode.objects.filter(pk=episode.pk).update(nb_entities_out=0)
+    call_command("seed_demo")
+    assert EntityLink.objects.filter(entity_in=episode, data={"auto": True}).count() == 5
+    assert Episode.objects.get(pk=episode.pk).nb_entities_out == 5
+    call_command("seed_demo")
+    assert EntityLink.objects.filter(entity_in=episode).count() == 5
+
+
 def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     first = counts()
