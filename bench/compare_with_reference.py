@@ -200,6 +200,11 @@ def build(server, tag, admin_email, admin_password):
         {"email": f"manager-{tag}@example.com", "first_name": "Max", "last_name": tag, "role": "manager"},
     )
     made.ids["manager"] = manager["id"]
+    made.ids["day_off"] = server.call(
+        "POST",
+        "/data/day-offs",
+        {"person_id": artist["id"], "date": "2026-12-28", "end_date": "2026-12-29", "description": "Rest"},
+    )["id"]
     server.call("POST", f"/data/projects/{p}/team", {"person_id": manager["id"]})
     return made, as_artist
 
@@ -283,6 +288,19 @@ ROUTES = [
     ("episode casting", "/data/projects/{project}/entities/{E02}/casting", "admin"),
     ("episodes stats", "/data/projects/{project}/episodes/stats", "admin"),
     ("asset full (artist)", "/data/assets/{Hero}", "artist"),
+    ("edits with tasks", "/data/edits/with-tasks?project_id={project}", "admin"),
+    ("concepts with tasks", "/data/concepts/with-tasks?project_id={project}", "admin"),
+    ("budgets", "/data/projects/{project}/budgets", "admin"),
+    ("budget time spents", "/data/projects/{project}/budgets/time-spents", "admin"),
+    ("day table", "/data/persons/time-spents/day-table/{year}/{month}", "admin"),
+    ("week table", "/data/persons/time-spents/week-table/{year}", "admin"),
+    ("month table", "/data/persons/time-spents/month-table/{year}", "admin"),
+    ("year table", "/data/persons/time-spents/year-table", "admin"),
+    ("person month time spents", "/data/persons/{artist}/time-spents/month/{year}/{month}", "admin"),
+    ("day offs of the year", "/data/persons/day-offs/{year}", "admin"),
+    ("person day offs", "/data/persons/{artist}/day-offs", "admin"),
+    ("subscribed (artist)", "/data/user/tasks/{modeling}/subscribed", "artist"),
+    ("schedule versions", "/data/production-schedule-versions?project_id={project}", "admin"),
 ]
 
 # Labels of the rows `build` finds rather than makes.
@@ -296,6 +314,11 @@ GLOBAL_ROUTES = {
     "user context (artist)",
     "user projects open (artist)",
     "user tasks to check (admin)",
+    "day table",
+    "week table",
+    "month table",
+    "year table",
+    "day offs of the year",
 }
 
 
@@ -329,9 +352,11 @@ class Comparison:
                 if not isinstance(row, dict) or row.get("id") in known or row.get("project_id") in known
             ]
         if isinstance(value, dict):
+            # tables keyed by person (time tables): other persons' entries left out too
             return {
-                key: self.keep_known(item, known) if isinstance(item, list) else item
+                key: self.keep_known(item, known) if isinstance(item, list | dict) else item
                 for key, item in value.items()
+                if not UUID_RE.match(key) or key in known
             }
         return value
 
@@ -472,12 +497,14 @@ def main():
     comparison = Comparison(pairs, preexisting)
     names = dict(our_made.ids)
     names["day"] = DAY
+    names["year"], names["month"] = DAY[:4], DAY[5:7]
     names["modeling_type"] = our_made["task_type:Modeling"]
     names["animation_type"] = our_made["task_type:Animation"]
     names["character_type"] = our_made["asset_type:Character"]
     names["modeling"] = our_made["task:Modeling:Hero"]
     ref_names = dict(ref_made.ids)
     ref_names["day"] = DAY
+    ref_names["year"], ref_names["month"] = DAY[:4], DAY[5:7]
     ref_names["modeling_type"] = ref_made["task_type:Modeling"]
     ref_names["animation_type"] = ref_made["task_type:Animation"]
     ref_names["character_type"] = ref_made["asset_type:Character"]
