@@ -200,18 +200,26 @@ def build(server, tag, admin_email, admin_password):
         {"email": f"manager-{tag}@example.com", "first_name": "Max", "last_name": tag, "role": "manager"},
     )
     made.ids["manager"] = manager["id"]
+    server.call(
+        "POST",
+        f"/actions/persons/{manager['id']}/change-password",
+        {"password": PASSWORD, "password_2": PASSWORD},
+    )
     made.ids["day_off"] = server.call(
         "POST",
         "/data/day-offs",
         {"person_id": artist["id"], "date": "2026-12-28", "end_date": "2026-12-29", "description": "Rest"},
     )["id"]
     server.call("POST", f"/data/projects/{p}/team", {"person_id": manager["id"]})
-    return made, as_artist
+    sessions = {"admin": server.session, "artist": as_artist}
+    sessions["manager"] = server.login(f"manager-{tag}@example.com", PASSWORD)
+    return made, sessions
 
 
 DAY = datetime.date.today().isoformat()
 
-# (label, route template, who: "admin" or "artist"); templates read the labels of `build`.
+# (label, route template, who: "admin", "artist" or "manager", both team members); templates
+# read the labels of `build`.
 ROUTES = [
     ("projects open", "/data/projects/open", "admin"),
     ("project", "/data/projects/{project}", "admin"),
@@ -301,6 +309,20 @@ ROUTES = [
     ("person day offs", "/data/persons/{artist}/day-offs", "admin"),
     ("subscribed (artist)", "/data/user/tasks/{modeling}/subscribed", "artist"),
     ("schedule versions", "/data/production-schedule-versions?project_id={project}", "admin"),
+    ("user context (manager)", "/data/user/context", "manager"),
+    ("persons (manager)", "/data/persons", "manager"),
+    ("person (manager)", "/data/persons/{artist}", "manager"),
+    ("team (manager)", "/data/projects/{project}/team", "manager"),
+    (
+        "assets with tasks (manager)",
+        "/data/assets/with-tasks?project_id={project}&episode_id={E01}",
+        "manager",
+    ),
+    ("tasks to check (manager)", "/data/user/tasks-to-check", "manager"),
+    ("schedule items (manager)", "/data/projects/{project}/schedule-items", "manager"),
+    ("project time spents (manager)", "/data/projects/{project}/time-spents", "manager"),
+    ("day table (manager)", "/data/persons/time-spents/day-table/{year}/{month}", "manager"),
+    ("person day offs (manager)", "/data/persons/{artist}/day-offs", "manager"),
 ]
 
 # Labels of the rows `build` finds rather than makes.
@@ -319,6 +341,10 @@ GLOBAL_ROUTES = {
     "month table",
     "year table",
     "day offs of the year",
+    "user context (manager)",
+    "persons (manager)",
+    "tasks to check (manager)",
+    "day table (manager)",
 }
 
 
@@ -488,8 +514,8 @@ def main():
     args = parser.parse_args()
     tag = uuid.uuid4().hex[:8]
     ours, ref = Server("ours", args.ours), Server("reference", args.reference)
-    our_made, our_artist = build(ours, tag, args.email, args.password)
-    ref_made, ref_artist = build(ref, tag, args.email, args.password)
+    our_made, our_sessions = build(ours, tag, args.email, args.password)
+    ref_made, ref_sessions = build(ref, tag, args.email, args.password)
     pairs = {our_made[label]: ref_made[label] for label in our_made.ids}
     preexisting = [
         our_made[label] for label in our_made.ids if label == "admin" or label.split(":")[0] in LOOKUPS
@@ -515,8 +541,8 @@ def main():
             continue
         our_route = template.format_map(names)
         ref_route = template.format_map(ref_names)
-        our_answer = ours.call("GET", our_route, session=our_artist if who == "artist" else None)
-        ref_answer = ref.call("GET", ref_route, session=ref_artist if who == "artist" else None)
+        our_answer = ours.call("GET", our_route, session=our_sessions[who])
+        ref_answer = ref.call("GET", ref_route, session=ref_sessions[who])
         if label in GLOBAL_ROUTES:
             our_answer = comparison.keep_known(our_answer, comparison.known_ours)
             ref_answer = comparison.keep_known(ref_answer, comparison.known_ref)
