@@ -344,6 +344,14 @@ ROUTES = [
     ("person day offs (manager)", "/data/persons/{artist}/day-offs", "manager"),
 ]
 
+# Differences that are the reference's, not ours: {(route label, path): why}. Printed as notes.
+REFERENCE_QUIRKS = {
+    ("episode", "$.nb_entities_out"): (
+        "the reference serves an episode read by id from a cache its auto episode casting does not "
+        "clear (its episode list, read from the database, says the same as ours)"
+    ),
+}
+
 # Labels of the rows `build` finds rather than makes.
 LOOKUPS = ("task_type", "status", "asset_type")
 
@@ -373,8 +381,8 @@ class Comparison:
     def __init__(self, pairs, preexisting=()):
         self.pairs = dict(pairs)  # our id -> reference id
         # Rows that existed before the run (the admin, the lookups): their values are each
-        # server's own data (an admin whose phone was set to "" by hand...), only their keys
-        # and the types of their non-null values are compared.
+        # server's own data (an admin whose phone was set to "" by hand...): only their keys are
+        # compared, their scalar values are reported as notes.
         self.preexisting = set(preexisting)
         self.notes = []
         self.reverse = {ref: ours for ours, ref in pairs.items()}
@@ -398,11 +406,17 @@ class Comparison:
             ]
         if isinstance(value, dict):
             # tables keyed by person (time tables): other persons' entries left out too
-            return {
-                key: self.keep_known(item, known) if isinstance(item, list | dict) else item
-                for key, item in value.items()
-                if not UUID_RE.match(key) or key in known
-            }
+            kept = {}
+            for key, item in value.items():
+                if UUID_RE.match(key) and key not in known:
+                    continue
+                if isinstance(item, list | dict):
+                    filtered = self.keep_known(item, known)
+                    if item and not filtered:  # only other data under it (a year of other people)
+                        continue
+                    item = filtered
+                kept[key] = item
+            return kept
         return value
 
     def partner_of(self, our_key, our_value, candidates):
@@ -568,12 +582,17 @@ def main():
         differences = []
         comparison.notes = []
         comparison.walk(our_answer, ref_answer, "$", differences)
+        for difference in list(differences):
+            why = REFERENCE_QUIRKS.get((label, difference.split(":")[0]))
+            if why:
+                differences.remove(difference)
+                comparison.notes.append(f"{difference} ({why})")
         total += len(differences)
         print(f"{label}  {template}  ({who}): {len(differences) or 'same'}")
         for difference in differences:
             print(f"    {difference}")
         for note in comparison.notes:
-            print(f"    (data of a row older than the run) {note}")
+            print(f"    (not counted) {note}")
     print(f"{total} difference(s)")
     return 1 if total else 0
 
