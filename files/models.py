@@ -150,6 +150,9 @@ class OutputType(KitsuModel):
 
 
 class Playlist(KitsuModel):
+    # Listed with the relations, as the reference's relationship (kitsu_server.api.json).
+    reverse_relation_lists = ("build_jobs",)
+
     name = models.CharField(max_length=80)
     shots = models.JSONField(null=True, blank=True)
     project = models.ForeignKey(
@@ -318,6 +321,8 @@ class StoredFile(KitsuModel):
 
 
 class WorkingFile(KitsuModel):
+    reverse_relation_lists = ("outputs",)
+
     shotgun_id = models.IntegerField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=250, null=True, blank=True)
     description = models.TextField(null=True, blank=True)

@@ -26,6 +26,48 @@ from tasks import deletion
 from tasks.models import TimeSpent
 from tasks.services import refresh_task_duration
 
+# What the reference shows of a person to whoever may not read the whole row: the names, the
+# avatar flag, the role and the departments to the studio (`present_minimal`), less to a client
+# (`present_client`).
+MINIMAL_PERSON_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "has_avatar",
+    "active",
+    "studio_id",
+    "role",
+    "desktop_login",
+    "is_bot",
+)
+CLIENT_PERSON_COLUMNS = ("id", "first_name", "last_name", "has_avatar", "active", "role", "is_bot")
+
+
+class PersonShape(ModelShape):
+    """A person's JSON: its columns, and `full_name` as the reference adds it. The short forms
+    carry `departments` even when the relations are not asked (empty then), the client's none."""
+
+    def __init__(self, columns=None, hidden=(), departments=False):
+        if columns is not None:
+            hidden = [field.column for field in Person._meta.concrete_fields if field.column not in columns]
+            hidden += [] if departments else ["departments"]
+        super().__init__(Person, hidden=hidden)
+        self.always_departments = departments
+
+    def complete(self, data):
+        from people.queries import full_name  # people.queries leads back to this module
+
+        data["full_name"] = full_name(data["first_name"], data["last_name"])
+        if self.always_departments:
+            data.setdefault("departments", [])
+        return data
+
+    def format_row(self, row):
+        return self.complete(super().format_row(row))
+
+    def format_tuple(self, values, as_text):
+        return self.complete(super().format_tuple(values, as_text))
+
 
 @register
 class PersonsPolicy(CrudPolicy):
@@ -54,6 +96,8 @@ class PersonsPolicy(CrudPolicy):
     PREVIEW_COLUMNS = ("preview_project_id", "preview_opened_at", "preview_open_until")
     read_only_on_create = PREVIEW_COLUMNS
     read_only_on_update = PREVIEW_COLUMNS
+    # `email` filters for everyone (gazu's get_person_by_email) though only admins read it.
+    custom_filters = ("email",)
     # What a person may not change on their own row (an admin may): ignored when sent back.
     ADMIN_ONLY_COLUMNS = (
         "role",
@@ -67,6 +111,31 @@ class PersonsPolicy(CrudPolicy):
         "studio_id",
         "expiration_date",
     )
+
+    def __init__(self):
+        super().__init__()
+        self.shape = PersonShape(hidden=self.hidden_columns)
+        self.minimal_shape = PersonShape(MINIMAL_PERSON_COLUMNS, departments=True)
+        self.client_shape = PersonShape(CLIENT_PERSON_COLUMNS)
+
+    def shape_for(self, access, instance=None):
+        # The whole row (secrets aside) to admins, and to managers reading one person; the
+        # studio directory to everyone else, less to clients (the reference's serializers).
+        if access.is_admin or (instance is not None and access.role == "manager"):
+            return self.shape
+        if access.role == "client":
+            return self.client_shape
+        return self.minimal_shape
+
+    def render(self, instance, relations=True, access=None):
+        shape = self.shape if access is None else self.shape_for(access, instance)
+        data = shape.complete(super().render(instance, relations, access))
+        if shape is self.client_shape:
+            data.pop("departments", None)
+        return data
+
+    def custom_filter(self, queryset, name, params):
+        return queryset.filter(email=params[name])
 
     def visible(self, access, queryset):
         # Every person reads the studio's directory; preview accounts stay out of it.

@@ -124,8 +124,14 @@ class ProjectsPolicy(CrudPolicy):
         data = super().render(instance, relations, access)
         if relations and access is not None:
             # Read with its relations, a project is the one /data/projects/open lists (a closed
-            # project, read by id, comes with its descriptors and links too).
+            # project, read by id, comes with its descriptors and links too), and names its
+            # status as the reference's read by id does.
             data = with_project_extras(access, [data])[0]
+            data["project_status_name"] = (
+                ProjectStatus.objects.filter(pk=instance.project_status_id)
+                .values_list("name", flat=True)
+                .first()
+            )
         return data
 
     def clean_body(self, body, creating):
@@ -170,7 +176,10 @@ class ProjectsPolicy(CrudPolicy):
             and not instance.entities.filter(entity_type__name="Episode").exists()
         ):
             # A TV show starts with its first episode, as on the reference.
-            Episode.objects.create(project=instance, name="E01", created_by=access.person)
+            # Its columns as the episode route writes them (an empty description and data).
+            Episode.objects.create(
+                project=instance, name="E01", description="", data={}, created_by=access.person
+            )
 
     def check_update(self, access, instance, data):
         access.check_manager(instance.pk)

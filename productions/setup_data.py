@@ -13,6 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from assets.breakdown_services import (
+    CastEntry,
+    EventLog,
+    cast_in_episodes,
+    casting_targets,
+    update_castings,
+)
 from assets.models import EntityLink, EntityType
 from people.models import Department, DepartmentLink, Person
 from productions.models import (
@@ -191,6 +198,7 @@ def init_data(domain="3d"):
         if not TaskType.objects.filter(name__iexact=name, for_entity=for_entity).exists():
             TaskType.objects.create(
                 name=name,
+                short_name="",  # as the reference's init-data writes it
                 color=color,
                 priority=priority,
                 for_entity=for_entity,
@@ -268,10 +276,24 @@ DEMO_ASSETS_ENV = ("Environment", "Old Harbour")
 DEMO_SEQUENCES = {"SQ010": ["SH0010", "SH0020", "SH0030"], "SQ020": ["SH0010", "SH0020", "SH0030"]}
 
 
+def repair_demo_episode_casting(project):
+    """Cast in their episode the assets the demo's shots cast: a demo seeded by an earlier
+    version wrote its shot casting without the episode links, and its opening page (the assets
+    of the first episode) was empty. Nothing happens when the links are there."""
+    shot_links = EntityLink.objects.filter(entity_in__project=project, entity_in__entity_type__name="Shot")
+    pairs = list(shot_links.values_list("entity_in_id", "entity_out_id", "label"))
+    targets = casting_targets({shot_id for shot_id, _, _ in pairs})
+    log = EventLog(None)
+    cast_in_episodes([(targets[shot_id], asset_id, label) for shot_id, asset_id, label in pairs], log)
+    log.record()
+
+
 @transaction.atomic
 def seed_demo_production(password):
     """Build the demo TV show once. Returns None when it already exists, else a summary of counts."""
-    if Project.objects.filter(name=DEMO_PROJECT_NAME).exists():
+    existing = Project.objects.filter(name=DEMO_PROJECT_NAME).first()
+    if existing is not None:
+        repair_demo_episode_casting(existing)
         return None
     if not TaskStatus.objects.filter(short_name="todo").exists():
         init_data("3d")
@@ -328,15 +350,16 @@ def seed_demo_production(password):
                 name=name,
                 entity_type=asset_type,
                 description=f"{type_name} of the demo show",
+                data={},
                 created_by=team["tom"],
             )
         )
 
-    episode = Episode.objects.create(project=project, name="E01", description="Pilot")
+    episode = Episode.objects.create(project=project, name="E01", description="Pilot", data={})
     shots = []
     frame_in = 1001
     for sequence_name, shot_names in DEMO_SEQUENCES.items():
-        sequence = Sequence.objects.create(project=project, name=sequence_name, parent=episode)
+        sequence = Sequence.objects.create(project=project, name=sequence_name, parent=episode, data={})
         for index, shot_name in enumerate(shot_names):
             nb_frames = 48 + 24 * index
             shots.append(
@@ -350,13 +373,25 @@ def seed_demo_production(password):
             )
             frame_in += nb_frames
 
-    # Casting: every shot sees the harbour and one or two characters or props.
-    for index, shot in enumerate(shots):
-        cast = [assets[-1], assets[index % 2], assets[2 + index % 2]]
-        for nb_occurences, asset in enumerate(cast, start=1):
-            EntityLink.objects.create(entity_in=shot, entity_out=asset, nb_occurences=nb_occurences)
-        shot.nb_entities_out = len(cast)
-        shot.save(update_fields=["nb_entities_out"])
+    # Casting: every shot sees the harbour and one or two characters or props. Written the
+    # breakdown's way, so the episode casts what its shots cast (its asset list is drawn
+    # from that) and the counts and casting stats follow.
+    targets = casting_targets([shot.pk for shot in shots])
+    update_castings(
+        [
+            (
+                targets[shot.pk],
+                [
+                    CastEntry(asset.pk, nb_occurences, "", complete=True)
+                    for nb_occurences, asset in enumerate(
+                        [assets[-1], assets[index % 2], assets[2 + index % 2]], start=1
+                    )
+                ],
+            )
+            for index, shot in enumerate(shots)
+        ],
+        user=team["tom"],
+    )
 
     artists_by_department = {}
     for person in team.values():

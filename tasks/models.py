@@ -46,6 +46,8 @@ class Chat(KitsuModel):
 
 
 class ChatMessage(KitsuModel):
+    reverse_relation_lists = ("attachment_files",)
+
     chat = models.ForeignKey("Chat", on_delete=models.PROTECT, related_name="chat_messages")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_messages"
@@ -77,6 +79,8 @@ class CommentPreviewLink(LinkModel):
 
 
 class Comment(KitsuModel):
+    reverse_relation_lists = ("attachment_files",)
+
     shotgun_id = models.IntegerField(null=True, blank=True)
     object_id = models.UUIDField(db_index=True)
     object_type = models.CharField(max_length=80, db_index=True)

@@ -211,7 +211,10 @@ def detailed_task(row, shape):
             "project_has_avatar": row["project__has_avatar"],
             "entity_name": row["entity__name"],
             "entity_description": row["entity__description"],
-            "entity_data": row["entity__data"],
+            # Rows written without custom data (an older demo, a TV show's first episode) read
+            # as an empty object, as every row the reference writes does: the to-do's metadata
+            # columns index into it.
+            "entity_data": row["entity__data"] or {},
             "entity_preview_file_id": _text(row["entity__preview_file_id"]) or "",
             "entity_source_id": _text(row["entity__source_id"]) or "",
             "entity_type_name": row["entity__entity_type__name"],

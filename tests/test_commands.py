@@ -56,6 +56,8 @@ def test_init_data_creates_the_reference_defaults(capsys):
     )
     assert TaskType.objects.filter(name="Concept").count() == 2  # for assets and for concepts
     assert TaskType.objects.count() == 13
+    # The reference's init-data writes an empty short name, which the task type lists read.
+    assert set(TaskType.objects.values_list("short_name", flat=True)) == {""}
     assert "Task statuses initialized" in capsys.readouterr().out
 
 
@@ -184,7 +186,12 @@ def test_seed_demo_builds_a_believable_production(capsys):
     assert shot.parent.parent.entity_type.name == "Episode"
     assert shot.nb_frames and shot.data["frame_out"] - shot.data["frame_in"] + 1 == shot.nb_frames
     assert Entity.objects.filter(project=project, entity_type__name="Character").count() == 2
-    assert EntityLink.objects.filter(entity_in__project=project).count() == 18
+    # 18 shot castings, and the episode casts the 5 assets its shots cast.
+    assert EntityLink.objects.filter(entity_in__entity_type__name="Shot").count() == 18
+    episode_links = EntityLink.objects.filter(entity_in__entity_type__name="Episode")
+    assert episode_links.count() == 5 and all(link.data == {"auto": True} for link in episode_links)
+    assert Episode.objects.get(project=project).nb_entities_out == 5
+    assert sorted(shots.values_list("nb_entities_out", flat=True)) == [3] * 6
     assert ProjectPersonLink.objects.filter(project=project).count() == 7
     assert ProjectTaskTypeLink.objects.filter(project=project).exists()
     tasks = Task.objects.filter(project=project)
@@ -196,6 +203,50 @@ def test_seed_demo_builds_a_believable_production(capsys):
     assert supervisor.role == "supervisor"
     assert authenticate(email="maya.okafor@demo.kitsu", password="demo-password") == supervisor
     assert "6 shots" in capsys.readouterr().out
+
+
+def test_demo_opening_page_lists_the_episode_assets_and_the_artists_see_their_episodes():
+    """The production's opening page (the assets of its first episode) and the artist's to-do
+    read the episode casting: the demo writes its casting the breakdown's way, so that casting
+    exists, and entities hold an empty `data` as when created through the API."""
+    call_command("seed_demo")
+    project = Project.objects.get(name="Demo TV Show")
+    episode = Episode.objects.get(project=project)
+    admin = factories.make_person(role="admin")
+    api = factories.client_for(admin)
+    rows = api.get(f"/api/data/assets/with-tasks?project_id={project.pk}&episode_id={episode.pk}").json()
+    assert sorted(row["name"] for row in rows) == [
+        "Lantern",
+        "Nina",
+        "Old Harbour",
+        "Professor Bolt",
+        "Rocket",
+    ]
+    assert all(row["casting_episode_ids"] == [str(episode.pk)] for row in rows)
+    assert all(row["data"] == {} and row["episode_id"] == "" for row in rows)
+    listed = api.get(f"/api/data/assets/with-tasks?project_id={project.pk}").json()
+    assert [row["casting_episode_ids"] for row in listed] == [[str(episode.pk)]] * 5
+    lea = Person.objects.get(email="lea.martin@demo.kitsu")  # a modeler: asset tasks
+    tasks = factories.client_for(lea).get("/api/data/user/tasks").json()
+    asset_tasks = [task for task in tasks if task["task_type_for_entity"] == "Asset"]
+    assert asset_tasks and all(task["episode_ids"] == [str(episode.pk)] for task in asset_tasks)
+    assert all(task["episode_names"] == ["E01"] and task["entity_data"] == {} for task in asset_tasks)
+    episodes = api.get(f"/api/data/projects/{project.pk}/episodes").json()
+    assert episodes[0]["data"] == {}
+
+
+def test_seed_demo_repairs_the_episode_casting_of_an_older_demo():
+    """A demo seeded before its casting went through the breakdown has shot links only: running
+    seed_demo again (as `make run` does) casts their assets in the episode, once."""
+    call_command("seed_demo")
+    episode = Episode.objects.get(project__name="Demo TV Show")
+    EntityLink.objects.filter(entity_in=episode).delete()
+    Episode.objects.filter(pk=episode.pk).update(nb_entities_out=0)
+    call_command("seed_demo")
+    assert EntityLink.objects.filter(entity_in=episode, data={"auto": True}).count() == 5
+    assert Episode.objects.get(pk=episode.pk).nb_entities_out == 5
+    call_command("seed_demo")
+    assert EntityLink.objects.filter(entity_in=episode).count() == 5
 
 
 def test_seed_demo_is_idempotent(capsys):

@@ -392,3 +392,40 @@ def test_delete_playlist_with_what_hangs_off_it(playlists, people, admin):
     assert as_(people, "manager").delete(url).status_code == 204
     assert not Notification.objects.exists() and not BuildJob.objects.exists()
     assert as_(people, "manager").delete(url).status_code == 404
+
+
+# --- reverse relations the reference lists with a row's relations ------------------------------
+
+
+def test_rows_list_the_reverse_side_of_their_relations(api, playlists, task, people, output_file):
+    """Read with its relations (the default of a read by id), a playlist lists its build jobs, a
+    comment its attachments, a working file its outputs, as the reference's relationships do;
+    without them, no such key."""
+    internal, shared = playlists
+    jobs = [BuildJob.objects.create(playlist=internal) for _ in range(2)]
+    one = api.get(f"/api/data/playlists/{internal.id}").json()
+    assert one["build_jobs"] == [str(job.id) for job in jobs]
+    rows = {row["id"]: row for row in api.get("/api/data/playlists?relations=true").json()}
+    assert (
+        rows[str(internal.id)]["build_jobs"] == one["build_jobs"] and rows[str(shared.id)]["build_jobs"] == []
+    )
+    assert "build_jobs" not in api.get("/api/data/playlists").json()[0]
+    assert "build_jobs" not in api.get(f"/api/data/playlists/{internal.id}?relations=false").json()
+    comment = Comment.objects.create(object_id=task.id, object_type="Task", person=people["user"])
+    attachment = AttachmentFile.objects.create(name="ref.png", comment=comment)
+    listed = api.get(f"/api/data/comments?relations=true&object_id={task.id}").json()
+    assert listed[0]["attachment_files"] == [str(attachment.id)]  # (read by id, they are objects)
+    working_file = WorkingFile.objects.create(name="hero.blend", task=task, entity=task.entity)
+    OutputFile.objects.filter(pk=output_file.pk).update(source_file=working_file)
+    assert api.get(f"/api/data/working-files/{working_file.id}").json()["outputs"] == [str(output_file.id)]
+
+
+def test_reverse_relations_cost_one_query_per_list(api, project, django_assert_max_num_queries):
+    Playlist.objects.create(name="First", project=project)
+    with django_assert_max_num_queries(8) as few:
+        assert len(api.get("/api/data/playlists?relations=true").json()) == 1
+    for index in range(20):
+        BuildJob.objects.create(playlist=Playlist.objects.create(name=f"P{index}", project=project))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = api.get("/api/data/playlists?relations=true").json()
+    assert len(rows) == 21 and sum(len(row["build_jobs"]) for row in rows) == 20

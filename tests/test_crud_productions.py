@@ -68,6 +68,9 @@ def test_a_new_tv_show_starts_with_its_first_episode(team):
     assert response.status_code == 201
     episodes = Episode.objects.filter(project_id=response.json()["id"])
     assert list(episodes.values_list("name", flat=True)) == ["E01"]
+    # Its columns as the episode route writes them: the episode lists read "" and {}, not null.
+    first = api.get(f"/api/data/projects/{response.json()['id']}/episodes").json()[0]
+    assert (first["description"], first["data"], first["status"]) == ("", {}, "running")
     api.put(f"/api/data/projects/{response.json()['id']}", {"description": "again"}, format="json")
     assert episodes.count() == 1
 
@@ -227,6 +230,8 @@ def test_a_project_read_by_id_carries_the_open_list_extras(show, team):
     one = client_for(team["user"]).get(f"/api/data/projects/{show.id}").json()
     listed = client_for(team["user"]).get("/api/data/projects/open").json()
     assert one["task_types_priority"] == {str(task_type.pk): 3}
+    # Read by id, it also names its status, as the reference's read does.
+    assert one.pop("project_status_name") == show.project_status.name
     assert one == next(row for row in listed if row["id"] == str(show.pk))
     plain = client_for(team["user"]).get(f"/api/data/projects/{show.id}?relations=false").json()
     assert "task_types_priority" not in plain

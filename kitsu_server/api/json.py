@@ -134,6 +134,13 @@ class ModelShape:
         ]
         self.column_names = [field.column for field in fields]
         self.relations = [field for field in model._meta.many_to_many if field.name not in hidden]
+        # The reverse side of a foreign key the reference also lists with the relations (a
+        # playlist's `build_jobs`), named by the model's `reverse_relation_lists`.
+        self.reverse_relations = [
+            model._meta.get_field(name)
+            for name in getattr(model, "reverse_relation_lists", ())
+            if name not in hidden
+        ]
 
     @property
     def attnames(self):
@@ -187,6 +194,15 @@ class ModelShape:
             for object_id, related_id in pairs:
                 by_object[str(object_id)].append(str(related_id))
             result[field.name] = by_object
+        for rel in self.reverse_relations:
+            key = rel.field.attname
+            by_object = defaultdict(list)
+            pairs = rel.related_model._default_manager.filter(**{f"{key}__in": objects}).values_list(
+                key, "pk"
+            )
+            for object_id, related_id in pairs.order_by("created_at", "pk"):
+                by_object[str(object_id)].append(str(related_id))
+            result[rel.name] = by_object
         return result
 
 
@@ -200,7 +216,7 @@ def serialize_rows(queryset, relations=False, shape=None):
     shape = shape or shape_for(queryset.model)
     rows, as_text = fetch_rows(queryset, shape.attnames)
     result = [shape.format_tuple(row, as_text) for row in rows]
-    if relations and shape.relations and result:
+    if relations and (shape.relations or shape.reverse_relations) and result:
         # A page is matched by its ids (re-running its sort in a subquery costs more);
         # a whole list by subquery, so that 100k ids never travel as parameters.
         objects = [data["id"] for data in result] if queryset.query.is_sliced else queryset

@@ -707,3 +707,82 @@ def test_bots_have_no_timesheet(studio):
     )
     url = f"/api/data/persons/{bot.pk}/time-spents/year/2024"
     assert client_for(studio["people"]["admin"]).get(url).status_code == 403
+
+
+# --- what each role reads of a person (/data/persons) ------------------------------------------
+
+MINIMAL_PERSON_KEYS = {
+    "id",
+    "type",
+    "first_name",
+    "last_name",
+    "full_name",
+    "has_avatar",
+    "active",
+    "departments",
+    "studio_id",
+    "role",
+    "desktop_login",
+    "is_bot",
+}
+CLIENT_PERSON_KEYS = {
+    "id",
+    "type",
+    "first_name",
+    "last_name",
+    "full_name",
+    "has_avatar",
+    "active",
+    "role",
+    "is_bot",
+}
+
+
+def test_person_rows_carry_the_full_name_and_only_admins_read_the_whole_row(studio):
+    """The reference's three shapes of a person: the whole row (secrets aside) with `full_name`
+    to admins (and to managers reading one person), the studio directory to the others (names,
+    avatar, role, departments: no email, phone nor salary), less to clients."""
+    people = studio["people"]
+    artist = people["user"]
+    artist.phone, artist.daily_salary = "555-0100", 320
+    artist.save()
+    DepartmentLink.objects.create(person=artist, department=factories.make_department("Lighting"))
+    by_admin = client_for(people["admin"]).get(f"/api/data/persons?id={artist.pk}").json()[0]
+    assert by_admin["full_name"] == "User Doe" and by_admin["email"] == artist.email
+    assert by_admin["daily_salary"] == 320 and "password" not in by_admin
+    assert client_for(people["manager"]).get(f"/api/data/persons/{artist.pk}").json()["phone"] == "555-0100"
+    for role in ("manager", "supervisor", "user", "vendor"):
+        rows = client_for(people[role]).get("/api/data/persons").json()
+        row = next(row for row in rows if row["id"] == str(artist.pk))
+        assert set(row) == MINIMAL_PERSON_KEYS, role
+        assert (row["full_name"], row["role"], row["departments"]) == ("User Doe", "user", []), role
+    related = client_for(people["user"]).get("/api/data/persons?relations=true").json()
+    assert next(row for row in related if row["id"] == str(artist.pk))["departments"] != []
+    one = client_for(people["supervisor"]).get(f"/api/data/persons/{artist.pk}").json()
+    assert set(one) == MINIMAL_PERSON_KEYS and len(one["departments"]) == 1
+    by_client = client_for(people["client"]).get(f"/api/data/persons/{artist.pk}").json()
+    assert set(by_client) == CLIENT_PERSON_KEYS
+
+
+def test_everyone_finds_a_person_by_email_but_filters_only_on_what_they_read(studio):
+    """gazu's get_person_by_email works for artists (the reference filters on email for every
+    role); a column they cannot read is no filter for them."""
+    people = studio["people"]
+    api = client_for(people["user"])
+    rows = api.get(f"/api/data/persons?email={people['manager'].email}").json()
+    assert [row["id"] for row in rows] == [str(people["manager"].pk)] and "email" not in rows[0]
+    response = api.get("/api/data/persons?daily_salary=320")
+    assert response.status_code == 400 and response.json()["error"] is True
+    assert client_for(people["admin"]).get("/api/data/persons?daily_salary=0").status_code == 200
+
+
+def test_person_list_runs_a_bounded_number_of_queries(studio, django_assert_max_num_queries):
+    api = client_for(studio["people"]["user"])
+    with django_assert_max_num_queries(8) as few:
+        assert api.get("/api/data/persons?relations=true").status_code == 200
+    department = factories.make_department("Rigging")
+    for _ in range(25):
+        DepartmentLink.objects.create(person=factories.make_person(), department=department)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = api.get("/api/data/persons?relations=true").json()
+    assert len(rows) >= 32 and all(set(row) == MINIMAL_PERSON_KEYS for row in rows)

@@ -268,6 +268,27 @@ def test_todo_list_is_the_requesters_unfinished_tasks_with_their_context(world, 
     assert str(tasks["scene"].pk) not in ids(get(artist, "tasks").json())
 
 
+def test_todo_rows_name_the_episodes_casting_their_asset_and_carry_a_data_object(show, world, team, statuses):
+    """An asset cast in a shot of E01 is cast in E01 (the breakdown's episode link): the to-do
+    and done rows of its tasks carry `episode_ids` and `episode_names`, rows of other entities
+    don't; `entity_data` is an object even where the entity holds no custom data."""
+    manager, artist, tasks = team["manager"], team["user"], world["tasks"]
+    cast = [{"asset_id": str(world["hero"].pk), "nb_occurences": 1}]
+    path = f"/api/data/projects/{show.pk}/entities/{world['shot'].pk}/casting"
+    assert client_for(manager).put(path, cast, format="json").status_code == 200
+    rows = {row["id"]: row for row in get(artist, "tasks").json()}
+    hero_row = rows[str(tasks["hero_modeling"].pk)]
+    assert hero_row["episode_ids"] == [str(world["episode"].pk)] and hero_row["episode_names"] == ["E01"]
+    assert "episode_ids" not in rows[str(tasks["shot"].pk)]
+    assert all(row["entity_data"] == {} for row in rows.values())
+    tasks["hero_rigging"].task_status = statuses["done"]
+    tasks["hero_rigging"].save()
+    done = get(artist, "done-tasks").json()
+    assert [(row["episode_ids"], row["entity_data"]) for row in done] == [([str(world["episode"].pk)], {})]
+    by_manager = client_for(manager).get(f"/api/data/persons/{artist.pk}/tasks").json()
+    assert next(row for row in by_manager if row["id"] == hero_row["id"])["episode_names"] == ["E01"]
+
+
 def test_todo_lists_run_a_bounded_number_of_queries(
     show, world, team, task_types, statuses, django_assert_max_num_queries
 ):
