@@ -5,22 +5,20 @@ from rest_framework.exceptions import PermissionDenied
 from kitsu_server.api.permissions import MANAGER_ROLES
 from productions.models import DepartmentMetadataDescriptorLink
 from tasks.permissions import (
-    assigned_task_project_ids,
     check_manager_project_access,
     department_ids,
     open_team_project_ids,
+    reachable_entities,
 )
 
 
 def visible_entities(access, queryset):
-    """Entities of the open projects of the person's team; a vendor's only in the projects where
-    they hold a task (the reference joins tasks by project there, not by entity)."""
+    """Entities of the open projects of the person's team; where they are a vendor, only those
+    they hold a task on (tasks.permissions.reachable_entities). The reference joins the tasks of
+    a vendor by project there, which shows them the whole production: we do not."""
     if access.is_admin:
         return queryset
-    queryset = queryset.filter(project_id__in=open_team_project_ids(access.person))
-    if access.role == "vendor":
-        queryset = queryset.filter(project_id__in=assigned_task_project_ids(access.person))
-    return queryset
+    return queryset.filter(reachable_entities(access), project_id__in=open_team_project_ids(access.person))
 
 
 def check_entity_delete(access, entity):

@@ -34,7 +34,7 @@ from kitsu_server.api.json import (
 )
 from productions.models import DepartmentMetadataDescriptorLink, Project
 from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import assigned_task_ids, team_project_ids
+from tasks.permissions import assigned_task_ids, team_project_ids, visible_news
 from tasks.task_queries import (
     DATETIME,
     JSON,
@@ -653,10 +653,10 @@ NEWS_COLUMNS = [
 ]
 
 
-def entity_news(entity):
-    """The news of an entity's tasks, newest first, in the reference's envelope (one page of
-    2000). Four queries."""
-    news = News.objects.filter(task__entity_id=entity.pk)
+def entity_news(entity, access):
+    """The news of an entity's tasks that `access` may read (visible_news), newest first, in the
+    reference's envelope (one page of 2000). Four queries."""
+    news = visible_news(access, News.objects.filter(task__entity_id=entity.pk))
     total = news.count()
     rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
     name, episode_id = full_entity_names({entity.pk}).get(entity.pk, ("", None)) if rows else ("", None)

@@ -8,6 +8,7 @@ from productions.models import ProjectPersonLink
 from tasks.models import Task
 from tasks.permissions import (
     assigned_task_ids,
+    check_attachment_read,
     check_entity_access,
     check_manager_project_access,
     check_project_and_entity_access,
@@ -127,16 +128,9 @@ def check_working_file_task(access, working_file, rule):
 
 
 def check_attachment_file_read(access, attachment_file):
-    """Through its comment's task, or its chat's entity (where only vendors are held back)."""
-    if attachment_file.comment_id is not None:
-        task = Task.objects.filter(pk=attachment_file.comment.object_id).first()
-        if task is None:
-            raise PermissionDenied
-        check_task_access(access, task)
-    elif attachment_file.chat_message_id is not None:
-        check_entity_access(access, attachment_file.chat_message.chat.object_id, access.role)
-    else:
-        raise PermissionDenied
+    """The rule of the attachment routes (tasks.permissions.check_attachment_read): the comment
+    must be one the person reads, the chat's entity one they reach."""
+    check_attachment_read(access, attachment_file)
 
 
 # --- playlists -------------------------------------------------------------------------------

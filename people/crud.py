@@ -21,6 +21,7 @@ from people.models import (
 from productions.models import ProjectPersonLink
 from tasks import deletion
 from tasks.models import TimeSpent
+from tasks.permissions import visible_persons
 from tasks.services import refresh_task_duration
 
 
@@ -59,11 +60,11 @@ class PersonsPolicy(CrudPolicy):
     )
 
     def visible(self, access, queryset):
-        # Every person reads the studio's directory; preview accounts stay out of it.
-        return queryset.filter(preview_project__isnull=True)
+        # The directory (a client's: the teams of their productions); preview accounts stay out.
+        return visible_persons(access, queryset.filter(preview_project__isnull=True))
 
     def check_read(self, access, instance):
-        if access.role == "client" and not access.is_admin and not shares_a_project(access.person, instance):
+        if not visible_persons(access, Person.objects.filter(pk=instance.pk)).exists():
             raise PermissionDenied
 
     def check_update(self, access, instance, data):
@@ -245,9 +246,3 @@ class HardwareItemsPolicy(CrudPolicy):
 class PluginsPolicy(CrudPolicy):
     model = Plugin
     path = "plugins"
-
-
-def shares_a_project(person, other):
-    """True when both persons are in the team of one same project (what a client may see of others)."""
-    projects = ProjectPersonLink.objects.filter(person=person).values("project_id")
-    return ProjectPersonLink.objects.filter(person=other, project_id__in=projects).exists()

@@ -47,6 +47,7 @@ from people.models import (
 )
 from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
+from tasks.permissions import visible_persons
 
 SHOT_TYPE_NAME = "Shot"
 ENTITY_SHAPE = ModelShape(Entity)  # quota shots are plain entity rows: "type": "Entity"
@@ -479,12 +480,15 @@ MINIMAL_PERSON_COLUMNS = (
 )
 
 
-def department_persons(department, minimal):
-    """The members of a department by name: the whole (safe) person for admins, the minimal
-    person (names, avatar, role, departments) for everyone else."""
+def department_persons(department, access):
+    """The members of a department that `access` may list (visible_persons), by name: the whole
+    (safe) person for admins, the minimal person (names, avatar, role, departments) for everyone
+    else."""
+    minimal = not access.is_admin
     queryset = Person.objects.filter(
         pk__in=DepartmentLink.objects.filter(department_id=department.pk).values("person_id")
     ).order_by("first_name", "last_name", "pk")
+    queryset = visible_persons(access, queryset)
     if not minimal:
         rows = serialize_rows(queryset, relations=True, shape=PERSON_SHAPE)
         for row in rows:
