@@ -34,7 +34,7 @@ from kitsu_server.api.json import (
 )
 from productions.models import DepartmentMetadataDescriptorLink, Project
 from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import assigned_task_ids, team_project_ids, visible_news
+from tasks.permissions import assigned_task_ids, team_project_ids, visible_news, visible_time_spents
 from tasks.task_queries import (
     DATETIME,
     JSON,
@@ -601,8 +601,10 @@ def entity_task_types(entity_id):
     return serialize_rows(queryset, shape=REGISTRY["task-types"].shape)
 
 
-def entity_time_spents(entity_id):
-    queryset = TimeSpent.objects.filter(task__entity_id=entity_id).order_by("-date", "pk")
+def entity_time_spents(entity_id, access):
+    """The time spents of the entity's tasks that `access` reads (visible_time_spents)."""
+    queryset = visible_time_spents(access, TimeSpent.objects.filter(task__entity_id=entity_id))
+    queryset = queryset.order_by("-date", "pk")
     return serialize_rows(queryset, shape=REGISTRY["time-spents"].shape)
 
 

@@ -587,7 +587,7 @@ class EntityTimeSpentsView(KitsuView):
     @extend_schema(tags=ENTITY_TAGS, responses=TimeSpentRow(many=True))
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
-        return Response(queries.entity_time_spents(entity.pk))
+        return Response(queries.entity_time_spents(entity.pk, access_for(request)))
 
 
 class EntitiesLinkedWithTasksView(KitsuView):

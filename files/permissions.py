@@ -9,10 +9,8 @@ from tasks.models import Task
 from tasks.permissions import (
     assigned_task_ids,
     check_attachment_read,
-    check_entity_access,
     check_manager_project_access,
     check_project_and_entity_access,
-    check_task_access,
     is_assigned,
     open_team_project_ids,
     supervises_task_type,

@@ -149,6 +149,31 @@ def visible_persons(access, queryset):
     return queryset.filter(Q(pk__in=teams.values("person_id")) | Q(pk=access.person.pk))
 
 
+# Roles that read only their own time on a production: its vendors and its clients.
+OWN_TIME_ROLES = ("vendor", "client")
+
+
+def others_time_project_ids(access):
+    """The productions of the team where the person reads the time others log: all but those
+    where they are a vendor or a client."""
+    return [
+        project_id
+        for role, project_ids in access.projects_by_role().items()
+        if role not in OWN_TIME_ROLES
+        for project_id in project_ids
+    ]
+
+
+def visible_time_spents(access, queryset):
+    """Time spents one reads: one's own, and the others' on the productions of
+    others_time_project_ids (the reference shows a production's whole time to its vendors)."""
+    if access.is_admin:
+        return queryset
+    return queryset.filter(
+        Q(person_id=access.person.pk) | Q(task__project_id__in=others_time_project_ids(access))
+    )
+
+
 # --- facts about a person -------------------------------------------------------------
 
 

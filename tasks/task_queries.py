@@ -50,6 +50,7 @@ from tasks.permissions import (
     assigned_task_ids,
     blank_task_for_client,
     open_team_project_ids,
+    visible_time_spents,
 )
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -872,9 +873,10 @@ def task_previews(task, as_client=False):
 # --- time spents --------------------------------------------------------------------------------
 
 
-def task_time_spents(task, day=None):
-    """`{"total": minutes, "<person id>": [time spents...]}` for a task, on one day when given."""
-    queryset = TimeSpent.objects.filter(task=task)
+def task_time_spents(task, access, day=None):
+    """`{"total": minutes, "<person id>": [time spents...]}` of the time spents of a task that
+    `access` reads (visible_time_spents), on one day when given."""
+    queryset = visible_time_spents(access, TimeSpent.objects.filter(task=task))
     if day is not None:
         queryset = queryset.filter(date=day)
     result = {"total": queryset.aggregate(total=Sum("duration"))["total"] or 0}
