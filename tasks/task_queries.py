@@ -50,6 +50,7 @@ from tasks.permissions import (
     assigned_task_ids,
     blank_task_for_client,
     open_team_project_ids,
+    visible_comments,
     visible_time_spents,
 )
 
@@ -797,11 +798,11 @@ def comments_for_client(comments, task, reader):
     return kept
 
 
-def project_comments(project, page, limit):
-    """A project's comments, last changed first, with their relation id lists (paginated on ask)."""
-    queryset = Comment.objects.filter(
-        object_id__in=Task.objects.filter(project=project).values("pk")
-    ).order_by("-updated_at", "pk")
+def project_comments(project, access, page, limit):
+    """A project's comments that `access` reads (visible_comments: an artist not the clients'),
+    last changed first, with their relation id lists (paginated on ask)."""
+    queryset = Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk"))
+    queryset = visible_comments(access, queryset).order_by("-updated_at", "pk")
 
     def render(rows):
         comments = serialize_rows(rows, shape=shape_of("comments"))

@@ -955,7 +955,7 @@ class ProjectCommentsView(KitsuView):
             query_int(request, "page", -1, message=INT_MESSAGE),
             query_int(request, "limit", 0, message=INT_MESSAGE),
         )
-        return Response(queries.project_comments(project, page, limit))
+        return Response(queries.project_comments(project, access, page, limit))
 
 
 class ProjectNotificationsView(KitsuView):

@@ -253,6 +253,19 @@ def test_comment_reads_follow_the_same_rule(team, world):
             assert response.status_code == (200 if name in SEEN_COMMENTS[role] else 403), (role, name)
 
 
+def test_project_comments_show_an_artist_no_client_comment(team, world):
+    """The reference lists an artist the production's comments, the clients' included, which its
+    comment threads hide from them."""
+    url = f"/api/data/projects/{world['show'].pk}/comments"
+    for role in ("admin", "manager", "supervisor", "user"):
+        ids = [row["id"] for row in client_for(team[role]).get(url).json()]
+        assert names_of(world, "comments", ids) == SEEN_COMMENTS[role], role
+        page = client_for(team[role]).get(url, {"page": 1}).json()
+        assert page["total"] == len(SEEN_COMMENTS[role]), role
+    for role in ("client", "vendor", "outsider"):  # as on the reference
+        assert client_for(team[role]).get(url).status_code == 403, role
+
+
 # --- entities and what hangs off them, for a vendor -------------------------------------------------
 
 
