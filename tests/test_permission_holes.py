@@ -281,6 +281,28 @@ def test_generic_entity_list_shows_a_vendor_only_the_entities_it_works_on(team, 
     assert api.get(f"/api/data/entities/{world['hero'].pk}").status_code == 200
 
 
+def test_generic_entity_routes_hide_from_a_vendor_the_custom_fields_of_other_departments(team, world):
+    """The reference masks them on its boards and lists, not on /data/entities."""
+    from productions.models import MetadataDescriptor
+
+    theirs, others = factories.make_department(), factories.make_department()
+    DepartmentLink.objects.create(department=theirs, person=team["vendor"])
+    for field_name, department in (("ours", theirs), ("secret", others), ("free", None)):
+        descriptor = MetadataDescriptor.objects.create(
+            project=world["show"], entity_type="Asset", name=field_name, field_name=field_name
+        )
+        if department is not None:
+            descriptor.departments.add(department)
+    hero = world["hero"]
+    hero.data = {"ours": 1, "secret": 2, "free": 3}
+    hero.save()
+    expected = {"ours": 1, "free": 3}
+    assert [row["data"] for row in client_for(team["vendor"]).get("/api/data/entities").json()] == [expected]
+    assert client_for(team["vendor"]).get(f"/api/data/entities/{hero.pk}").json()["data"] == expected
+    rows = client_for(team["user"]).get("/api/data/entities", {"name": "hero"}).json()
+    assert rows[0]["data"] == {"ours": 1, "secret": 2, "free": 3}
+
+
 def test_vendor_lists_of_assets_tasks_and_previews_hold_only_their_work(team, world):
     show = world["show"]
     for task in (world["hero_task"], world["villain_task"]):
@@ -295,12 +317,12 @@ def test_vendor_lists_of_assets_tasks_and_previews_hold_only_their_work(team, wo
 
 
 def test_entity_list_stays_within_a_bounded_number_of_queries(team, world, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         client_for(team["vendor"]).get("/api/data/entities")
     for n in range(20):
         asset = factories.make_asset(world["show"], name=f"prop{n}")
         factories.assign(factories.make_task(asset, task_type=world["hero_task"].task_type), team["vendor"])
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert len(client_for(team["vendor"]).get("/api/data/entities").json()) == 21
 
 
