@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from assets.models import Entity
+from files.models import AttachmentFile
 from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
 from kitsu_server.api.views import object_or_404
 from people.models import DepartmentLink
@@ -535,20 +536,19 @@ def check_attachment_write(access, task_id, comment):
 
 
 def check_attachment_read(access, attachment):
-    """Read an attachment (its row or its file): through its comment, which the person must read
-    (check_comment_access: a client reads no attachment of an internal comment), or through its
-    chat's entity; an attachment of neither is nobody's."""
+    """Read an attachment (its row or its file): one of visible_attachment_files (a client reads
+    no attachment of an internal comment). 404 when its comment's task or its chat's entity is
+    gone; an attachment of neither is nobody's."""
     if attachment.comment_id is not None:
-        comment = Comment.objects.filter(pk=attachment.comment_id).first()
-        task = Task.objects.filter(pk=comment.object_id).first() if comment is not None else None
-        if task is None:
+        object_id = (
+            Comment.objects.filter(pk=attachment.comment_id).values_list("object_id", flat=True).first()
+        )
+        if not Task.objects.filter(pk=object_id).exists():
             raise NotFound("Task not found.")
-        check_comment_access(access, comment, task)
     elif attachment.chat_message_id is not None:
-        entity_id = attachment.chat_message.chat.object_id
-        entity = Entity.objects.filter(pk=entity_id).first()
-        if entity is None:
+        if not Entity.objects.filter(pk=attachment.chat_message.chat.object_id).exists():
             raise NotFound("Entity not found.")
-        check_project_and_entity_access(access, entity.project_id, entity.pk)
     else:
+        raise PermissionDenied  # not even an admin's, as on the reference
+    if not visible_attachment_files(access, AttachmentFile.objects.filter(pk=attachment.pk)).exists():
         raise PermissionDenied
