@@ -316,6 +316,29 @@ def test_vendor_lists_of_assets_tasks_and_previews_hold_only_their_work(team, wo
     assert api.get("/api/data/comments").status_code == 403  # admins only, as on the reference
 
 
+def test_vendor_lists_of_shots_sequences_and_episodes_hold_only_their_work(team, world):
+    show = world["show"]
+    episode, other_episode = (
+        factories.make_episode(show, name="E01"),
+        factories.make_episode(show, name="E02"),
+    )
+    sequence = factories.make_sequence(show, episode, name="SQ01")
+    other_sequence = factories.make_sequence(show, other_episode, name="SQ02")
+    mine = factories.make_shot(show, sequence, name="SH010")
+    factories.make_shot(show, sequence, name="SH020")
+    factories.make_shot(show, other_sequence, name="SH030")
+    factories.assign(factories.make_task(mine, factories.make_task_type(for_entity="Shot")), team["vendor"])
+    params = {"project_id": str(show.pk)}
+    api = client_for(team["vendor"])
+    assert [row["name"] for row in api.get("/api/data/shots", params).json()] == ["SH010"]
+    assert [row["name"] for row in api.get("/api/data/sequences", params).json()] == ["SQ01"]
+    assert [row["name"] for row in api.get("/api/data/episodes", params).json()] == ["E01"]
+    names = {row["name"] for row in api.get("/api/data/entities").json()}
+    assert names == {"hero", "SH010"}
+    artist = client_for(team["user"])
+    assert len(artist.get("/api/data/shots", params).json()) == 3
+
+
 def test_entity_list_stays_within_a_bounded_number_of_queries(team, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client_for(team["vendor"]).get("/api/data/entities")
