@@ -7,7 +7,6 @@ from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
 from productions.models import ProjectPersonLink
 from tasks.models import Task
 from tasks.permissions import (
-    assigned_task_ids,
     check_attachment_read,
     check_manager_project_access,
     check_project_and_entity_access,
@@ -15,6 +14,7 @@ from tasks.permissions import (
     open_team_project_ids,
     supervises_task_type,
     team_project_ids,
+    visible_tasks,
     works_on_entity,
 )
 
@@ -32,11 +32,7 @@ def visible_preview_files(access, queryset):
     """Previews of the tasks of open projects: a vendor's assigned tasks, others their team's."""
     if access.is_admin:
         return queryset
-    open_tasks = Task.objects.filter(project__project_status__name="Open")
-    if access.role == "vendor":
-        open_tasks = open_tasks.filter(pk__in=assigned_task_ids(access.person))
-    else:
-        open_tasks = open_tasks.filter(project_id__in=open_team_project_ids(access.person))
+    open_tasks = visible_tasks(access, Task.objects.filter(project__project_status__name="Open"))
     return queryset.filter(task_id__in=open_tasks.values("pk"))
 
 

@@ -78,6 +78,22 @@ def reachable_entities(access):
     return seen
 
 
+def visible_tasks(access, queryset):
+    """Tasks of the open productions of the person's team; where they are a vendor, only the tasks
+    assigned to them (a vendor by the global role: theirs wherever, as on the reference)."""
+    if access.is_admin:
+        return queryset
+    if access.role == "vendor":
+        return queryset.filter(pk__in=assigned_task_ids(access.person))
+    by_role = access.projects_by_role()
+    vendor_projects = by_role.pop("vendor", [])
+    other_projects = [project_id for project_ids in by_role.values() for project_id in project_ids]
+    seen = Q(project_id__in=other_projects) | Q(
+        project_id__in=vendor_projects, pk__in=assigned_task_ids(access.person)
+    )
+    return queryset.filter(seen, project_id__in=open_team_project_ids(access.person))
+
+
 def comment_author_role():
     """The role a comment's author holds on the commented task's project: team role, else global."""
     team_role = ProjectPersonLink.objects.filter(

@@ -339,6 +339,20 @@ def test_vendor_lists_of_shots_sequences_and_episodes_hold_only_their_work(team,
     assert len(artist.get("/api/data/shots", params).json()) == 3
 
 
+def test_a_vendor_by_team_role_is_held_like_a_vendor_in_the_generic_lists(team, world):
+    """The reference reads the global role for its lists: an artist made a vendor on one
+    production only would list all of it."""
+    hired = factories.join(world["show"], factories.make_person(role="user", password=None), role="vendor")
+    factories.assign(world["hero_task"], hired)
+    PreviewFile.objects.create(name="v1", extension="png", task=world["villain_task"], revision=1)
+    api = client_for(hired)
+    assert [row["name"] for row in api.get("/api/data/entities").json()] == ["hero"]
+    assert [row["id"] for row in api.get("/api/data/tasks").json()] == [str(world["hero_task"].pk)]
+    assert api.get("/api/data/preview-files").json() == []
+    ids = [row["id"] for row in api.get("/api/data/projects/news").json()["data"]]
+    assert names_of(world, "news", ids) == ["vendor"]
+
+
 def test_entity_list_stays_within_a_bounded_number_of_queries(team, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client_for(team["vendor"]).get("/api/data/entities")
