@@ -93,10 +93,11 @@ def event_words(kind):
 
 @register
 class EntitiesPolicy(CrudPolicy):
-    """Lists: the open projects of the person's team (vendors: projects where they hold a task).
-    Read: project access (vendors: entities they work on). Create: project managers. Update:
-    managers and the creator, supervisors the custom fields of their departments. Delete: the
-    creator or a project manager; casting links go with the entity, tasks block it."""
+    """Lists: the open projects of the person's team (vendors: the entities they hold a task on,
+    with only the custom fields of their departments). Read: project access (vendors: entities
+    they work on). Create: project managers. Update: managers and the creator, supervisors the
+    custom fields of their departments. Delete: the creator or a project manager; casting links
+    go with the entity, tasks block it."""
 
     model = Entity
     path = "entities"

@@ -1,6 +1,7 @@
 """The holes the reference leaves open and we close, one rule each in the permission layer
 (tasks.permissions: visible_comments, visible_news, visible_attachment_files, reachable_entities,
-visible_persons, visible_time_spents), checked here route family by route family.
+visible_tasks, visible_persons, visible_time_spents; assets.permissions: the custom fields a
+vendor reads), checked here route family by route family.
 
 The world: one open production, "show", whose team holds a person of each role. An artist works on
 the asset "villain", a vendor on the asset "hero". On villain's task: an internal comment of the
