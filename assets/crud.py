@@ -8,7 +8,13 @@ import re
 from collections import defaultdict
 
 from assets.models import AssetInstance, Entity, EntityLink, EntityType
-from assets.permissions import check_entity_delete, check_metadata_department_access, visible_entities
+from assets.permissions import (
+    check_entity_delete,
+    check_metadata_department_access,
+    mask_custom_fields,
+    vendor_hidden_custom_fields,
+    visible_entities,
+)
 from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
@@ -67,6 +73,19 @@ class EntityShape(ModelShape):
         return result
 
 
+class VendorEntityShape(EntityShape):
+    """Entity rows as a vendor reads them: without the custom fields restricted to departments
+    that are not theirs (`hidden`: assets.permissions.vendor_hidden_custom_fields)."""
+
+    def __init__(self, hidden):
+        super().__init__(Entity)
+        self.hidden = hidden
+
+    def format_tuple(self, values, as_text):
+        data = super().format_tuple(values, as_text)
+        return mask_custom_fields(data, data["type"], self.hidden)
+
+
 def event_words(kind):
     """ "ConceptFolder" -> ["concept", "folder"]: `concept-folder:new`, `concept_folder_id`."""
     return [word.lower() for word in re.findall("[A-Z][a-z]*", kind)]
@@ -85,10 +104,11 @@ def custom_fields_changed(entity, data):
 
 @register
 class EntitiesPolicy(CrudPolicy):
-    """Lists: the open projects of the person's team (vendors: projects where they hold a task).
-    Read: project access (vendors: entities they work on). Create: project managers. Update:
-    managers and the creator, supervisors the custom fields of their departments. Delete: the
-    creator or a project manager; casting links go with the entity, tasks block it."""
+    """Lists: the open projects of the person's team (vendors: the entities they hold a task on,
+    with only the custom fields of their departments). Read: project access (vendors: entities
+    they work on). Create: project managers. Update: managers and the creator, supervisors the
+    custom fields of their departments. Delete: the creator or a project manager; casting links
+    go with the entity, tasks block it."""
 
     model = Entity
     path = "entities"
@@ -101,6 +121,10 @@ class EntitiesPolicy(CrudPolicy):
 
     def visible(self, access, queryset):
         return visible_entities(access, queryset)
+
+    def shape_for(self, access, instance=None):
+        hidden = vendor_hidden_custom_fields(access)
+        return self.shape if hidden is None else VendorEntityShape(hidden)
 
     def check_read(self, access, instance):
         check_project_and_entity_access(access, instance.project_id, instance.pk)
@@ -156,7 +180,8 @@ class EntitiesPolicy(CrudPolicy):
     def render(self, instance, relations=True, access=None):
         data = super().render(instance, relations, access)
         data["type"] = entity_kind(instance.entity_type_id)
-        return data
+        hidden = vendor_hidden_custom_fields(access) if access is not None else None
+        return mask_custom_fields(data, data["type"], hidden)
 
     def delete(self, access, instance, params):
         if entity_kind(instance.entity_type_id) == "Sequence":

@@ -1,26 +1,70 @@
 """Who may reach entities (assets, shots... rows of the entity table): the reference's rules."""
 
+from collections import defaultdict
+
 from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.permissions import MANAGER_ROLES
 from productions.models import DepartmentMetadataDescriptorLink
 from tasks.permissions import (
-    assigned_task_project_ids,
     check_manager_project_access,
     department_ids,
     open_team_project_ids,
+    reachable_entities,
 )
 
 
 def visible_entities(access, queryset):
-    """Entities of the open projects of the person's team; a vendor's only in the projects where
-    they hold a task (the reference joins tasks by project there, not by entity)."""
+    """Entities of the open projects of the person's team; where they are a vendor, only those
+    they hold a task on (tasks.permissions.reachable_entities). The reference joins the tasks of
+    a vendor by project there, which shows them the whole production: we do not."""
     if access.is_admin:
         return queryset
-    queryset = queryset.filter(project_id__in=open_team_project_ids(access.person))
-    if access.role == "vendor":
-        queryset = queryset.filter(project_id__in=assigned_task_project_ids(access.person))
-    return queryset
+    return queryset.filter(reachable_entities(access), project_id__in=open_team_project_ids(access.person))
+
+
+def hidden_custom_fields(departments, project_ids, kinds=None):
+    """{(project id, kind): custom field names} a vendor of `departments` may not read in
+    `project_ids`: the descriptors restricted to departments none of which is theirs (of `kinds`
+    only when given). One query."""
+    departments = {str(department) for department in departments}
+    links = DepartmentMetadataDescriptorLink.objects.filter(
+        metadata_descriptor__project_id__in=list(project_ids)
+    )
+    if kinds is not None:
+        links = links.filter(metadata_descriptor__entity_type__in=list(kinds))
+    by_field = defaultdict(set)
+    for project_id, kind, field_name, department_id in links.values_list(
+        "metadata_descriptor__project_id",
+        "metadata_descriptor__entity_type",
+        "metadata_descriptor__field_name",
+        "department_id",
+    ):
+        by_field[(str(project_id), kind, field_name)].add(str(department_id))
+    hidden = defaultdict(set)
+    for (project_id, kind, field_name), field_departments in by_field.items():
+        if not field_departments & departments:
+            hidden[(project_id, kind)].add(field_name)
+    return hidden
+
+
+def vendor_hidden_custom_fields(access):
+    """What hidden_custom_fields hides from this person on the productions where they are a
+    vendor, or None where they are none: the reference's vendor rule, which its generic entity
+    routes forget."""
+    vendor_projects = access.projects_by_role().get("vendor")
+    if access.is_admin or not vendor_projects:
+        return None
+    return hidden_custom_fields(department_ids(access.person), vendor_projects)
+
+
+def mask_custom_fields(row, kind, hidden):
+    """`row` (an entity dict) without the custom fields `hidden` (vendor_hidden_custom_fields)
+    holds for its production and kind."""
+    masked = hidden.get((str(row["project_id"]), kind)) if hidden else None
+    if masked and isinstance(row.get("data"), dict):
+        row["data"] = {key: value for key, value in row["data"].items() if key not in masked}
+    return row
 
 
 def check_entity_delete(access, entity):

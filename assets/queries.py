@@ -24,6 +24,7 @@ from assets.models import (
     EntityLink,
     EntityType,
 )
+from assets.permissions import hidden_custom_fields
 from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
@@ -32,9 +33,9 @@ from kitsu_server.api.json import (
     serialize_instance,
     serialize_rows,
 )
-from productions.models import DepartmentMetadataDescriptorLink, Project
+from productions.models import Project
 from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import assigned_task_ids, team_project_ids
+from tasks.permissions import assigned_task_ids, team_project_ids, visible_news, visible_time_spents
 from tasks.task_queries import (
     DATETIME,
     JSON,
@@ -193,18 +194,8 @@ def filter_by_criteria(queryset, criteria, relations=()):
 def hidden_metadata_fields(kind, departments, project_ids):
     """{project id: custom field names a vendor of `departments` may not read}: the descriptors
     of `kind` restricted to departments none of which is theirs. One query."""
-    departments = {str(department) for department in departments}
-    by_field = defaultdict(set)
-    links = DepartmentMetadataDescriptorLink.objects.filter(
-        metadata_descriptor__project_id__in=list(project_ids), metadata_descriptor__entity_type=kind
-    ).values_list("metadata_descriptor__project_id", "metadata_descriptor__field_name", "department_id")
-    for project_id, field_name, department_id in links:
-        by_field[(str(project_id), field_name)].add(str(department_id))
-    hidden = defaultdict(set)
-    for (project_id, field_name), field_departments in by_field.items():
-        if not field_departments & departments:
-            hidden[project_id].add(field_name)
-    return hidden
+    hidden = hidden_custom_fields(departments, project_ids, kinds=[kind])
+    return defaultdict(set, {project_id: fields for (project_id, _), fields in hidden.items()})
 
 
 def hide_vendor_metadata(rows, departments, kind="Asset"):
@@ -601,8 +592,10 @@ def entity_task_types(entity_id):
     return serialize_rows(queryset, shape=REGISTRY["task-types"].shape)
 
 
-def entity_time_spents(entity_id):
-    queryset = TimeSpent.objects.filter(task__entity_id=entity_id).order_by("-date", "pk")
+def entity_time_spents(entity_id, access):
+    """The time spents of the entity's tasks that `access` reads (visible_time_spents)."""
+    queryset = visible_time_spents(access, TimeSpent.objects.filter(task__entity_id=entity_id))
+    queryset = queryset.order_by("-date", "pk")
     return serialize_rows(queryset, shape=REGISTRY["time-spents"].shape)
 
 
@@ -653,10 +646,10 @@ NEWS_COLUMNS = [
 ]
 
 
-def entity_news(entity):
-    """The news of an entity's tasks, newest first, in the reference's envelope (one page of
-    2000). Four queries."""
-    news = News.objects.filter(task__entity_id=entity.pk)
+def entity_news(entity, access):
+    """The news of an entity's tasks that `access` may read (visible_news), newest first, in the
+    reference's envelope (one page of 2000). Four queries."""
+    news = visible_news(access, News.objects.filter(task__entity_id=entity.pk))
     total = news.count()
     rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
     name, episode_id = full_entity_names({entity.pk}).get(entity.pk, ("", None)) if rows else ("", None)

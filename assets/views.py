@@ -568,7 +568,8 @@ class EntityNewsView(KitsuView):
 
     @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, entity_id):
-        return Response(queries.entity_news(readable_entity(request, entity_id)))
+        entity = readable_entity(request, entity_id)
+        return Response(queries.entity_news(entity, access_for(request)))
 
 
 class EntityPreviewFilesView(KitsuView):
@@ -586,7 +587,7 @@ class EntityTimeSpentsView(KitsuView):
     @extend_schema(tags=ENTITY_TAGS, responses=TimeSpentRow(many=True))
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
-        return Response(queries.entity_time_spents(entity.pk))
+        return Response(queries.entity_time_spents(entity.pk, access_for(request)))
 
 
 class EntitiesLinkedWithTasksView(KitsuView):

@@ -7,15 +7,14 @@ from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
 from productions.models import ProjectPersonLink
 from tasks.models import Task
 from tasks.permissions import (
-    assigned_task_ids,
-    check_entity_access,
+    check_attachment_read,
     check_manager_project_access,
     check_project_and_entity_access,
-    check_task_access,
     is_assigned,
     open_team_project_ids,
     supervises_task_type,
     team_project_ids,
+    visible_tasks,
     works_on_entity,
 )
 
@@ -33,11 +32,7 @@ def visible_preview_files(access, queryset):
     """Previews of the tasks of open projects: a vendor's assigned tasks, others their team's."""
     if access.is_admin:
         return queryset
-    open_tasks = Task.objects.filter(project__project_status__name="Open")
-    if access.role == "vendor":
-        open_tasks = open_tasks.filter(pk__in=assigned_task_ids(access.person))
-    else:
-        open_tasks = open_tasks.filter(project_id__in=open_team_project_ids(access.person))
+    open_tasks = visible_tasks(access, Task.objects.filter(project__project_status__name="Open"))
     return queryset.filter(task_id__in=open_tasks.values("pk"))
 
 
@@ -127,16 +122,9 @@ def check_working_file_task(access, working_file, rule):
 
 
 def check_attachment_file_read(access, attachment_file):
-    """Through its comment's task, or its chat's entity (where only vendors are held back)."""
-    if attachment_file.comment_id is not None:
-        task = Task.objects.filter(pk=attachment_file.comment.object_id).first()
-        if task is None:
-            raise PermissionDenied
-        check_task_access(access, task)
-    elif attachment_file.chat_message_id is not None:
-        check_entity_access(access, attachment_file.chat_message.chat.object_id, access.role)
-    else:
-        raise PermissionDenied
+    """The rule of the attachment routes (tasks.permissions.check_attachment_read): the comment
+    must be one the person reads, the chat's entity one they reach."""
+    check_attachment_read(access, attachment_file)
 
 
 # --- playlists -------------------------------------------------------------------------------

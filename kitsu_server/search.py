@@ -39,7 +39,7 @@ from kitsu_server.api.views import KitsuView, access_for, validated
 from people.models import Person
 from productions.models import Project
 from shots.models import Shot
-from tasks.permissions import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids
+from tasks.permissions import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids, visible_persons
 
 INDEX_NAMES = ("assets", "shots", "persons")
 MIN_QUERY_LENGTH = 3
@@ -250,6 +250,7 @@ def search_persons(access, terms, limit, offset):
     """Active persons of the studio (guests and preview accounts aside), sorted by name: their
     short card, or for an admin their whole row. One query."""
     queryset = Person.objects.filter(active=True, is_guest=False, preview_project__isnull=True)
+    queryset = visible_persons(access, queryset)
     queryset = matching(queryset, PERSON_FIELDS, terms).order_by("first_name", "last_name", "pk")
     shape = REGISTRY["persons"].shape
     result = []

@@ -24,6 +24,7 @@ from people.models import (
 from productions.models import ProjectPersonLink
 from tasks import deletion
 from tasks.models import TimeSpent
+from tasks.permissions import visible_persons
 from tasks.services import refresh_task_duration
 
 # What the reference shows of a person to whoever may not read the whole row: the names, the
@@ -138,11 +139,11 @@ class PersonsPolicy(CrudPolicy):
         return queryset.filter(email=params[name])
 
     def visible(self, access, queryset):
-        # Every person reads the studio's directory; preview accounts stay out of it.
-        return queryset.filter(preview_project__isnull=True)
+        # The directory (a client's: the teams of their productions); preview accounts stay out.
+        return visible_persons(access, queryset.filter(preview_project__isnull=True))
 
     def check_read(self, access, instance):
-        if access.role == "client" and not access.is_admin and not shares_a_project(access.person, instance):
+        if not visible_persons(access, Person.objects.filter(pk=instance.pk)).exists():
             raise PermissionDenied
 
     def check_create(self, access, data):
@@ -379,9 +380,3 @@ def check_email_available(email, person=None):
     """The reference's 400 when another person (bots aside) has this email, in any case."""
     if Person.objects.email_in_use(email, exclude=person):
         raise WrongParameter("Email already in use.")
-
-
-def shares_a_project(person, other):
-    """True when both persons are in the team of one same project (what a client may see of others)."""
-    projects = ProjectPersonLink.objects.filter(person=person).values("project_id")
-    return ProjectPersonLink.objects.filter(person=other, project_id__in=projects).exists()

@@ -47,6 +47,7 @@ from people.models import (
 )
 from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
+from tasks.permissions import others_time_project_ids, visible_persons
 
 SHOT_TYPE_NAME = "Shot"
 ENTITY_SHAPE = ModelShape(Entity)  # quota shots are plain entity rows: "type": "Entity"
@@ -96,12 +97,10 @@ def last_day(interval):
 # --- who reads whose time -----------------------------------------------------------------
 
 
-def team_project_ids(person):
-    """Every project whose team holds `person` (open or closed)."""
-    return [
-        str(pk)
-        for pk in ProjectPersonLink.objects.filter(person_id=person.pk).values_list("project_id", flat=True)
-    ]
+def time_reader_project_ids(access):
+    """The productions on which a manager or a supervisor reads the time of others: those of their
+    team, except where they are held to their own time there (a vendor, a client)."""
+    return [str(pk) for pk in others_time_project_ids(access)]
 
 
 def own_department_ids(person):
@@ -123,7 +122,7 @@ def person_time_scope(access, person):
     if access.role not in ("manager", "supervisor"):
         raise PermissionDenied
     department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
-    return team_project_ids(access.person), department_ids
+    return time_reader_project_ids(access), department_ids
 
 
 def scoped_project(project_ids, requested):
@@ -154,7 +153,7 @@ def time_table_scope(access, params):
     person_id = None
     if not access.is_admin:
         if access.role in ("manager", "supervisor"):
-            project_ids = team_project_ids(access.person)
+            project_ids = time_reader_project_ids(access)
             if project_id is None:
                 project_id = project_ids
             elif project_id not in project_ids:
@@ -479,12 +478,15 @@ MINIMAL_PERSON_COLUMNS = (
 )
 
 
-def department_persons(department, minimal):
-    """The members of a department by name: the whole (safe) person for admins, the minimal
-    person (names, avatar, role, departments) for everyone else."""
+def department_persons(department, access):
+    """The members of a department that `access` may list (visible_persons), by name: the whole
+    (safe) person for admins, the minimal person (names, avatar, role, departments) for everyone
+    else."""
+    minimal = not access.is_admin
     queryset = Person.objects.filter(
         pk__in=DepartmentLink.objects.filter(department_id=department.pk).values("person_id")
     ).order_by("first_name", "last_name", "pk")
+    queryset = visible_persons(access, queryset)
     if not minimal:
         rows = serialize_rows(queryset, relations=True, shape=PERSON_SHAPE)
         for row in rows:

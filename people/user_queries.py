@@ -28,7 +28,13 @@ from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
-from tasks.permissions import OPEN_PROJECT_STATUS, assigned_task_ids, open_team_project_ids, team_project_ids
+from tasks.permissions import (
+    OPEN_PROJECT_STATUS,
+    assigned_task_ids,
+    open_team_project_ids,
+    team_project_ids,
+    visible_persons,
+)
 from tasks.task_queries import (
     OPEN_TASKS_ORDER,
     attach_assignees,
@@ -105,7 +111,7 @@ def context_persons(access):
     meets the teams of their open productions (names and avatars only, by full name); managers
     read the whole persons, anyone else their minimal form. Guests and preview accounts stay out."""
     if access.role == "client":
-        return client_persons(access.person)
+        return client_persons(access)
     queryset = Person.objects.filter(is_guest=False, preview_project__isnull=True).order_by(
         "first_name", "last_name", "pk"
     )
@@ -145,9 +151,9 @@ def minimal_persons(queryset):
     ]
 
 
-def client_persons(person):
-    """The members of the teams of a client's open productions, as a client reads them."""
-    team = ProjectPersonLink.objects.filter(project_id__in=open_team_project_ids(person)).values("person_id")
+def client_persons(access):
+    """The persons a client meets (visible_persons: the teams of their open productions), as a
+    client reads them."""
     rows = [
         {
             "id": str(row["pk"]),
@@ -160,7 +166,7 @@ def client_persons(person):
             "role": row["role"],
             "is_bot": row["is_bot"],
         }
-        for row in Person.objects.filter(pk__in=team).values(
+        for row in visible_persons(access, Person.objects.all()).values(
             "pk", "first_name", "last_name", "has_avatar", "active", "role", "is_bot"
         )
     ]

@@ -710,8 +710,7 @@ class DepartmentPersonsView(KitsuView):
     @extend_schema(tags=DEPARTMENTS, responses={200: MinimalPersonSerializer(many=True)})
     def get(self, request, department_id):
         department = object_or_404(Department, department_id)
-        minimal = not access_for(request).is_admin
-        return Response(queries.department_persons(department, minimal))
+        return Response(queries.department_persons(department, access_for(request)))
 
 
 class DepartmentsSoftwareView(KitsuView):

@@ -19,6 +19,7 @@ from productions.models import (
 )
 from shots.models import Edit, Episode, Sequence
 from tasks.models import TaskType, TimeSpent
+from tasks.permissions import visible_time_spents
 
 # The reference's short forms (`present()`): no `type`, no audit dates.
 MILESTONE_COLUMNS = ("id", "date", "name", "project_id", "task_type_id")
@@ -103,8 +104,10 @@ def edit_targets(project_id, episode_id=None):
 # --- time spents and day offs ---------------------------------------------------------------
 
 
-def project_time_spents(project_id):
-    queryset = TimeSpent.objects.filter(task__project_id=project_id).order_by("date", "created_at", "pk")
+def project_time_spents(project_id, access):
+    """The production's time spents that `access` reads (visible_time_spents)."""
+    queryset = visible_time_spents(access, TimeSpent.objects.filter(task__project_id=project_id))
+    queryset = queryset.order_by("date", "created_at", "pk")
     return render_rows(queryset)
 
 

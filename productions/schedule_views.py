@@ -196,7 +196,7 @@ class ProjectTimeSpentsView(KitsuView):
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["time-spents"])(many=True))
     def get(self, request, project_id):
         project_id = team_project(request, project_id, ("client",))[0].pk
-        return Response(queries.project_time_spents(project_id))
+        return Response(queries.project_time_spents(project_id, access_for(request)))
 
 
 class ProjectTaskTypeTimeSpentsView(KitsuView):

@@ -34,7 +34,6 @@ from tasks.models import (
     TimeSpent,
 )
 from tasks.permissions import (
-    assigned_task_ids,
     blank_task_for_client,
     check_comment_access,
     check_comment_delete,
@@ -43,7 +42,7 @@ from tasks.permissions import (
     check_supervisor_task_access,
     check_task_access,
     check_time_spent_access,
-    open_team_project_ids,
+    visible_tasks,
 )
 
 
@@ -109,11 +108,7 @@ class TasksPolicy(CrudPolicy):
         return self.client_shape if role == "client" else self.shape
 
     def visible(self, access, queryset):
-        if access.role == "vendor":
-            return queryset.filter(pk__in=assigned_task_ids(access.person))
-        if access.is_admin:
-            return queryset
-        return queryset.filter(project_id__in=open_team_project_ids(access.person))
+        return visible_tasks(access, queryset)
 
     def check_read(self, access, instance):
         check_task_access(access, instance)

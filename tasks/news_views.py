@@ -34,7 +34,7 @@ from kitsu_server.api.views import (
 from people.models import LoginLog
 from productions.models import Project
 from tasks.models import ApiEvent, News
-from tasks.permissions import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids
+from tasks.permissions import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids, visible_news
 from tasks.task_queries import (
     full_entity_names,
     short_persons,
@@ -97,10 +97,12 @@ def _moment(value):
 @dataclass
 class NewsFilters:
     """The news feed's criteria. `project_ids` scopes the feed (the projects the reader may see);
-    when empty, a non-admin `reader` sees the projects of their team."""
+    when empty, a non-admin `reader` sees the projects of their team. `access`, the reader's,
+    keeps the entries whose comment they may read (visible_news)."""
 
     project_ids: list | None = None
     reader: object = None
+    access: object = None
     task_status_id: object = None
     task_type_id: object = None
     author_id: object = None
@@ -115,6 +117,8 @@ def filtered_news(filters):
     """The news matching `filters`: those of tasks with a project and an entity, as the reference's
     inner joins keep them."""
     news = News.objects.filter(task__project__isnull=False, task__entity__isnull=False)
+    if filters.access is not None:
+        news = visible_news(filters.access, news)
     if filters.project_id is not None:
         news = news.filter(task__project_id=filters.project_id)
     if filters.project_ids:
@@ -301,6 +305,7 @@ def news_filters(request, project_ids):
     filters = NewsFilters(
         project_ids=project_ids,
         reader=request.user,
+        access=access_for(request),
         only_preview=query_bool(request, "only_preview"),
         task_type_id=query_id(request, "task_type_id", "The task_type_id parameter is not a valid id"),
         task_status_id=query_id(request, "task_status_id", "The task_status_id parameter is not a valid id"),
@@ -375,10 +380,11 @@ class ProjectNewsEntryView(KitsuView):
     )
     def get(self, request, project_id, news_id):
         project = object_or_404(Project, project_id)
-        if access_for(request).check_project_access(project.pk) == "vendor":
+        access = access_for(request)
+        if access.check_project_access(project.pk) == "vendor":
             raise PermissionDenied
         news_id = parse_uuid(news_id, f"Malformed ID: {news_id}.")
-        page = news_page(NewsFilters(project_id=project.pk), news_id=news_id)
+        page = news_page(NewsFilters(project_id=project.pk, access=access), news_id=news_id)
         if not page["data"]:
             raise NotFound("News not found.")
         return Response(page["data"][0])

@@ -11,9 +11,12 @@ List scopes are subqueries (`..._ids(person)`), so a list stays one query
 however many projects or tasks a person has.
 """
 
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from assets.models import Entity
+from files.models import AttachmentFile
 from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
 from kitsu_server.api.views import object_or_404
 from people.models import DepartmentLink
@@ -49,9 +52,143 @@ def assigned_task_ids(person):
     return TaskPersonLink.objects.filter(person_id=person.pk).values("task_id")
 
 
-def assigned_task_project_ids(person):
-    """The projects where `person` is assigned at least one task."""
-    return Task.objects.filter(pk__in=assigned_task_ids(person)).values("project_id")
+def worked_entity_ids(person):
+    """The entities on which `person` is assigned a task: all a vendor reaches of a production."""
+    return TaskPersonLink.objects.filter(person_id=person.pk).values("task__entity_id")
+
+
+# --- what lists show: one rule per kind of row ---------------------------------------------------
+#
+# Each rule narrows a queryset to the rows the person may see, by the role they hold on each
+# production of their team (one person may be a client on one and an artist on another). Every
+# route that lists or reads such rows goes through its rule, so that a client, a vendor or an
+# artist sees the same rows whichever route asks; the per-object checks below agree with them.
+# Each is a filter of subqueries: the list stays one query however large the team.
+
+
+def reachable_entities(access):
+    """Q on entities: those of the team's productions; where the person is a vendor, only the
+    entities they hold a task on."""
+    seen = Q(pk__in=[])
+    for role, project_ids in access.projects_by_role().items():
+        if role == "vendor":
+            seen |= Q(project_id__in=project_ids, pk__in=worked_entity_ids(access.person))
+        else:
+            seen |= Q(project_id__in=project_ids)
+    return seen
+
+
+def visible_tasks(access, queryset):
+    """Tasks of the open productions of the person's team; where they are a vendor, only the tasks
+    assigned to them (a vendor by the global role: theirs wherever, as on the reference)."""
+    if access.is_admin:
+        return queryset
+    if access.role == "vendor":
+        return queryset.filter(pk__in=assigned_task_ids(access.person))
+    by_role = access.projects_by_role()
+    vendor_projects = by_role.pop("vendor", [])
+    other_projects = [project_id for project_ids in by_role.values() for project_id in project_ids]
+    seen = Q(project_id__in=other_projects) | Q(
+        project_id__in=vendor_projects, pk__in=assigned_task_ids(access.person)
+    )
+    return queryset.filter(seen, project_id__in=open_team_project_ids(access.person))
+
+
+def comment_author_role():
+    """The role a comment's author holds on the commented task's project: team role, else global."""
+    team_role = ProjectPersonLink.objects.filter(
+        person_id=OuterRef("person_id"), project__tasks=OuterRef("object_id")
+    ).values("role")[:1]
+    return Coalesce(Subquery(team_role), F("person__role"))
+
+
+def visible_comments(access, queryset):
+    """The comments this person reads (the list form of check_comment_access). On a production
+    of their team: managers and supervisors every comment; artists all but the clients'; vendors
+    those of the entities they work on, the clients' aside; clients the comments meant for
+    clients, plus their own where clients are isolated from each other, else the clients'."""
+    if access.is_admin:
+        return queryset
+    queryset = queryset.annotate(seen_author_role=comment_author_role())
+    by_client = Q(seen_author_role="client")
+    seen = Q(pk__in=[])
+    for role, project_ids in access.projects_by_role().items():
+        tasks = Task.objects.filter(project_id__in=project_ids)
+        on_tasks = Q(object_id__in=tasks.values("pk"))
+        if role in SUPERVISOR_ROLES:
+            seen |= on_tasks
+        elif role == "client":
+            isolated = tasks.filter(project__is_clients_isolated=True).values("pk")
+            shared = tasks.exclude(project__is_clients_isolated=True).values("pk")
+            seen |= on_tasks & Q(for_client=True)
+            seen |= Q(object_id__in=isolated, person_id=access.person.pk)
+            seen |= Q(object_id__in=shared) & by_client
+        elif role == "vendor":
+            worked = tasks.filter(entity_id__in=worked_entity_ids(access.person)).values("pk")
+            seen |= Q(object_id__in=worked) & ~by_client
+        else:
+            seen |= on_tasks & ~by_client
+    return queryset.filter(seen)
+
+
+def visible_news(access, queryset):
+    """News entries whose comment the person reads (visible_comments). An entry without comment
+    follows its task: every role but clients, vendors on the entities they work on."""
+    if access.is_admin:
+        return queryset
+    comments = visible_comments(access, Comment.objects.all()).values("pk")
+    bare = Q(pk__in=[])
+    for role, project_ids in access.projects_by_role().items():
+        if role == "vendor":
+            bare |= Q(task__project_id__in=project_ids, task__entity_id__in=worked_entity_ids(access.person))
+        elif role != "client":
+            bare |= Q(task__project_id__in=project_ids)
+    return queryset.filter(Q(comment_id__in=comments) | (Q(comment__isnull=True) & bare))
+
+
+def visible_attachment_files(access, queryset):
+    """Attachments of the comments the person reads, and of the chats of the entities they reach;
+    an attachment of neither is nobody's (admins aside)."""
+    if access.is_admin:
+        return queryset
+    comments = visible_comments(access, Comment.objects.all()).values("pk")
+    entities = Entity.objects.filter(reachable_entities(access)).values("pk")
+    return queryset.filter(Q(comment_id__in=comments) | Q(chat_message__chat__object_id__in=entities))
+
+
+def visible_persons(access, queryset):
+    """The persons one lists or reads: the studio's directory, except for a client (by the global
+    role, as the reference), who meets the members of the teams of their open productions, and
+    themselves."""
+    if access.role != "client":
+        return queryset
+    teams = ProjectPersonLink.objects.filter(project_id__in=open_team_project_ids(access.person))
+    return queryset.filter(Q(pk__in=teams.values("person_id")) | Q(pk=access.person.pk))
+
+
+# Roles that read only their own time on a production: its vendors and its clients.
+OWN_TIME_ROLES = ("vendor", "client")
+
+
+def others_time_project_ids(access):
+    """The productions of the team where the person reads the time others log: all but those
+    where they are a vendor or a client."""
+    return [
+        project_id
+        for role, project_ids in access.projects_by_role().items()
+        if role not in OWN_TIME_ROLES
+        for project_id in project_ids
+    ]
+
+
+def visible_time_spents(access, queryset):
+    """Time spents one reads: one's own, and the others' on the productions of
+    others_time_project_ids (the reference shows a production's whole time to its vendors)."""
+    if access.is_admin:
+        return queryset
+    return queryset.filter(
+        Q(person_id=access.person.pk) | Q(task__project_id__in=others_time_project_ids(access))
+    )
 
 
 # --- facts about a person -------------------------------------------------------------
@@ -200,28 +337,14 @@ def is_assigned_id(person_id, task_id):
 
 
 def check_comment_access(access, comment, task):
-    """Read a comment: project access; clients read only client-facing comments (and, in an
-    isolated project, their own); others may not read what a client wrote."""
+    """Read a comment: project access (vendors: on an entity they work on), then the comment rule
+    of visible_comments (clients only client-facing comments; others not what a client wrote)."""
     if access.is_admin:
         return
     if task is None:
         raise PermissionDenied
     check_task_access(access, task)
-    role = access.project_role(task.project_id)
-    if role in SUPERVISOR_ROLES:
-        return
-    author_role = project_role_of(comment.person, task.project_id)
-    if role == "client":
-        if (
-            task.project.is_clients_isolated
-            and comment.person_id != access.person.pk
-            and not comment.for_client
-        ):
-            raise PermissionDenied
-        if author_role == "client" or comment.for_client:
-            return
-        raise PermissionDenied
-    if author_role == "client":
+    if not visible_comments(access, Comment.objects.filter(pk=comment.pk)).exists():
         raise PermissionDenied
 
 
@@ -429,21 +552,19 @@ def check_attachment_write(access, task_id, comment):
 
 
 def check_attachment_read(access, attachment):
-    """Through its comment's task, or through its chat's entity; an attachment of neither is
-    nobody's."""
+    """Read an attachment (its row or its file): one of visible_attachment_files (a client reads
+    no attachment of an internal comment). 404 when its comment's task or its chat's entity is
+    gone; an attachment of neither is nobody's."""
     if attachment.comment_id is not None:
         object_id = (
             Comment.objects.filter(pk=attachment.comment_id).values_list("object_id", flat=True).first()
         )
-        task = Task.objects.filter(pk=object_id).first()
-        if task is None:
+        if not Task.objects.filter(pk=object_id).exists():
             raise NotFound("Task not found.")
-        check_task_access(access, task)
     elif attachment.chat_message_id is not None:
-        entity_id = attachment.chat_message.chat.object_id
-        entity = Entity.objects.filter(pk=entity_id).first()
-        if entity is None:
+        if not Entity.objects.filter(pk=attachment.chat_message.chat.object_id).exists():
             raise NotFound("Entity not found.")
-        check_project_and_entity_access(access, entity.project_id, entity.pk)
     else:
+        raise PermissionDenied  # not even an admin's, as on the reference
+    if not visible_attachment_files(access, AttachmentFile.objects.filter(pk=attachment.pk)).exists():
         raise PermissionDenied

@@ -50,6 +50,8 @@ from tasks.permissions import (
     assigned_task_ids,
     blank_task_for_client,
     open_team_project_ids,
+    visible_comments,
+    visible_time_spents,
 )
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -799,11 +801,11 @@ def comments_for_client(comments, task, reader):
     return kept
 
 
-def project_comments(project, page, limit):
-    """A project's comments, last changed first, with their relation id lists (paginated on ask)."""
-    queryset = Comment.objects.filter(
-        object_id__in=Task.objects.filter(project=project).values("pk")
-    ).order_by("-updated_at", "pk")
+def project_comments(project, access, page, limit):
+    """A project's comments that `access` reads (visible_comments: an artist not the clients'),
+    last changed first, with their relation id lists (paginated on ask)."""
+    queryset = Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk"))
+    queryset = visible_comments(access, queryset).order_by("-updated_at", "pk")
 
     def render(rows):
         comments = serialize_rows(rows, shape=shape_of("comments"))
@@ -875,9 +877,10 @@ def task_previews(task, as_client=False):
 # --- time spents --------------------------------------------------------------------------------
 
 
-def task_time_spents(task, day=None):
-    """`{"total": minutes, "<person id>": [time spents...]}` for a task, on one day when given."""
-    queryset = TimeSpent.objects.filter(task=task)
+def task_time_spents(task, access, day=None):
+    """`{"total": minutes, "<person id>": [time spents...]}` of the time spents of a task that
+    `access` reads (visible_time_spents), on one day when given."""
+    queryset = visible_time_spents(access, TimeSpent.objects.filter(task=task))
     if day is not None:
         queryset = queryset.filter(date=day)
     result = {"total": queryset.aggregate(total=Sum("duration"))["total"] or 0}

@@ -514,8 +514,9 @@ class TaskTimeSpentsView(KitsuView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["actions/tasks"])
     def get(self, request, task_id):
         task = object_or_404(Task, task_id)
-        check_task_access(access_for(request), task)
-        return Response(queries.task_time_spents(task))
+        access = access_for(request)
+        check_task_access(access, task)
+        return Response(queries.task_time_spents(task, access))
 
 
 class TaskDayTimeSpentsView(KitsuView):
@@ -528,8 +529,9 @@ class TaskDayTimeSpentsView(KitsuView):
     )
     def get(self, request, task_id, date):
         task = object_or_404(Task, task_id)
-        check_task_access(access_for(request), task)
-        return Response(queries.task_time_spents(task, url_date(date)))
+        access = access_for(request)
+        check_task_access(access, task)
+        return Response(queries.task_time_spents(task, access, url_date(date)))
 
 
 class PersonTimeSpentView(KitsuView):
@@ -953,7 +955,7 @@ class ProjectCommentsView(KitsuView):
             query_int(request, "page", -1, message=INT_MESSAGE),
             query_int(request, "limit", 0, message=INT_MESSAGE),
         )
-        return Response(queries.project_comments(project, page, limit))
+        return Response(queries.project_comments(project, access, page, limit))
 
 
 class ProjectNotificationsView(KitsuView):

@@ -101,14 +101,14 @@ def test_members_list_the_entities_of_their_open_projects(asset, people):
     assert as_(people, "outsider").get("/api/data/entities").json() == []
 
 
-def test_vendors_list_the_entities_of_projects_where_they_hold_a_task(asset, project, people):
+def test_vendors_list_only_the_entities_they_hold_a_task_on(asset, project, people):
     assert as_(people, "vendor").get("/api/data/entities").json() == []
     other = factories.make_asset(project, name="Villain")
     task = factories.make_task(asset)
     TaskPersonLink.objects.create(task=task, person=people["vendor"])
-    # As on the reference: the whole project once a task of it is assigned, not only that entity.
+    # Unlike the reference (the whole project once a task of it is assigned): that entity only.
     names = sorted(row["name"] for row in as_(people, "vendor").get("/api/data/entities").json())
-    assert names == ["Hero", "Villain"]
+    assert names == ["Hero"]
     assert as_(people, "vendor").get(f"/api/data/entities/{other.id}").status_code == 403
     assert as_(people, "vendor").get(f"/api/data/entities/{asset.id}").status_code == 200
 

@@ -47,6 +47,14 @@ class Access:
         role = self._memberships().get(_as_uuid(project_id))
         return role if role not in (None, "admin") else self.role
 
+    def projects_by_role(self):
+        """{effective role: [project ids]} over the projects of the person's team: what list rules
+        split on, since one person may be a client on one production and an artist on another."""
+        by_role = {}
+        for project_id in self._memberships():
+            by_role.setdefault(self.project_role(project_id), []).append(project_id)
+        return by_role
+
     def has_project_access(self, project_id):
         return self.is_admin or self.is_member(project_id)
 

@@ -324,8 +324,10 @@ def logged(show, team):
 
 def test_project_time_spents(show, team, logged):
     factories.make_task(factories.make_asset(factories.make_project()))
-    rows = client_for(team["vendor"]).get(f"/api/data/projects/{show.id}/time-spents").json()
+    rows = client_for(team["user"]).get(f"/api/data/projects/{show.id}/time-spents").json()
     assert len(rows) == 4 and rows[0]["type"] == "TimeSpent" and rows[0]["date"] == "2026-01-15"
+    # Unlike the reference, a vendor reads only their own time (none here), not the production's.
+    assert client_for(team["vendor"]).get(f"/api/data/projects/{show.id}/time-spents").json() == []
     codes = statuses(team, f"/api/data/projects/{show.id}/time-spents")
     assert codes == {**dict.fromkeys(codes, 200), "client": 403, "outsider": 403}
 

@@ -73,9 +73,14 @@ def world(show, closed_show, team, statuses, modeling, animation):
     }
 
 
-def add_news(task, author, status, minutes, change=True, preview=None):
+def add_news(task, author, status, minutes, change=True, preview=None, for_client=False):
     comment = Comment.objects.create(
-        object_id=task.pk, object_type="Task", task_status=status, person=author, text="x"
+        object_id=task.pk,
+        object_type="Task",
+        task_status=status,
+        person=author,
+        text="x",
+        for_client=for_client,
     )
     return News.objects.create(
         task=task,
@@ -188,8 +193,9 @@ def test_news_lists_run_a_bounded_number_of_queries(
 
 
 def test_one_news_entry(show, team, world, statuses):
-    news = add_news(world["prop_task"], team["user"], statuses["wip"], 1)
+    news = add_news(world["prop_task"], team["user"], statuses["wip"], 1, for_client=True)
     other = add_news(world["old_task"], team["manager"], statuses["wip"], 2)
+    internal = add_news(world["prop_task"], team["user"], statuses["wip"], 3)
     url = f"{news_url(show)}/{news.pk}"
     response = client_for(team["client"]).get(url)
     assert response.status_code == 200
@@ -200,6 +206,9 @@ def test_one_news_entry(show, team, world, statuses):
     assert client_for(team["user"]).get(f"{news_url(show)}/{other.pk}").status_code == 404
     assert client_for(team["user"]).get(f"{news_url(show)}/{uuid.uuid4()}").status_code == 404
     assert client_for(team["user"]).get(f"{news_url(show)}/nope").status_code == 400
+    # Unlike the reference, a client does not read the entry of an internal comment.
+    assert client_for(team["client"]).get(f"{news_url(show)}/{internal.pk}").status_code == 404
+    assert client_for(team["user"]).get(f"{news_url(show)}/{internal.pk}").status_code == 200
 
 
 # --- GET /data/projects/news ----------------------------------------------------------------------
@@ -218,7 +227,7 @@ def test_open_projects_news_for_each_reader(show, closed_show, team, world, stat
         return [row["id"] for row in response.json()["data"]]
 
     assert ids(team["manager"]) == [str(mine.pk)]  # the closed show is left out
-    assert ids(team["client"]) == [str(mine.pk)]
+    assert ids(team["client"]) == []  # unlike the reference: the artist's comment is internal
     assert ids(team["admin"]) == [str(elsewhere.pk), str(mine.pk)]
     assert ids(team["admin"], project_id=str(show.pk)) == [str(mine.pk)]
     assert ids(team["manager"], project_id=str(other_show.pk)) == [str(mine.pk)]  # not theirs: ignored

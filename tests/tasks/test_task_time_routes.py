@@ -142,7 +142,7 @@ def test_time_spents_of_a_task_per_person(show, team, task, django_assert_max_nu
     TimeSpent.objects.create(task=task, person=artist, date=datetime.date(2024, 3, 11), duration=60)
     TimeSpent.objects.create(task=task, person=artist, date=datetime.date(2024, 3, 12), duration=30)
     TimeSpent.objects.create(task=task, person=manager, date=datetime.date(2024, 3, 11), duration=15)
-    api = client_for(team["client"])  # whoever reaches the task
+    api = client_for(team["supervisor"])  # whoever reaches the task, clients and vendors aside
     with django_assert_max_num_queries(5):
         body = api.get(f"/api/actions/tasks/{task.pk}/time-spents").json()
     assert body["total"] == 105
@@ -157,6 +157,8 @@ def test_time_spents_of_a_task_per_person(show, team, task, django_assert_max_nu
     assert api.get(f"/api/actions/tasks/{task.pk}/time-spents/2024-04-31").status_code == 400
     empty = factories.make_task(factories.make_asset(show))
     assert api.get(f"/api/actions/tasks/{empty.pk}/time-spents").json() == {"total": 0}
+    # Unlike the reference, a client (who reads a task's duration blank) reads nobody's time.
+    assert client_for(team["client"]).get(f"/api/actions/tasks/{task.pk}/time-spents").json() == {"total": 0}
 
 
 def test_reading_time_spents_needs_the_task(show, team, task):
