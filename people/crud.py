@@ -133,6 +133,8 @@ class PersonsPolicy(CrudPolicy):
         data = shape.complete(super().render(instance, relations, access))
         if shape is self.client_shape:
             data.pop("departments", None)
+        if getattr(instance, "api_token", None):
+            data["access_token"] = instance.api_token  # a bot's new token: shown once, to whoever set it
         return data
 
     def custom_filter(self, queryset, name, params):
@@ -197,12 +199,6 @@ class PersonsPolicy(CrudPolicy):
         expired = instance.expiration_date is not None and instance.expiration_date < datetime.date.today()
         if instance.is_bot and (created or getattr(instance, "expiry_moved", False)) and not expired:
             instance.api_token = issue_api_token(instance)
-
-    def render(self, instance, relations=True, access=None):
-        data = super().render(instance, relations, access)
-        if getattr(instance, "api_token", None):
-            data["access_token"] = instance.api_token  # shown once, to whoever set it
-        return data
 
     def check_delete(self, access, instance):
         if instance.pk == access.person.pk:
