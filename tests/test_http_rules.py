@@ -104,9 +104,14 @@ def test_a_deletion_answers_a_bodiless_204(admin_person):
 @pytest.mark.parametrize(
     "path", ["/api/no-such-route", "/api/data/no-such-model", "/api/data/projects/x/no-such-thing", "/api/x/"]
 )
-def test_an_unknown_api_path_is_a_json_404_as_on_the_reference(path, admin_person):
-    assert error_of(APIClient().get(path), 404) == NOT_FOUND
+def test_an_unknown_api_path_is_a_json_404_as_on_the_reference(path, admin_person, settings):
+    response = APIClient().get(path)
+    assert error_of(response, 404) == NOT_FOUND
+    assert response["X-Frame-Options"] == "DENY"  # the page's headers stay, only its body changes
+    assert int(response["Content-Length"]) == len(response.content)
     assert error_of(client_for(admin_person).post(path, {}, format="json"), 404) == NOT_FOUND
+    settings.DEBUG = True  # not Django's debug page either (`make run` runs in DEBUG)
+    assert error_of(APIClient().get(path), 404) == NOT_FOUND
 
 
 def test_an_unknown_path_outside_the_api_keeps_django_pages(admin_person):

@@ -32,8 +32,6 @@ HTTP_ERROR_MESSAGES = {
     413: "The data value transmitted exceeds the capacity limit.",
     500: "Internal server error.",
 }
-# Headers of an error answer that still hold once it is rewritten as JSON.
-KEPT_ERROR_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "Connection")
 
 
 def is_api_path(path):
@@ -50,7 +48,10 @@ def error_body(status, message=None):
 
 def json_error(status, message=None):
     """An error answer in the reference's shape, outside DRF (no view, or before one runs)."""
-    return HttpResponse(error_body(status, message), status=status, content_type="application/json")
+    body = error_body(status, message)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response["Content-Length"] = str(len(body))
+    return response
 
 
 def body_limit(content_type):
@@ -133,10 +134,11 @@ class HttpRulesMiddleware:
     @staticmethod
     def finish(request, response):
         if is_api_path(request.path_info) and response.status_code >= 400 and not is_json(response):
+            # The page's own headers stay (security headers, Allow...); its body becomes JSON.
             rewritten = json_error(response.status_code)
-            for name in KEPT_ERROR_HEADERS:
-                if name in response:
-                    rewritten[name] = response[name]
+            for name, value in response.items():
+                if name.lower() not in ("content-type", "content-length", "content-disposition"):
+                    rewritten[name] = value
             rewritten.cookies = response.cookies
             response = rewritten
         if response.status_code in BODILESS_STATUSES:
