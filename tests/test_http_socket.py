@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 
 from kitsu_server.api.views import RowStream
+from people.models import Department
 from tasks.models import Comment
 from tests import factories
 
@@ -264,6 +265,22 @@ def test_a_chunked_body_over_the_limit_is_cut_off_with_a_json_413(server, admin_
     finally:
         connection.close()
     assert not Comment.objects.exists()
+
+
+def test_a_chunked_body_within_the_limit_is_read(connection, admin_person):
+    """A body sent without a length (Transfer-Encoding: chunked, as streaming clients send it) is
+    a body, as on the reference: not read as none."""
+    headers = {**bearer(admin_person), "Content-Type": "application/json"}
+    connection.send("POST", "/api/data/departments", headers, chunked=True)
+    connection.send_chunk(b'{"name": "Rig')
+    connection.send_chunk(b'ging", "color": "#888888"}')
+    connection.send_chunk(b"")
+    status, headers = connection.head()
+    body = json.loads(connection.body(headers))
+    assert status == 201 and body["name"] == "Rigging"
+    assert Department.objects.get().name == "Rigging"
+    status, _, body = connection.request("GET", "/api/data/departments", bearer(admin_person))
+    assert status == 200 and [row["name"] for row in json.loads(body)] == ["Rigging"]
 
 
 @pytest.mark.parametrize("path", BOARDS)

@@ -8,10 +8,12 @@
   page Django itself would write (bad Host, CSRF failure, server error).
 - Request bodies over the configured limits (settings.MAX_CONTENT_LENGTH for multipart uploads,
   DATA_UPLOAD_MAX_MEMORY_SIZE for anything else) are refused with a 413 before they are read: by
-  `RequestBodyLimit` in front of the ASGI application, which also counts the bytes of a chunked
-  body as they come, and by the middleware for the other entry points (WSGI, the test client).
+  `RequestBodies` in front of the ASGI application, which also counts the bytes of a chunked
+  body as they come (and hands a chunked body on with its length, without which Django would
+  read none), and by the middleware for the other entry points (WSGI, the test client).
 """
 
+import tempfile
 from http import HTTPStatus
 
 import orjson
@@ -148,11 +150,18 @@ class HttpRulesMiddleware:
         return response
 
 
-class RequestBodyLimit:
-    """ASGI middleware in front of the application: a 413 for a body over its limit, answered
-    before Django reads it (Django spools a whole body to disk before any middleware runs). A
-    declared Content-Length is checked up front; a chunked body is counted as it arrives and cut
-    off once over the limit. JSON under /api, plain text elsewhere."""
+class RequestBodies:
+    """ASGI middleware in front of the application, for request bodies.
+
+    - A body over its limit gets a 413 before Django reads it (Django spools a whole body to
+      disk before any middleware runs): a declared Content-Length is checked up front, a chunked
+      body is counted as it arrives and cut off once over the limit. JSON under /api, plain text
+      elsewhere.
+    - A chunked body (no Content-Length) is read whole, then handed on with its length: Django's
+      request, and DRF's parsers after it, take a body without a length for no body at all.
+    """
+
+    replay_size = 64 * 1024
 
     def __init__(self, app):
         self.app = app
@@ -162,42 +171,55 @@ class RequestBodyLimit:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or ())
         limit = body_limit(headers.get(b"content-type", b"").decode("latin-1"))
-        if limit is None:
-            return await self.app(scope, receive, send)
         declared = headers.get(b"content-length")
         if declared is not None:
             try:
-                too_big = int(declared) > limit
+                too_big = limit is not None and int(declared) > limit
             except ValueError:
                 too_big = False  # the server has refused a malformed length already
             if too_big:
                 return await self.refuse(scope, send)
             return await self.app(scope, receive, send)
+        if b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
+            return await self.app(scope, receive, send)  # no body
 
-        received = 0
-        over = False
-        started = False
-
-        async def counted_receive():
-            nonlocal received, over
+        body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    over = True
-                    # Django stops reading at a disconnect and answers nothing: the 413 is ours.
-                    return {"type": "http.disconnect"}
-            return message
+            if message["type"] == "http.disconnect":
+                body.close()
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if limit is not None and size > limit:
+                body.close()
+                return await self.refuse(scope, send)
+            body.write(chunk)
+            if not message.get("more_body", False):
+                break
+        body.seek(0)
+        scope = {
+            **scope,
+            "headers": [
+                *((name, value) for name, value in scope["headers"] if name != b"transfer-encoding"),
+                (b"content-length", str(size).encode()),
+            ],
+        }
 
-        async def tracked_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay():
+            if body.closed:
+                return await receive()  # the body is handed over: what follows is the client's
+            chunk = body.read(self.replay_size)
+            more = body.tell() < size
+            if not more:
+                body.close()
+            return {"type": "http.request", "body": chunk, "more_body": more}
 
-        await self.app(scope, counted_receive, tracked_send)
-        if over and not started:
-            await self.refuse(scope, send)
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            body.close()
 
     @staticmethod
     async def refuse(scope, send):
