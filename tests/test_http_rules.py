@@ -9,9 +9,12 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.views import defaults
+from django.views.csrf import csrf_failure
 from rest_framework.test import APIClient
 
 from assets import queries as asset_queries
@@ -39,7 +42,7 @@ BAD_REQUEST = "The browser (or proxy) sent a request that this server could not 
 def error_of(response, status):
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/json"
-    body = response.json()
+    body = json.loads(response.content)
     assert body["error"] is True and body["message"]
     return body["message"]
 
@@ -155,6 +158,26 @@ def test_a_server_error_is_a_json_500_without_details(monkeypatch, settings):
     response = Client(raise_request_exception=False).get("/api/")
     assert error_of(response, 500) == "Internal server error."
     assert b"secret" not in response.content
+
+
+@pytest.mark.parametrize(
+    "page, status",
+    [
+        (lambda request: csrf_failure(request, reason="CSRF cookie not set."), 403),
+        (lambda request: defaults.bad_request(request, SuspiciousOperation()), 400),
+        (lambda request: defaults.permission_denied(request, PermissionDenied()), 403),
+        (defaults.server_error, 500),
+    ],
+)
+def test_any_page_django_writes_under_the_api_becomes_json(page, status, settings):
+    """Django's own HTML pages (a CSRF failure, a bad request, a refusal, a server error) come
+    out of the rule as the reference's JSON under /api, and stay pages elsewhere."""
+    settings.DEBUG = False
+    middleware = HttpRulesMiddleware(page)
+    response = middleware(RequestFactory().post("/api/data/projects"))
+    assert error_of(response, status)
+    response = middleware(RequestFactory().post("/admin/login/"))
+    assert response.status_code == status and response["Content-Type"].startswith("text/html")
 
 
 # --- 413: body limits ----------------------------------------------------------------------------
