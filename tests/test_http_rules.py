@@ -82,6 +82,19 @@ def test_a_board_answers_if_none_match_with_a_bodiless_304(board, team, path):
     assert response.status_code == 304 and response.content == b""
 
 
+def test_an_attachment_download_answers_if_modified_since_with_a_bodiless_304(commented_task, team):
+    task, status = commented_task
+    upload = SimpleUploadedFile("ref.png", b"\x89PNG image", content_type="image/png")
+    body = {"task_status_id": str(status.pk), "comment": "see file", "file-0": upload}
+    api = client_for(team["manager"])
+    comment = api.post(f"/api/actions/tasks/{task.id}/comment", body, format="multipart").json()
+    url = f"/api/data/attachment-files/{comment['attachment_files'][0]['id']}/file/ref.png"
+    last_modified = api.get(url)["Last-Modified"]
+    response = api.get(url, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 304
+    assert response.content == b"" and not response.has_header("Content-Length")
+
+
 def test_the_rule_strips_any_body_from_a_304_or_a_204():
     """Whatever a view writes into a bodiless answer (a renderer's `null`, Django's Content-Length:
     0 of an empty body), the answer leaves with no body and no Content-Length."""
