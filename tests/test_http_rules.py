@@ -15,11 +15,12 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.views import defaults
 from django.views.csrf import csrf_failure
+from rest_framework import viewsets
 from rest_framework.test import APIClient
 
 from assets import queries as asset_queries
 from kitsu_server import views as server_views
-from kitsu_server.api.http import HttpRulesMiddleware
+from kitsu_server.api.http import HttpRulesMiddleware, served_methods
 from kitsu_server.api.views import board_response
 from people.models import Department
 from shots import queries as shot_queries
@@ -147,6 +148,20 @@ def test_a_method_a_route_lacks_is_a_json_405_before_authentication(admin_person
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     # A method the route has still asks for authentication first.
     assert error_of(APIClient().post("/api/data/projects", {}, format="json"), 401)
+
+
+def test_the_methods_of_a_route_are_read_from_its_view():
+    class Listing(viewsets.ViewSet):
+        def list(self, request):
+            return None
+
+        def create(self, request):
+            return None
+
+    listing = Listing.as_view({"get": "list", "post": "create"})
+    assert served_methods(listing) == {"GET", "HEAD", "POST", "OPTIONS"}
+    assert served_methods(server_views.IndexView.as_view()) == {"GET", "HEAD", "OPTIONS"}
+    assert served_methods(lambda request: None) is None  # a function: its own business
 
 
 def test_malformed_json_is_a_json_400_and_nothing_is_written(admin_person):

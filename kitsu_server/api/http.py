@@ -69,8 +69,13 @@ def served_methods(view_func):
     view_class = getattr(view_func, "view_class", None)
     if view_class is None:
         return None
-    names = getattr(view_func, "view_initkwargs", {}).get("http_method_names", view_class.http_method_names)
-    methods = {name.upper() for name in names if hasattr(view_class, name)}
+    actions = getattr(view_func, "actions", None)  # a DRF viewset: its method-to-action map
+    if actions:
+        methods = {name.upper() for name in actions} | {"OPTIONS"}
+    else:
+        initkwargs = getattr(view_func, "view_initkwargs", {})
+        names = initkwargs.get("http_method_names", view_class.http_method_names)
+        methods = {name.upper() for name in names if hasattr(view_class, name)}
     if "GET" in methods:
         methods.add("HEAD")  # Django answers HEAD with the GET handler
     return methods
