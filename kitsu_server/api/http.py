@@ -66,14 +66,15 @@ def body_limit(content_type):
 
 def served_methods(view_func):
     """The HTTP methods the class-based view behind `view_func` answers (None when unknown)."""
-    view_class = getattr(view_func, "view_class", None)
+    # Django's as_view() names the class `view_class`, DRF's viewsets only `cls`.
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
     if view_class is None:
         return None
     actions = getattr(view_func, "actions", None)  # a DRF viewset: its method-to-action map
     if actions:
         methods = {name.upper() for name in actions} | {"OPTIONS"}
     else:
-        initkwargs = getattr(view_func, "view_initkwargs", {})
+        initkwargs = getattr(view_func, "view_initkwargs", None) or getattr(view_func, "initkwargs", {})
         names = initkwargs.get("http_method_names", view_class.http_method_names)
         methods = {name.upper() for name in names if hasattr(view_class, name)}
     if "GET" in methods:
