@@ -308,3 +308,22 @@ def test_an_ndjson_board_streams_line_by_line(connection, board, team, path, mon
     assert connection.nothing_more(wait=0.2)
     status, _, body = connection.request("GET", "/api/")
     assert status == 200 and json.loads(body)["api"] == "Zou"
+
+
+def test_the_wsgi_server_refuses_an_oversized_body_with_json_too(live_server, admin_person, settings):
+    """The same 413 from Django's own WSGI server (runserver, pytest's live server), which
+    drains the unread body: the connection goes on."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    connection = Connection(int(live_server.url.rsplit(":", 1)[1]))
+    try:
+        headers = {**bearer(admin_person), "Content-Type": "application/json"}
+        body = json.dumps({"name": "x" * 2000, "color": "#888888"}).encode()
+        assert (
+            error_message(*connection.request("POST", "/api/data/departments", headers, body), 413)
+            == TOO_LARGE
+        )
+        assert not Department.objects.exists()
+        status, _, body = connection.request("GET", "/api/")
+        assert status == 200 and json.loads(body)["api"] == "Zou"
+    finally:
+        connection.close()

@@ -134,9 +134,9 @@ class HttpRulesMiddleware:
             return json_error(400)
         limit = body_limit(request.META.get("CONTENT_TYPE"))
         if limit is not None and length > limit:
-            response = json_error(413)
-            response["Connection"] = "close"  # the body is left unread
-            return response
+            # No "Connection: close" here (a hop-by-hop header WSGI servers refuse from an
+            # application): the server drains or drops the unread body itself.
+            return json_error(413)
         return None
 
     @staticmethod
