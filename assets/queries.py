@@ -386,7 +386,9 @@ def assets_with_tasks(
     """The asset board: each asset (by type name, then name) with its tasks, a client reading
     the studio fields of the tasks blank and a vendor only the custom fields of their
     departments. `compact` gives rows of values aligned on ASSETS_AND_TASKS_*_FIELDS instead of
-    dicts. Six queries at most, whatever the number of assets and tasks."""
+    dicts. Six queries at most, whatever the number of assets and tasks, run before the first
+    asset; then one asset at a time, as produced (a generator: a streamed board is never whole
+    in memory)."""
     assets = board_assets(criteria, person, only_team_projects)
     rows = read_rows(assets.order_by("entity_type__name", "name"), ASSET_BOARD_COLUMNS)
     subscribed = subscribed_task_ids(person, criteria.project_id, entity_type_ids=asset_type_ids())
@@ -398,7 +400,6 @@ def assets_with_tasks(
     hidden = {}
     if vendor_departments is not None and rows:
         hidden = hidden_metadata_fields("Asset", vendor_departments, {row[11] for row in rows})
-    result = []
     for (
         asset_id,
         name,
@@ -435,8 +436,7 @@ def assets_with_tasks(
             data,
             [list(task.values()) for task in tasks] if compact else tasks,
         ]
-        result.append(values if compact else dict(zip(ASSETS_AND_TASKS_ASSET_FIELDS, values, strict=True)))
-    return result
+        yield values if compact else dict(zip(ASSETS_AND_TASKS_ASSET_FIELDS, values, strict=True))
 
 
 def board_fingerprint(project_id, person):
@@ -459,7 +459,9 @@ def full_asset(asset, person, client=False):
     """One asset as its page reads it: its columns and relations (`source_id` and `nb_frames`
     aside), its production and type names, and its board entry (tasks, episodes)."""
     data = REGISTRY["entities"].render(asset, relations=True)
-    board = assets_with_tasks(BoardCriteria(asset_id=asset.pk), person, client=client, with_episode_ids=True)
+    board = list(
+        assets_with_tasks(BoardCriteria(asset_id=asset.pk), person, client=client, with_episode_ids=True)
+    )
     if not board:
         raise NotFound("Asset not found.")
     data["project_name"] = Project.objects.filter(pk=asset.project_id).values_list("name", flat=True).first()

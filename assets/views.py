@@ -28,12 +28,12 @@ from kitsu_server.api.views import (
     board_response,
     etag_matches,
     managed_project,
+    not_modified,
     object_or_404,
     parse_bool,
     parse_uuid,
     team_project,
     validated,
-    with_etag,
 )
 from productions.models import Project
 from tasks.models import TaskType
@@ -274,7 +274,7 @@ class AssetsWithTasksView(KitsuView):
             fingerprint = queries.board_fingerprint(board.project_id, access.person)
             etag = board_etag(fingerprint, access, role, criteria, departments)
             if etag_matches(request, etag):
-                return with_etag(Response(status=304), etag)
+                return not_modified(etag)
         rows = queries.assets_with_tasks(
             board,
             access.person,

@@ -13,11 +13,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up)
 
+from kitsu_server.api.http import RequestBodies  # noqa: E402
+
 websocket_urlpatterns = []
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestBodies(django_asgi_app),  # body limits; chunked bodies handed on with their length
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )

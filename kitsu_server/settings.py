@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served locally: /api/docs works offline
     "channels",
     "people",
     "productions",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees every answer: no body on a 204/304, JSON errors under /api.
+    "kitsu_server.api.http.HttpRulesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +167,12 @@ except OSError:
 PREVIEW_FOLDER = Path(os.environ.get("PREVIEW_FOLDER", BASE_DIR / "var" / "previews"))
 MEDIA_ROOT = PREVIEW_FOLDER
 MEDIA_URL = "media/"
+# Request bodies beyond these get a 413 before they are read (kitsu_server.api.http): any body,
+# uploads included (the reference's MAX_CONTENT_LENGTH and its default; 0: no limit)...
+MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024**3)) or None
+# ...and a body that is no multipart upload (JSON, forms), since it is read into memory whole
+# (also Django's cap on the non-file fields of an upload; 0: no limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_DATA_SIZE", 10 * 1024**2)) or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -226,6 +235,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURES_RATE", "30/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
     "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kitsu_server.api.renderers.FallbackContentNegotiation",
     "EXCEPTION_HANDLER": "kitsu_server.api.errors.kitsu_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -250,6 +260,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The Kitsu production tracker API, compatible with Zou and gazu.",
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge fetched from swagger.io's online validator: the page needs no network.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "PREPROCESSING_HOOKS": ["kitsu_server.openapi.one_entry_per_route"],
     "ENUM_NAME_OVERRIDES": {
         "EntityStatusEnum": "assets.models.ENTITY_STATUSES",

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 import assets.crud  # noqa: F401  (each app's crud module registers its /data routes)
 import budgets.crud  # noqa: F401
@@ -47,7 +48,14 @@ ROUTE_MODULES = (
 
 api_urlpatterns = [
     kitsu_path("/", views.IndexView.as_view(), name="index"),
-    kitsu_path("/openapi.json", SpectacularAPIView.as_view(permission_classes=[]), name="openapi-schema"),
+    kitsu_path(
+        "/openapi.json",
+        # JSON whatever the Accept header, as application/json unless asked for the OpenAPI type.
+        SpectacularJSONAPIView.as_view(
+            permission_classes=[], renderer_classes=[OpenApiJsonRenderer2, OpenApiJsonRenderer]
+        ),
+        name="openapi-schema",
+    ),
     kitsu_path(
         "/docs",
         SpectacularSwaggerView.as_view(url_name="openapi-schema", permission_classes=[]),

@@ -322,7 +322,7 @@ def full_shot(shot, client=False):
     """The shot's board entry (its tasks, sequence and episode) with all its columns and
     relations; a client reads the studio fields of the tasks blank. A shot of no sequence has no
     board entry: 404, as on the reference."""
-    board = shots_with_tasks(ShotBoardCriteria(shot_id=shot.pk), person=None, client=client)
+    board = list(shots_with_tasks(ShotBoardCriteria(shot_id=shot.pk), person=None, client=client))
     if not board:
         raise NotFound("Shot not found.")
     data = board[0]
@@ -401,7 +401,8 @@ def shots_with_tasks(criteria, person, client=False, vendor_departments=None, co
     tasks (with their assignees, and whether the person follows them). A client reads the
     studio fields of the tasks blank, a vendor only the custom fields of their departments.
     `compact` gives rows of values aligned on SHOTS_AND_TASKS_*_FIELDS. Four queries (five for
-    a vendor), whatever the number of shots and tasks."""
+    a vendor), whatever the number of shots and tasks, run before the first shot; then one shot at
+    a time, as produced (a generator: a streamed board is never whole in memory)."""
     shots = criteria.shots()
     rows = read_rows(shots.order_by("parent__parent__name", "parent__name", "name", "pk"), SHOT_BOARD_COLUMNS)
     subscribed = subscribed_task_ids(person, criteria.project_id, "Shot")
@@ -410,7 +411,6 @@ def shots_with_tasks(criteria, person, client=False, vendor_departments=None, co
     hidden = {}
     if vendor_departments is not None and rows:
         hidden = hidden_metadata_fields("Shot", vendor_departments, {row[12] for row in rows})
-    result = []
     for (
         shot_id,
         name,
@@ -459,8 +459,7 @@ def shots_with_tasks(criteria, person, client=False, vendor_departments=None, co
             "Shot",
             tasks_of.get(shot_id, []),
         ]
-        result.append(values if compact else dict(zip(SHOTS_AND_TASKS_SHOT_FIELDS, values, strict=True)))
-    return result
+        yield values if compact else dict(zip(SHOTS_AND_TASKS_SHOT_FIELDS, values, strict=True))
 
 
 def entities_with_tasks(

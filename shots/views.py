@@ -33,9 +33,9 @@ from kitsu_server.api.views import (
     board_response,
     etag_matches,
     json_body,
+    not_modified,
     parse_bool,
     validated,
-    with_etag,
 )
 from shots import queries, services
 from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
@@ -378,7 +378,7 @@ class ShotsWithTasksView(KitsuView):
                 board_fingerprint(project_id, access.person), access, role, criteria, departments
             )
             if etag_matches(request, etag):
-                return with_etag(Response(status=304), etag)
+                return not_modified(etag)
         rows = queries.shots_with_tasks(
             board, access.person, client=role == "client", vendor_departments=departments, compact=compact
         )

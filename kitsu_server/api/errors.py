@@ -10,11 +10,14 @@ become 400s with a message that names the problem without leaking SQL.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+from kitsu_server.api.http import error_message
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +94,8 @@ def kitsu_exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         logger.info("integrity error: %s", exc)
         return error_response(integrity_message(exc), 400)
+    if isinstance(exc, RequestDataTooBig):  # the non-file fields of an upload over the limit
+        return error_response(error_message(413), 413)
     if isinstance(exc, exceptions.ParseError):
         return error_response(f"Malformed request body: {_detail_text(exc)}", 400)
     if isinstance(exc, exceptions.APIException):
