@@ -120,9 +120,12 @@ class PersonsPolicy(CrudPolicy):
         self.client_shape = PersonShape(CLIENT_PERSON_COLUMNS)
 
     def shape_for(self, access, instance=None):
-        # The whole row (secrets aside) to admins, and to managers reading one person; the
-        # studio directory to everyone else, less to clients (the reference's serializers).
-        if access.is_admin or (instance is not None and access.role == "manager"):
+        # The whole row (secrets aside) to admins, to managers reading one person and to the
+        # person reading their own row (the reference answers its own update so); the studio
+        # directory to everyone else, less to clients (the reference's serializers).
+        if access.is_admin or (
+            instance is not None and (access.role == "manager" or instance.pk == access.person.pk)
+        ):
             return self.shape
         if access.role == "client":
             return self.client_shape
