@@ -372,18 +372,18 @@ class AssetView(KitsuView):
 
 class NewAssetView(KitsuView):
     """`POST /data/projects/{project_id}/asset-types/{asset_type_id}/assets/new`: the
-    production's managers create an asset (`asset:new`)."""
+    production's managers create an asset (`asset:new`), or get the existing one of that type and
+    name, as the creation routes of shots, sequences, episodes, edits and concepts do."""
 
     @extend_schema(tags=ASSET_TAGS, request=NewAssetSerializer, responses={201: Asset})
     def post(self, request, project_id, asset_type_id):
-        project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
-        body = validated(NewAssetSerializer, request.data)
         project = managed_project(request, project_id)
+        body = validated(NewAssetSerializer, request.data)
         asset_type = queries.asset_type_or_404(asset_type_id)
         episode_id = body["episode_id"]
         if episode_id is not None and not Entity.objects.filter(pk=episode_id).exists():
             raise WrongParameter(f"episode_id refers to no entity: {episode_id}.")
-        asset = services.create_asset(
+        asset, _ = services.create_asset(
             project,
             asset_type,
             name=body["name"],

@@ -58,6 +58,32 @@ def new_task(entity, task_type, status, assigner=None):
     )
 
 
+def insert_tasks(tasks):
+    """Insert unsaved tasks (see new_task) but those a concurrent request made meanwhile (the
+    same entity, type and name: the unique key task_uc), which are not an error: that request's
+    row stands for ours. Returns [(the stored task, whether this call inserted it)], in order;
+    the stored tasks come with their status."""
+    if not tasks:
+        return []
+    Task.objects.bulk_create(tasks, ignore_conflicts=True)
+    inserted = set(Task.objects.filter(pk__in=[task.pk for task in tasks]).values_list("pk", flat=True))
+    lost = [task for task in tasks if task.pk not in inserted]
+    theirs = {}
+    if lost:
+        rows = Task.objects.select_related("task_status").filter(
+            entity_id__in={task.entity_id for task in lost},
+            task_type_id__in={task.task_type_id for task in lost},
+            name__in={task.name for task in lost},
+        )
+        theirs = {task_key(row): row for row in rows}
+    return [(task, True) if task.pk in inserted else (theirs[task_key(task)], False) for task in tasks]
+
+
+def task_key(task):
+    """What makes a task unique in its production (task_uc)."""
+    return (task.entity_id, task.task_type_id, task.name)
+
+
 def reset_task_data(task, user=None):
     """Recompute what a task derives from its comments and time spents: status, retakes,
     start, end, done and last comment dates, duration. Records `task:update`."""
