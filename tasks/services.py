@@ -33,11 +33,13 @@ def default_task_status(for_concept=False):
     status = TaskStatus.objects.filter(is_default=True, for_concept=for_concept).first()
     if status is None:
         name, short_name, color = DEFAULT_STATUSES[for_concept]
-        status = TaskStatus.objects.filter(short_name=short_name, for_concept=for_concept).first()
-        if status is None:
-            status = TaskStatus.objects.create(
-                name=name, short_name=short_name, color=color, is_default=True, for_concept=for_concept
-            )
+        # get_or_create inserts in a savepoint: a concurrent request may make it first.
+        status, created = TaskStatus.objects.get_or_create(
+            short_name=short_name,
+            for_concept=for_concept,
+            defaults={"name": name, "color": color, "is_default": True},
+        )
+        if created:
             record_event("task-status:new", {"task_status_id": str(status.pk)})
     return status
 
