@@ -89,6 +89,9 @@ CREATIONS = [
 
 @pytest.mark.parametrize(("route", "body", "event"), CREATIONS)
 def test_concurrent_get_or_create_without_parent_answers_one_row(show, team, route, body, event):
+    # The entity types exist beforehand: the race to create one would serialize the requests.
+    for name in ("Episode", "Sequence", "Shot", "Scene", "Edit", "Concept", "ConceptFolder"):
+        factories.make_asset_type(name)
     path = f"/api/data/projects/{show.id}/{route}"
     responses = at_once(lambda i: client_for(team["manager"]).post(path, body, format="json"))
     assert len(set(statuses(responses))) == 1 and statuses(responses)[0] in (200, 201), bodies(responses)
