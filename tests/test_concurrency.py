@@ -188,8 +188,10 @@ def test_concurrent_castings_over_a_production_all_succeed_with_right_stats(show
     assert statuses(responses) == [200] * CLIENTS, bodies(responses)
     assert all(body == casting for body in bodies(responses))
     for shot in shots:
-        links = EntityLink.objects.filter(entity_in=shot).values_list("entity_out_id", "nb_occurences", "label")
-        assert sorted(links) == sorted([(hero.id, 2, "fixed"), (sword.id, 1, "")])
+        links = EntityLink.objects.filter(entity_in=shot)
+        assert sorted(links.values_list("entity_out_id", "nb_occurences", "label")) == sorted(
+            [(hero.id, 2, "fixed"), (sword.id, 1, "")]
+        )
         assert Entity.objects.get(pk=shot.pk).nb_entities_out == 2
     auto = EntityLink.objects.filter(entity_in=episode).values_list("entity_out_id", "data")
     assert sorted(auto) == sorted([(hero.id, {"auto": True}), (sword.id, {"auto": True})])
