@@ -128,11 +128,11 @@ class EntitiesPolicy(CrudPolicy):
         check_project_and_entity_access(access, instance.project_id, instance.pk)
 
     def check_update(self, access, instance, data):
+        kind = entity_kind(instance.entity_type_id)
+        check_metadata_department_access(access, instance, kind, data)  # a 403 before any 400
         fixed = [name for name in self.fixed_relations if name in data]
         if fixed:
             raise WrongParameter(f"{', '.join(fixed)} can't be changed by an update of the entity.")
-        kind = entity_kind(instance.entity_type_id)
-        check_metadata_department_access(access, instance, kind, data)
 
     def prepare_update(self, access, instance, data):
         instance.previous_version = (instance.name, copy.deepcopy(instance.data))

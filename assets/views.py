@@ -429,9 +429,9 @@ class AssetCastingView(KitsuView):
         responses=CastingEntrySerializer(many=True),
     )
     def put(self, request, asset_id):
-        entries = validated(CastingEntrySerializer, json_list(request), many=True)
         asset = queries.asset_or_404(asset_id)
         check_manager_project_access(access_for(request), asset.project_id)
+        entries = validated(CastingEntrySerializer, json_list(request), many=True)
         return Response(services.update_asset_casting(asset, entries, user=request.user))
 
 
@@ -478,9 +478,9 @@ class AssetAssetInstancesView(AssetInstancesView):
 
     @extend_schema(tags=ASSET_TAGS, request=AssetInstanceRequestSerializer, responses={201: AssetInstance})
     def post(self, request, asset_id):
-        body = validated(AssetInstanceRequestSerializer, request.data)
         asset = queries.asset_or_404(asset_id)
         access_for(request).check_project_access(asset.project_id)
+        body = validated(AssetInstanceRequestSerializer, request.data)
         instantiated = Entity.objects.filter(pk=body["asset_to_instantiate_id"]).first()
         if instantiated is None:
             raise NotFound("Asset not found.")
@@ -537,8 +537,8 @@ class SetSharedProjectAssetsView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
     def post(self, request, project_id):
-        body = validated(SharedAssetsSerializer, request.data)
         project = managed_project(request, project_id)
+        body = validated(SharedAssetsSerializer, request.data)
         queryset = services.set_shared_assets(
             body["is_shared"], project_id=project.pk, asset_ids=body.get("asset_ids") or None
         )
@@ -654,12 +654,14 @@ class ProjectDeleteEntitiesView(KitsuView):
     )
     def post(self, request, project_id):
         project = project_or_404(project_id)
+        access = access_for(request)
+        # Who is not in the production deletes nothing of it: refused before the body is read.
+        access.check_project_access(project.pk)
         entity_ids = json_list(request)
         for entity_id in entity_ids:
             if not isinstance(entity_id, str):
                 raise WrongParameter("Request body must only contain valid UUIDs.")
             parse_uuid(entity_id, "Request body must only contain valid UUIDs.")
-        access = access_for(request)
         creators = Entity.objects.filter(pk__in=entity_ids).values_list("created_by_id", flat=True)
         if any(creator != access.person.pk for creator in creators):
             check_manager_project_access(access, project.pk)

@@ -250,10 +250,10 @@ class CommentsPolicy(CrudPolicy):
         check_comment_access(access, instance, task_of(instance))
 
     def check_update(self, access, instance, data):
+        check_comment_update(access, instance, task_of(instance), data)  # a 403 before any 400
         fixed = sorted({"mentions", "department_mentions"} & set(data))
         if fixed:
             raise WrongParameter(f"{', '.join(fixed)} follow the comment's text and can't be set.")
-        check_comment_update(access, instance, task_of(instance), data)
         instance.previous_task_status_id = instance.task_status_id
 
     def prepare_update(self, access, instance, data):
