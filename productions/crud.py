@@ -142,11 +142,8 @@ class ProjectsPolicy(CrudPolicy):
             instance.production_type == "tvshow"
             and not instance.entities.filter(entity_type__name="Episode").exists()
         ):
-            # A TV show starts with its first episode, as on the reference (get_or_create: two
-            # concurrent writes of the project make one).
-            Episode.objects.get_or_create(
-                project=instance, parent=None, name="E01", defaults={"created_by": access.person}
-            )
+            # A TV show starts with its first episode, as on the reference.
+            Episode.objects.create(project=instance, name="E01", created_by=access.person)
 
     def check_update(self, access, instance, data):
         access.check_manager(instance.pk)
