@@ -17,7 +17,7 @@ def refuse_existing_twins(apps, schema_editor):
     twins = list(
         Entity.objects.using(schema_editor.connection.alias)
         .filter(parent__isnull=True)
-        .values("project_id", "project__name", "entity_type__name", "name")
+        .values("project_id", "project__name", "entity_type_id", "entity_type__name", "name")
         .annotate(count=Count("id"))
         .filter(count__gt=1)
         .order_by("project__name", "entity_type__name", "name")
@@ -29,7 +29,7 @@ def refuse_existing_twins(apps, schema_editor):
         ids = Entity.objects.using(schema_editor.connection.alias).filter(
             parent__isnull=True,
             project_id=twin["project_id"],
-            entity_type__name=twin["entity_type__name"],
+            entity_type_id=twin["entity_type_id"],
             name=twin["name"],
         )
         lines.append(
