@@ -109,6 +109,7 @@ def update_castings(castings, user=None):
     log = EventLog(user)
     change = CastingChange()
     with transaction.atomic():
+        lock_castings(targets)
         previous = cast_asset_ids([target.id for target in targets])
         asset_ids = {entry.asset_id for _, entries in castings for entry in entries if entry}
         existing = set(Entity.objects.filter(pk__in=asset_ids).values_list("pk", flat=True))
@@ -149,6 +150,16 @@ def update_castings(castings, user=None):
         create_links(links, log)
         announce(targets, change, log)
         log.record()
+
+
+def lock_castings(targets):
+    """Writes of the same castings go one after the other: each locks the casting entities and
+    the episodes of the shots among them (whose casting follows theirs) before reading any link,
+    all in one order, so none deadlocks. Without it, two writers of one casting both delete its
+    links then both insert them (a unique key conflict), and two shots of an episode both add
+    the same auto link to it. `no_key`: inserting links that point to these rows stays free."""
+    ids = {target.id for target in targets} | {t.episode_id for t in targets if t.episode_id is not None}
+    list(Entity.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def cast_asset_ids(entity_ids):
@@ -430,6 +441,7 @@ def cast_asset(targets, asset_id, nb_occurences=None, label=None, user=None):
     log = EventLog(user)
     change = CastingChange()
     with transaction.atomic():
+        lock_castings(targets)
         current = {
             link.entity_in_id: link
             for link in EntityLink.objects.filter(
@@ -471,6 +483,7 @@ def uncast_asset(targets, asset_id, cascade_to_shots=True, user=None):
     log = EventLog(user)
     change = CastingChange()
     with transaction.atomic():
+        lock_castings(targets)
         links = dict(
             EntityLink.objects.filter(
                 entity_in_id__in=[target.id for target in targets], entity_out_id=asset_id

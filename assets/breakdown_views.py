@@ -166,10 +166,10 @@ class EntityCastingView(KitsuView):
         tags=TAGS, request=BreakdownCastingEntrySerializer(many=True), responses=OpenApiTypes.OBJECT
     )
     def put(self, request, project_id, entity_id):
-        body = json_array(request)
         project_id = casting_writer(request, project_id)
         entity_id = parse_uuid(entity_id, f"Malformed ID: {entity_id}.")
         [target] = targets_in_project([entity_id], project_id)
+        body = json_array(request)
         entries = casting_entries(body)
         services.update_castings([(target, entries)], user=request.user)
         return Response(body)
@@ -186,10 +186,10 @@ class EntitiesCastingView(KitsuView):
         responses=OpenApiTypes.OBJECT,
     )
     def put(self, request, project_id):
+        project_id = casting_writer(request, project_id)
         body = request.data
         if not isinstance(body, dict) or not all(isinstance(casting, list) for casting in body.values()):
             raise WrongParameter("Request body must be a JSON object mapping entity ids to casting arrays")
-        project_id = casting_writer(request, project_id)
         entity_ids = [parse_uuid(key, f"Malformed entity ID: {key}.") for key in body]
         targets = targets_in_project(entity_ids, project_id)
         castings = [
@@ -206,9 +206,9 @@ class EntitiesAssetCastingView(KitsuView):
 
     @extend_schema(tags=TAGS, request=CastAssetSerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request, project_id, asset_id):
-        body = validated(CastAssetSerializer, request.data)
         project_id = casting_writer(request, project_id)
         asset = asset_or_404(asset_id)
+        body = validated(CastAssetSerializer, request.data)
         entity_ids = list(dict.fromkeys(body["entity_ids"]))
         targets = targets_in_project(entity_ids, project_id)
         if body["nb_occurences"] == 0:
@@ -361,8 +361,8 @@ class SceneAssetInstancesView(KitsuView):
 
     @extend_schema(tags=TAGS, request=SceneAssetInstanceSerializer, responses={201: AssetInstanceRow})
     def post(self, request, scene_id):
-        body = validated(SceneAssetInstanceSerializer, request.data)
         scene = reachable_entity(request, scene_id, "Scene", read=False)
+        body = validated(SceneAssetInstanceSerializer, request.data)
         asset = Entity.objects.filter(pk=body["asset_id"]).first()
         if asset is None:
             raise NotFound("Asset not found.")
@@ -392,8 +392,8 @@ class ShotAssetInstancesView(KitsuView):
 
     @extend_schema(tags=TAGS, request=ShotAssetInstanceSerializer, responses={201: EntityRow})
     def post(self, request, shot_id):
-        body = validated(ShotAssetInstanceSerializer, request.data)
         shot = reachable_entity(request, shot_id, "Shot", read=False)
+        body = validated(ShotAssetInstanceSerializer, request.data)
         instance = AssetInstance.objects.filter(pk=body["asset_instance_id"]).first()
         if instance is None:
             raise NotFound("Asset instance not found.")

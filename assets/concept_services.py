@@ -32,17 +32,22 @@ def create_concept(project_id, name, *, data=None, description=None, linked_ids=
     with transaction.atomic():
         concept_type = entity_type_named("Concept")
         concept = Entity.objects.filter(entity_type=concept_type, project_id=project_id, name=name).first()
-        if concept is not None:
+        if concept is not None:  # whatever its folder, as on the reference
             return concept, False
-        concept = Entity.objects.create(
+        # A request beaten to the name by a concurrent one gets the row it made.
+        concept, created = Entity.objects.get_or_create(
             entity_type=concept_type,
             project_id=project_id,
-            name=name,
-            data=data if data is not None else {},
-            description=description,
             parent=folder,
-            created_by=user,
+            name=name,
+            defaults={
+                "data": data if data is not None else {},
+                "description": description,
+                "created_by": user,
+            },
         )
+        if not created:
+            return concept, False
         existing = Entity.objects.filter(pk__in=linked_ids).values_list("pk", flat=True)
         EntityConceptLink.objects.bulk_create(
             [EntityConceptLink(entity_in=concept, entity_out_id=pk) for pk in existing]
@@ -82,13 +87,19 @@ def create_concept_folder(project_id, name, user=None):
         folder = Entity.objects.filter(entity_type=folder_type, project_id=project_id, name=name).first()
         if folder is not None:
             return folder, False
-        folder = Entity.objects.create(
-            entity_type=folder_type, project_id=project_id, name=name, created_by=user
+        # A request beaten to the name by a concurrent one gets the row it made.
+        folder, created = Entity.objects.get_or_create(
+            entity_type=folder_type,
+            project_id=project_id,
+            parent=None,
+            name=name,
+            defaults={"created_by": user},
         )
-        record_event(
-            "concept-folder:new", {"concept_folder_id": str(folder.pk)}, project_id=project_id, user=user
-        )
-    return folder, True
+        if created:
+            record_event(
+                "concept-folder:new", {"concept_folder_id": str(folder.pk)}, project_id=project_id, user=user
+            )
+    return folder, created
 
 
 def rename_concept_folder(folder, name, user=None):

@@ -271,9 +271,9 @@ class ProjectConceptsView(KitsuView):
 
     @extend_schema(tags=TAGS, request=NewConceptSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewConceptSerializer, request.data)
         project, role = team_project(request, project_id)
         refuse(role, "vendor", "client")
+        body = validated(NewConceptSerializer, request.data)
         folder = None
         if body["parent_id"] is not None:
             folder = entity_of_kind_or_404(body["parent_id"], "ConceptFolder")
@@ -306,9 +306,9 @@ class ProjectConceptFoldersView(KitsuView):
 
     @extend_schema(tags=TAGS, request=ConceptFolderSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(ConceptFolderSerializer, request.data)
         project = project_or_404(project_id)
         check_supervisor_project_access(access_for(request), project.pk)
+        body = validated(ConceptFolderSerializer, request.data)
         folder, _ = services.create_concept_folder(project.pk, body["name"], user=request.user)
         return Response(render_typed(folder, "ConceptFolder"), status=201)
 
@@ -319,9 +319,9 @@ class ConceptFolderView(KitsuView):
 
     @extend_schema(tags=TAGS, request=ConceptFolderSerializer, responses=EntityRow)
     def put(self, request, concept_folder_id):
-        body = validated(ConceptFolderSerializer, request.data)
         folder = entity_of_kind_or_404(concept_folder_id, "ConceptFolder")
         check_supervisor_project_access(access_for(request), folder.project_id)
+        body = validated(ConceptFolderSerializer, request.data)
         folder = services.rename_concept_folder(folder, body["name"], user=request.user)
         return Response(render_typed(folder, "ConceptFolder"))
 
@@ -344,9 +344,9 @@ class MoveConceptsView(KitsuView):
         responses={200: build_array_type(build_basic_type(OpenApiTypes.UUID))},
     )
     def post(self, request, project_id):
-        body = validated(MoveConceptsSerializer, request.data)
         project = project_or_404(project_id)
         check_supervisor_project_access(access_for(request), project.pk)
+        body = validated(MoveConceptsSerializer, request.data)
         folder = None
         if body["concept_folder_id"] is not None:
             folder = Entity.objects.filter(

@@ -102,6 +102,25 @@ def custom_fields_changed(entity, data):
     return {**narrowed, "data": changed} if changed else narrowed
 
 
+# The columns that, with the name, make an entity's unique key.
+RELATION_KEYS = ("project_id", "entity_type_id", "parent_id")
+
+
+def check_free_name(name, project_id, entity_type_id, parent_id, entity_id=None):
+    """A 400 when another entity holds that name in the production, type and parent (none
+    included: the unique keys entity_uc and entity_uc_without_parent), with the reference's
+    message. A concurrent write passing this check still meets the unique keys (a 400 too)."""
+    twins = Entity.objects.filter(
+        name=name, project_id=project_id, entity_type_id=entity_type_id, parent_id=parent_id
+    ).exclude(pk=entity_id)
+    if twins.exists():
+        raise WrongParameter(
+            f"An entity with name '{name}', project_id '{project_id}', "
+            f"entity_type_id '{entity_type_id}', and parent_id '{parent_id}' "
+            "already exists. The combination of these fields must be unique."
+        )
+
+
 @register
 class EntitiesPolicy(CrudPolicy):
     """Lists: the open projects of the person's team (vendors: the entities they hold a task on,
@@ -134,6 +153,8 @@ class EntitiesPolicy(CrudPolicy):
 
     def prepare_create(self, access, data):
         data["created_by"] = access.person
+        project, entity_type, parent = (getattr(data.get(key), "pk", None) for key in RELATION_KEYS)
+        check_free_name(data.get("name"), project, entity_type, parent)
         return data
 
     def precheck_update(self, access, instance):
@@ -159,15 +180,7 @@ class EntitiesPolicy(CrudPolicy):
         parent_id = getattr(data.get("parent_id"), "pk", None) if "parent_id" in data else instance.parent_id
         if (name, entity_type_id, parent_id) == (instance.name, instance.entity_type_id, instance.parent_id):
             return
-        twins = Entity.objects.filter(
-            name=name, project_id=instance.project_id, entity_type_id=entity_type_id, parent_id=parent_id
-        ).exclude(pk=instance.pk)
-        if twins.exists():
-            raise WrongParameter(
-                f"An entity with name '{name}', project_id '{instance.project_id}', "
-                f"entity_type_id '{entity_type_id}', and parent_id '{parent_id}' "
-                "already exists. The combination of these fields must be unique."
-            )
+        check_free_name(name, instance.project_id, entity_type_id, parent_id, instance.pk)
 
     def after_write(self, access, instance, created):
         previous = getattr(instance, "previous_version", None)

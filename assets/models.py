@@ -152,6 +152,13 @@ class Entity(KitsuModel):
         db_table = "entity"
         constraints = [
             models.UniqueConstraint(fields=["name", "project", "entity_type", "parent"], name="entity_uc"),
+            # NULLs are distinct in a unique constraint, so entity_uc alone lets assets, episodes and
+            # sequences outside episodes (all parentless) share a name: the same key, parent NULL.
+            models.UniqueConstraint(
+                fields=["name", "project", "entity_type"],
+                condition=models.Q(parent__isnull=True),
+                name="entity_uc_without_parent",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "entity_type", "status"], name="ix_entity_project_type_status"),

@@ -26,7 +26,7 @@ from productions.models import ProjectTaskTypeLink
 from tasks import deletion
 from tasks.events import record_event, record_events
 from tasks.models import News, Task, TaskType
-from tasks.services import default_task_status, new_task
+from tasks.services import default_task_status, insert_tasks, new_task
 
 # Kinds an entity removal handles, and the word their events use.
 REMOVABLE_KINDS = {"Asset": "asset", "Shot": "shot", "Edit": "edit", "Concept": "concept"}
@@ -36,25 +36,33 @@ REMOVABLE_KINDS = {"Asset": "asset", "Shot": "shot", "Edit": "edit", "Concept": 
 
 
 def create_asset(project, asset_type, *, name, description, data, is_shared, episode_id, user):
-    """A new asset of `asset_type` in `project` (its main episode: `episode_id`). Records `asset:new`."""
+    """The asset of that name and type in `project`: the existing one, as every creation route of
+    an entity answers on the reference, or a new one (its main episode: `episode_id`) recording
+    `asset:new`. Returns (asset, created)."""
     with transaction.atomic():
-        asset = Entity.objects.create(
+        # get_or_create inserts in a savepoint: a request beaten to the name by a concurrent one
+        # (the unique key entity_uc_without_parent) gets the row that one made.
+        asset, created = Entity.objects.get_or_create(
             project=project,
             entity_type=asset_type,
+            parent=None,
             name=name,
-            description=description,
-            data=data,
-            is_shared=is_shared,
-            source_id=episode_id,
-            created_by=user,
+            defaults={
+                "description": description,
+                "data": data,
+                "is_shared": is_shared,
+                "source_id": episode_id,
+                "created_by": user,
+            },
         )
-        record_event(
-            "asset:new",
-            {"asset_id": str(asset.pk), "asset_type": str(asset_type.pk)},
-            project_id=project.pk,
-            user=user,
-        )
-    return asset
+        if created:
+            record_event(
+                "asset:new",
+                {"asset_id": str(asset.pk), "asset_type": str(asset_type.pk)},
+                project_id=project.pk,
+                user=user,
+            )
+    return asset, created
 
 
 def set_shared_assets(is_shared, project_id=None, asset_type_id=None, asset_ids=None):
@@ -175,19 +183,22 @@ def create_tasks_for_entity(entity, task_types, user=None):
     )
     with transaction.atomic():
         status = default_task_status(for_concept=entity_kind(entity.entity_type_id) == "Concept")
-        created = []
+        planned = []
         for task_type in task_types:
             if task_type.pk in existing:
                 continue
             existing.add(task_type.pk)
             assigner = user if user is not None and user.is_authenticated else None
-            task = new_task(entity, task_type, status, assigner=assigner)
-            created.append((task, task_type, status))
-        Task.objects.bulk_create([task for task, _, _ in created])
+            planned.append((new_task(entity, task_type, status, assigner=assigner), task_type))
+        # A task a concurrent request made meanwhile is answered as it stands, with no event.
+        stored = insert_tasks([task for task, _ in planned])
         record_events(
-            "task:new", [{"task_id": str(task.pk)} for task, _, _ in created], entity.project_id, user
+            "task:new", [{"task_id": str(task.pk)} for task, made in stored if made], entity.project_id, user
         )
-    return created
+    task_types = [task_type for _, task_type in planned]
+    return [
+        (task, task_type, task.task_status) for (task, _), task_type in zip(stored, task_types, strict=True)
+    ]
 
 
 # --- removal -----------------------------------------------------------------------------

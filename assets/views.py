@@ -372,18 +372,18 @@ class AssetView(KitsuView):
 
 class NewAssetView(KitsuView):
     """`POST /data/projects/{project_id}/asset-types/{asset_type_id}/assets/new`: the
-    production's managers create an asset (`asset:new`)."""
+    production's managers create an asset (`asset:new`), or get the existing one of that type and
+    name, as the creation routes of shots, sequences, episodes, edits and concepts do."""
 
     @extend_schema(tags=ASSET_TAGS, request=NewAssetSerializer, responses={201: Asset})
     def post(self, request, project_id, asset_type_id):
-        project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
-        body = validated(NewAssetSerializer, request.data)
         project = managed_project(request, project_id)
+        body = validated(NewAssetSerializer, request.data)
         asset_type = queries.asset_type_or_404(asset_type_id)
         episode_id = body["episode_id"]
         if episode_id is not None and not Entity.objects.filter(pk=episode_id).exists():
             raise WrongParameter(f"episode_id refers to no entity: {episode_id}.")
-        asset = services.create_asset(
+        asset, _ = services.create_asset(
             project,
             asset_type,
             name=body["name"],
@@ -429,9 +429,9 @@ class AssetCastingView(KitsuView):
         responses=CastingEntrySerializer(many=True),
     )
     def put(self, request, asset_id):
-        entries = validated(CastingEntrySerializer, json_list(request), many=True)
         asset = queries.asset_or_404(asset_id)
         check_manager_project_access(access_for(request), asset.project_id)
+        entries = validated(CastingEntrySerializer, json_list(request), many=True)
         return Response(services.update_asset_casting(asset, entries, user=request.user))
 
 
@@ -478,9 +478,9 @@ class AssetAssetInstancesView(AssetInstancesView):
 
     @extend_schema(tags=ASSET_TAGS, request=AssetInstanceRequestSerializer, responses={201: AssetInstance})
     def post(self, request, asset_id):
-        body = validated(AssetInstanceRequestSerializer, request.data)
         asset = queries.asset_or_404(asset_id)
         access_for(request).check_project_access(asset.project_id)
+        body = validated(AssetInstanceRequestSerializer, request.data)
         instantiated = Entity.objects.filter(pk=body["asset_to_instantiate_id"]).first()
         if instantiated is None:
             raise NotFound("Asset not found.")
@@ -537,8 +537,8 @@ class SetSharedProjectAssetsView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
     def post(self, request, project_id):
-        body = validated(SharedAssetsSerializer, request.data)
         project = managed_project(request, project_id)
+        body = validated(SharedAssetsSerializer, request.data)
         queryset = services.set_shared_assets(
             body["is_shared"], project_id=project.pk, asset_ids=body.get("asset_ids") or None
         )
@@ -655,12 +655,14 @@ class ProjectDeleteEntitiesView(KitsuView):
     )
     def post(self, request, project_id):
         project = project_or_404(project_id)
+        access = access_for(request)
+        # Who is not in the production deletes nothing of it: refused before the body is read.
+        access.check_project_access(project.pk)
         entity_ids = json_list(request)
         for entity_id in entity_ids:
             if not isinstance(entity_id, str):
                 raise WrongParameter("Request body must only contain valid UUIDs.")
             parse_uuid(entity_id, "Request body must only contain valid UUIDs.")
-        access = access_for(request)
         creators = Entity.objects.filter(pk__in=entity_ids).values_list("created_by_id", flat=True)
         if any(creator != access.person.pk for creator in creators):
             check_manager_project_access(access, project.pk)

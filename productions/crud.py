@@ -185,9 +185,10 @@ class ProjectsPolicy(CrudPolicy):
         access.check_manager(instance.pk)
 
     def check_delete(self, access, instance):
-        # The reference refuses an open project before it checks who asks.
-        deletion.check_project_deletable(instance)
+        # Who may not delete projects learns nothing of this one's state: 403 first (the
+        # reference says "Only closed projects can be deleted" to anyone).
         access.check_admin()
+        deletion.check_project_deletable(instance)
 
     def delete(self, access, instance, params):
         deletion.remove_project(instance, parse_bool(params.get("force", "false")), user=access.person)

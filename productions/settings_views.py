@@ -570,6 +570,9 @@ class ProjectMetadataDescriptorsView(KitsuView):
         access = access_for(request)
         if not access.has_project_access(project.pk):
             raise PermissionDenied
+        # Only managers and supervisors write descriptors: the others are refused before the body.
+        if not access.is_admin and access.project_role(project.pk) not in (*MANAGER_ROLES, "supervisor"):
+            raise PermissionDenied
         body = validated(MetadataDescriptorInput, request.data)
         check_all_departments_access(access, project.pk, body["departments"])
         entity_type, task_type_id = body["entity_type"], body.get("task_type_id")

@@ -12,25 +12,23 @@ def create_edit(project_id, name, *, data=None, description="", episode=None, us
     Returns (edit, created)."""
     parent_id = episode.pk if episode is not None else None
     with transaction.atomic():
-        edit_type = entity_type_named("Edit")
-        edit = Entity.objects.filter(
-            entity_type=edit_type, project_id=project_id, parent_id=parent_id, name=name
-        ).first()
-        if edit is not None:
-            return edit, False
-        edit = Entity.objects.create(
-            entity_type=edit_type,
+        # get_or_create: a request beaten to the name by a concurrent one gets the row it made.
+        edit, created = Entity.objects.get_or_create(
+            entity_type=entity_type_named("Edit"),
             project_id=project_id,
             parent_id=parent_id,
             name=name,
-            data=data if data is not None else {},
-            description=description,
-            created_by=user,
+            defaults={
+                "data": data if data is not None else {},
+                "description": description,
+                "created_by": user,
+            },
         )
-        record_event(
-            "edit:new",
-            {"edit_id": str(edit.pk), "parent_id": str(parent_id) if parent_id else None},
-            project_id=project_id,
-            user=user,
-        )
-    return edit, True
+        if created:
+            record_event(
+                "edit:new",
+                {"edit_id": str(edit.pk), "parent_id": str(parent_id) if parent_id else None},
+                project_id=project_id,
+                user=user,
+            )
+    return edit, created

@@ -233,9 +233,9 @@ class ProjectEditsView(KitsuView):
 
     @extend_schema(tags=TAGS, request=NewEditSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
-        body = validated(NewEditSerializer, request.data)
         project = project_or_404(project_id)
         check_manager_project_access(access_for(request), project.pk)
+        body = validated(NewEditSerializer, request.data)
         episode = None
         if body["episode_id"] is not None:
             episode = Entity.objects.filter(pk=body["episode_id"]).first()

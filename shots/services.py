@@ -30,76 +30,75 @@ EPISODE_STATUSES = ("running", "complete", "standby", "canceled")
 
 
 # --- creation ----------------------------------------------------------------------------------
+# get_or_create inserts in a savepoint: a request beaten to the name by a concurrent one (the
+# unique keys entity_uc and entity_uc_without_parent) gets the row that one made.
 
 
 def create_episode(project, *, name, status, description, data, user):
     """The production's episode of that name: the existing one, or a new one (`episode:new`).
     An unknown status reads "running". Returns (episode, created)."""
     with transaction.atomic():
-        episode = Episode.objects.filter(project=project, name=name).first()
-        if episode is not None:
-            return episode, False
-        episode = Episode.objects.create(
+        episode, created = Episode.objects.get_or_create(
             project=project,
+            parent=None,
             name=name,
-            status=status if status in EPISODE_STATUSES else "running",
-            description=description,
-            data=data,
-            created_by=user,
+            defaults={
+                "status": status if status in EPISODE_STATUSES else "running",
+                "description": description,
+                "data": data,
+                "created_by": user,
+            },
         )
-        record_event("episode:new", {"episode_id": str(episode.pk)}, project_id=project.pk, user=user)
-    return episode, True
+        if created:
+            record_event("episode:new", {"episode_id": str(episode.pk)}, project_id=project.pk, user=user)
+    return episode, created
 
 
 def create_sequence(project, episode, *, name, description, data, user):
     """The sequence of that name in the episode (or outside episodes): the existing one, or a
     new one (`sequence:new`)."""
     with transaction.atomic():
-        sequence = Sequence.objects.filter(project=project, parent=episode, name=name).first()
-        if sequence is not None:
-            return sequence, False
-        sequence = Sequence.objects.create(
-            project=project, parent=episode, name=name, description=description, data=data, created_by=user
+        sequence, created = Sequence.objects.get_or_create(
+            project=project,
+            parent=episode,
+            name=name,
+            defaults={"description": description, "data": data, "created_by": user},
         )
-        record_event("sequence:new", {"sequence_id": str(sequence.pk)}, project_id=project.pk, user=user)
-    return sequence, True
+        if created:
+            record_event("sequence:new", {"sequence_id": str(sequence.pk)}, project_id=project.pk, user=user)
+    return sequence, created
 
 
 def create_shot(project, sequence, *, name, data, nb_frames, description, user):
     """The shot of that name in the sequence: the existing one, or a new one with its frame range
     (`shot:new`, with the episode of its sequence)."""
     with transaction.atomic():
-        shot = Shot.objects.filter(project=project, parent=sequence, name=name).first()
-        if shot is not None:
-            return shot, False
-        shot = Shot.objects.create(
+        shot, created = Shot.objects.get_or_create(
             project=project,
             parent=sequence,
             name=name,
-            data=data,
-            nb_frames=nb_frames,
-            description=description,
-            created_by=user,
+            defaults={"data": data, "nb_frames": nb_frames, "description": description, "created_by": user},
         )
-        episode_id = sequence.parent_id if sequence is not None else None
-        record_event(
-            "shot:new",
-            {"shot_id": str(shot.pk), "episode_id": str(episode_id) if episode_id else None},
-            project_id=project.pk,
-            user=user,
-        )
-    return shot, True
+        if created:
+            episode_id = sequence.parent_id if sequence is not None else None
+            record_event(
+                "shot:new",
+                {"shot_id": str(shot.pk), "episode_id": str(episode_id) if episode_id else None},
+                project_id=project.pk,
+                user=user,
+            )
+    return shot, created
 
 
 def create_scene(project, sequence, *, name, user):
     """The scene of that name in the sequence: the existing one, or a new one (`scene:new`)."""
     with transaction.atomic():
-        scene = Scene.objects.filter(project=project, parent=sequence, name=name).first()
-        if scene is not None:
-            return scene, False
-        scene = Scene.objects.create(project=project, parent=sequence, name=name, data={}, created_by=user)
-        record_event("scene:new", {"scene_id": str(scene.pk)}, project_id=project.pk, user=user)
-    return scene, True
+        scene, created = Scene.objects.get_or_create(
+            project=project, parent=sequence, name=name, defaults={"data": {}, "created_by": user}
+        )
+        if created:
+            record_event("scene:new", {"scene_id": str(scene.pk)}, project_id=project.pk, user=user)
+    return scene, created
 
 
 # --- shots -------------------------------------------------------------------------------------

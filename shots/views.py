@@ -245,12 +245,11 @@ def team_project_role(request, project_id):
 
 
 def creation_in(request, project_id, body_serializer):
-    """(body, project) of a creation route: the body validated, then the production of the URL,
-    which only its managers add to."""
-    body = validated(body_serializer, request.data)
+    """(body, project) of a creation route: the production of the URL, which only its managers
+    add to, then the body validated (who may not write learns nothing from it)."""
     project = queries.project_or_404(project_id)
     check_manager_project_access(access_for(request), project.pk)
-    return body, project
+    return validated(body_serializer, request.data), project
 
 
 def delete_entity(request, entity_id, kind, remove, **options):
@@ -558,9 +557,9 @@ class SceneShotsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=SceneShotBody, responses={201: EntityRow})
     def post(self, request, scene_id):
-        body = validated(SceneShotBody, request.data)
         scene = queries.entity_or_404(scene_id, "Scene")
         access_for(request).check_project_access(scene.project_id)
+        body = validated(SceneShotBody, request.data)
         shot = queries.entity_or_404(body["shot_id"], "Shot")
         services.set_shot_scene(scene, shot, request.user, add=True)
         return Response(as_entity(shot), status=201)

@@ -231,8 +231,8 @@ class UserNotificationView(UserView):
 
     @extend_schema(tags=USER_DATA_TAGS, request=NotificationUpdateBody, responses=NotificationSchema)
     def put(self, request, notification_id):
-        body = validated(NotificationUpdateBody, request.data)
         notification = own_notification(request, notification_id)
+        body = validated(NotificationUpdateBody, request.data)
         return Response(services.set_notification_read(notification, body["read"], request.user))
 
 

@@ -271,15 +271,17 @@ class TaskCommentPostView(KitsuView):
         tags=["actions/tasks"],
     )
     def post(self, request, task_id):
-        body = validated(CommentBody, request.data)
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
         try:
             check_task_action_access(access, task)
+            may_change_status = True
         except PermissionDenied:
-            check_task_mention_access(access, task)
-            if str(body["task_status_id"]).lower() != str(task.task_status_id):
-                raise
+            check_task_mention_access(access, task)  # refused before the body is read
+            may_change_status = False
+        body = validated(CommentBody, request.data)
+        if not may_change_status and str(body["task_status_id"]).lower() != str(task.task_status_id):
+            raise PermissionDenied
         task_status = object_or_404(TaskStatus, body["task_status_id"])
         check_task_status_access(access, task_status.pk, task.project_id)
         author, created_at, for_client = request.user, None, False
@@ -315,13 +317,15 @@ class ProjectTasksCommentManyView(KitsuView):
         tags=["actions/projects"],
     )
     def post(self, request, project_id):
+        project = object_or_404(Project, project_id)
+        access = access_for(request)
+        access.check_project_access(project.pk)  # outside the production: refused before the body
         if not isinstance(request.data, list):
             raise WrongParameter("Request body must be a JSON array.")
         serializer = BatchCommentItem(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
         entries = [entry for entry in serializer.validated_data if entry.get("object_id")]
-        project = object_or_404(Project, project_id)
-        items = batch_comment_items(access_for(request), project, entries)
+        items = batch_comment_items(access, project, entries)
         comments = services.post_comments(items, request.user, request.user) if items else []
         return Response(comments, status=201)
 
@@ -335,12 +339,12 @@ class CopyClientCommentsView(KitsuView):
         request=CopyClientCommentsBody, responses={201: OpenApiTypes.OBJECT}, tags=["actions/projects"]
     )
     def post(self, request, project_id):
-        body = validated(CopyClientCommentsBody, request.data)
         access = access_for(request)
         project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
         if not access.is_admin:
             object_or_404(Project, project_id)
         check_manager_project_access(access, project_id)
+        body = validated(CopyClientCommentsBody, request.data)
         pairs = last_client_comments(project_id, body["task_ids"])
         created = services.copy_client_comments(pairs, request.user, request.user, prefix=body["prefix"])
         return Response(created, status=201)
@@ -355,9 +359,9 @@ class CommentMoveView(KitsuView):
     def post(self, request, task_id, comment_id):
         access = access_for(request)
         access.check_role(MANAGER_ROLES)  # read on the global role, before any project is known
-        body = validated(MoveCommentBody, request.data)
         source = object_or_404(Task.objects.select_related("entity"), task_id)
         check_task_access(access, source)
+        body = validated(MoveCommentBody, request.data)
         target = object_or_404(Task.objects.select_related("entity"), body["target_task_id"])
         check_task_access(access, target)
         comment = object_or_404(Comment, comment_id)

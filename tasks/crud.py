@@ -246,7 +246,7 @@ class CommentsPolicy(CrudPolicy):
         check_comment_access(access, instance, task_of(instance))
 
     def check_update(self, access, instance, data):
-        check_comment_update(access, instance, task_of(instance), data)
+        check_comment_update(access, instance, task_of(instance), data)  # a 403 before any 400
         instance.previous_task_status_id = instance.task_status_id
 
     def prepare_update(self, access, instance, data):

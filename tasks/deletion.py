@@ -308,7 +308,7 @@ def remove_search_filters(**owner):
 
 
 def check_project_deletable(project):
-    """Only closed projects are deleted (a 400 otherwise, before any other check)."""
+    """Only closed projects are deleted (a 400 otherwise, once the caller may delete it)."""
     status = ProjectStatus.objects.filter(pk=project.project_status_id).values_list("name", flat=True).first()
     if status == OPEN_PROJECT_STATUS:
         raise WrongParameter("Only closed projects can be deleted")

@@ -33,11 +33,13 @@ def default_task_status(for_concept=False):
     status = TaskStatus.objects.filter(is_default=True, for_concept=for_concept).first()
     if status is None:
         name, short_name, color = DEFAULT_STATUSES[for_concept]
-        status = TaskStatus.objects.filter(short_name=short_name, for_concept=for_concept).first()
-        if status is None:
-            status = TaskStatus.objects.create(
-                name=name, short_name=short_name, color=color, is_default=True, for_concept=for_concept
-            )
+        # get_or_create inserts in a savepoint: a concurrent request may make it first.
+        status, created = TaskStatus.objects.get_or_create(
+            short_name=short_name,
+            for_concept=for_concept,
+            defaults={"name": name, "color": color, "is_default": True},
+        )
+        if created:
             record_event("task-status:new", {"task_status_id": str(status.pk)})
     return status
 
@@ -56,6 +58,32 @@ def new_task(entity, task_type, status, assigner=None):
         entity=entity,
         assigner=assigner,
     )
+
+
+def insert_tasks(tasks):
+    """Insert unsaved tasks (see new_task) but those a concurrent request made meanwhile (the
+    same entity, type and name: the unique key task_uc), which are not an error: that request's
+    row stands for ours. Returns [(the stored task, whether this call inserted it)], in order;
+    the stored tasks come with their status."""
+    if not tasks:
+        return []
+    Task.objects.bulk_create(tasks, ignore_conflicts=True)
+    inserted = set(Task.objects.filter(pk__in=[task.pk for task in tasks]).values_list("pk", flat=True))
+    lost = [task for task in tasks if task.pk not in inserted]
+    theirs = {}
+    if lost:
+        rows = Task.objects.select_related("task_status").filter(
+            entity_id__in={task.entity_id for task in lost},
+            task_type_id__in={task.task_type_id for task in lost},
+            name__in={task.name for task in lost},
+        )
+        theirs = {task_key(row): row for row in rows}
+    return [(task, True) if task.pk in inserted else (theirs[task_key(task)], False) for task in tasks]
+
+
+def task_key(task):
+    """What makes a task unique in its production (task_uc)."""
+    return (task.entity_id, task.task_type_id, task.name)
 
 
 def reset_task_data(task, user=None):

@@ -50,17 +50,18 @@ def create_tasks(task_type, entities, user):
             continue
         existing.add(entity.pk)  # an id listed twice gets one task
         new_tasks.append(services.new_task(entity, task_type, status, assigner=user))
-    Task.objects.bulk_create(new_tasks)
+    stored = services.insert_tasks(new_tasks)
     result = []
-    for task in new_tasks:
+    for task, _ in stored:
+        task_status = task.task_status  # ours or, lost to a concurrent request, that one's
         data = render_task(task)
         data.update(
             {
                 "assignees": [],
-                "task_status_id": str(status.pk),
-                "task_status_name": status.name,
-                "task_status_short_name": status.short_name,
-                "task_status_color": status.color,
+                "task_status_id": str(task_status.pk),
+                "task_status_name": task_status.name,
+                "task_status_short_name": task_status.short_name,
+                "task_status_color": task_status.color,
                 "task_type_id": str(task_type.pk),
                 "task_type_name": task_type.name or "",
                 "task_type_color": task_type.color or "",
@@ -68,9 +69,10 @@ def create_tasks(task_type, entities, user):
             }
         )
         result.append(data)
-    if new_tasks:
+    made = [data for data, (_, created) in zip(result, stored, strict=True) if created]
+    if made:
         # One insert for the events of the batch (a type's tasks for a whole production).
-        record_events("task:new", [{"task_id": data["id"]} for data in result], new_tasks[0].project_id, user)
+        record_events("task:new", [{"task_id": data["id"]} for data in made], new_tasks[0].project_id, user)
     return result
 
 
@@ -94,6 +96,9 @@ def assign_tasks(tasks, person, author):
         return []
     check_assignable([person.pk])
     task_ids = [task.pk for task in tasks]
+    # Concurrent assignations of these tasks wait for this one (rows locked in one order: no
+    # deadlock), so each reads the assignees the other left and none inserts a link twice.
+    list(Task.objects.select_for_update(no_key=True).filter(pk__in=task_ids).order_by("pk").values_list("pk"))
     already = set(
         TaskPersonLink.objects.filter(task_id__in=task_ids, person=person).values_list("task_id", flat=True)
     )
@@ -120,10 +125,10 @@ def add_team_member(project, person, user):
     belongs to its own project only."""
     if person.preview_project_id is not None and person.preview_project_id != project.pk:
         raise WrongParameter("A preview account can only belong to its own project")
-    if ProjectPersonLink.objects.filter(project=project, person=person).exists():
-        return
-    ProjectPersonLink.objects.create(project=project, person=person)
-    record_event("project:update", {}, project_id=project.pk, user=user)
+    # get_or_create inserts in a savepoint: a concurrent request may add them first.
+    _, created = ProjectPersonLink.objects.get_or_create(project=project, person=person)
+    if created:
+        record_event("project:update", {}, project_id=project.pk, user=user)
 
 
 def clear_assignations(tasks, person_id, user):

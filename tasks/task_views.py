@@ -375,14 +375,18 @@ class TaskAssignView(KitsuView):
 
     @extend_schema(request=AssignPersonBody, responses={200: TASK_SCHEMA}, tags=["actions/tasks"])
     def put(self, request, task_id):
-        body = validated(AssignPersonBody, request.data)
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "task_type"), task_id)
+        mine = department_ids(access.person)
+        # Who may not even assign themselves here assigns nobody: refused before the body is read.
+        if not may_assign(access, task, access.person, mine, mine):
+            raise PermissionDenied
+        body = validated(AssignPersonBody, request.data)
         person = Person.objects.filter(pk__in=known_ids([body["person_id"]])).first()
         if person is None:
             return Response(ASSIGNEE_MISSING, status=400)
         check_not_bot(person, task.project)
-        if not may_assign(access, task, person, department_ids(access.person), department_ids(person)):
+        if not may_assign(access, task, person, mine, department_ids(person)):
             raise PermissionDenied
         with transaction.atomic():
             rows = services.assign_tasks([task], person, request.user)
@@ -544,9 +548,9 @@ class PersonTimeSpentView(KitsuView):
     def write(self, request, task_id, date, person_id):
         task = object_or_404(Task.objects.select_related("project"), task_id)
         person = object_or_404(Person, person_id)
+        check_time_spent_access(access_for(request), task, person.pk)
         check_not_bot(person, task.project)
         body = validated(TimeSpentBody, request.data)
-        check_time_spent_access(access_for(request), task, person.pk)
         day = url_date(date)
         with transaction.atomic():
             time_spent = services.set_time_spent(task, person, day, body["duration"], self.add, request.user)
@@ -598,9 +602,9 @@ class CommentPreviewAddView(KitsuView):
 
     @extend_schema(request=CommentPreviewBody, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
-        body = validated(CommentPreviewBody, request.data)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
         check_task_action_access(access_for(request), task)
+        body = validated(CommentPreviewBody, request.data)
         comment = task_comment_or_404(task, comment_id)
         with transaction.atomic():
             preview = services.add_preview_to_comment(task, comment, request.user, body.get("revision"))

@@ -28,6 +28,15 @@ LINK_TABLE_EXTRA_COLUMNS = {"id"}
 # Person is the auth user model: AbstractBaseUser adds `last_login`; `token_generation`
 # ends the login tokens issued before a password change (people.authentication).
 PERSON_EXTRA_COLUMNS = {"last_login", "token_generation"}
+# Constraints the reference lacks, on purpose: {model: {constraint name: why}}.
+DELIBERATE_CONSTRAINTS = {
+    "Entity": {
+        "entity_uc_without_parent": (
+            "the reference's entity_uc lets parentless twins through (NULLs are distinct): "
+            "the same key, enforced when parent_id is NULL"
+        ),
+    },
+}
 
 
 def load_catalog():
@@ -132,3 +141,20 @@ def test_person_is_the_auth_user_model():
     user_model = get_user_model()
     assert user_model.__name__ == "Person"
     assert user_model.USERNAME_FIELD == "email"
+
+
+@pytest.mark.parametrize("class_name", sorted(DELIBERATE_CONSTRAINTS))
+def test_deliberate_constraints_are_in_place(class_name):
+    names = {constraint.name for constraint in django_model(class_name)._meta.constraints}
+    assert set(DELIBERATE_CONSTRAINTS[class_name]) <= names
+
+
+def test_parentless_entities_have_the_reference_unique_key():
+    from assets.models import Entity
+
+    constraints = {constraint.name: constraint for constraint in Entity._meta.constraints}
+    reference_key = ("name", "project", "entity_type", "parent")
+    assert constraints["entity_uc"].fields == reference_key and constraints["entity_uc"].condition is None
+    parentless = constraints["entity_uc_without_parent"]
+    assert parentless.fields == reference_key[:3]
+    assert parentless.condition == models.Q(parent__isnull=True)
