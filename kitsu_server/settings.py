@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kitsu_server.api.inputs.RefuseNulInURL",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -225,6 +226,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURES_RATE", "30/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
     "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],
+    # JSON through orjson with a nesting limit (kitsu_server.api.inputs): never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "kitsu_server.api.inputs.KitsuJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "kitsu_server.api.errors.kitsu_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

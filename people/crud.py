@@ -4,6 +4,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, register
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import refuse_unknown_time_zone
 from kitsu_server.api.json import ModelShape
 from people.models import (
     DayOff,
@@ -45,6 +46,7 @@ class PersonsPolicy(CrudPolicy):
         "saml_issuer",
         "saml_subject",
     )
+    column_validators = {"timezone": [refuse_unknown_time_zone]}
     # What a person may not change on their own row (an admin may).
     ADMIN_ONLY_COLUMNS = (
         "role",

@@ -10,11 +10,12 @@ become 400s with a message that names the problem without leaking SQL.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,12 @@ def kitsu_exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         logger.info("integrity error: %s", exc)
         return error_response(integrity_message(exc), 400)
+    if isinstance(exc, DataError | OverflowError):
+        # A value the database cannot store that no validation rule caught (the rules in
+        # kitsu_server.api.inputs should): still bad input, and nothing of the request is kept.
+        logger.warning("input refused by the database: %s", exc)
+        set_rollback()
+        return error_response("A value is out of range or malformed for its field.", 400)
     if isinstance(exc, exceptions.ParseError):
         return error_response(f"Malformed request body: {_detail_text(exc)}", 400)
     if isinstance(exc, exceptions.APIException):
