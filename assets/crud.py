@@ -118,7 +118,9 @@ class EntitiesPolicy(CrudPolicy):
         for column in self.fixed_columns:
             data.pop(column, None)
         if "data" in data and isinstance(data["data"] or {}, dict):  # custom fields pile up: merge them
-            data["data"] = {**(instance.data or {}), **(data["data"] or {})}
+            # (a row may hold a JSON value of another kind: it is then replaced)
+            existing = instance.data if isinstance(instance.data, dict) else {}
+            data["data"] = {**existing, **(data["data"] or {})}
         self.check_unique_name(instance, data)
         return data
 

@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, contains_nul, refuse_non_finite, refuse_nul
+from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, contains_nul, refuse_nul
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for
 from tasks.events import record_event
@@ -275,8 +275,7 @@ def input_serializer(policy, partial):
     for column, field in policy.fields_by_column.items():
         if field.primary_key or column in ("created_at", "updated_at") or column in policy.hidden_columns:
             continue
-        declared[column] = serializer_field(field, partial)
-        declared[column].validators.extend(policy.column_validators.get(column, ()))
+        declared[column] = serializer_field(field, partial, policy.column_validators.get(column, ()))
     suffix = "Update" if partial else "Create"
     serializer_class = type(f"{policy.model.__name__}{suffix}", (serializers.Serializer,), declared)
     cached[partial] = serializer_class
@@ -284,11 +283,11 @@ def input_serializer(policy, partial):
     return serializer_class
 
 
-def serializer_field(field, partial):
-    """The DRF field validating input for a model column: its type, length, and the range the
-    column stores (integers by size, finite floats, no NUL in text or inside JSON)."""
+def serializer_field(field, partial, validators=()):
+    """The DRF field validating input for a model column: its type, length, the range the column
+    stores (integers by size, no NUL in text or inside JSON) and `validators`."""
     required = not partial and not field.null and not field.has_default() and not field.blank
-    options = {"required": required, "allow_null": field.null}
+    options = {"required": required, "allow_null": field.null, "validators": list(validators)}
     if field.is_relation:
         return serializers.PrimaryKeyRelatedField(
             queryset=field.related_model._base_manager.all(), pk_field=serializers.UUIDField(), **options
@@ -296,14 +295,15 @@ def serializer_field(field, partial):
     if field.choices:
         return serializers.ChoiceField(choices=field.choices, **options)
     if isinstance(field, models.JSONField):
-        return serializers.JSONField(validators=[refuse_nul], **options)
+        options["validators"].append(refuse_nul)
+        return serializers.JSONField(**options)
     if isinstance(field, models.BooleanField):
         return serializers.BooleanField(**options)
     if isinstance(field, models.BigIntegerField | models.IntegerField):
         minimum, maximum = INTEGER_RANGES[field.get_internal_type()]
         return serializers.IntegerField(min_value=minimum, max_value=maximum, **options)
     if isinstance(field, models.FloatField):
-        return serializers.FloatField(validators=[refuse_non_finite], **options)
+        return serializers.FloatField(**options)  # DRF refuses nan and infinity
     if isinstance(field, models.DateTimeField):
         return serializers.DateTimeField(**options)
     if isinstance(field, models.DateField):

@@ -1,7 +1,7 @@
 """Rules every input obeys, whatever the route: no bad input reaches the database.
 
 A value the database cannot store (an integer beyond its column, a NUL character, which
-PostgreSQL refuses in text and JSON, a non-finite float) or a body the server cannot render
+PostgreSQL refuses in text and JSON) or a body the server cannot render
 back (JSON nested deeper than the renderer goes) is a 400 naming what is wrong, before
 anything is written. The rules apply by construction: the JSON parser (settings'
 `DEFAULT_PARSER_CLASSES`), the generic `/data` serializers (`crud.serializer_field`), the
@@ -10,10 +10,10 @@ query-string helpers, `views.validated` for the hand-written serializers (`harde
 """
 
 import functools
-import math
 import zoneinfo
 
 import orjson
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import JsonResponse
 from rest_framework import serializers
@@ -69,10 +69,11 @@ def refuse_nul(value):
         raise serializers.ValidationError(NUL_MESSAGE)
 
 
-def refuse_non_finite(value):
-    """Validator of float fields: "nan" and "inf" parse as floats but are no quantity."""
-    if value is not None and not math.isfinite(value):
-        raise serializers.ValidationError("A finite number is required.")
+def refuse_too_deep(value):
+    """Validator of JSON values that may come from elsewhere than the JSON parser (a multipart
+    form's JSON text): no deeper than the parser allows."""
+    if nesting_depth_exceeds(value, MAX_JSON_DEPTH):
+        raise serializers.ValidationError(f"Nested deeper than {MAX_JSON_DEPTH} levels.")
 
 
 @functools.cache
@@ -89,9 +90,10 @@ def refuse_unknown_time_zone(value):
 
 def harden(field):
     """Give a hand-written serializer's fields the rules above where they declare none: integers
-    within a 32-bit column (a field bound for a wider column declares its own bounds), finite
-    floats, no NUL inside JSON, dict or list values. Fields are per serializer instance, so this
-    changes only the one validating this request."""
+    within a 32-bit column (a field bound for a wider column declares its own bounds), no NUL
+    nor excessive nesting inside JSON, dict, list or custom fields (DRF's own text fields refuse
+    NUL, its float fields nan and infinity). Fields are per serializer instance, so this changes
+    only the one validating this request."""
     stack = [field]
     while stack:
         item = stack.pop()
@@ -99,15 +101,16 @@ def harden(field):
             stack.append(item.child)
         elif isinstance(item, serializers.Serializer):
             stack.extend(item.fields.values())
-        elif isinstance(item, serializers.ListField | serializers.DictField):
-            item.validators.append(refuse_nul)
-            stack.append(item.child)
-        elif isinstance(item, serializers.JSONField):
-            item.validators.append(refuse_nul)
         elif isinstance(item, serializers.IntegerField):
             _bound_integer_field(item)
-        elif isinstance(item, serializers.FloatField):
-            item.validators.append(refuse_non_finite)
+        elif isinstance(item, serializers.FloatField | serializers.BooleanField):
+            continue  # DRF refuses nan and infinity itself
+        elif isinstance(item, serializers.ListField | serializers.DictField | serializers.JSONField) or (
+            not type(item).__module__.startswith("rest_framework.")
+        ):
+            item.validators.extend([refuse_nul, refuse_too_deep])
+            if isinstance(item, serializers.ListField | serializers.DictField):
+                stack.append(item.child)
     return field
 
 
@@ -115,10 +118,10 @@ def _bound_integer_field(field):
     minimum, maximum = INT32_RANGE
     if field.max_value is None:
         field.max_value = maximum
-        field.validators.append(_limit_validator(serializers.MaxValueValidator, field, "max_value", maximum))
+        field.validators.append(_limit_validator(MaxValueValidator, field, "max_value", maximum))
     if field.min_value is None:
         field.min_value = minimum
-        field.validators.append(_limit_validator(serializers.MinValueValidator, field, "min_value", minimum))
+        field.validators.append(_limit_validator(MinValueValidator, field, "min_value", minimum))
 
 
 def _limit_validator(validator_class, field, key, limit):
@@ -132,11 +135,15 @@ class KitsuJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read()
         try:
-            value = orjson.loads(stream.read())
+            value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
-        if nesting_depth_exceeds(value, MAX_JSON_DEPTH):
+        # Fewer brackets than the limit cannot nest deeper than it: most bodies skip the walk.
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and nesting_depth_exceeds(
+            value, MAX_JSON_DEPTH
+        ):
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return value
 

@@ -111,7 +111,7 @@ def json_body(request):
 def validated(serializer_class, data, **options):
     """`data` (a request's JSON object or form; a list with `many=True`) checked by
     `serializer_class`, with the shared input rules (`inputs.harden`: integers within a column,
-    finite floats, no NUL): its validated values, or a 400 naming each field wrong. An absent
+    no NUL): its validated values, or a 400 naming each field wrong. An absent
     body reads as `{}`."""
     if data is None or (hasattr(data, "keys") and not data):
         data = {}
