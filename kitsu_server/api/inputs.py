@@ -15,7 +15,7 @@ import zoneinfo
 import orjson
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.http import JsonResponse
+from django.http import HttpResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
@@ -165,4 +165,5 @@ class RefuseNulInURL:
 
 
 def _bad_request(message):
-    return JsonResponse({"error": True, "message": message}, status=400)
+    body = orjson.dumps({"error": True, "message": message})  # as the API's renderer writes it
+    return HttpResponse(body, status=400, content_type="application/json")
