@@ -25,6 +25,7 @@ from assets.queries import (
 )
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import harden
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_int, parse_uuid, validated
 from productions.models import Project
 from tasks.permissions import check_entity_access, check_manager_project_access
@@ -86,7 +87,7 @@ def casting_entries(body):
             entries.append(None)
             continue
         complete = "nb_occurences" in item
-        serializer = BreakdownCastingEntrySerializer(data={"nb_occurences": None, **item})
+        serializer = harden(BreakdownCastingEntrySerializer(data={"nb_occurences": None, **item}))
         if not serializer.is_valid():
             problems = "; ".join(f"{name}: {errors[0]}" for name, errors in serializer.errors.items())
             raise WrongParameter(f"Casting entry {index}: {problems}")

@@ -170,7 +170,9 @@ class EntitiesPolicy(CrudPolicy):
         if "data" in data and data["data"] is None:  # no custom field sent: those stored stay
             data.pop("data")
         if isinstance(data.get("data"), dict):  # custom fields pile up: merge them
-            data["data"] = {**(instance.data or {}), **data["data"]}
+            # (a row may hold a JSON value of another kind: it is then replaced)
+            existing = instance.data if isinstance(instance.data, dict) else {}
+            data["data"] = {**existing, **data["data"]}
         self.check_unique_name(instance, data)
         return data
 

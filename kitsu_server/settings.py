@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kitsu_server.api.inputs.RefuseNulInURL",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -236,6 +237,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["kitsu_server.api.permissions.IsActivePerson"],
     "DEFAULT_RENDERER_CLASSES": ["kitsu_server.api.renderers.KitsuJSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kitsu_server.api.renderers.FallbackContentNegotiation",
+    # JSON through orjson with a nesting limit (kitsu_server.api.inputs): never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "kitsu_server.api.inputs.KitsuJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "kitsu_server.api.errors.kitsu_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

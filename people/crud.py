@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, register
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import refuse_unknown_time_zone
 from kitsu_server.api.json import ModelShape
 from people.models import (
     DayOff,
@@ -97,6 +98,7 @@ class PersonsPolicy(CrudPolicy):
     PREVIEW_COLUMNS = ("preview_project_id", "preview_opened_at", "preview_open_until")
     read_only_on_create = PREVIEW_COLUMNS
     read_only_on_update = PREVIEW_COLUMNS
+    column_validators = {"timezone": [refuse_unknown_time_zone]}
     # `email` filters for everyone (gazu's get_person_by_email) though only admins read it.
     custom_filters = ("email",)
     # What a person may not change on their own row (an admin may): ignored when sent back.

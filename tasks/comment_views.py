@@ -100,6 +100,15 @@ class CommentBody(serializers.Serializer):
     links = JSONListField(default=list)
     for_client = serializers.BooleanField(required=False, default=False, help_text="Managers only")
 
+    def validate_created_at(self, value):
+        # The reference silently dates a comment now when this is no date; a typo then goes
+        # unnoticed in an import, so it is refused.
+        if value and comment_date(value) is None:
+            raise serializers.ValidationError(
+                "Wrong date format. Expected YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS."
+            )
+        return value
+
 
 class BatchCommentItem(serializers.Serializer):
     """An entry missing its task, status or text is skipped rather than refused, as the reference
@@ -145,7 +154,7 @@ def uploaded_files(request):
 
 def comment_date(value):
     """The date a manager gives a comment (`YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, UTC);
-    anything else is ignored and the comment is dated now, as on the reference."""
+    None for anything else (`CommentBody` refuses it)."""
     for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
         try:
             return datetime.datetime.strptime(value or "", layout).replace(tzinfo=datetime.UTC)

@@ -145,7 +145,8 @@ class TasksPolicy(CrudPolicy):
 
     def prepare_update(self, access, instance, data):
         if data.get("data") and isinstance(data["data"], dict):  # custom fields pile up: merge them
-            data["data"] = {**(instance.data or {}), **data["data"]}
+            existing = instance.data if isinstance(instance.data, dict) else {}  # or replaced
+            data["data"] = {**existing, **data["data"]}
         return data
 
     def after_write(self, access, instance, created):

@@ -38,6 +38,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, contains_nul, refuse_nul
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for
 from tasks.events import record_event
@@ -72,6 +73,8 @@ class CrudPolicy:
     # a creation / an update (the reference's protected fields of each resource).
     read_only_on_create = ()
     read_only_on_update = ()
+    # Rules of a column beyond its SQL type, {column: [DRF validators]} (e.g. a person's time zone).
+    column_validators = {}
 
     def __init__(self):
         self.shape = ModelShape(self.model, type_name=self.type_name, hidden=self.hidden_columns)
@@ -209,14 +212,19 @@ def parse_bool(value):
     return str(value).lower() in ("true", "1", "yes")
 
 
-def parse_int(params, name, default):
+def parse_int(params, name, default, minimum=INT32_RANGE[0], maximum=INT32_RANGE[1]):
+    """An integer query parameter, `default` when absent or empty; a 400 when it is no integer
+    or out of [minimum, maximum] (by default a 32-bit integer: pages, limits, counts)."""
     raw = params.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise WrongParameter(f"{name} must be an integer.") from None
+    if not minimum <= value <= maximum:
+        raise WrongParameter(f"{name} must be an integer between {minimum} and {maximum}.")
+    return value
 
 
 def to_python(field, raw, column):
@@ -226,10 +234,18 @@ def to_python(field, raw, column):
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.BooleanField):
         return parse_bool(raw)
+    if contains_nul(raw):
+        raise WrongParameter(f"Invalid value for {column}: null characters are not allowed.")
     try:
-        return target.to_python(raw)
+        value = target.to_python(raw)
     except (DjangoValidationError, ValueError, TypeError):
         raise WrongParameter(f"Invalid value for {column}: {raw!r}.") from None
+    limits = INTEGER_RANGES.get(target.get_internal_type())
+    if limits and isinstance(value, int) and not limits[0] <= value <= limits[1]:
+        raise WrongParameter(f"Invalid value for {column}: {raw!r} is out of range.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise WrongParameter(f"Invalid value for {column}: {raw!r} is not a finite number.")
+    return value
 
 
 def apply_filters(policy, queryset, params, shape=None):
@@ -285,7 +301,7 @@ def input_serializer(policy, partial):
     for column, field in policy.fields_by_column.items():
         if field.primary_key or column in ("created_at", "updated_at") or column in policy.hidden_columns:
             continue
-        declared[column] = serializer_field(field, partial)
+        declared[column] = serializer_field(field, partial, policy.column_validators.get(column, ()))
     declared.update(policy.extra_inputs(creating=not partial))
     suffix = "Update" if partial else "Create"
     serializer_class = type(f"{policy.model.__name__}{suffix}", (serializers.Serializer,), declared)
@@ -294,9 +310,11 @@ def input_serializer(policy, partial):
     return serializer_class
 
 
-def serializer_field(field, partial):
+def serializer_field(field, partial, validators=()):
+    """The DRF field validating input for a model column: its type, length, the range the column
+    stores (integers by size, no NUL in text or inside JSON) and `validators`."""
     required = not partial and not field.null and not field.has_default() and not field.blank
-    options = {"required": required, "allow_null": field.null}
+    options = {"required": required, "allow_null": field.null, "validators": list(validators)}
     if field.is_relation:
         return serializers.PrimaryKeyRelatedField(
             queryset=field.related_model._base_manager.all(), pk_field=serializers.UUIDField(), **options
@@ -304,13 +322,15 @@ def serializer_field(field, partial):
     if field.choices:
         return serializers.ChoiceField(choices=field.choices, **options)
     if isinstance(field, models.JSONField):
+        options["validators"].append(refuse_nul)
         return serializers.JSONField(**options)
     if isinstance(field, models.BooleanField):
         return serializers.BooleanField(**options)
     if isinstance(field, models.BigIntegerField | models.IntegerField):
-        return serializers.IntegerField(**options)
+        minimum, maximum = INTEGER_RANGES[field.get_internal_type()]
+        return serializers.IntegerField(min_value=minimum, max_value=maximum, **options)
     if isinstance(field, models.FloatField):
-        return serializers.FloatField(**options)
+        return serializers.FloatField(**options)  # DRF refuses nan and infinity
     if isinstance(field, models.DateTimeField):
         return serializers.DateTimeField(**options)
     if isinstance(field, models.DateField):
@@ -321,8 +341,10 @@ def serializer_field(field, partial):
         return serializers.EmailField(max_length=field.max_length, allow_blank=True, **options)
     if isinstance(field, models.GenericIPAddressField):
         return serializers.IPAddressField(**options)
+    # A row's `name` is what it is known by: never empty where the column does not say so.
+    allow_blank = field.blank or field.name != "name"
     return serializers.CharField(
-        max_length=field.max_length, allow_blank=True, trim_whitespace=False, **options
+        max_length=field.max_length, allow_blank=allow_blank, trim_whitespace=False, **options
     )
 
 
@@ -436,7 +458,7 @@ class CrudListView(CrudView):
         queryset = apply_filters(policy, queryset, params, shape)
         relations = parse_bool(params.get("relations", "false"))
         page = parse_int(params, "page", -1)
-        if page == -1:
+        if page < 1:  # the reference's rule: no page (or one below 1) is the whole list
             if policy.list_cap is not None:
                 queryset = queryset.order_by("-created_at", "pk")[: policy.list_cap]
             return Response(pick_fields(serialize_rows(queryset, relations, shape), params))

@@ -11,11 +11,12 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from kitsu_server.api.http import error_message
 
@@ -96,6 +97,12 @@ def kitsu_exception_handler(exc, context):
         return error_response(integrity_message(exc), 400)
     if isinstance(exc, RequestDataTooBig):  # the non-file fields of an upload over the limit
         return error_response(error_message(413), 413)
+    if isinstance(exc, DataError | OverflowError):
+        # A value the database cannot store that no validation rule caught (the rules in
+        # kitsu_server.api.inputs should): still bad input, and nothing of the request is kept.
+        logger.warning("input refused by the database: %s", exc)
+        set_rollback()
+        return error_response("A value is out of range or malformed for its field.", 400)
     if isinstance(exc, exceptions.ParseError):
         return error_response(f"Malformed request body: {_detail_text(exc)}", 400)
     if isinstance(exc, exceptions.APIException):

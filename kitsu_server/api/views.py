@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import INT32_RANGE, harden
 from kitsu_server.api.json import dumps, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity, access_for  # noqa: F401
 from productions.models import Project
@@ -111,15 +112,16 @@ def json_body(request):
 
 def validated(serializer_class, data, **options):
     """`data` (a request's JSON object or form; a list with `many=True`) checked by
-    `serializer_class`: its validated values, or a 400 naming each field wrong. An absent body
-    reads as `{}`."""
+    `serializer_class`, with the shared input rules (`inputs.harden`: integers within a column,
+    no NUL): its validated values, or a 400 naming each field wrong. An absent
+    body reads as `{}`."""
     if data is None or (hasattr(data, "keys") and not data):
         data = {}
     if not hasattr(data, "keys") and not (options.get("many") and isinstance(data, list)):
         raise WrongParameter(
             "Data are empty. Please verify that you sent JSON data and that you set the right headers."
         )
-    serializer = serializer_class(data=data, **options)
+    serializer = harden(serializer_class(data=data, **options))
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -160,16 +162,30 @@ def _query_value(request, name, keep_empty):
     return request.query_params.get(name) if keep_empty else query_text(request, name)
 
 
-def query_int(request, name, default=None, message="Wrong value for parameter {name}.", keep_empty=False):
+def query_int(
+    request,
+    name,
+    default=None,
+    message="Wrong value for parameter {name}.",
+    keep_empty=False,
+    minimum=INT32_RANGE[0],
+    maximum=INT32_RANGE[1],
+):
     """An integer query parameter, `default` when absent or empty; a 400 with `message` (`{name}`
-    stands for the parameter) when not a number. `keep_empty`: an empty value is not a number."""
+    stands for the parameter) when not a number, or not within [minimum, maximum] (a 32-bit
+    integer by default: no page, limit or column value overflows the database).
+    `keep_empty`: an empty value is not a number."""
     value = _query_value(request, name, keep_empty)
     if value is None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise WrongParameter(message.format(name=name)) from None
+    if not minimum <= number <= maximum:
+        expected = f"Expected an integer between {minimum} and {maximum}."
+        raise WrongParameter(f"{message.format(name=name)} {expected}")
+    return number
 
 
 MOMENT_LAYOUTS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
