@@ -96,7 +96,7 @@ def custom_fields_changed(entity, data):
     field sent back as read is no change (a supervisor sends back those of other departments)."""
     if not isinstance(data.get("data"), dict):
         return data
-    stored = entity.data or {}
+    stored = entity.data if isinstance(entity.data, dict) else {}  # a row may hold another JSON kind
     changed = {key: value for key, value in data["data"].items() if key not in stored or stored[key] != value}
     narrowed = {key: value for key, value in data.items() if key != "data"}
     return {**narrowed, "data": changed} if changed else narrowed

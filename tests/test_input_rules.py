@@ -69,8 +69,8 @@ def test_the_integer_range_follows_the_column_size(api, task):
     assert (
         api.put(f"/api/data/entities/{entity.pk}", {"nb_frames": INT32_MAX}, format="json").status_code == 200
     )
-    response = api.put(f"/api/data/entities/{entity.pk}", {"shotgun_id": INT32_MAX + 1}, format="json")
-    assert response.status_code == 400 and response.json()["message"].startswith("shotgun_id: Ensure")
+    response = api.put(f"/api/data/entities/{entity.pk}", {"nb_frames": INT32_MAX + 1}, format="json")
+    assert response.status_code == 400 and response.json()["message"].startswith("nb_frames: Ensure")
     preview = factories_preview(task)
     # file_size is a 64-bit column: beyond 32 bits is fine, beyond 64 is not.
     response = api.put(f"/api/data/preview-files/{preview.pk}", {"file_size": 2**40}, format="json")
