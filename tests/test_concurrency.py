@@ -124,9 +124,11 @@ def test_concurrent_create_tasks_make_each_task_once(show, team):
     assert statuses(responses) == [201] * CLIENTS, bodies(responses)
     tasks = {str(task.entity_id): str(task.pk) for task in Task.objects.all()}
     assert len(tasks) == Task.objects.count() == len(shots)
-    for rows in bodies(responses):  # each answer lists every shot's task, whoever made it
-        assert {row["entity_id"]: row["id"] for row in rows} == tasks
-        assert {row["task_status_short_name"] for row in rows} == {"todo"}
+    # Each answer lists the tasks it made or lost to a concurrent request (the real rows), and none
+    # that a request committed before it started: the reference's answer to a later request, [].
+    for rows in bodies(responses):
+        assert {row["entity_id"]: row["id"] for row in rows}.items() <= tasks.items()
+        assert {row["task_status_short_name"] for row in rows} <= {"todo"}
     assert event_count("task:new") == len(shots)
 
 
@@ -142,8 +144,8 @@ def test_concurrent_entity_task_creations_make_each_task_once(show, team):
     assert statuses(responses) == [201] * CLIENTS, bodies(responses)
     tasks = {str(task.task_type_id): str(task.pk) for task in Task.objects.filter(entity=asset)}
     assert len(tasks) == Task.objects.count() == 2
-    for rows in bodies(responses):
-        assert {row["task_type_id"]: row["id"] for row in rows} == tasks
+    for rows in bodies(responses):  # what it made or lost to a concurrent request (see above)
+        assert {row["task_type_id"]: row["id"] for row in rows}.items() <= tasks.items()
     assert event_count("task:new") == 2
 
 
