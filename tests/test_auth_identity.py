@@ -6,9 +6,6 @@ change whoever makes it, emails unique regardless of case.
 import datetime
 import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -23,6 +20,7 @@ from rest_framework.test import APIClient
 from people import auth_services
 from people.models import Person
 from tests import factories
+from tests.management import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -511,19 +509,6 @@ def test_the_back_office_refuses_an_email_in_use_in_another_case(client, boss, a
 
 
 # --- The migration to the case-insensitive constraint -------------------------------------------------
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ OverflowError turned into a 400) must not fire, since the input rules should cat
 The focused rules, with their messages, are in test_input_rules.py.
 """
 
-import datetime
 import itertools
 import json
 import logging
@@ -27,6 +26,7 @@ from django.urls import URLResolver, get_resolver
 from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.json import dumps
 from productions.setup_data import seed_demo_production
+from tests import factories
 from tests.factories import client_for, make_person
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +42,7 @@ def _value_for(field):
     """A valid value for a required column (a row of the related model for a foreign key)."""
     if field.is_relation:
         return first_row(field.related_model)
-    if field.choices:
-        return field.choices[0][0]
-    n = next(_counter)
-    if isinstance(field, models.BooleanField):
-        return False
-    if isinstance(field, models.IntegerField | models.FloatField):
-        return 1
-    if isinstance(field, models.DateTimeField):
-        return datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
-    if isinstance(field, models.DateField):
-        return datetime.date(2026, 1, 5)
-    if isinstance(field, models.JSONField):
-        return {}
-    if isinstance(field, models.UUIDField):
-        return uuid.uuid4()
-    if isinstance(field, models.EmailField):
-        return f"row{n}@example.com"
-    return f"x{n}"[: field.max_length or 20]
+    return factories.made_up_value(field)
 
 
 def first_row(model):

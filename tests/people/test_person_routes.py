@@ -12,6 +12,7 @@ from productions.models import ProjectPersonLink
 from tasks.models import ApiEvent, TaskPersonLink, TimeSpent
 from tests import factories
 from tests.factories import client_for
+from tests.user.test_user_context_routes import CLIENT_PERSON_KEYS, MINIMAL_PERSON_KEYS
 
 pytestmark = pytest.mark.django_db
 
@@ -710,32 +711,6 @@ def test_bots_have_no_timesheet(studio):
 
 
 # --- what each role reads of a person (/data/persons) ------------------------------------------
-
-MINIMAL_PERSON_KEYS = {
-    "id",
-    "type",
-    "first_name",
-    "last_name",
-    "full_name",
-    "has_avatar",
-    "active",
-    "departments",
-    "studio_id",
-    "role",
-    "desktop_login",
-    "is_bot",
-}
-CLIENT_PERSON_KEYS = {
-    "id",
-    "type",
-    "first_name",
-    "last_name",
-    "full_name",
-    "has_avatar",
-    "active",
-    "role",
-    "is_bot",
-}
 
 
 def test_person_rows_carry_the_full_name_and_only_admins_read_the_whole_row(studio):
