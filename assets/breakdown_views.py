@@ -25,6 +25,7 @@ from assets.queries import (
 )
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.schema import rows_or_page
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_int, parse_uuid, validated
 from productions.models import Project
 from tasks.permissions import check_entity_access, check_manager_project_access
@@ -293,7 +294,7 @@ class ProjectEntityLinksView(KitsuView):
                 description="Only the links created after this date (with microseconds)",
             ),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: rows_or_page()},
     )
     def get(self, request, project_id):
         project_id = casting_writer(request, project_id)

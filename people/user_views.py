@@ -19,6 +19,7 @@ from assets.crud import KIND_NAMES
 from assets.models import EntityType
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.schema import ROWS, or_null
 from kitsu_server.api.views import (
     UserView,
     access_for,
@@ -105,7 +106,7 @@ class OpenProjectsView(UserView):
     @extend_schema(
         tags=USER,
         parameters=[OpenApiParameter("name", OpenApiTypes.STR, description="Only the project of this name")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ROWS},
     )
     def get(self, request):
         return Response(user.open_project_rows(access_for(request), query_text(request, "name")))
@@ -275,7 +276,7 @@ class TodoTasksView(UserView):
     """`GET /data/user/tasks`: the requester's unfinished tasks in the open projects of their team,
     with the names around them, assignees and last comment."""
 
-    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, responses={200: ROWS})
     def get(self, request):
         return Response(user.todo_tasks(request.user))
 
@@ -283,7 +284,7 @@ class TodoTasksView(UserView):
 class DoneTasksView(UserView):
     """`GET /data/user/done-tasks`: the same for their finished tasks, last ended first."""
 
-    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, responses={200: ROWS})
     def get(self, request):
         return Response(user.todo_tasks(request.user, done=True))
 
@@ -306,12 +307,38 @@ TO_CHECK_PARAMETERS = [
 ]
 
 
+# A plain list, or with `page` one page of it and the stats of the whole selection.
+TASKS_TO_CHECK = {
+    "oneOf": [
+        ROWS,
+        {
+            "type": "object",
+            "properties": {
+                "data": ROWS,
+                "stats": {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "total_duration": {"type": "number"},
+                        "total_estimation": {"type": "number"},
+                    },
+                },
+                "page": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "is_more": {"type": "boolean"},
+            },
+            "required": ["data", "stats", "page", "limit", "is_more"],
+        },
+    ]
+}
+
+
 class TasksToCheckView(UserView):
     """`GET /data/user/tasks-to-check`: the tasks waiting for feedback the requester checks (admins:
     all open projects; managers: their open projects; supervisors: those of their departments;
     anyone else: none), filtered, a plain list or with `page` a page with stats."""
 
-    @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: TASKS_TO_CHECK})
     def get(self, request):
         filters = user.ToCheckFilters(
             project_id=query_id(request, "project_id"),
@@ -340,11 +367,14 @@ class TasksToCheckFilterValuesView(UserView):
 # --- time, day offs, desktop logins, avatar ---------------------------------------------------------
 
 
+TIME_SPENT_OR_NULL = or_null(TIME_SPENT)
+
+
 class TaskTimeSpentView(UserView):
     """`GET /data/user/tasks/{task_id}/time-spents/{date}`: the requester's time spent on a task on
     a day, or null."""
 
-    @extend_schema(tags=USER, responses={200: TIME_SPENT})
+    @extend_schema(tags=USER, responses={200: TIME_SPENT_OR_NULL})
     def get(self, request, task_id, date):
         day = url_day(date)
         try:

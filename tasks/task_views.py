@@ -23,6 +23,7 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.schema import ROWS, rows_or_page
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -653,7 +654,7 @@ class TaskCommentsView(KitsuView):
     """`GET /data/tasks/{task_id}/comments`: the task's thread for whoever reaches the task
     (see task_queries.task_comments for what clients and artists read)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/tasks"])
+    @extend_schema(responses={200: ROWS}, tags=["data/tasks"])
     def get(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project"), task_id)
@@ -766,7 +767,7 @@ class PersonTasksView(KitsuView):
 
     done = False
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/persons"])
+    @extend_schema(responses={200: ROWS}, tags=["data/persons"])
     def get(self, request, person_id):
         access, person = person_to_read(request, person_id)
         if access.role in ("vendor", "client"):
@@ -779,7 +780,7 @@ class PersonDoneTasksView(PersonTasksView):
 
     done = True
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/persons"])
+    @extend_schema(responses={200: ROWS}, tags=["data/persons"])
     def get(self, request, person_id):
         return super().get(request, person_id)
 
@@ -801,7 +802,7 @@ class PersonsTaskDatesView(KitsuView):
 
     @extend_schema(
         parameters=[OpenApiParameter("project_id", OpenApiTypes.UUID)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ROWS},
         tags=["data/persons"],
     )
     def get(self, request):
@@ -960,7 +961,7 @@ class ProjectNotificationsView(KitsuView):
     """`GET /data/projects/{project_id}/notifications`: admins only."""
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS[:1], responses={200: OpenApiTypes.OBJECT}, tags=["data/projects"]
+        parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"]
     )
     def get(self, request, project_id):
         access_for(request).check_admin()
