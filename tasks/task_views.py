@@ -23,7 +23,7 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.api.schema import ROWS, rows_or_page
+from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -916,7 +916,7 @@ class ProjectTasksView(KitsuView):
             OpenApiParameter("task_type_id", OpenApiTypes.UUID),
             OpenApiParameter("episode_id", OpenApiTypes.UUID),
         ],
-        responses={200: TASK_SCHEMA(many=True)},
+        responses={200: rows_or_page(component(TASK_SCHEMA))},
         tags=["data/projects"],
     )
     def get(self, request, project_id):
@@ -943,7 +943,9 @@ class ProjectCommentsView(KitsuView):
     and clients aside."""
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses={200: COMMENT_SCHEMA(many=True)}, tags=["data/projects"]
+        parameters=PAGE_PARAMETERS,
+        responses={200: rows_or_page(component(COMMENT_SCHEMA))},
+        tags=["data/projects"],
     )
     def get(self, request, project_id):
         access = access_for(request)
@@ -960,9 +962,7 @@ class ProjectCommentsView(KitsuView):
 class ProjectNotificationsView(KitsuView):
     """`GET /data/projects/{project_id}/notifications`: admins only."""
 
-    @extend_schema(
-        parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"]
-    )
+    @extend_schema(parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"])
     def get(self, request, project_id):
         access_for(request).check_admin()
         project = object_or_404(Project, project_id)
@@ -975,7 +975,9 @@ class ProjectPreviewFilesView(KitsuView):
     """`GET /data/projects/{project_id}/preview-files`: admins only."""
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS[:1], responses={200: PREVIEW_SCHEMA(many=True)}, tags=["data/projects"]
+        parameters=PAGE_PARAMETERS[:1],
+        responses={200: rows_or_page(component(PREVIEW_SCHEMA))},
+        tags=["data/projects"],
     )
     def get(self, request, project_id):
         access_for(request).check_admin()

@@ -35,7 +35,7 @@ from rest_framework.views import APIView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for
-from kitsu_server.api.schema import page_envelope
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, page_envelope
 from tasks.events import record_event
 
 REGISTRY = {}
@@ -553,8 +553,8 @@ class CrudSchema(AutoSchema):
     def get_override_parameters(self):
         if self.method.lower() == "get" and self._lists_rows():
             return [
-                OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
-                OpenApiParameter("limit", int, description="Rows per page (default 100)"),
+                OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
+                OpenApiParameter("limit", PAGE_SIZE, description="Rows per page (default 100)"),
                 OpenApiParameter("relations", bool, description="Add the relation id lists"),
                 OpenApiParameter("fields", str, description="Comma-separated columns to keep"),
             ]

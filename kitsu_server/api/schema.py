@@ -104,3 +104,8 @@ def or_null(serializer_class):
 def or_empty(serializer_class):
     """One object of `serializer_class`, or `{}` when there is none."""
     return {"oneOf": [component(serializer_class), {"type": "object", "maxProperties": 0}]}
+
+
+# `page` and `limit` of the lists: positive, and within what the database can offset by.
+PAGE_NUMBER = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
