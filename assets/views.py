@@ -575,7 +575,7 @@ class EntityNewsView(KitsuView):
 class EntityPreviewFilesView(KitsuView):
     """`GET /data/entities/{entity_id}/preview-files`: the previews of its tasks."""
 
-    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         return Response(queries.entity_preview_files(entity.pk))
@@ -594,7 +594,7 @@ class EntitiesLinkedWithTasksView(KitsuView):
     """`GET /data/entities/{entity_id}/entities-linked/with-tasks`: the entities linked to it by
     concept links, with their tasks."""
 
-    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         return Response(queries.linked_entities_with_tasks(entity.pk))
@@ -604,7 +604,7 @@ class EntityTasksView(KitsuView):
     """`POST /data/entities/{entity_id}/tasks`: whoever reaches the entity, clients and vendors
     aside, creates its tasks of the given types (every fitting one without a list)."""
 
-    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: ROWS})
     def post(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         if access_for(request).project_role(entity.project_id) in ("client", "vendor"):

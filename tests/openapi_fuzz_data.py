@@ -4,10 +4,10 @@ every other `/data` model, and the real ids the fuzzer puts in URL paths."""
 import datetime
 import itertools
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+import kitsu_server.urls  # noqa: F401  (the URL modules register every /data policy)
 from kitsu_server.api.crud import REGISTRY
 from productions.setup_data import create_admin, init_data, seed_demo_production
 
@@ -97,8 +97,7 @@ def path_ids(admin):
     by_name["asset_type_id"] = first(REGISTRY["entity-types"].model, name="Character") or by_name.get(
         "asset_type_id"
     )
-    instances = {f"/api/data/{path}/{{instance_id}}": first(policy.model) for path, policy in REGISTRY.items()}
+    instances = {
+        f"/api/data/{path}/{{instance_id}}": first(policy.model) for path, policy in REGISTRY.items()
+    }
     return {key: value for key, value in by_name.items() if value}, instances
-
-
-__all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "path_ids", "seed", "settings"]

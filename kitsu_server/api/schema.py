@@ -13,9 +13,7 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
 # A calendar-valid shape (months 01-12, days 01-31, a year from 1000): what the API writes.
-TIMESTAMP_PATTERN = (
-    r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
-)
+TIMESTAMP_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
 TIMESTAMP_SCHEMA = {
     "type": "string",
     "pattern": TIMESTAMP_PATTERN,
