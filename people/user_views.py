@@ -19,7 +19,7 @@ from assets.crud import KIND_NAMES
 from assets.models import EntityType
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.schema import ROWS, or_null
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
 from kitsu_server.api.views import (
     UserView,
     access_for,
@@ -33,7 +33,7 @@ from kitsu_server.api.views import (
 from people import queries, services
 from people import user_queries as user
 from people.views import (
-    DAY_OFF,
+    DAY_OFF_OR_NONE,
     DESKTOP_LOGIN_LOG,
     DESKTOP_LOGIN_LOGS,
     TIME_SPENT,
@@ -302,8 +302,8 @@ TO_CHECK_PARAMETERS = [
     OpenApiParameter(
         "order_by", OpenApiTypes.STR, enum=["priority", "due_date", "estimation", "entity_name"]
     ),
-    OpenApiParameter("page", OpenApiTypes.INT, description="Page number: answers a page envelope with stats"),
-    OpenApiParameter("limit", OpenApiTypes.INT, description="Tasks per page (default 100)"),
+    OpenApiParameter("page", PAGE_NUMBER, description="Page number: answers a page envelope with stats"),
+    OpenApiParameter("limit", PAGE_SIZE, description="Tasks per page (default 100)"),
 ]
 
 
@@ -423,7 +423,7 @@ class DateTimeSpentsView(UserView):
 class DayOffView(UserView):
     """`GET /data/user/day-offs/{date}`: the requester's day off covering that day, or {}."""
 
-    @extend_schema(tags=USER, responses={200: DAY_OFF})
+    @extend_schema(tags=USER, responses={200: DAY_OFF_OR_NONE})
     def get(self, request, date):
         return Response(queries.day_off_on(request.user, url_day(date)))
 

@@ -23,7 +23,7 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.api.schema import ROWS, component, rows_or_page
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, component, rows_or_page
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -161,8 +161,8 @@ PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
 TIME_SPENT_SCHEMA = output_serializer(REGISTRY["time-spents"])
 SUBSCRIPTION_SCHEMA = output_serializer(REGISTRY["subscriptions"])
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
-    OpenApiParameter("limit", int, description="Rows per page (default 100)"),
+    OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
+    OpenApiParameter("limit", PAGE_SIZE, description="Rows per page (default 100)"),
 ]
 
 
@@ -912,7 +912,7 @@ class ProjectTasksView(KitsuView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
+            OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
             OpenApiParameter("task_type_id", OpenApiTypes.UUID),
             OpenApiParameter("episode_id", OpenApiTypes.UUID),
         ],

@@ -22,7 +22,7 @@ from tests import openapi_fuzz_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-EXAMPLES_PER_OPERATION = 3
+EXAMPLES_PER_OPERATION = 2
 LEFT_OUT = re.compile(
     r"^/api/auth/(logout|change-password|login|reset-password|totp|email-otp|recovery-codes|app-login)"
 )
