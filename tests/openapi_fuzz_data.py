@@ -61,11 +61,24 @@ def fill_row(model):
     return instance
 
 
+def add_other_entities():
+    """A scene (in the first sequence), an edit and a concept: the demo production has none."""
+    from assets.models import Entity, EntityType
+
+    sequence = Entity.objects.filter(entity_type__name="Sequence").order_by("created_at").first()
+    for kind, parent in (("Scene", sequence), ("Edit", None), ("Concept", None)):
+        entity_type, _ = EntityType.objects.get_or_create(name=kind)
+        Entity.objects.create(
+            name=f"fuzz-{kind.lower()}", project=sequence.project, entity_type=entity_type, parent=parent
+        )
+
+
 def seed():
     """The demo production and its admin, then a row of every `/data` model still empty."""
     init_data()
     admin, _ = create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
     seed_demo_production("fuzz-demo-password")
+    add_other_entities()
     for _ in range(3):  # a model whose foreign keys point to models filled later waits a round
         for policy in REGISTRY.values():
             model = policy.model
