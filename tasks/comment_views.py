@@ -332,9 +332,7 @@ class CopyClientCommentsView(KitsuView):
     project's managers post again, as themselves, the last comment a client wrote on each task
     (prefixed), the task keeping its status, so that artists read it. 201 and the new comments."""
 
-    @extend_schema(
-        request=CopyClientCommentsBody, responses={201: ROWS}, tags=["actions/projects"]
-    )
+    @extend_schema(request=CopyClientCommentsBody, responses={201: ROWS}, tags=["actions/projects"])
     def post(self, request, project_id):
         body = validated(CopyClientCommentsBody, request.data)
         access = access_for(request)
