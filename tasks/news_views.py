@@ -390,11 +390,11 @@ class ProjectNewsEntryView(KitsuView):
 
 class EventSchema(serializers.Serializer):
     id = serializers.UUIDField()
-    created_at = serializers.CharField()
+    created_at = serializers.DateTimeField()
     name = serializers.CharField()
     user_id = serializers.UUIDField(allow_null=True)
     project_id = serializers.UUIDField(allow_null=True)
-    data = serializers.DictField(allow_null=True)
+    data = serializers.JSONField(allow_null=True)  # any JSON: /data/events takes it as sent
 
 
 class LoginLogSchema(serializers.Serializer):
