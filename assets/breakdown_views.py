@@ -26,6 +26,7 @@ from assets.queries import (
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import harden
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, rows_or_page
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_int, parse_uuid, validated
 from productions.models import Project
 from tasks.permissions import check_entity_access, check_manager_project_access
@@ -163,9 +164,7 @@ class EntityCastingView(KitsuView):
         targets_in_project([entity_id], project_id)
         return Response(queries.castings_of([entity_id])[str(entity_id)])
 
-    @extend_schema(
-        tags=TAGS, request=BreakdownCastingEntrySerializer(many=True), responses=OpenApiTypes.OBJECT
-    )
+    @extend_schema(tags=TAGS, request=BreakdownCastingEntrySerializer(many=True), responses={200: ROWS})
     def put(self, request, project_id, entity_id):
         project_id = casting_writer(request, project_id)
         entity_id = parse_uuid(entity_id, f"Malformed ID: {entity_id}.")
@@ -286,15 +285,15 @@ class ProjectEntityLinksView(KitsuView):
     @extend_schema(
         tags=TAGS,
         parameters=[
-            OpenApiParameter("page", int, description="Page number: the reference's page envelope"),
-            OpenApiParameter("limit", int, description="Links per page, or most links listed"),
+            OpenApiParameter("page", PAGE_NUMBER, description="Page number: the reference's page envelope"),
+            OpenApiParameter("limit", PAGE_SIZE, description="Links per page, or most links listed"),
             OpenApiParameter(
                 "cursor_created_at",
                 str,
                 description="Only the links created after this date (with microseconds)",
             ),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: rows_or_page()},
     )
     def get(self, request, project_id):
         project_id = casting_writer(request, project_id)

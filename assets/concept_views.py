@@ -25,6 +25,7 @@ from assets.queries import (
 )
 from assets.services import remove_entity
 from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.api.schema import ROWS
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -175,7 +176,7 @@ class ConceptsView(KitsuView):
     production's name (non-admins must name a production of their team)."""
 
     @extend_schema(
-        tags=TAGS, operation_id="list_concepts", parameters=BOARD_PARAMETERS, responses=OpenApiTypes.OBJECT
+        tags=TAGS, operation_id="list_concepts", parameters=BOARD_PARAMETERS, responses={200: ROWS}
     )
     def get(self, request):
         criteria = list_criteria(request)
@@ -198,7 +199,7 @@ class ConceptsWithTasksView(KitsuView):
     """`GET /data/concepts/with-tasks`: the concept board, each concept with its tasks and the
     ids its concept links point at."""
 
-    @extend_schema(tags=TAGS, parameters=BOARD_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=TAGS, parameters=BOARD_PARAMETERS, responses={200: ROWS})
     def get(self, request):
         criteria = list_criteria(request)
         check_id_criteria(criteria, ("id", "project_id"))

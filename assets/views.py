@@ -21,6 +21,7 @@ from assets.permissions import check_entity_delete
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.schema import ROWS, board
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -249,7 +250,7 @@ class AssetsWithTasksView(KitsuView):
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one asset a line"),
         ],
-        responses={200: OpenApiTypes.OBJECT, 304: None},
+        responses={200: board(), 304: None},
     )
     def get(self, request):
         access = access_for(request)
@@ -408,7 +409,7 @@ class AssetAssetsView(KitsuView):
 class AssetCastInView(KitsuView):
     """`GET /data/assets/{asset_id}/cast-in`: the shots and assets casting it."""
 
-    @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=ASSET_TAGS, responses={200: ROWS})
     def get(self, request, asset_id):
         asset = readable_asset(request, asset_id)
         return Response(queries.cast_in(asset.pk))
@@ -575,7 +576,7 @@ class EntityNewsView(KitsuView):
 class EntityPreviewFilesView(KitsuView):
     """`GET /data/entities/{entity_id}/preview-files`: the previews of its tasks."""
 
-    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         return Response(queries.entity_preview_files(entity.pk))
@@ -594,7 +595,7 @@ class EntitiesLinkedWithTasksView(KitsuView):
     """`GET /data/entities/{entity_id}/entities-linked/with-tasks`: the entities linked to it by
     concept links, with their tasks."""
 
-    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
     def get(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         return Response(queries.linked_entities_with_tasks(entity.pk))
@@ -604,7 +605,7 @@ class EntityTasksView(KitsuView):
     """`POST /data/entities/{entity_id}/tasks`: whoever reaches the entity, clients and vendors
     aside, creates its tasks of the given types (every fitting one without a list)."""
 
-    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: ROWS})
     def post(self, request, entity_id):
         entity = readable_entity(request, entity_id)
         if access_for(request).project_role(entity.project_id) in ("client", "vendor"):

@@ -19,6 +19,7 @@ from assets.crud import KIND_NAMES
 from assets.models import EntityType
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
 from kitsu_server.api.views import (
     UserView,
     access_for,
@@ -32,7 +33,7 @@ from kitsu_server.api.views import (
 from people import queries, services
 from people import user_queries as user
 from people.views import (
-    DAY_OFF,
+    DAY_OFF_OR_NONE,
     DESKTOP_LOGIN_LOG,
     DESKTOP_LOGIN_LOGS,
     TIME_SPENT,
@@ -105,7 +106,7 @@ class OpenProjectsView(UserView):
     @extend_schema(
         tags=USER,
         parameters=[OpenApiParameter("name", OpenApiTypes.STR, description="Only the project of this name")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ROWS},
     )
     def get(self, request):
         return Response(user.open_project_rows(access_for(request), query_text(request, "name")))
@@ -275,7 +276,7 @@ class TodoTasksView(UserView):
     """`GET /data/user/tasks`: the requester's unfinished tasks in the open projects of their team,
     with the names around them, assignees and last comment."""
 
-    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, responses={200: ROWS})
     def get(self, request):
         return Response(user.todo_tasks(request.user))
 
@@ -283,7 +284,7 @@ class TodoTasksView(UserView):
 class DoneTasksView(UserView):
     """`GET /data/user/done-tasks`: the same for their finished tasks, last ended first."""
 
-    @extend_schema(tags=USER, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, responses={200: ROWS})
     def get(self, request):
         return Response(user.todo_tasks(request.user, done=True))
 
@@ -301,9 +302,35 @@ TO_CHECK_PARAMETERS = [
     OpenApiParameter(
         "order_by", OpenApiTypes.STR, enum=["priority", "due_date", "estimation", "entity_name"]
     ),
-    OpenApiParameter("page", OpenApiTypes.INT, description="Page number: answers a page envelope with stats"),
-    OpenApiParameter("limit", OpenApiTypes.INT, description="Tasks per page (default 100)"),
+    OpenApiParameter("page", PAGE_NUMBER, description="Page number: answers a page envelope with stats"),
+    OpenApiParameter("limit", PAGE_SIZE, description="Tasks per page (default 100)"),
 ]
+
+
+# A plain list, or with `page` one page of it and the stats of the whole selection.
+TASKS_TO_CHECK = {
+    "oneOf": [
+        ROWS,
+        {
+            "type": "object",
+            "properties": {
+                "data": ROWS,
+                "stats": {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "total_duration": {"type": "number"},
+                        "total_estimation": {"type": "number"},
+                    },
+                },
+                "page": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "is_more": {"type": "boolean"},
+            },
+            "required": ["data", "stats", "page", "limit", "is_more"],
+        },
+    ]
+}
 
 
 class TasksToCheckView(UserView):
@@ -311,7 +338,7 @@ class TasksToCheckView(UserView):
     all open projects; managers: their open projects; supervisors: those of their departments;
     anyone else: none), filtered, a plain list or with `page` a page with stats."""
 
-    @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(tags=USER, parameters=TO_CHECK_PARAMETERS, responses={200: TASKS_TO_CHECK})
     def get(self, request):
         filters = user.ToCheckFilters(
             project_id=query_id(request, "project_id"),
@@ -340,11 +367,14 @@ class TasksToCheckFilterValuesView(UserView):
 # --- time, day offs, desktop logins, avatar ---------------------------------------------------------
 
 
+TIME_SPENT_OR_NULL = or_null(TIME_SPENT)
+
+
 class TaskTimeSpentView(UserView):
     """`GET /data/user/tasks/{task_id}/time-spents/{date}`: the requester's time spent on a task on
     a day, or null."""
 
-    @extend_schema(tags=USER, responses={200: TIME_SPENT})
+    @extend_schema(tags=USER, responses={200: TIME_SPENT_OR_NULL})
     def get(self, request, task_id, date):
         day = url_day(date)
         try:
@@ -393,7 +423,7 @@ class DateTimeSpentsView(UserView):
 class DayOffView(UserView):
     """`GET /data/user/day-offs/{date}`: the requester's day off covering that day, or {}."""
 
-    @extend_schema(tags=USER, responses={200: DAY_OFF})
+    @extend_schema(tags=USER, responses={200: DAY_OFF_OR_NONE})
     def get(self, request, date):
         return Response(queries.day_off_on(request.user, url_day(date)))
 

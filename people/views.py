@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.schema import or_empty
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, render, validated
 from people import queries, services
 from people.auth_serializers import SuccessSerializer
@@ -115,6 +116,7 @@ def link_serializer(name, item_field):
 PERSON = output_serializer(REGISTRY["persons"])
 TIME_SPENT = output_serializer(REGISTRY["time-spents"])
 DAY_OFF = output_serializer(REGISTRY["day-offs"])
+DAY_OFF_OR_NONE = or_empty(DAY_OFF)
 SOFTWARE = output_serializer(REGISTRY["softwares"])
 HARDWARE_ITEM = output_serializer(REGISTRY["hardware-items"])
 DESKTOP_LOGIN_LOG_FIELDS = {
@@ -693,7 +695,7 @@ class PersonWeekDayOffsView(PersonPeriodDayOffsView):
 class PersonDateDayOffView(KitsuView):
     """`GET /data/persons/{person_id}/day-offs/{date}`: the day off covering that day, or {}."""
 
-    @extend_schema(tags=PERSONS, responses={200: DAY_OFF})
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF_OR_NONE})
     def get(self, request, person_id, date):
         person, full = day_off_reader(request, person_id)
         day = parse_day(date, "Invalid date format.")

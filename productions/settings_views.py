@@ -17,6 +17,7 @@ import tasks.crud  # noqa: F401
 from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.schema import or_null
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -744,11 +745,14 @@ class AllProjectsMetadataDescriptorsReorderView(KitsuView):
 # --- the preview account ------------------------------------------------------------------------
 
 
+PREVIEW_ACCOUNT_OR_NULL = or_null(PreviewAccountOutput)
+
+
 class ProjectPreviewAccountView(KitsuView):
     """The project's preview account: a client login the managers hand out, usable while its
     access window is open."""
 
-    @extend_schema(tags=TAGS, responses={200: PreviewAccountOutput})
+    @extend_schema(tags=TAGS, responses={200: PREVIEW_ACCOUNT_OR_NULL})
     def get(self, request, project_id):
         project = managed_project(request, project_id)
         person = services.preview_account(project)

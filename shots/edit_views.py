@@ -38,6 +38,7 @@ from assets.queries import (
     entity_of_kind_or_404,
     entity_task_types,
 )
+from kitsu_server.api.schema import ROWS
 from kitsu_server.api.views import KitsuView, access_for, parse_bool
 from shots import edit_queries, edit_services
 from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
@@ -86,9 +87,7 @@ class EditsView(KitsuView):
     with its production's name (non-admins must name a production of their team; a vendor lists
     only what they are assigned to)."""
 
-    @extend_schema(
-        tags=TAGS, operation_id="list_edits", parameters=BOARD_PARAMETERS, responses=OpenApiTypes.OBJECT
-    )
+    @extend_schema(tags=TAGS, operation_id="list_edits", parameters=BOARD_PARAMETERS, responses={200: ROWS})
     def get(self, request):
         criteria = list_criteria(request)
         role = criteria_project_access(request, criteria)
@@ -103,7 +102,7 @@ class AllEditsView(EditsView):
     """`GET /data/edits/all`: the same list (gazu asks this path)."""
 
     @extend_schema(
-        tags=TAGS, operation_id="list_all_edits", parameters=BOARD_PARAMETERS, responses=OpenApiTypes.OBJECT
+        tags=TAGS, operation_id="list_all_edits", parameters=BOARD_PARAMETERS, responses={200: ROWS}
     )
     def get(self, request):
         return super().get(request)
@@ -113,9 +112,7 @@ class EditsWithTasksView(KitsuView):
     """`GET /data/edits/with-tasks`: the edit board, each edit with its episode and its tasks (a
     client reads the studio fields of the tasks blank, a vendor only their own edits and tasks)."""
 
-    @extend_schema(
-        tags=TAGS, parameters=[*BOARD_PARAMETERS, EPISODE_PARAMETER], responses=OpenApiTypes.OBJECT
-    )
+    @extend_schema(tags=TAGS, parameters=[*BOARD_PARAMETERS, EPISODE_PARAMETER], responses={200: ROWS})
     def get(self, request):
         criteria = list_criteria(request)
         check_id_criteria(criteria)

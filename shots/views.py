@@ -26,6 +26,7 @@ from assets.queries import (
 )
 from kitsu_server.api.crud import REGISTRY, input_serializer, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.schema import board
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -358,7 +359,7 @@ class ShotsWithTasksView(KitsuView):
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one shot a line"),
         ],
-        responses={200: OBJECT_LIST, 304: None},
+        responses={200: board(), 304: None},
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, ("id", "project_id", "episode_id"))

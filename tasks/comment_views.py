@@ -25,6 +25,7 @@ from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_rows
 from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.schema import ROWS
 from kitsu_server.api.views import KitsuView, access_for, object_or_404, validated
 from people.models import Person
 from productions.models import Project
@@ -322,7 +323,7 @@ class ProjectTasksCommentManyView(KitsuView):
 
     @extend_schema(
         request=BatchCommentItem(many=True),
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: ROWS},
         tags=["actions/projects"],
     )
     def post(self, request, project_id):
@@ -344,9 +345,7 @@ class CopyClientCommentsView(KitsuView):
     project's managers post again, as themselves, the last comment a client wrote on each task
     (prefixed), the task keeping its status, so that artists read it. 201 and the new comments."""
 
-    @extend_schema(
-        request=CopyClientCommentsBody, responses={201: OpenApiTypes.OBJECT}, tags=["actions/projects"]
-    )
+    @extend_schema(request=CopyClientCommentsBody, responses={201: ROWS}, tags=["actions/projects"])
     def post(self, request, project_id):
         access = access_for(request)
         project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")

@@ -22,6 +22,7 @@ from kitsu_server.api.crud import parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import format_datetime
 from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -262,8 +263,8 @@ NEWS_PARAMETERS = [
     OpenApiParameter("task_status_id", OpenApiTypes.UUID),
     OpenApiParameter("person_id", OpenApiTypes.UUID, description="Author"),
     OpenApiParameter("episode_id", OpenApiTypes.UUID),
-    OpenApiParameter("page", int, description="Page number (default 1)"),
-    OpenApiParameter("limit", int, description="News per page (default 50)"),
+    OpenApiParameter("page", PAGE_NUMBER, description="Page number (default 1)"),
+    OpenApiParameter("limit", PAGE_SIZE, description="News per page (default 50)"),
     OpenApiParameter("after", str, description="Created after (YYYY-MM-DD[THH:MM:SS])"),
     OpenApiParameter("before", str, description="Created before (YYYY-MM-DD[THH:MM:SS])"),
 ]
@@ -395,11 +396,11 @@ class ProjectNewsEntryView(KitsuView):
 
 class EventSchema(serializers.Serializer):
     id = serializers.UUIDField()
-    created_at = serializers.CharField()
+    created_at = serializers.DateTimeField()
     name = serializers.CharField()
     user_id = serializers.UUIDField(allow_null=True)
     project_id = serializers.UUIDField(allow_null=True)
-    data = serializers.DictField(allow_null=True)
+    data = serializers.JSONField(allow_null=True)  # any JSON: /data/events takes it as sent
 
 
 class LoginLogSchema(serializers.Serializer):
@@ -446,7 +447,7 @@ class EventsLastView(KitsuView):
             OpenApiParameter("before", str, description="Created before (YYYY-MM-DD[THH:MM:SS])"),
             OpenApiParameter("only_files", bool, description="Only the events about stored files"),
             OpenApiParameter("cursor_event_id", OpenApiTypes.UUID, description="Events older than this one"),
-            OpenApiParameter("limit", int, description="Events per page (default 100, at most 1000)"),
+            OpenApiParameter("limit", PAGE_SIZE, description="Events per page (default 100, at most 1000)"),
             OpenApiParameter("project_id", OpenApiTypes.UUID),
             OpenApiParameter("name", str, description="Exact event name"),
             OpenApiParameter("name_prefixes", str, many=True, description="Object parts (`task`...)"),
@@ -531,7 +532,7 @@ class LoginLogsLastView(KitsuView):
             OpenApiParameter(
                 "cursor_login_log_id", OpenApiTypes.UUID, description="Logs older than this one"
             ),
-            OpenApiParameter("limit", int, description="Logs per page (default 100, at most 1000)"),
+            OpenApiParameter("limit", PAGE_SIZE, description="Logs per page (default 100, at most 1000)"),
             OpenApiParameter("person_ids", OpenApiTypes.UUID, many=True),
         ],
         responses={200: LoginLogSchema(many=True)},

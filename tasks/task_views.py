@@ -23,6 +23,7 @@ from files.models import PreviewFile
 from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, component, rows_or_page
 from kitsu_server.api.views import (
     KitsuView,
     access_for,
@@ -160,8 +161,8 @@ PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
 TIME_SPENT_SCHEMA = output_serializer(REGISTRY["time-spents"])
 SUBSCRIPTION_SCHEMA = output_serializer(REGISTRY["subscriptions"])
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
-    OpenApiParameter("limit", int, description="Rows per page (default 100)"),
+    OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
+    OpenApiParameter("limit", PAGE_SIZE, description="Rows per page (default 100)"),
 ]
 
 
@@ -659,7 +660,7 @@ class TaskCommentsView(KitsuView):
     """`GET /data/tasks/{task_id}/comments`: the task's thread for whoever reaches the task
     (see task_queries.task_comments for what clients and artists read)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/tasks"])
+    @extend_schema(responses={200: ROWS}, tags=["data/tasks"])
     def get(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project"), task_id)
@@ -772,7 +773,7 @@ class PersonTasksView(KitsuView):
 
     done = False
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/persons"])
+    @extend_schema(responses={200: ROWS}, tags=["data/persons"])
     def get(self, request, person_id):
         access, person = person_to_read(request, person_id)
         if access.role in ("vendor", "client"):
@@ -785,7 +786,7 @@ class PersonDoneTasksView(PersonTasksView):
 
     done = True
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/persons"])
+    @extend_schema(responses={200: ROWS}, tags=["data/persons"])
     def get(self, request, person_id):
         return super().get(request, person_id)
 
@@ -807,7 +808,7 @@ class PersonsTaskDatesView(KitsuView):
 
     @extend_schema(
         parameters=[OpenApiParameter("project_id", OpenApiTypes.UUID)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ROWS},
         tags=["data/persons"],
     )
     def get(self, request):
@@ -917,11 +918,11 @@ class ProjectTasksView(KitsuView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
+            OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
             OpenApiParameter("task_type_id", OpenApiTypes.UUID),
             OpenApiParameter("episode_id", OpenApiTypes.UUID),
         ],
-        responses={200: TASK_SCHEMA(many=True)},
+        responses={200: rows_or_page(component(TASK_SCHEMA))},
         tags=["data/projects"],
     )
     def get(self, request, project_id):
@@ -948,7 +949,9 @@ class ProjectCommentsView(KitsuView):
     and clients aside."""
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses={200: COMMENT_SCHEMA(many=True)}, tags=["data/projects"]
+        parameters=PAGE_PARAMETERS,
+        responses={200: rows_or_page(component(COMMENT_SCHEMA))},
+        tags=["data/projects"],
     )
     def get(self, request, project_id):
         access = access_for(request)
@@ -965,9 +968,7 @@ class ProjectCommentsView(KitsuView):
 class ProjectNotificationsView(KitsuView):
     """`GET /data/projects/{project_id}/notifications`: admins only."""
 
-    @extend_schema(
-        parameters=PAGE_PARAMETERS[:1], responses={200: OpenApiTypes.OBJECT}, tags=["data/projects"]
-    )
+    @extend_schema(parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"])
     def get(self, request, project_id):
         access_for(request).check_admin()
         project = object_or_404(Project, project_id)
@@ -980,7 +981,9 @@ class ProjectPreviewFilesView(KitsuView):
     """`GET /data/projects/{project_id}/preview-files`: admins only."""
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS[:1], responses={200: PREVIEW_SCHEMA(many=True)}, tags=["data/projects"]
+        parameters=PAGE_PARAMETERS[:1],
+        responses={200: rows_or_page(component(PREVIEW_SCHEMA))},
+        tags=["data/projects"],
     )
     def get(self, request, project_id):
         access_for(request).check_admin()

@@ -31,6 +31,7 @@ import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -41,6 +42,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, contains_nul, refuse_nul
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, page_envelope
 from tasks.events import record_event
 
 REGISTRY = {}
@@ -563,9 +565,15 @@ def crud_urlpatterns():
 # --- OpenAPI -------------------------------------------------------------------------
 
 
-def output_serializer(policy):
-    """The documented shape of one object: every visible column, `type`, relation id lists."""
-    cached = getattr(policy, "_output_serializer", None)
+def output_serializer(policy, subset=False):
+    """The documented shape of one object: every visible column, `type`, relation id lists.
+
+    Columns and `type` are always there; the relation id lists only with `relations=true` (the
+    default of a single object, not of lists). `subset`: the rows of a list asked with `fields`,
+    which keep only the columns named (so none is required).
+    """
+    cache_name = "_output_subset_serializer" if subset else "_output_serializer"
+    cached = getattr(policy, cache_name, None)
     if cached is not None:
         return cached
     declared = {}
@@ -573,15 +581,18 @@ def output_serializer(policy):
         if column in policy.hidden_columns:
             continue
         if field.is_relation:
-            declared[column] = serializers.UUIDField(read_only=True, allow_null=field.null)
+            declared[column] = serializers.UUIDField(allow_null=field.null, required=not subset)
         else:
-            declared[column] = serializer_field(field, partial=True)
-            declared[column].read_only = True
-    declared["type"] = serializers.CharField(read_only=True, default=policy.shape.type_name)
+            # The input field of the column (its type, null, choices), always present in answers.
+            typed = serializer_field(field, partial=True)
+            declared[column] = type(typed)(*typed._args, **{**typed._kwargs, "required": not subset})
+    declared["type"] = serializers.CharField(required=not subset, help_text=f'"{policy.shape.type_name}"')
     for name in policy.relations:
-        declared[name] = serializers.ListField(child=serializers.UUIDField(), read_only=True, required=False)
-    policy._output_serializer = type(f"{policy.model.__name__}", (serializers.Serializer,), declared)
-    return policy._output_serializer
+        declared[name] = serializers.ListField(child=serializers.UUIDField(), required=False)
+    suffix = "Fields" if subset else ""
+    serializer_class = type(f"{policy.model.__name__}{suffix}", (serializers.Serializer,), declared)
+    setattr(policy, cache_name, serializer_class)
+    return serializer_class
 
 
 class CrudSchema(AutoSchema):
@@ -614,16 +625,28 @@ class CrudSchema(AutoSchema):
             return {204: None}
         serializer = output_serializer(self._policy())
         if self.method.lower() == "get" and self._lists_rows():
-            return serializer(many=True)
+            return {200: self._list_schema(serializer)}
         if self.method.lower() == "post":
             return {201: serializer}
         return serializer
 
+    def _list_schema(self, serializer):
+        """Rows, or with `page` the envelope of one page of them; with `fields`, rows that keep
+        only the columns named."""
+        row = self.resolve_serializer(serializer, "response").ref
+        subset = self.resolve_serializer(output_serializer(self._policy(), subset=True), "response").ref
+        return {
+            "oneOf": [
+                build_array_type({"anyOf": [row, subset]}),
+                page_envelope({"anyOf": [row, subset]}),
+            ]
+        }
+
     def get_override_parameters(self):
         if self.method.lower() == "get" and self._lists_rows():
             return [
-                OpenApiParameter("page", int, description="Page number; paginates into an envelope"),
-                OpenApiParameter("limit", int, description="Rows per page (default 100)"),
+                OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
+                OpenApiParameter("limit", PAGE_SIZE, description="Rows per page (default 100)"),
                 OpenApiParameter("relations", bool, description="Add the relation id lists"),
                 OpenApiParameter("fields", str, description="Comma-separated columns to keep"),
             ]
