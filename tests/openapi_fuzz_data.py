@@ -76,7 +76,7 @@ def add_other_entities():
 def seed():
     """The demo production and its admin, then a row of every `/data` model still empty."""
     init_data()
-    admin, _ = create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin, *_ = create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
     seed_demo_production("fuzz-demo-password")
     add_other_entities()
     for _ in range(3):  # a model whose foreign keys point to models filled later waits a round
