@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from budgets.models import Budget, BudgetEntry
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import next_number
 from productions.models import Project
 from tasks.events import record_event
 
@@ -48,10 +49,9 @@ def _entry_event(action, entry, budget, user):
 def create_budget(project_id, name, currency, user=None):
     # The project row is locked so that two budgets made at once do not share a revision.
     Project.objects.select_for_update().filter(pk=project_id).values_list("pk", flat=True).first()
-    last = Budget.objects.filter(project_id=project_id).aggregate(last=Max("revision"))["last"]
-    budget = Budget.objects.create(
-        project_id=project_id, name=name, currency=currency, revision=(last or 0) + 1
-    )
+    last = Budget.objects.filter(project_id=project_id).aggregate(last=Max("revision"))["last"] or 0
+    revision = next_number(last, "The production has reached the last budget revision number.")
+    budget = Budget.objects.create(project_id=project_id, name=name, currency=currency, revision=revision)
     _budget_event("create", budget, user)
     return budget
 

@@ -24,7 +24,7 @@ FOLD_MAX_DURATION = datetime.timedelta(minutes=5)
 
 
 def frame_range(data):
-    data = data or {}
+    data = data if isinstance(data, dict) else {}  # a row may hold another JSON kind
     return data.get("frame_in", 0), data.get("frame_out", 0)
 
 

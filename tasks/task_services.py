@@ -17,6 +17,7 @@ from django.utils import timezone
 from assets.models import Entity
 from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import next_number
 from kitsu_server.api.json import serialize_instance
 from people.models import DesktopLoginLog
 from productions.models import ProjectPersonLink
@@ -236,7 +237,8 @@ def add_preview_to_comment(task, comment, author, revision=None):
     first_preview = comment.previews.order_by("created_at", "pk").first()
     position = 1
     if revision is None and first_preview is None:
-        revision = (PreviewFile.objects.filter(task=task).aggregate(last=Max("revision"))["last"] or 0) + 1
+        last = PreviewFile.objects.filter(task=task).aggregate(last=Max("revision"))["last"] or 0
+        revision = next_number(last, "The task has reached the last revision number.")
     else:
         if revision is None:
             revision = first_preview.revision

@@ -346,3 +346,15 @@ def test_a_json_column_holding_another_kind_of_value_takes_an_object_again(api, 
         assert api.put(url, {"data": "plain text"}, format="json").json()["data"] == "plain text"
         response = api.put(url, {"data": {"a": 1}}, format="json")
         assert response.status_code == 200 and response.json()["data"] == {"a": 1}
+
+
+def test_a_shot_whose_data_is_no_object_still_records_its_versions(api, show):
+    """A shot's frame range is read from `data` for its version history: a list there is no range
+    (it was a 500 on the next update, found by the fuzzer)."""
+    shot = factories.make_shot(show, factories.make_sequence(show, name="SQ01"), name="SH01")
+    url = f"/api/data/entities/{shot.pk}"
+    assert api.put(url, {"data": [1, 2]}, format="json").json()["data"] == [1, 2]
+    response = api.put(url, {"name": "SH02"}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "SH02"
+    response = api.put(url, {"data": {"frame_in": 1, "frame_out": 24}}, format="json")
+    assert response.status_code == 200 and response.json()["data"] == {"frame_in": 1, "frame_out": 24}

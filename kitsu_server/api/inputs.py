@@ -30,6 +30,14 @@ INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 INT32_RANGE = INTEGER_RANGES["IntegerField"]
 
 
+def next_number(last, message):
+    """The number after `last` in a 32-bit column (revisions, positions): a 400 with `message` when
+    `last` is the column's largest, reachable by a number set through a route."""
+    if last >= INT32_RANGE[1]:
+        raise serializers.ValidationError(message)
+    return last + 1
+
+
 def contains_nul(value):
     """Whether a NUL character sits anywhere in `value` (strings, dict keys, nested values)."""
     stack = [value]

@@ -61,6 +61,16 @@ def test_create_budgets_with_increasing_revisions(show, team, manager_api):
     assert [event.data["budget_id"] for event in events] == [first["id"], second["id"]]
 
 
+def test_a_budget_past_the_last_revision_number_is_a_400_and_nothing_written(show, manager_api):
+    """A revision set through /data/budgets can be the column's last: the next one would overflow
+    (a 500 on PostgreSQL, a row no schema allows on SQLite)."""
+    Budget.objects.create(project=show, name="Last", currency="EUR", revision=2**31 - 1)
+    response = manager_api.post(budgets_url(show), {"name": "Next"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "The production has reached the last budget revision number."
+    assert Budget.objects.filter(project=show).count() == 1
+
+
 def test_list_budgets_in_the_reference_short_form(show, team, manager_api, budget):
     Budget.objects.create(project=factories.make_project(), name="Other")
     rows = manager_api.get(budgets_url(show)).json()

@@ -367,6 +367,20 @@ def test_add_previews_to_a_comment(show, team, task, comment):
     assert extra.status_code == 201 and (extra.json()["revision"], extra.json()["position"]) == (1, 3)
 
 
+def test_add_preview_past_the_last_revision_number_is_a_400_and_nothing_written(team, task, comment, wip):
+    """A revision sent in the body can be the column's last: the next one would overflow."""
+    manager = client_for(team["manager"])
+    url = f"/api/actions/tasks/{task.pk}/comments/{comment.pk}/add-preview"
+    assert manager.post(url, {"revision": 2**31 - 1}, format="json").status_code == 201
+    fresh = Comment.objects.create(
+        object_id=task.pk, object_type="Task", person=team["manager"], task_status=wip, text="again"
+    )
+    response = manager.post(f"/api/actions/tasks/{task.pk}/comments/{fresh.pk}/add-preview", format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "The task has reached the last revision number."
+    assert list(PreviewFile.objects.filter(task=task).values_list("revision", flat=True)) == [2**31 - 1]
+
+
 def test_add_preview_refusals_and_bad_input(show, team, task, comment, wip):
     url = f"/api/actions/tasks/{task.pk}/comments/{comment.pk}/add-preview"
     for role in ("vendor", "outsider"):
