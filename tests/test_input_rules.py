@@ -358,3 +358,24 @@ def test_a_shot_whose_data_is_no_object_still_records_its_versions(api, show):
     assert response.status_code == 200 and response.json()["name"] == "SH02"
     response = api.put(url, {"data": {"frame_in": 1, "frame_out": 24}}, format="json")
     assert response.status_code == 200 and response.json()["data"] == {"frame_in": 1, "frame_out": 24}
+
+
+def test_a_data_write_takes_json_only_as_the_reference(api, task):
+    """A form body's values arrive as lists (a list stored in `data`, found by the fuzzer): the
+    /data routes read JSON only and answer the reference's 415 otherwise, writing nothing."""
+    from people.models import Department
+
+    count = Department.objects.count()
+    response = api.post("/api/data/departments", {"name": "Lighting"}, format="multipart")
+    assert response.status_code == 415
+    assert response.json() == {
+        "error": True,
+        "message": "Did not attempt to load JSON data because the request Content-Type was not "
+        "'application/json'.",
+    }
+    assert Department.objects.count() == count
+    response = api.put(f"/api/data/entities/{task.entity_id}", {"data": "null"}, format="multipart")
+    assert response.status_code == 415
+    task.entity.refresh_from_db()
+    assert not isinstance(task.entity.data, list)
+    assert api.put(f"/api/data/entities/{task.entity_id}").status_code == 200  # no body at all

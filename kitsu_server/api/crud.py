@@ -39,7 +39,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, contains_nul, refuse_nul
+from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, KitsuJSONParser, contains_nul, refuse_nul
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
 from kitsu_server.api.permissions import IsActivePerson, access_for
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, page_envelope
@@ -446,6 +446,8 @@ def assign(policy, instance, values):
 
 class CrudView(APIView):
     permission_classes = [IsActivePerson]
+    # JSON bodies only, as the reference's /data routes (a form's values would arrive as lists): 415.
+    parser_classes = [KitsuJSONParser]
     policy = None
 
 

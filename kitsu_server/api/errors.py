@@ -103,6 +103,11 @@ def kitsu_exception_handler(exc, context):
         logger.warning("input refused by the database: %s", exc)
         set_rollback()
         return error_response("A value is out of range or malformed for its field.", 400)
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return error_response(
+            "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.",
+            415,
+        )
     if isinstance(exc, exceptions.ParseError):
         return error_response(f"Malformed request body: {_detail_text(exc)}", 400)
     if isinstance(exc, exceptions.APIException):
