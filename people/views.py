@@ -90,8 +90,8 @@ class MinimalPersonSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     full_name = serializers.CharField()
-    has_avatar = serializers.BooleanField()
-    active = serializers.BooleanField()
+    has_avatar = serializers.BooleanField(allow_null=True)  # nullable columns, as the reference
+    active = serializers.BooleanField(allow_null=True)
     departments = serializers.ListField(child=serializers.UUIDField())
     studio_id = serializers.UUIDField(allow_null=True)
     role = serializers.CharField()

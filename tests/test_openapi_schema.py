@@ -73,6 +73,19 @@ def test_nullable_columns_are_documented_nullable(openapi, api):
     assert api.get("/api/data/projects").json()[0]["start_date"] is None
 
 
+def test_a_persons_nullable_flags_are_documented_nullable_in_the_minimal_shape(openapi, api):
+    """A person's `active` and `has_avatar` are nullable columns (the reference's): a department's
+    member list answered null where its schema said boolean (found by a deeper fuzzer run)."""
+    department = factories.make_department(name="Lighting")
+    person = factories.make_person(role="user", email="null-flags@example.com")
+    person.departments.add(department)
+    type(person).objects.filter(pk=person.pk).update(active=None, has_avatar=None)
+    minimal = openapi["components"]["schemas"]["MinimalPerson"]["properties"]
+    assert minimal["active"]["nullable"] is True and minimal["has_avatar"]["nullable"] is True
+    [row] = api.get(f"/api/data/departments/{department.pk}/persons").json()
+    assert row["active"] is None and row["has_avatar"] is None
+
+
 def test_a_paginated_hand_written_list_is_documented_as_both(openapi):
     rows, envelope = list_answer(openapi, "/api/data/projects/{project_id}/tasks")["oneOf"]
     assert rows["items"] == {"$ref": "#/components/schemas/Task"}
