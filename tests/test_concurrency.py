@@ -18,6 +18,7 @@ from assets.models import Entity, EntityLink
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink
 from tasks.models import ApiEvent, Task, TaskPersonLink
 from tests import factories
+from tests.assets.test_entity_uniqueness import PARENTLESS_CREATIONS
 from tests.factories import client_for
 
 CLIENTS = 8
@@ -76,18 +77,7 @@ def test_concurrent_new_assets_of_one_name_make_one_asset(show, team):
     assert Entity.objects.filter(name="Sword").count() == 1 and event_count("asset:new") == 1
 
 
-CREATIONS = [
-    ("episodes", {"name": "E09"}, "episode:new"),
-    ("sequences", {"name": "SQ09"}, "sequence:new"),
-    ("shots", {"name": "SH09"}, "shot:new"),
-    ("scenes", {"name": "SC09"}, "scene:new"),
-    ("edits", {"name": "Cut"}, "edit:new"),
-    ("concepts", {"name": "Look"}, "concept:new"),
-    ("concept-folders", {"name": "Moods"}, "concept-folder:new"),
-]
-
-
-@pytest.mark.parametrize(("route", "body", "event"), CREATIONS)
+@pytest.mark.parametrize(("route", "body", "event"), PARENTLESS_CREATIONS)  # raced this time
 def test_concurrent_get_or_create_without_parent_answers_one_row(show, team, route, body, event):
     # The entity types exist beforehand: the race to create one would serialize the requests.
     for name in ("Episode", "Sequence", "Shot", "Scene", "Edit", "Concept", "ConceptFolder"):
