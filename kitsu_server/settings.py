@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's assets, served locally: /api/docs works offline
     "channels",
+    "kitsu_server.core",
     "people",
     "productions",
     "assets",
