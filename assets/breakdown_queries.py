@@ -19,8 +19,8 @@ from assets.queries import (
     hidden_metadata_fields,
     instance_rows,
 )
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.json import format_datetime, serialize_rows
+from kitsu_server.core.crud import REGISTRY
 from productions.models import Project
 from tasks.task_queries import (
     JSON,

@@ -28,8 +28,8 @@ from slugify import slugify
 
 from assets.crud import entity_kind
 from assets.models import AssetInstance, AssetInstanceLink, Entity, EntityLink, EntityType
+from kitsu_server.core.events import EventLog
 from productions.models import ProjectTaskTypeLink
-from tasks.events import record_events
 from tasks.models import Task
 
 # The casting-update event of each kind of casting entity (every other kind speaks of assets).
@@ -71,22 +71,6 @@ def casting_targets(entity_ids):
         kind = entity_kind(entity_type_id)
         targets[pk] = CastTarget(pk, kind, project_id, grand_parent_id if kind == "Shot" else None)
     return targets
-
-
-class EventLog:
-    """Events of one write, recorded together at its end (one insert per event name)."""
-
-    def __init__(self, user):
-        self.user = user
-        self.events = defaultdict(list)  # (name, project id) -> [data]
-
-    def add(self, name, data, project_id):
-        self.events[(name, project_id)].append(data)
-
-    def record(self):
-        for (name, project_id), datas in self.events.items():
-            record_events(name, datas, project_id=project_id, user=self.user)
-        self.events.clear()
 
 
 @dataclass

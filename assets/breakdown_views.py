@@ -23,13 +23,15 @@ from assets.queries import (
     asset_type_or_404,
     entity_of_kind_or_404,
 )
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import harden
+from kitsu_server.api.params import parse_int, parse_uuid
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, rows_or_page
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, parse_int, parse_uuid, validated
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import object_or_404
 from productions.models import Project
-from tasks.permissions import check_entity_access, check_manager_project_access
 
 TAGS = ["breakdown"]
 AssetInstanceRow = output_serializer(REGISTRY["asset-instances"])
@@ -133,7 +135,7 @@ def casting_writer(request, project_id):
     access = access_for(request)
     if not access.is_admin:
         object_or_404(Project, project_id)
-    check_manager_project_access(access, project_id)
+    access.check_manager(project_id)
     return project_id
 
 
@@ -346,7 +348,7 @@ def reachable_entity(request, entity_id, kind, read=True):
     access = access_for(request)
     role = access.check_project_access(entity.project_id)
     if read:
-        check_entity_access(access, entity.pk, role)
+        access.check_entity_access(entity.pk, role)
     return entity
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from assets.crud import entity_kind
 from assets.models import Entity, EntityConceptLink, EntityType
 from kitsu_server.api.errors import WrongParameter
-from tasks.events import record_event, record_events
+from kitsu_server.core.events import record_event, record_events
 
 
 def entity_type_named(name):

@@ -18,25 +18,18 @@ from assets import breakdown_queries as queries
 from assets import concept_queries
 from assets import concept_services as services
 from assets.models import Entity
-from assets.permissions import check_entity_delete
 from assets.queries import (
     entity_of_kind_or_404,
     entity_task_types,
 )
 from assets.services import remove_entity
-from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import (
-    KitsuView,
-    access_for,
-    object_or_404,
-    parse_bool,
-    parse_uuid,
-    team_project,
-    validated,
-)
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import object_or_404, team_project
 from productions.models import Project
-from tasks.permissions import check_project_and_entity_access, check_supervisor_project_access
 from tasks.task_queries import (
     entity_previews_by_task_type,
     entity_tasks,
@@ -139,7 +132,7 @@ def reachable(request, entity_id, kind):
     production)."""
     entity = entity_of_kind_or_404(entity_id, kind)
     access = access_for(request)
-    check_project_and_entity_access(access, entity.project_id, entity.pk)
+    access.check_project_and_entity_access(entity.project_id, entity.pk)
     return entity, access.project_role(entity.project_id)
 
 
@@ -163,7 +156,7 @@ def render_typed(entity, kind):
 def remove(request, entity):
     """Delete a concept or an edit: its creator, or a manager of its production (`force`: with
     its tasks; without, one holding tasks is only canceled)."""
-    check_entity_delete(access_for(request), entity)
+    access_for(request).check_entity_delete(entity)
     remove_entity(entity, force=parse_bool(request.query_params.get("force", "false")), user=request.user)
     return Response(status=204)
 
@@ -308,7 +301,7 @@ class ProjectConceptFoldersView(KitsuView):
     @extend_schema(tags=TAGS, request=ConceptFolderSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
         project = project_or_404(project_id)
-        check_supervisor_project_access(access_for(request), project.pk)
+        access_for(request).check_supervisor(project.pk)
         body = validated(ConceptFolderSerializer, request.data)
         folder, _ = services.create_concept_folder(project.pk, body["name"], user=request.user)
         return Response(render_typed(folder, "ConceptFolder"), status=201)
@@ -321,7 +314,7 @@ class ConceptFolderView(KitsuView):
     @extend_schema(tags=TAGS, request=ConceptFolderSerializer, responses=EntityRow)
     def put(self, request, concept_folder_id):
         folder = entity_of_kind_or_404(concept_folder_id, "ConceptFolder")
-        check_supervisor_project_access(access_for(request), folder.project_id)
+        access_for(request).check_supervisor(folder.project_id)
         body = validated(ConceptFolderSerializer, request.data)
         folder = services.rename_concept_folder(folder, body["name"], user=request.user)
         return Response(render_typed(folder, "ConceptFolder"))
@@ -329,7 +322,7 @@ class ConceptFolderView(KitsuView):
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, concept_folder_id):
         folder = entity_of_kind_or_404(concept_folder_id, "ConceptFolder")
-        check_supervisor_project_access(access_for(request), folder.project_id)
+        access_for(request).check_supervisor(folder.project_id)
         services.remove_concept_folder(folder, user=request.user)
         return Response(status=204)
 
@@ -346,7 +339,7 @@ class MoveConceptsView(KitsuView):
     )
     def post(self, request, project_id):
         project = project_or_404(project_id)
-        check_supervisor_project_access(access_for(request), project.pk)
+        access_for(request).check_supervisor(project.pk)
         body = validated(MoveConceptsSerializer, request.data)
         folder = None
         if body["concept_folder_id"] is not None:

@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
 
 Entity links keep the base rules (admins only), as on the reference.
 """
@@ -8,20 +8,15 @@ import re
 from collections import defaultdict
 
 from assets.models import AssetInstance, Entity, EntityLink, EntityType
-from assets.permissions import (
-    check_entity_delete,
-    check_metadata_department_access,
-    mask_custom_fields,
-    vendor_hidden_custom_fields,
-    visible_entities,
-)
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
+from kitsu_server.core.access.entities import (
+    mask_custom_fields,
+)
+from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.core.events import record_event
 from shots.versions import record_shot_version
-from tasks.events import record_event
 from tasks.models import Subscription
-from tasks.permissions import check_manager_project_access, check_project_and_entity_access
 
 # Entity types the API names after themselves; every other one classifies assets.
 KIND_NAMES = ("Shot", "Sequence", "Edit", "Episode", "Scene", "Concept", "ConceptFolder")
@@ -75,7 +70,7 @@ class EntityShape(ModelShape):
 
 class VendorEntityShape(EntityShape):
     """Entity rows as a vendor reads them: without the custom fields restricted to departments
-    that are not theirs (`hidden`: assets.permissions.vendor_hidden_custom_fields)."""
+    that are not theirs (`hidden`: Access.vendor_hidden_custom_fields)."""
 
     def __init__(self, hidden):
         super().__init__(Entity)
@@ -139,17 +134,17 @@ class EntitiesPolicy(CrudPolicy):
         self.shape = EntityShape(Entity)
 
     def visible(self, access, queryset):
-        return visible_entities(access, queryset)
+        return access.visible_entities(queryset)
 
     def shape_for(self, access, instance=None):
-        hidden = vendor_hidden_custom_fields(access)
+        hidden = access.vendor_hidden_custom_fields()
         return self.shape if hidden is None else VendorEntityShape(hidden)
 
     def check_read(self, access, instance):
-        check_project_and_entity_access(access, instance.project_id, instance.pk)
+        access.check_project_and_entity_access(instance.project_id, instance.pk)
 
     def check_create(self, access, data):
-        check_manager_project_access(access, data["project_id"].pk)
+        access.check_manager(data["project_id"].pk)
 
     def prepare_create(self, access, data):
         data["created_by"] = access.person
@@ -159,11 +154,11 @@ class EntitiesPolicy(CrudPolicy):
 
     def precheck_update(self, access, instance):
         # Which columns a supervisor may fill depends on the body: only project access here.
-        check_project_and_entity_access(access, instance.project_id, instance.pk)
+        access.check_project_and_entity_access(instance.project_id, instance.pk)
 
     def check_update(self, access, instance, data):
         kind = entity_kind(instance.entity_type_id)
-        check_metadata_department_access(access, instance, kind, custom_fields_changed(instance, data))
+        access.check_metadata_department_access(instance, kind, custom_fields_changed(instance, data))
 
     def prepare_update(self, access, instance, data):
         instance.previous_version = (instance.name, copy.deepcopy(instance.data))
@@ -190,12 +185,12 @@ class EntitiesPolicy(CrudPolicy):
             record_shot_version(instance, *previous, person=access.person)
 
     def check_delete(self, access, instance):
-        check_entity_delete(access, instance)
+        access.check_entity_delete(instance)
 
     def render(self, instance, relations=True, access=None):
         data = super().render(instance, relations, access)
         data["type"] = entity_kind(instance.entity_type_id)
-        hidden = vendor_hidden_custom_fields(access) if access is not None else None
+        hidden = access.vendor_hidden_custom_fields() if access is not None else None
         return mask_custom_fields(data, data["type"], hidden)
 
     def delete(self, access, instance, params):
@@ -254,7 +249,7 @@ class AssetInstancesPolicy(CrudPolicy):
 
     def check_read(self, access, instance):
         if not access.is_admin:
-            check_project_and_entity_access(access, instance.asset.project_id, instance.asset_id)
+            access.check_project_and_entity_access(instance.asset.project_id, instance.asset_id)
 
     def check_update(self, access, instance, data):
         self.check_read(access, instance)

@@ -24,18 +24,19 @@ from assets.models import (
     EntityLink,
     EntityType,
 )
-from assets.permissions import hidden_custom_fields
 from files.models import PreviewFile
-from kitsu_server.api.crud import REGISTRY, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import (
     ModelShape,
     serialize_instance,
     serialize_rows,
 )
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.access.entities import hidden_custom_fields
+from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
+from kitsu_server.core.crud import REGISTRY, to_python
 from productions.models import Project
 from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import assigned_task_ids, team_project_ids, visible_news, visible_time_spents
 from tasks.task_queries import (
     DATETIME,
     JSON,
@@ -596,7 +597,7 @@ def entity_task_types(entity_id):
 
 def entity_time_spents(entity_id, access):
     """The time spents of the entity's tasks that `access` reads (visible_time_spents)."""
-    queryset = visible_time_spents(access, TimeSpent.objects.filter(task__entity_id=entity_id))
+    queryset = access.visible_time_spents(TimeSpent.objects.filter(task__entity_id=entity_id))
     queryset = queryset.order_by("-date", "pk")
     return serialize_rows(queryset, shape=REGISTRY["time-spents"].shape)
 
@@ -651,7 +652,7 @@ NEWS_COLUMNS = [
 def entity_news(entity, access):
     """The news of an entity's tasks that `access` may read (visible_news), newest first, in the
     reference's envelope (one page of 2000). Four queries."""
-    news = visible_news(access, News.objects.filter(task__entity_id=entity.pk))
+    news = access.visible_news(News.objects.filter(task__entity_id=entity.pk))
     total = news.count()
     rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
     name, episode_id = full_entity_names({entity.pk}).get(entity.pk, ("", None)) if rows else ("", None)

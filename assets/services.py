@@ -11,7 +11,6 @@ from django.utils import timezone
 from assets.breakdown_services import (
     CastEntry,
     CastTarget,
-    EventLog,
     numbered_instance,
     refresh_casting_stats,
     update_castings,
@@ -22,9 +21,9 @@ from assets.queries import (
     all_assets,
 )
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core import deletion
+from kitsu_server.core.events import EventLog, record_event, record_events
 from productions.models import ProjectTaskTypeLink
-from tasks import deletion
-from tasks.events import record_event, record_events
 from tasks.models import News, Task, TaskType
 from tasks.services import default_task_status, insert_tasks, new_task
 

@@ -17,32 +17,24 @@ from rest_framework.response import Response
 
 from assets import queries, services
 from assets.models import Entity
-from assets.permissions import check_entity_delete
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.schema import ROWS, board
 from kitsu_server.api.views import (
     KitsuView,
-    access_for,
     board_etag,
     board_response,
     etag_matches,
-    managed_project,
     not_modified,
-    object_or_404,
-    parse_bool,
-    parse_uuid,
-    team_project,
     validated,
 )
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import managed_project, object_or_404, team_project
 from productions.models import Project
 from tasks.models import TaskType
-from tasks.permissions import (
-    check_manager_project_access,
-    check_project_and_entity_access,
-    department_ids,
-)
 from tasks.task_queries import entity_tasks
 
 ASSET_TAGS = ["assets"]
@@ -133,13 +125,13 @@ def entity_or_404(entity_id):
 def readable_asset(request, asset_id):
     """The asset of the URL (404), once the caller reaches it (403)."""
     asset = queries.asset_or_404(asset_id)
-    check_project_and_entity_access(access_for(request), asset.project_id, asset.pk)
+    access_for(request).check_project_and_entity_access(asset.project_id, asset.pk)
     return asset
 
 
 def readable_entity(request, entity_id):
     entity = entity_or_404(entity_id)
-    check_project_and_entity_access(access_for(request), entity.project_id, entity.pk)
+    access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
     return entity
 
 
@@ -365,7 +357,7 @@ class AssetView(KitsuView):
     @extend_schema(tags=ASSET_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, asset_id):
         asset = queries.asset_or_404(asset_id)
-        check_entity_delete(access_for(request), asset)
+        access_for(request).check_entity_delete(asset)
         force = request.query_params.get("force", "false").lower() == "true"
         services.remove_entity(asset, force=force, user=request.user)
         return Response(status=204)
@@ -431,7 +423,7 @@ class AssetCastingView(KitsuView):
     )
     def put(self, request, asset_id):
         asset = queries.asset_or_404(asset_id)
-        check_manager_project_access(access_for(request), asset.project_id)
+        access_for(request).check_manager(asset.project_id)
         entries = validated(CastingEntrySerializer, json_list(request), many=True)
         return Response(services.update_asset_casting(asset, entries, user=request.user))
 
@@ -526,7 +518,7 @@ class SetSharedAssetsView(KitsuView):
             raise NotFound("Asset not found.")
         access = access_for(request)
         for project_id in set(found.values()):
-            check_manager_project_access(access, project_id)
+            access.check_manager(project_id)
         return Response(
             queries.render_assets(services.set_shared_assets(body["is_shared"], asset_ids=asset_ids))
         )
@@ -666,6 +658,6 @@ class ProjectDeleteEntitiesView(KitsuView):
             parse_uuid(entity_id, "Request body must only contain valid UUIDs.")
         creators = Entity.objects.filter(pk__in=entity_ids).values_list("created_by_id", flat=True)
         if any(creator != access.person.pk for creator in creators):
-            check_manager_project_access(access, project.pk)
+            access.check_manager(project.pk)
         force = request.query_params.get("force", "false").lower() == "true"
         return Response(services.remove_entities(project.pk, entity_ids, force=force, user=request.user))

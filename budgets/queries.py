@@ -4,7 +4,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from budgets.models import Budget, BudgetEntry
-from kitsu_server.api.views import render_rows
+from kitsu_server.core.rendering import render_rows
 from tasks.models import TimeSpent
 
 # The reference's short forms (`present()`) of its lists: no `type`, no audit dates.

@@ -11,8 +11,8 @@ from django.db.models import Max
 from budgets.models import Budget, BudgetEntry
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import next_number
+from kitsu_server.core.events import record_event
 from productions.models import Project
-from tasks.events import record_event
 
 
 def clean_exceptions(exceptions):

@@ -12,8 +12,11 @@ from rest_framework.response import Response
 
 from budgets import queries, services
 from budgets.models import Budget, BudgetEntry
-from kitsu_server.api.crud import REGISTRY, output_serializer
-from kitsu_server.api.views import KitsuView, access_for, managed_project, object_or_404, render, validated
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import managed_project, object_or_404
+from kitsu_server.core.rendering import render
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department, Person
 from productions.models import Project
 

@@ -1,9 +1,8 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud)."""
 
 import uuid
 
 from assets.models import Entity
-from files import permissions as rules
 from files.models import (
     AttachmentFile,
     BuildJob,
@@ -15,12 +14,13 @@ from files.models import (
     PreviewFile,
     WorkingFile,
 )
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, parse_uuid, register
 from kitsu_server.api.errors import WrongParameter
-from tasks import deletion
-from tasks.events import record_event
+from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.core import deletion
+from kitsu_server.core.access.tasks import check_task_access, check_task_action_access
+from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.core.events import record_event
 from tasks.models import Notification
-from tasks.permissions import check_supervisor_project_access, check_task_access, check_task_action_access
 
 
 @register
@@ -38,13 +38,13 @@ class PreviewFilesPolicy(CrudPolicy):
         return queryset.filter(task__project_id=project_id)
 
     def visible(self, access, queryset):
-        return rules.visible_preview_files(access, queryset)
+        return access.visible_preview_files(queryset)
 
     def check_read(self, access, instance):
-        rules.check_preview_file_read(access, instance)
+        access.check_preview_file_read(instance)
 
     def check_update(self, access, instance, data):
-        rules.check_preview_file_update(access, instance)
+        access.check_preview_file_update(instance)
 
     def prepare_update(self, access, instance, data):
         revision = data.get("revision", instance.revision)
@@ -60,7 +60,7 @@ class PreviewFilesPolicy(CrudPolicy):
         return data
 
     def check_delete(self, access, instance):
-        rules.check_preview_file_delete(access, instance)
+        access.check_preview_file_delete(instance)
 
     def delete(self, access, instance, params):
         deletion.remove_preview_file(instance, force=parse_bool(params.get("force", "false")))
@@ -105,7 +105,7 @@ class AttachmentFilesPolicy(CrudPolicy):
     path = "attachment-files"
 
     def check_read(self, access, instance):
-        rules.check_attachment_file_read(access, instance)
+        access.check_attachment_file_read(instance)
 
 
 @register
@@ -118,13 +118,13 @@ class OutputFilesPolicy(CrudPolicy):
     path = "output-files"
 
     def visible(self, access, queryset):
-        return rules.visible_output_files(access, queryset)
+        return access.visible_output_files(queryset)
 
     def check_read(self, access, instance):
-        rules.check_output_file_read(access, instance)
+        access.check_output_file_read(instance)
 
     def check_update(self, access, instance, data):
-        rules.check_output_file_update(access, instance)
+        access.check_output_file_update(instance)
 
     def emit(self, action, data, user):
         entity = Entity.objects.filter(pk=data["entity_id"])
@@ -148,13 +148,13 @@ class WorkingFilesPolicy(CrudPolicy):
     path = "working-files"
 
     def visible(self, access, queryset):
-        return rules.visible_working_files(access, queryset)
+        return access.visible_working_files(queryset)
 
     def check_read(self, access, instance):
-        rules.check_working_file_task(access, instance, check_task_access)
+        access.check_working_file_task(instance, check_task_access)
 
     def check_update(self, access, instance, data):
-        rules.check_working_file_task(access, instance, check_task_action_access)
+        access.check_working_file_task(instance, check_task_action_access)
 
 
 @register
@@ -216,14 +216,14 @@ class PlaylistsPolicy(CrudPolicy):
         return body
 
     def visible(self, access, queryset):
-        return rules.visible_playlists(access, queryset)
+        return access.visible_playlists(queryset)
 
     def check_create(self, access, data):
         project = data.get("project_id")
         if project is None:
             access.check_admin()
         else:
-            check_supervisor_project_access(access, project.pk)
+            access.check_supervisor(project.pk)
         check_for_entity(data)
 
     def prepare_create(self, access, data):
@@ -233,10 +233,10 @@ class PlaylistsPolicy(CrudPolicy):
         return data
 
     def check_read(self, access, instance):
-        rules.check_playlist_read(access, instance)
+        access.check_playlist_read(instance)
 
     def check_update(self, access, instance, data):
-        rules.check_playlist_update(access, instance)
+        access.check_playlist_update(instance)
         check_for_entity(data)
 
     def prepare_update(self, access, instance, data):
@@ -254,7 +254,7 @@ class PlaylistsPolicy(CrudPolicy):
         return data
 
     def check_delete(self, access, instance):
-        rules.check_playlist_update(access, instance)
+        access.check_playlist_update(instance)
 
     def delete(self, access, instance, params):
         Notification.objects.filter(playlist=instance).delete()

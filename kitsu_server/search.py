@@ -34,12 +34,13 @@ import assets.crud  # noqa: F401  (registers the /data policies whose shapes are
 import people.crud  # noqa: F401
 from assets.models import Asset
 from assets.queries import assigned_entity_ids, hide_vendor_metadata
-from kitsu_server.api.crud import REGISTRY
-from kitsu_server.api.views import KitsuView, access_for, validated
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids
+from kitsu_server.core.crud import REGISTRY
 from people.models import Person
 from productions.models import Project
 from shots.models import Shot
-from tasks.permissions import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids, visible_persons
 
 INDEX_NAMES = ("assets", "shots", "persons")
 MIN_QUERY_LENGTH = 3
@@ -250,7 +251,7 @@ def search_persons(access, terms, limit, offset):
     """Active persons of the studio (guests and preview accounts aside), sorted by name: their
     short card, or for an admin their whole row. One query."""
     queryset = Person.objects.filter(active=True, is_guest=False, preview_project__isnull=True)
-    queryset = visible_persons(access, queryset)
+    queryset = access.visible_persons(queryset)
     queryset = matching(queryset, PERSON_FIELDS, terms).order_by("first_name", "last_name", "pk")
     shape = REGISTRY["persons"].shape
     result = []

@@ -12,7 +12,7 @@ import people.crud  # noqa: F401
 import productions.crud  # noqa: F401
 import tasks.crud  # noqa: F401
 from kitsu_server import views
-from kitsu_server.api.crud import crud_urlpatterns
+from kitsu_server.core.crud import crud_urlpatterns
 from kitsu_server.routing import kitsu_path
 from people.admin import AdminLoginForm
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from kitsu_server.api.crud import REGISTRY, output_serializer
+from kitsu_server.core.crud import REGISTRY, output_serializer
 
 
 def optional_code():

@@ -1,14 +1,16 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud)."""
 
 import datetime
 
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.crud import CrudPolicy, ReadableByAllPolicy, parse_bool, register
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import refuse_unknown_time_zone
 from kitsu_server.api.json import ModelShape
+from kitsu_server.api.params import parse_bool
+from kitsu_server.core import deletion
+from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
 from people.models import (
     DayOff,
     Department,
@@ -23,9 +25,7 @@ from people.models import (
     Studio,
 )
 from productions.models import ProjectPersonLink
-from tasks import deletion
 from tasks.models import TimeSpent
-from tasks.permissions import visible_persons
 from tasks.services import refresh_task_duration
 
 # What the reference shows of a person to whoever may not read the whole row: the names, the
@@ -147,10 +147,10 @@ class PersonsPolicy(CrudPolicy):
 
     def visible(self, access, queryset):
         # The directory (a client's: the teams of their productions); preview accounts stay out.
-        return visible_persons(access, queryset.filter(preview_project__isnull=True))
+        return access.visible_persons(queryset.filter(preview_project__isnull=True))
 
     def check_read(self, access, instance):
-        if not visible_persons(access, Person.objects.filter(pk=instance.pk)).exists():
+        if not access.visible_persons(Person.objects.filter(pk=instance.pk)).exists():
             raise PermissionDenied
 
     def check_create(self, access, data):

@@ -30,10 +30,11 @@ from django.db.models.functions import (
 from rest_framework.exceptions import PermissionDenied
 
 from assets.models import Entity
-from kitsu_server.api.crud import REGISTRY, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
-from kitsu_server.api.views import render_rows
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
 from people.models import (
     DayOff,
@@ -47,7 +48,6 @@ from people.models import (
 )
 from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
-from tasks.permissions import others_time_project_ids, visible_persons
 
 SHOT_TYPE_NAME = "Shot"
 ENTITY_SHAPE = ModelShape(Entity)  # quota shots are plain entity rows: "type": "Entity"
@@ -100,7 +100,7 @@ def last_day(interval):
 def time_reader_project_ids(access):
     """The productions on which a manager or a supervisor reads the time of others: those of their
     team, except where they are held to their own time there (a vendor, a client)."""
-    return [str(pk) for pk in others_time_project_ids(access)]
+    return [str(pk) for pk in access.others_time_project_ids()]
 
 
 def own_department_ids(person):
@@ -486,7 +486,7 @@ def department_persons(department, access):
     queryset = Person.objects.filter(
         pk__in=DepartmentLink.objects.filter(department_id=department.pk).values("person_id")
     ).order_by("first_name", "last_name", "pk")
-    queryset = visible_persons(access, queryset)
+    queryset = access.visible_persons(queryset)
     if not minimal:
         rows = serialize_rows(queryset, relations=True, shape=PERSON_SHAPE)
         for row in rows:

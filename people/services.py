@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.events import record_event
 from people import auth_services, queries
 from people.auth_services import AuthRefused
 from people.models import (
@@ -26,7 +27,6 @@ from people.models import (
     Person,
     SoftwareDepartmentLink,
 )
-from tasks.events import record_event
 
 logger = logging.getLogger(__name__)
 

@@ -20,14 +20,15 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 import people.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.api.views import UserView, access_for, validated
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.views import UserView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
 from people.models import Department, SearchFilter, SearchFilterGroup
 from people.user_queries import grouped_search_filters, visible_search_filters
 from productions.models import Project
-from tasks.permissions import check_manager_project_access
 
 SHARING_MISMATCH = "A search filter should have the same value for is_shared than its search filter group."
 FILTER_ORDER = ("created_at", "pk")
@@ -64,7 +65,7 @@ def can_share(access, project_id):
     if project_id is None:
         return False
     try:
-        check_manager_project_access(access, project_id)
+        access.check_manager(project_id)
     except PermissionDenied:
         return False
     return True

@@ -17,10 +17,16 @@ from django.db.models import Count, F, Q, Sum
 from assets.crud import KIND_NAMES
 from assets.models import Entity, EntityType
 from assets.queries import ASSET_TYPE_SHAPE, asset_types
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.json import serialize_rows
-from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import render_rows
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import (
+    OPEN_PROJECT_STATUS,
+    assigned_task_ids,
+    open_team_project_ids,
+    team_project_ids,
+)
+from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup
 from people.queries import full_name
@@ -28,13 +34,6 @@ from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
-from tasks.permissions import (
-    OPEN_PROJECT_STATUS,
-    assigned_task_ids,
-    open_team_project_ids,
-    team_project_ids,
-    visible_persons,
-)
 from tasks.task_queries import (
     OPEN_TASKS_ORDER,
     attach_assignees,
@@ -166,7 +165,7 @@ def client_persons(access):
             "role": row["role"],
             "is_bot": row["is_bot"],
         }
-        for row in visible_persons(access, Person.objects.all()).values(
+        for row in access.visible_persons(Person.objects.all()).values(
             "pk", "first_name", "last_name", "has_avatar", "active", "role", "is_bot"
         )
     ]

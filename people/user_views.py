@@ -17,19 +17,12 @@ from rest_framework.response import Response
 
 from assets.crud import KIND_NAMES
 from assets.models import EntityType
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
-from kitsu_server.api.views import (
-    UserView,
-    access_for,
-    query_id,
-    query_int,
-    query_moment,
-    query_text,
-    render,
-    validated,
-)
+from kitsu_server.api.views import UserView, query_id, query_int, query_moment, query_text, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.rendering import render
 from people import queries, services
 from people import user_queries as user
 from people.views import (

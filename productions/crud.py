@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
 
 The rules follow the reference's crud blueprints. Where they read "the role on the project",
 it is `Access.project_role` (the team role, else the global one); where no project is at
@@ -12,9 +12,13 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.crud import CrudPolicy, parse_bool, parse_uuid, register
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.core import deletion
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, department_ids, supervises_task_type
+from kitsu_server.core.crud import CrudPolicy, register
+from kitsu_server.core.events import record_event
 from productions.models import (
     METADATA_DESCRIPTOR_TYPES,
     CustomAction,
@@ -36,14 +40,6 @@ from productions.models import (
 from productions.settings_services import with_project_extras
 from productions.template_services import apply_template_to_project
 from shots.models import Episode
-from tasks import deletion
-from tasks.events import record_event
-from tasks.permissions import (
-    OPEN_PROJECT_STATUS,
-    check_manager_project_access,
-    department_ids,
-    supervises_task_type,
-)
 
 # Roles that never see a production's schedule (the reference's vendor and client blocks).
 NO_SCHEDULE_ROLES = ("vendor", "client")
@@ -259,7 +255,7 @@ class ProjectLinkPolicy(CrudPolicy):
         return body
 
     def check_create(self, access, data):
-        check_manager_project_access(access, _pk(data["project_id"]))
+        access.check_manager(_pk(data["project_id"]))
 
     def existing_for_create(self, access, data):
         return self.model.objects.filter(
@@ -347,13 +343,13 @@ class MilestonesPolicy(CrudPolicy):
         check_project_reader(access, instance.project_id, ("vendor",))
 
     def check_create(self, access, data):
-        check_manager_project_access(access, _pk(data.get("project_id")))
+        access.check_manager(_pk(data.get("project_id")))
 
     def check_update(self, access, instance, data):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
     def check_delete(self, access, instance):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
 
 @register
@@ -371,7 +367,7 @@ class ScheduleItemsPolicy(CrudPolicy):
         return body
 
     def check_create(self, access, data):
-        check_manager_project_access(access, _pk(data.get("project_id")))
+        access.check_manager(_pk(data.get("project_id")))
         twin = ScheduleItem.objects.filter(
             project_id=_pk(data.get("project_id")),
             task_type_id=_pk(data.get("task_type_id")),
@@ -384,7 +380,7 @@ class ScheduleItemsPolicy(CrudPolicy):
         check_supervisor_project_task_type_access(access, instance.project_id, instance.task_type_id)
 
     def check_delete(self, access, instance):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
 
 @register
@@ -406,13 +402,13 @@ class ProductionScheduleVersionsPolicy(CrudPolicy):
         check_project_reader(access, instance.project_id, NO_SCHEDULE_ROLES)
 
     def check_create(self, access, data):
-        check_manager_project_access(access, _pk(data["project_id"]))
+        access.check_manager(_pk(data["project_id"]))
 
     def check_update(self, access, instance, data):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
     def check_delete(self, access, instance):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
     def delete(self, access, instance, params):
         now = timezone.now()
@@ -453,13 +449,13 @@ class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
         version, task = data["production_schedule_version_id"], data["task_id"]
         if version.project_id != task.project_id:
             raise WrongParameter("The task and the production schedule version must be in the same project.")
-        check_manager_project_access(access, version.project_id)
+        access.check_manager(version.project_id)
 
     def check_update(self, access, instance, data):
-        check_manager_project_access(access, instance.task.project_id)
+        access.check_manager(instance.task.project_id)
 
     def check_delete(self, access, instance):
-        check_manager_project_access(access, instance.task.project_id)
+        access.check_manager(instance.task.project_id)
 
 
 # --- studio settings -------------------------------------------------------------------------
@@ -474,7 +470,7 @@ class StatusAutomationsPolicy(CrudPolicy):
     path = "status-automations"
 
     def visible(self, access, queryset):
-        block_vendor(access)
+        access.block_vendor()
         return queryset
 
     def delete(self, access, instance, params):
@@ -491,7 +487,7 @@ class CustomActionsPolicy(CrudPolicy):
     path = "custom-actions"
 
     def visible(self, access, queryset):
-        block_vendor(access)
+        access.block_vendor()
         return queryset
 
     def clean_body(self, body, creating):

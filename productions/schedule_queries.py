@@ -8,7 +8,7 @@ what the reference groups (by person) is grouped here from that one result.
 from collections import defaultdict
 
 from assets.models import Asset, EntityType
-from kitsu_server.api.views import render_rows
+from kitsu_server.core.rendering import render_rows
 from people.models import DayOff
 from productions.models import (
     Milestone,
@@ -19,7 +19,6 @@ from productions.models import (
 )
 from shots.models import Edit, Episode, Sequence
 from tasks.models import TaskType, TimeSpent
-from tasks.permissions import visible_time_spents
 
 # The reference's short forms (`present()`): no `type`, no audit dates.
 MILESTONE_COLUMNS = ("id", "date", "name", "project_id", "task_type_id")
@@ -106,7 +105,7 @@ def edit_targets(project_id, episode_id=None):
 
 def project_time_spents(project_id, access):
     """The production's time spents that `access` reads (visible_time_spents)."""
-    queryset = visible_time_spents(access, TimeSpent.objects.filter(task__project_id=project_id))
+    queryset = access.visible_time_spents(TimeSpent.objects.filter(task__project_id=project_id))
     queryset = queryset.order_by("date", "created_at", "pk")
     return render_rows(queryset)
 

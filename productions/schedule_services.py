@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from kitsu_server.api.views import render_rows
+from kitsu_server.core.events import record_event, record_events
+from kitsu_server.core.rendering import render_rows
 from productions.models import (
     ProductionScheduleVersionTaskLink,
     ProductionScheduleVersionTaskLinkPersonLink,
@@ -21,7 +22,6 @@ from productions.models import (
     ScheduleItem,
 )
 from productions.schedule_queries import SCHEDULE_ITEM_COLUMNS, pick, scheduled_task_type_ids
-from tasks.events import record_event, record_events
 from tasks.models import Task, TaskPersonLink
 
 BATCH_SIZE = 1000

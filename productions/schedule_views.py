@@ -19,23 +19,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import (
-    KitsuView,
-    access_for,
-    json_body,
-    object_or_404,
-    parse_bool,
-    parse_uuid,
-    team_project,
-)
+from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.api.views import KitsuView, json_body
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import object_or_404, team_project
 from productions import schedule_queries as queries
 from productions import schedule_services as services
 from productions.models import ProductionScheduleVersion, Project
 from tasks.models import TaskType
-from tasks.permissions import check_manager_project_access
 
 TAGS = ["projects/schedule"]
 
@@ -208,7 +202,7 @@ class ProjectTaskTypeTimeSpentsView(KitsuView):
     )
     def get(self, request, project_id, task_type_id):
         project = object_or_404(Project.objects.only("pk"), project_id, "Project")
-        check_manager_project_access(access_for(request), project.pk)
+        access_for(request).check_manager(project.pk)
         task_type_id = task_type_for(task_type_id)
         start, end = date_range(request.query_params)
         return Response(queries.task_type_time_spents(project.pk, task_type_id, start, end))
@@ -238,7 +232,7 @@ class VersionTaskLinksView(KitsuView):
 
 def managed_version(request, version_id):
     version = version_for(version_id)
-    check_manager_project_access(access_for(request), version.project_id)
+    access_for(request).check_manager(version.project_id)
     return version
 
 

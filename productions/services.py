@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from kitsu_server.core.events import record_event
 from productions.models import ProjectTaskStatusLink, ProjectTaskTypeLink
-from tasks.events import record_event
 
 
 def _set_link_priorities(link_model, key, project_id, ordered_ids, user):

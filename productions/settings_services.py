@@ -22,7 +22,8 @@ from slugify import slugify
 from assets.models import NON_ASSET_TYPE_NAMES, Entity, EntityType
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.views import render, render_rows
+from kitsu_server.core.events import record_event
+from kitsu_server.core.rendering import render, render_rows
 from people.models import DepartmentLink, Person, Software
 from productions.models import (
     DepartmentMetadataDescriptorLink,
@@ -37,7 +38,6 @@ from productions.models import (
     ProjectTaskTypeSoftwareLink,
     StatusAutomation,
 )
-from tasks.events import record_event
 from tasks.models import Task, TaskStatus, TaskType
 
 # Statuses the reference reads as open in its studio-wide lists; a person's own lists know
@@ -820,7 +820,7 @@ def set_preview_account_open(project, is_open):
 
 
 def delete_preview_account(project, user=None):
-    from tasks.deletion import remove_preview_account
+    from kitsu_server.core.deletion import remove_preview_account
 
     with transaction.atomic():
         remove_preview_account(project, user=user)

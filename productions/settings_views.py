@@ -14,27 +14,21 @@ from rest_framework.response import Response
 import files.crud  # noqa: F401  (the /data policies whose shapes these routes answer)
 import people.crud  # noqa: F401
 import tasks.crud  # noqa: F401
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.schema import or_null
-from kitsu_server.api.views import (
-    KitsuView,
-    access_for,
-    managed_project,
-    object_or_404,
-    parse_uuid,
-    render,
-    render_rows,
-    team_project,
-    validated,
-)
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import managed_project, object_or_404, team_project
+from kitsu_server.core.rendering import render, render_rows
 from people.models import ROLE_TYPES
 from productions import settings_services as services
 from productions.crud import check_supervisor_project_task_type_access
 from productions.models import METADATA_DESCRIPTOR_TYPES, MetadataDescriptor, Project
 from tasks.models import TaskType
-from tasks.permissions import department_ids
 
 DATA_TYPES = [name for name, _ in METADATA_DESCRIPTOR_TYPES]
 WRONG_ENTITY_TYPE = "Wrong entity type. Please select Asset, Shot, Sequence, Episode, Edit, Project, or Task."

@@ -24,7 +24,8 @@ from django.utils import timezone
 from assets.models import EntityType
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.views import render_rows
+from kitsu_server.core.events import record_event
+from kitsu_server.core.rendering import render_rows
 from people.models import Department
 from productions.models import (
     METADATA_DESCRIPTOR_TYPES,
@@ -43,7 +44,6 @@ from productions.models import (
     ProjectTemplateTaskTypeLink,
     StatusAutomation,
 )
-from tasks.events import record_event
 from tasks.models import TaskStatus, TaskType
 
 # The settings a template and a project share (copied both ways). Name, description, dates, team

@@ -19,10 +19,13 @@ import productions.crud  # noqa: F401
 import tasks.crud  # noqa: F401
 from assets.models import EntityType
 from files.models import PreviewBackgroundFile
-from kitsu_server.api.crud import REGISTRY, CrudPolicy, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import MANAGER_ROLES
-from kitsu_server.api.views import KitsuView, access_for, render, validated
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.crud import REGISTRY, CrudPolicy, output_serializer
+from kitsu_server.core.rendering import render
 from people.models import ROLE_TYPES
 from productions import template_services as services
 from productions.models import (

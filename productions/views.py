@@ -6,9 +6,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import IsActivePerson, access_for
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.permissions import IsActivePerson
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
 from productions import services
 from productions.models import Project
 

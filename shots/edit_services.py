@@ -4,7 +4,7 @@ from django.db import transaction
 
 from assets.concept_services import entity_type_named
 from assets.models import Entity
-from tasks.events import record_event
+from kitsu_server.core.events import record_event
 
 
 def create_edit(project_id, name, *, data=None, description="", episode=None, user=None):

@@ -38,10 +38,12 @@ from assets.queries import (
     entity_of_kind_or_404,
     entity_task_types,
 )
+from kitsu_server.api.params import parse_bool
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import KitsuView, access_for, parse_bool
+from kitsu_server.api.views import KitsuView
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.scopes import department_ids
 from shots import edit_queries, edit_services
-from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
 from tasks.task_queries import (
     entity_previews_by_task_type,
     entity_tasks,
@@ -185,7 +187,7 @@ def reachable_episode(request, episode_id):
     """The episode of the URL (404), once the caller reaches it. Returns (episode, role)."""
     episode = entity_of_kind_or_404(episode_id, "Episode")
     access = access_for(request)
-    check_project_and_entity_access(access, episode.project_id, episode.pk)
+    access.check_project_and_entity_access(episode.project_id, episode.pk)
     return episode, access.project_role(episode.project_id)
 
 
@@ -231,7 +233,7 @@ class ProjectEditsView(KitsuView):
     @extend_schema(tags=TAGS, request=NewEditSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
         project = project_or_404(project_id)
-        check_manager_project_access(access_for(request), project.pk)
+        access_for(request).check_manager(project.pk)
         body = validated(NewEditSerializer, request.data)
         episode = None
         if body["episode_id"] is not None:

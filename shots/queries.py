@@ -30,13 +30,13 @@ from assets.queries import (
     hide_vendor_metadata,
 )
 from files.models import PreviewFile
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.json import ModelShape, serialize_rows
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids
+from kitsu_server.core.crud import REGISTRY
 from people.queries import business_days, person_timezone
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import OPEN_PROJECT_STATUS, assigned_task_ids
 from tasks.task_queries import (
     JSON,
     UUID,

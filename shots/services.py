@@ -18,12 +18,12 @@ from assets.queries import (
 from assets.services import remove_entity, remove_tasks_of
 from files.models import OutputFile, Playlist, WorkingFile
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core import deletion
+from kitsu_server.core.events import record_event
 from productions.models import ScheduleItem
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from shots.queries import project_fps, shots_with_last_preview_duration
 from shots.versions import record_shot_version
-from tasks import deletion
-from tasks.events import record_event
 from tasks.models import Subscription
 
 EPISODE_STATUSES = ("running", "complete", "standby", "canceled")

@@ -16,7 +16,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from assets.permissions import check_entity_delete
 from assets.queries import (
     board_fingerprint,
     cast_assets,
@@ -24,22 +23,22 @@ from assets.queries import (
     hidden_metadata_fields,
     hide_vendor_metadata,
 )
-from kitsu_server.api.crud import REGISTRY, input_serializer, output_serializer
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.params import parse_bool
 from kitsu_server.api.schema import board
 from kitsu_server.api.views import (
     KitsuView,
-    access_for,
     board_etag,
     board_response,
     etag_matches,
     json_body,
     not_modified,
-    parse_bool,
     validated,
 )
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.crud import REGISTRY, input_serializer, output_serializer
 from shots import queries, services
-from tasks.permissions import check_manager_project_access, check_project_and_entity_access, department_ids
 from tasks.task_queries import (
     entity_previews_by_task_type,
     entity_tasks,
@@ -171,7 +170,7 @@ def vendor_departments(access, role):
 def readable(request, entity_id, kind):
     """The `kind` entity of the URL (404), once the caller reaches it (403)."""
     entity = queries.entity_or_404(entity_id, kind)
-    check_project_and_entity_access(access_for(request), entity.project_id, entity.pk)
+    access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
     return entity
 
 
@@ -249,14 +248,14 @@ def creation_in(request, project_id, body_serializer):
     """(body, project) of a creation route: the production of the URL, which only its managers
     add to, then the body validated (who may not write learns nothing from it)."""
     project = queries.project_or_404(project_id)
-    check_manager_project_access(access_for(request), project.pk)
+    access_for(request).check_manager(project.pk)
     return validated(body_serializer, request.data), project
 
 
 def delete_entity(request, entity_id, kind, remove, **options):
     """Delete the `kind` entity of the URL (its creator or the production's managers): a 204."""
     entity = queries.entity_or_404(entity_id, kind)
-    check_entity_delete(access_for(request), entity)
+    access_for(request).check_entity_delete(entity)
     remove(entity, user=request.user, **options)
     return Response(status=204)
 
@@ -296,7 +295,7 @@ class ShotView(KitsuView):
     )
     def put(self, request, shot_id):
         shot = queries.entity_or_404(shot_id, "Shot")
-        check_manager_project_access(access_for(request), shot.project_id)
+        access_for(request).check_manager(shot.project_id)
         values = shot_update_values(request)
         policy = REGISTRY["entities"]
         policy.check_unique_name(shot, values)
@@ -475,7 +474,7 @@ class SetShotsFramesView(KitsuView):
         responses=FramesUpdate(many=True),
     )
     def post(self, request, project_id, task_type_id):
-        check_manager_project_access(access_for(request), project_id)
+        access_for(request).check_manager(project_id)
         if not queries.is_valid_id(project_id) or not queries.is_valid_id(task_type_id):
             raise WrongParameter("Invalid project or task type id")
         episode_id = request.query_params.get("episode_id") or None

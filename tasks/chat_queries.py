@@ -17,9 +17,10 @@ import files.crud  # noqa: F401  (registers the /data policies whose shapes are 
 import tasks.crud  # noqa: F401
 from assets.models import Entity
 from files.models import AttachmentFile, Playlist
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows, serialize_value
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, team_project_ids
+from kitsu_server.core.crud import REGISTRY
 from tasks.models import (
     Chat,
     ChatMessage,
@@ -29,7 +30,6 @@ from tasks.models import (
     Notification,
     Subscription,
 )
-from tasks.permissions import OPEN_PROJECT_STATUS, team_project_ids
 from tasks.task_queries import full_entity_names
 
 NOTIFICATIONS_LIMIT = 100  # the reference lists the 100 newest

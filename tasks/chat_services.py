@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_value
+from kitsu_server.core.events import record_event
 from tasks.chat_queries import render_chat, render_chat_message, render_notification, render_subscription
 from tasks.comment_services import FileWrites, announce, store_uploaded_attachment
-from tasks.events import record_event
 from tasks.models import Chat, ChatMessage, ChatParticipant, Notification, Subscription
 from tasks.services import remove_attachments
 

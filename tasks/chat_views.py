@@ -15,22 +15,16 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from assets.models import Entity
-from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
-from kitsu_server.api.views import (
-    KitsuView,
-    UserView,
-    access_for,
-    object_or_404,
-    query_id,
-    query_text,
-    validated,
-)
+from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.views import KitsuView, UserView, query_id, query_text, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import object_or_404
 from shots.models import Sequence
 from tasks import chat_queries as queries
 from tasks import chat_services as services
 from tasks.comment_views import AttachmentShortSchema, uploaded_files
 from tasks.models import ChatMessage, Task, TaskType
-from tasks.permissions import check_project_and_entity_access
 
 USER_DATA_TAGS = ["data/user"]
 USER_ACTION_TAGS = ["actions/user"]
@@ -179,7 +173,7 @@ def reachable_entity(request, entity_id):
     entity = Entity.objects.filter(pk=pk).first() if pk is not None else None
     if entity is None:
         raise NotFound("Entity not found.")
-    check_project_and_entity_access(access_for(request), entity.project_id, entity.pk)
+    access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
     return entity
 
 

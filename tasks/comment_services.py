@@ -25,18 +25,18 @@ from rest_framework import status as http_status
 from rest_framework.exceptions import APIException
 
 import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-from assets.breakdown_services import EventLog, refresh_casting_stats
+from assets.breakdown_services import refresh_casting_stats
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
 from assets.services import casting_shot_ids
 from files.models import AttachmentFile, StoredFile
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.events import EventLog, publish_event, record_event
 from people.models import Department, Person
 from people.queries import full_name
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
 from tasks import services
-from tasks.events import publish_event, record_event
 from tasks.models import (
     Comment,
     CommentAcknowledgement,

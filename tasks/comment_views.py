@@ -21,12 +21,16 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from files.models import AttachmentFile
-from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_rows
-from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, validated
+from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import object_or_404
 from people.models import Person
 from productions.models import Project
 from tasks import comment_services as services
@@ -35,17 +39,6 @@ from tasks.models import (
     Task,
     TaskPersonLink,
     TaskStatus,
-)
-from tasks.permissions import (
-    check_attachment_read,
-    check_attachment_write,
-    check_manager_project_access,
-    check_reply_access,
-    check_task_access,
-    check_task_action_access,
-    check_task_mention_access,
-    check_task_status_access,
-    department_ids,
 )
 from tasks.services import attachment_path
 from tasks.task_queries import author_role
@@ -206,7 +199,7 @@ def batch_comment_items(access, project, entries):
         task_status = statuses.get(entry["task_status_id"])
         if task_status is None:
             raise NotFound("TaskStatus not found.")
-        check_task_status_access(access, task_status.pk, task.project_id)
+        access.check_task_status_access(task_status.pk, task.project_id)
         items.append((task, task_status, entry["comment"], entry.get("links") or []))
     return items
 
@@ -284,16 +277,16 @@ class TaskCommentPostView(KitsuView):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
         try:
-            check_task_action_access(access, task)
+            access.check_task_action_access(task)
             may_change_status = True
         except PermissionDenied:
-            check_task_mention_access(access, task)  # refused before the body is read
+            access.check_task_mention_access(task)  # refused before the body is read
             may_change_status = False
         body = validated(CommentBody, request.data)
         if not may_change_status and str(body["task_status_id"]).lower() != str(task.task_status_id):
             raise PermissionDenied
         task_status = object_or_404(TaskStatus, body["task_status_id"])
-        check_task_status_access(access, task_status.pk, task.project_id)
+        access.check_task_status_access(task_status.pk, task.project_id)
         author, created_at, for_client = request.user, None, False
         if access.project_role(task.project_id) in MANAGER_ROLES:
             if body.get("person_id"):
@@ -351,7 +344,7 @@ class CopyClientCommentsView(KitsuView):
         project_id = parse_uuid(project_id, f"Malformed ID: {project_id}.")
         if not access.is_admin:
             object_or_404(Project, project_id)
-        check_manager_project_access(access, project_id)
+        access.check_manager(project_id)
         body = validated(CopyClientCommentsBody, request.data)
         pairs = last_client_comments(project_id, body["task_ids"])
         created = services.copy_client_comments(pairs, request.user, request.user, prefix=body["prefix"])
@@ -368,10 +361,10 @@ class CommentMoveView(KitsuView):
         access = access_for(request)
         access.check_role(MANAGER_ROLES)  # read on the global role, before any project is known
         source = object_or_404(Task.objects.select_related("entity"), task_id)
-        check_task_access(access, source)
+        access.check_task_access(source)
         body = validated(MoveCommentBody, request.data)
         target = object_or_404(Task.objects.select_related("entity"), body["target_task_id"])
-        check_task_access(access, target)
+        access.check_task_access(target)
         comment = object_or_404(Comment, comment_id)
         if comment.object_id != source.pk:
             raise WrongParameter("Comment does not belong to the given task.")
@@ -395,7 +388,7 @@ class CommentReplyView(KitsuView):
         task_id, comment = task_comment_or_403(task_id, comment_id)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
         access = access_for(request)
-        check_reply_access(access, comment, task)
+        access.check_reply_access(comment, task)
         body = validated(ReplyBody, request.data)
         reply = services.reply_to_comment(
             comment,
@@ -432,7 +425,7 @@ class CommentAckView(KitsuView):
     @extend_schema(request=None, responses={200: COMMENT_SCHEMA}, tags=["data/tasks"])
     def post(self, request, task_id, comment_id):
         task = object_or_404(Task.objects.select_related("project"), task_id)
-        check_task_access(access_for(request), task)
+        access_for(request).check_task_access(task)
         comment = object_or_404(Comment, comment_id)
         if comment.object_id != task.pk:
             raise NotFound("Comment not found.")
@@ -453,7 +446,7 @@ class CommentAttachmentAddView(KitsuView):
     )
     def post(self, request, task_id, comment_id):
         task_id, comment = task_comment_or_403(task_id, comment_id)
-        check_attachment_write(access_for(request), task_id, comment)
+        access_for(request).check_attachment_write(task_id, comment)
         return Response(services.add_attachments(comment, uploaded_files(request)), status=201)
 
 
@@ -467,7 +460,7 @@ class CommentAttachmentDeleteView(KitsuView):
         attachment = object_or_404(AttachmentFile, attachment_file_id)
         if attachment.comment_id != comment.pk:
             raise PermissionDenied
-        check_attachment_write(access_for(request), task_id, comment)
+        access_for(request).check_attachment_write(task_id, comment)
         services.delete_attachment(attachment)
         return Response(status=204)
 
@@ -483,7 +476,7 @@ class AttachmentFileDownloadView(KitsuView):
     )
     def get(self, request, attachment_file_id, file_name):
         attachment = object_or_404(AttachmentFile, attachment_file_id)
-        check_attachment_read(access_for(request), attachment)
+        access_for(request).check_attachment_read(attachment)
         last_modified = attachment.updated_at or attachment.created_at
         timestamp = int(last_modified.timestamp()) if last_modified else None
         not_modified = get_conditional_response(request, last_modified=timestamp)

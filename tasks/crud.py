@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.api.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
 
 News, notifications, subscriptions, events, chats and chat messages keep the
 base rules (admins only), as on the reference: people reach those rows
@@ -6,20 +6,18 @@ through their own routes (`/data/user/...`, `/actions/...`).
 """
 
 from assets.models import NON_ASSET_TYPE_NAMES
-from kitsu_server.api.crud import (
-    CrudPolicy,
-    ReadableByAllPolicy,
-    parse_bool,
-    parse_uuid,
-    register,
-    to_python,
-)
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
+from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.core import deletion
+from kitsu_server.core.access.tasks import (
+    blank_task_for_client,
+)
+from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register, to_python
+from kitsu_server.core.events import record_event
 from people.models import Person
 from productions.models import ProjectTaskTypeLink, ScheduleItem
-from tasks import deletion, services
-from tasks.events import record_event
+from tasks import services
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -32,17 +30,6 @@ from tasks.models import (
     TaskStatus,
     TaskType,
     TimeSpent,
-)
-from tasks.permissions import (
-    blank_task_for_client,
-    check_comment_access,
-    check_comment_delete,
-    check_comment_update,
-    check_manager_project_access,
-    check_supervisor_task_access,
-    check_task_access,
-    check_time_spent_access,
-    visible_tasks,
 )
 
 
@@ -108,10 +95,10 @@ class TasksPolicy(CrudPolicy):
         return self.client_shape if role == "client" else self.shape
 
     def visible(self, access, queryset):
-        return visible_tasks(access, queryset)
+        return access.visible_tasks(queryset)
 
     def check_read(self, access, instance):
-        check_task_access(access, instance)
+        access.check_task_access(instance)
 
     def check_create(self, access, data):
         task_type, entity = data.get("task_type_id"), data.get("entity_id")
@@ -138,7 +125,7 @@ class TasksPolicy(CrudPolicy):
         return data
 
     def check_update(self, access, instance, data):
-        check_supervisor_task_access(access, instance, data)
+        access.check_supervisor_task_access(instance, data)
         if "assignees" in data:
             check_assignable(data["assignees"])
             instance.previous_assignee_ids = set(instance.assignees.values_list("pk", flat=True))
@@ -155,7 +142,7 @@ class TasksPolicy(CrudPolicy):
             services.record_assignation_changes(instance, previous, access.person)
 
     def check_delete(self, access, instance):
-        check_manager_project_access(access, instance.project_id)
+        access.check_manager(instance.project_id)
 
     def delete(self, access, instance, params):
         deletion.remove_task(instance, parse_bool(params.get("force", "false")), user=access.person)
@@ -244,10 +231,10 @@ class CommentsPolicy(CrudPolicy):
     read_only_on_update = ("mentions", "department_mentions")  # they follow the comment's text
 
     def check_read(self, access, instance):
-        check_comment_access(access, instance, task_of(instance))
+        access.check_comment_access(instance, task_of(instance))
 
     def check_update(self, access, instance, data):
-        check_comment_update(access, instance, task_of(instance), data)  # a 403 before any 400
+        access.check_comment_update(instance, task_of(instance), data)  # a 403 before any 400
         instance.previous_task_status_id = instance.task_status_id
 
     def prepare_update(self, access, instance, data):
@@ -266,7 +253,7 @@ class CommentsPolicy(CrudPolicy):
             services.record_status_change(task, previous, instance.person_id, access.person)
 
     def check_delete(self, access, instance):
-        check_comment_delete(access, instance, task_of(instance))
+        access.check_comment_delete(instance, task_of(instance))
 
     def delete(self, access, instance, params):
         services.remove_comment(instance, task_of(instance), user=access.person)
@@ -324,7 +311,7 @@ class TimeSpentsPolicy(CrudPolicy):
         return queryset.filter(date__range=(to_python(field, start, name), to_python(field, end, "end_date")))
 
     def check_delete(self, access, instance):
-        check_time_spent_access(access, instance.task, instance.person_id)
+        access.check_time_spent_access(instance.task, instance.person_id)
 
     def after_write(self, access, instance, created):
         services.refresh_task_duration(instance.task_id, user=access.person)

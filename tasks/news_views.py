@@ -18,24 +18,18 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from files.models import PreviewFile
-from kitsu_server.api.crud import parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import format_datetime
-from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE
-from kitsu_server.api.views import (
-    KitsuView,
-    access_for,
-    object_or_404,
-    query_id,
-    query_int,
-    query_moment,
-    query_text,
-)
+from kitsu_server.api.views import KitsuView, query_id, query_int, query_moment, query_text
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids
+from kitsu_server.core.lookups import object_or_404
 from people.models import LoginLog
 from productions.models import Project
 from tasks.models import ApiEvent, News
-from tasks.permissions import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids, visible_news
 from tasks.task_queries import (
     full_entity_names,
     short_persons,
@@ -119,7 +113,7 @@ def filtered_news(filters):
     inner joins keep them."""
     news = News.objects.filter(task__project__isnull=False, task__entity__isnull=False)
     if filters.access is not None:
-        news = visible_news(filters.access, news)
+        news = filters.access.visible_news(news)
     if filters.project_id is not None:
         news = news.filter(task__project_id=filters.project_id)
     if filters.project_ids:

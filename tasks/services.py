@@ -10,8 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from files.models import StoredFile
-from tasks import deletion
-from tasks.events import record_event
+from kitsu_server.core import deletion
+from kitsu_server.core.events import record_event
 from tasks.models import (
     Comment,
     News,
@@ -221,7 +221,7 @@ def record_status_change(task, previous_status_id, person_id, user=None):
 
 def remove_preview_file(preview_file, force=False):
     """Delete a preview: the entity showing it and the news and comments quoting it let go of it
-    first, the task falls back on its newest remaining main preview (see tasks.deletion)."""
+    first, the task falls back on its newest remaining main preview (see kitsu_server.core.deletion)."""
     deletion.remove_preview_file(preview_file, force=force)
 
 

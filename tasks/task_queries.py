@@ -20,7 +20,6 @@ from django.db.models.functions import Coalesce, TruncDate
 import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
 from assets.models import Entity, EntityLink
 from files.models import AttachmentFile, PreviewFile
-from kitsu_server.api.crud import NB_RECORDS_PER_PAGE, REGISTRY
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import (
     ModelShape,
@@ -30,6 +29,9 @@ from kitsu_server.api.json import (
     serialize_rows,
     text_datetime,
 )
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids, open_team_project_ids
+from kitsu_server.core.access.tasks import blank_task_for_client
+from kitsu_server.core.crud import NB_RECORDS_PER_PAGE, REGISTRY
 from people.models import Person
 from people.queries import full_name
 from productions.models import Project, ProjectPersonLink
@@ -44,14 +46,6 @@ from tasks.models import (
     Task,
     TaskPersonLink,
     TimeSpent,
-)
-from tasks.permissions import (
-    OPEN_PROJECT_STATUS,
-    assigned_task_ids,
-    blank_task_for_client,
-    open_team_project_ids,
-    visible_comments,
-    visible_time_spents,
 )
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -805,7 +799,7 @@ def project_comments(project, access, page, limit):
     """A project's comments that `access` reads (visible_comments: an artist not the clients'),
     last changed first, with their relation id lists (paginated on ask)."""
     queryset = Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk"))
-    queryset = visible_comments(access, queryset).order_by("-updated_at", "pk")
+    queryset = access.visible_comments(queryset).order_by("-updated_at", "pk")
 
     def render(rows):
         comments = serialize_rows(rows, shape=shape_of("comments"))
@@ -880,7 +874,7 @@ def task_previews(task, as_client=False):
 def task_time_spents(task, access, day=None):
     """`{"total": minutes, "<person id>": [time spents...]}` of the time spents of a task that
     `access` reads (visible_time_spents), on one day when given."""
-    queryset = visible_time_spents(access, TimeSpent.objects.filter(task=task))
+    queryset = access.visible_time_spents(TimeSpent.objects.filter(task=task))
     if day is not None:
         queryset = queryset.filter(date=day)
     result = {"total": queryset.aggregate(total=Sum("duration"))["total"] or 0}

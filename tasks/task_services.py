@@ -19,11 +19,12 @@ from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import next_number
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.core import deletion
+from kitsu_server.core.events import record_event, record_events
 from people.models import DesktopLoginLog
 from productions.models import ProjectPersonLink
-from tasks import deletion, services
+from tasks import services
 from tasks.crud import check_assignable
-from tasks.events import record_event, record_events
 from tasks.models import News, Notification, Task, TaskPersonLink, TimeSpent
 from tasks.task_queries import render_entity, render_task, render_tasks, shape_of
 
@@ -321,7 +322,7 @@ def delete_tasks(tasks, user):
 
 
 def remove_comment_preview(preview_file, force=False):
-    """A preview of a comment goes (see tasks.deletion.remove_preview_file)."""
+    """A preview of a comment goes (see kitsu_server.core.deletion.remove_preview_file)."""
     services.remove_preview_file(preview_file, force=force)
 
 

@@ -20,42 +20,25 @@ from rest_framework.response import Response
 
 from assets.models import NON_ASSET_TYPE_NAMES, Entity, EntityLink, EntityType
 from files.models import PreviewFile
-from kitsu_server.api.crud import REGISTRY, output_serializer, parse_uuid, to_python
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, component, rows_or_page
-from kitsu_server.api.views import (
-    KitsuView,
-    access_for,
-    object_or_404,
-    query_id,
-    query_int,
-    query_moment,
-    query_text,
-    validated,
+from kitsu_server.api.views import KitsuView, query_id, query_int, query_moment, query_text, validated
+from kitsu_server.core.access import access_for
+from kitsu_server.core.access.scopes import department_ids, open_team_project_ids
+from kitsu_server.core.access.tasks import (
+    blank_task_for_client,
+    check_not_bot,
+    check_supervisor_task_access,
 )
+from kitsu_server.core.crud import REGISTRY, output_serializer, to_python
+from kitsu_server.core.lookups import object_or_404
 from people.models import Person
 from productions.models import Project
 from tasks import task_queries as queries
 from tasks import task_services as services
 from tasks.models import Comment, Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.permissions import (
-    blank_task_for_client,
-    check_comment_access,
-    check_comment_delete,
-    check_entity_access,
-    check_main_preview_access,
-    check_manager_project_access,
-    check_not_bot,
-    check_supervisor_task_access,
-    check_task_access,
-    check_task_action_access,
-    check_time_spent_access,
-    department_ids,
-    may_assign,
-    may_unassign,
-    open_team_project_ids,
-)
 
 # --- request bodies -----------------------------------------------------------------------------
 
@@ -204,7 +187,7 @@ class CreateTasksView(KitsuView):
     kind = None  # the entity kind the route serves: "Shot", "Asset", "Edit", "Concept"
 
     def check_access(self, access, project):
-        check_manager_project_access(access, project.pk)
+        access.check_manager(project.pk)
 
     def check_kind(self):
         """Before the entities are read: a 404 when the route names no known kind."""
@@ -340,7 +323,7 @@ class ProjectTasksDeleteView(KitsuView):
     def post(self, request, project_id):
         access = access_for(request)
         project = object_or_404(Project, project_id)
-        check_manager_project_access(access, project.pk)
+        access.check_manager(project.pk)
         task_ids = id_list(request)
         with transaction.atomic():
             services.delete_tasks(Task.objects.filter(project=project, pk__in=task_ids), request.user)
@@ -380,14 +363,14 @@ class TaskAssignView(KitsuView):
         task = object_or_404(Task.objects.select_related("project", "task_type"), task_id)
         mine = department_ids(access.person)
         # Who may not even assign themselves here assigns nobody: refused before the body is read.
-        if not may_assign(access, task, access.person, mine, mine):
+        if not access.may_assign(task, access.person, mine, mine):
             raise PermissionDenied
         body = validated(AssignPersonBody, request.data)
         person = Person.objects.filter(pk__in=known_ids([body["person_id"]])).first()
         if person is None:
             return Response(ASSIGNEE_MISSING, status=400)
         check_not_bot(person, task.project)
-        if not may_assign(access, task, person, mine, department_ids(person)):
+        if not access.may_assign(task, person, mine, department_ids(person)):
             raise PermissionDenied
         with transaction.atomic():
             rows = services.assign_tasks([task], person, request.user)
@@ -412,7 +395,7 @@ class PersonTasksAssignView(KitsuView):
         assignable = [
             task
             for task in tasks
-            if allowed(check_not_bot, person, task.project) and may_assign(access, task, person, mine, theirs)
+            if allowed(check_not_bot, person, task.project) and access.may_assign(task, person, mine, theirs)
         ]
         with transaction.atomic():
             rows = services.assign_tasks(assignable, person, request.user)
@@ -442,7 +425,7 @@ class ClearAssignationView(KitsuView):
         cleared = [
             task
             for task in tasks
-            if may_unassign(access, task, person_id, mine, assignees.get(task.pk, set()))
+            if access.may_unassign(task, person_id, mine, assignees.get(task.pk, set()))
         ]
         with transaction.atomic():
             services.clear_assignations(cleared, person_id, request.user)
@@ -479,7 +462,7 @@ class TaskMainPreviewView(KitsuView):
     def put(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task, task_id)
-        check_main_preview_access(access, task)
+        access.check_main_preview_access(task)
         with transaction.atomic():
             entity = services.set_main_preview(task, request.user)
         return Response(entity)
@@ -500,7 +483,7 @@ class TasksMainPreviewView(KitsuView):
         access = access_for(request)
         tasks = [object_or_404(Task, task_id) for task_id in body["task_ids"]]
         for task in tasks:
-            check_main_preview_access(access, task)
+            access.check_main_preview_access(task)
         entities = []
         with transaction.atomic():
             for task in tasks:
@@ -520,7 +503,7 @@ class TaskTimeSpentsView(KitsuView):
     def get(self, request, task_id):
         task = object_or_404(Task, task_id)
         access = access_for(request)
-        check_task_access(access, task)
+        access.check_task_access(task)
         return Response(queries.task_time_spents(task, access))
 
 
@@ -535,7 +518,7 @@ class TaskDayTimeSpentsView(KitsuView):
     def get(self, request, task_id, date):
         task = object_or_404(Task, task_id)
         access = access_for(request)
-        check_task_access(access, task)
+        access.check_task_access(task)
         return Response(queries.task_time_spents(task, access, url_date(date)))
 
 
@@ -549,7 +532,7 @@ class PersonTimeSpentView(KitsuView):
     def write(self, request, task_id, date, person_id):
         task = object_or_404(Task.objects.select_related("project"), task_id)
         person = object_or_404(Person, person_id)
-        check_time_spent_access(access_for(request), task, person.pk)
+        access_for(request).check_time_spent_access(task, person.pk)
         check_not_bot(person, task.project)
         body = validated(TimeSpentBody, request.data)
         day = url_date(date)
@@ -566,7 +549,7 @@ class PersonTimeSpentView(KitsuView):
         person = object_or_404(Person, person_id)
         check_not_bot(person)
         task = object_or_404(Task, task_id)
-        check_time_spent_access(access_for(request), task, person.pk)
+        access_for(request).check_time_spent_access(task, person.pk)
         time_spent = TimeSpent.objects.filter(task=task, person=person, date=url_date(date)).first()
         if time_spent is None:
             raise NotFound("Time spent not found.")
@@ -604,7 +587,7 @@ class CommentPreviewAddView(KitsuView):
     @extend_schema(request=CommentPreviewBody, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        check_task_action_access(access_for(request), task)
+        access_for(request).check_task_action_access(task)
         body = validated(CommentPreviewBody, request.data)
         comment = task_comment_or_404(task, comment_id)
         with transaction.atomic():
@@ -621,7 +604,7 @@ class CommentExtraPreviewView(KitsuView):
     @extend_schema(request=None, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id, preview_file_id):
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        check_task_action_access(access_for(request), task)
+        access_for(request).check_task_action_access(task)
         comment = task_comment_or_404(task, comment_id)
         related = object_or_404(PreviewFile, preview_file_id)
         with transaction.atomic():
@@ -639,15 +622,15 @@ class CommentExtraPreviewView(KitsuView):
             parse_uuid(value, "Wrong UUID format.")
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        check_task_action_access(access, task)
+        access.check_task_action_access(task)
         comment = task_comment_or_404(task, comment_id)
         preview = object_or_404(PreviewFile, preview_file_id)
         if preview.task_id != task.pk or not comment.previews.filter(pk=preview.pk).exists():
             raise NotFound("PreviewFile not found.")
-        check_comment_access(access, comment, task)
+        access.check_comment_access(comment, task)
         force = request.query_params.get("force", "").lower() in ("true", "1")
         if force:
-            check_manager_project_access(access, task.project_id)
+            access.check_manager(task.project_id)
         with transaction.atomic():
             services.remove_comment_preview(preview, force=force)
         return Response(status=204)
@@ -664,7 +647,7 @@ class TaskCommentsView(KitsuView):
     def get(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project"), task_id)
-        check_task_access(access, task)
+        access.check_task_access(task)
         role = access.project_role(task.project_id)
         comments = queries.task_comments(
             task,
@@ -687,7 +670,7 @@ class TaskCommentView(KitsuView):
         if str(comment.object_id) != str(task_id):
             raise NotFound("Comment not found.")
         task = Task.objects.select_related("project").filter(pk=comment.object_id).first()
-        check_comment_access(access_for(request), comment, task)
+        access_for(request).check_comment_access(comment, task)
         return Response(serialize_instance(comment, shape=queries.shape_of("comments")))
 
     @extend_schema(request=None, responses={204: None}, tags=["data/tasks"])
@@ -698,7 +681,7 @@ class TaskCommentView(KitsuView):
         )
         if task is None or str(task.pk) != str(task_id):
             raise NotFound("Comment not found.")
-        check_comment_delete(access_for(request), comment, task)
+        access_for(request).check_comment_delete(comment, task)
         with transaction.atomic():
             services.delete_comment(comment, task, request.user)
         return Response(status=204)
@@ -712,7 +695,7 @@ class TaskPreviewsView(KitsuView):
     def get(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task, task_id)
-        check_task_access(access, task)
+        access.check_task_access(task)
         return Response(
             queries.task_previews(task, as_client=access.project_role(task.project_id) == "client")
         )
@@ -726,7 +709,7 @@ class TaskFullView(KitsuView):
     def get(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task, task_id)
-        check_task_access(access, task)
+        access.check_task_access(task)
         data = queries.full_task(task, access.person)
         if access.project_role(task.project_id) == "client":
             data = blank_task_for_client(data)
@@ -744,7 +727,7 @@ class EntityTaskTypeTasksView(KitsuView):
         access = access_for(request)
         entity = object_or_404(Entity, entity_id)
         role = access.check_project_access(entity.project_id)
-        check_entity_access(access, entity.pk, role)
+        access.check_entity_access(entity.pk, role)
         task_type_id = parse_uuid(task_type_id, f"Malformed ID: {task_type_id}.")
         return Response(queries.tasks_for_entity_and_task_type(entity, task_type_id, role == "client"))
 

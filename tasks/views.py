@@ -5,9 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kitsu_server.api.crud import REGISTRY, output_serializer
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.permissions import IsActivePerson, access_for
+from kitsu_server.api.permissions import IsActivePerson
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import REGISTRY, output_serializer
 from tasks import services
 
 

@@ -1,5 +1,5 @@
 """`DELETE /data/<model>/<id>` with and without `?force=true` for tasks, preview files and persons,
-and the project removal service (tasks.deletion), as the reference's deletion services do it.
+and the project removal service (kitsu_server.core.deletion), as the reference's deletion services do it.
 
 Forced deletions run set-based statements that Django's collector does not check: each such test
 ends with `connection.check_constraints()`, which fails on any row left pointing at a removed one.
@@ -27,6 +27,8 @@ from files.models import (
     WorkingFile,
 )
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core import deletion
+from kitsu_server.core.events import record_event
 from people.models import (
     DayOff,
     DepartmentLink,
@@ -48,8 +50,6 @@ from productions.models import (
     ScheduleItem,
 )
 from shots.models import EntityVersion
-from tasks import deletion
-from tasks.events import record_event
 from tasks.models import (
     ApiEvent,
     Chat,

@@ -23,8 +23,8 @@ from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import URLResolver, get_resolver
 
-from kitsu_server.api.crud import REGISTRY
 from kitsu_server.api.json import dumps
+from kitsu_server.core.crud import REGISTRY
 from productions.setup_data import seed_demo_production
 from tests import factories
 from tests.factories import client_for, make_person

@@ -1,6 +1,6 @@
 """The holes the reference leaves open and we close, one rule each in the permission layer
-(tasks.permissions: visible_comments, visible_news, visible_attachment_files, reachable_entities,
-visible_tasks, visible_persons, visible_time_spents; assets.permissions: the custom fields a
+(kitsu_server.core.access: visible_comments, visible_news, visible_attachment_files, reachable_entities,
+visible_tasks, visible_persons, visible_time_spents; kitsu_server.core.access.entities: the custom fields a
 vendor reads), checked here route family by route family.
 
 The world: one open production, "show", whose team holds a person of each role. An artist works on

@@ -22,16 +22,15 @@ from itertools import chain, islice
 from asgiref.sync import sync_to_async
 from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import parse_etags
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kitsu_server.api.crud import REGISTRY, parse_bool, parse_int, parse_uuid
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import INT32_RANGE, harden
-from kitsu_server.api.json import dumps, serialize_instance, serialize_rows
-from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity, access_for  # noqa: F401
-from productions.models import Project
+from kitsu_server.api.json import dumps
+from kitsu_server.api.params import parse_bool, parse_int, parse_uuid
+from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity
+from kitsu_server.core.access import access_for
 
 
 class KitsuView(APIView):
@@ -44,60 +43,6 @@ class UserView(KitsuView):
     """Base of the routes about the person calling (`/data/user/...`): no bot tokens."""
 
     permission_classes = [IsPersonIdentity]
-
-
-def object_or_404(model_or_queryset, object_id, name=None):
-    """The row of `object_id` (400 when malformed, 404 when absent, "<Model> not found.")."""
-    queryset = getattr(model_or_queryset, "_default_manager", model_or_queryset)
-    model = queryset.model
-    pk = parse_uuid(object_id, f"Malformed ID: {object_id}.")
-    instance = queryset.filter(pk=pk).first()
-    if instance is None:
-        raise NotFound(f"{name or model.__name__} not found.")
-    return instance
-
-
-def team_project(request, project_id, blocked_roles=()):
-    """The production of the URL (400 malformed, 404 missing), once the caller reaches it with a
-    role not in `blocked_roles` (403). Returns (project, the caller's role on it)."""
-    project = object_or_404(Project, project_id)
-    role = access_for(request).check_project_access(project.pk)
-    if role in blocked_roles:
-        raise PermissionDenied
-    return project, role
-
-
-def managed_project(request, project_id):
-    """The production of the URL, once the caller manages it (admins, its managers)."""
-    project = object_or_404(Project, project_id)
-    access_for(request).check_manager(project.pk)
-    return project
-
-
-def policy_for(model):
-    """The generic CRUD policy serving `model`, for its shape and rules."""
-    for policy in REGISTRY.values():
-        if policy.model is model:
-            return policy
-    raise LookupError(model)
-
-
-def render_rows(queryset, relations=False, shape=None):
-    """Rows in the Kitsu JSON shape, one query (+1 per relation): the model's /data shape by default."""
-    if shape is None:
-        try:
-            shape = policy_for(queryset.model).shape
-        except LookupError:
-            shape = None
-    return serialize_rows(queryset, relations=relations, shape=shape)
-
-
-def render(instance, relations=True, access=None):
-    """One object as its /data route gives it (the policy's rendering when there is one)."""
-    try:
-        return policy_for(type(instance)).render(instance, relations=relations, access=access)
-    except LookupError:
-        return serialize_instance(instance, relations=relations)
 
 
 def json_body(request):

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from files.models import PreviewFile
 from kitsu_server import status_views
+from kitsu_server.core import events
 from people.models import Organisation
-from tasks import events
 from tasks.models import ApiEvent, Comment
 from tests import factories
 from tests.factories import client_for

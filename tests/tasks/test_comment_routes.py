@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from files.models import AttachmentFile, PreviewFile, StoredFile
+from kitsu_server.core import events as event_log
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
-from tasks import events as event_log
 from tasks.models import (
     ApiEvent,
     Chat,

@@ -25,7 +25,6 @@ with a wrong value is a 400 naming it.
 
 import datetime
 import math
-import uuid
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -39,11 +38,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.inputs import INT32_RANGE, INTEGER_RANGES, KitsuJSONParser, contains_nul, refuse_nul
+from kitsu_server.api.inputs import INTEGER_RANGES, KitsuJSONParser, contains_nul, refuse_nul
 from kitsu_server.api.json import ModelShape, serialize_instance, serialize_rows
-from kitsu_server.api.permissions import IsActivePerson, access_for
+from kitsu_server.api.params import parse_bool, parse_int, parse_uuid
+from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, page_envelope
-from tasks.events import record_event
+from kitsu_server.core.access import access_for
+from kitsu_server.core.events import record_event
 
 REGISTRY = {}
 RESERVED_PARAMETERS = {"page", "limit", "relations", "fields"}
@@ -201,32 +202,6 @@ class ReadableByAllPolicy(CrudPolicy):
 
     def check_read(self, access, instance):
         pass
-
-
-def parse_uuid(value, message):
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise WrongParameter(message) from None
-
-
-def parse_bool(value):
-    return str(value).lower() in ("true", "1", "yes")
-
-
-def parse_int(params, name, default, minimum=INT32_RANGE[0], maximum=INT32_RANGE[1]):
-    """An integer query parameter, `default` when absent or empty; a 400 when it is no integer
-    or out of [minimum, maximum] (by default a 32-bit integer: pages, limits, counts)."""
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise WrongParameter(f"{name} must be an integer.") from None
-    if not minimum <= value <= maximum:
-        raise WrongParameter(f"{name} must be an integer between {minimum} and {maximum}.")
-    return value
 
 
 def to_python(field, raw, column):

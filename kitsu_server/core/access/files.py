@@ -3,20 +3,16 @@
 from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.permissions import MANAGER_ROLES, SUPERVISOR_ROLES
-from productions.models import ProjectPersonLink
-from tasks.models import Task
-from tasks.permissions import (
-    check_attachment_read,
-    check_manager_project_access,
-    check_project_and_entity_access,
+from kitsu_server.core.access.roles import MANAGER_ROLES, SUPERVISOR_ROLES
+from kitsu_server.core.access.scopes import (
     is_assigned,
     open_team_project_ids,
     supervises_task_type,
     team_project_ids,
-    visible_tasks,
     works_on_entity,
 )
+from productions.models import ProjectPersonLink
+from tasks.models import Task
 
 
 def block_vendor(access):
@@ -32,7 +28,7 @@ def visible_preview_files(access, queryset):
     """Previews of the tasks of open projects: a vendor's assigned tasks, others their team's."""
     if access.is_admin:
         return queryset
-    open_tasks = visible_tasks(access, Task.objects.filter(project__project_status__name="Open"))
+    open_tasks = access.visible_tasks(Task.objects.filter(project__project_status__name="Open"))
     return queryset.filter(task_id__in=open_tasks.values("pk"))
 
 
@@ -67,7 +63,7 @@ def check_preview_file_delete(access, preview_file):
     if preview_file.task is None:
         access.check_admin()
     else:
-        check_manager_project_access(access, preview_file.task.project_id)
+        access.check_manager(preview_file.task.project_id)
 
 
 # --- working and output files ----------------------------------------------------------------
@@ -75,7 +71,7 @@ def check_preview_file_delete(access, preview_file):
 
 def visible_working_files(access, queryset):
     """Files of the entities of the person's team projects, closed ones included."""
-    block_vendor(access)
+    access.block_vendor()
     if access.is_admin:
         return queryset
     return queryset.filter(entity__project_id__in=team_project_ids(access.person))
@@ -83,7 +79,7 @@ def visible_working_files(access, queryset):
 
 def visible_output_files(access, queryset):
     """Files of the entities of the open projects of the person's team."""
-    block_vendor(access)
+    access.block_vendor()
     if access.is_admin:
         return queryset
     return queryset.filter(entity__project_id__in=open_team_project_ids(access.person))
@@ -94,7 +90,7 @@ def check_output_file_read(access, output_file):
     if entity is None:
         access.check_admin()
         return
-    check_project_and_entity_access(access, entity.project_id, entity.pk)
+    access.check_project_and_entity_access(entity.project_id, entity.pk)
 
 
 def check_output_file_update(access, output_file):
@@ -122,9 +118,9 @@ def check_working_file_task(access, working_file, rule):
 
 
 def check_attachment_file_read(access, attachment_file):
-    """The rule of the attachment routes (tasks.permissions.check_attachment_read): the comment
+    """The rule of the attachment routes (Access.check_attachment_read): the comment
     must be one the person reads, the chat's entity one they reach."""
-    check_attachment_read(access, attachment_file)
+    access.check_attachment_read(attachment_file)
 
 
 # --- playlists -------------------------------------------------------------------------------
@@ -133,7 +129,7 @@ def check_attachment_file_read(access, attachment_file):
 def visible_playlists(access, queryset):
     """Playlists of the person's team projects, each by the role held there: a client's only
     those shared with clients, a vendor's none."""
-    block_vendor(access)
+    access.block_vendor()
     if access.is_admin:
         return queryset
     roles = {}

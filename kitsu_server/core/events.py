@@ -7,6 +7,8 @@ registered with `on_event` (the live stream, added later) are called once
 the transaction commits.
 """
 
+from collections import defaultdict
+
 from django.db import transaction
 
 from tasks.models import ApiEvent
@@ -61,3 +63,19 @@ def record_events(name, datas, project_id=None, user=None, batch_size=1000):
     ApiEvent.objects.bulk_create(events, batch_size=batch_size)
     _publish_after_commit(events)
     return events
+
+
+class EventLog:
+    """Events of one write, recorded together at its end (one insert per event name)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.events = defaultdict(list)  # (name, project id) -> [data]
+
+    def add(self, name, data, project_id):
+        self.events[(name, project_id)].append(data)
+
+    def record(self):
+        for (name, project_id), datas in self.events.items():
+            record_events(name, datas, project_id=project_id, user=self.user)
+        self.events.clear()

@@ -1,26 +1,33 @@
-"""Who may reach entities (assets, shots... rows of the entity table): the reference's rules."""
+"""The rules of entities (assets, shots... rows of the entity table): vendors reach only what they
+work on; custom fields restricted to departments are hidden from the others."""
 
 from collections import defaultdict
 
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.api.permissions import MANAGER_ROLES
+from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.scopes import department_ids, open_team_project_ids, works_on_entity
 from productions.models import DepartmentMetadataDescriptorLink
-from tasks.permissions import (
-    check_manager_project_access,
-    department_ids,
-    open_team_project_ids,
-    reachable_entities,
-)
+
+
+def check_entity_access(access, entity_id, role):
+    """A vendor (with `role`, the role read for this request) reaches only entities they work on."""
+    if role == "vendor" and not works_on_entity(access.person, entity_id):
+        raise PermissionDenied
+
+
+def check_project_and_entity_access(access, project_id, entity_id):
+    access.check_project_access(project_id)
+    access.check_entity_access(entity_id, access.project_role(project_id))
 
 
 def visible_entities(access, queryset):
     """Entities of the open projects of the person's team; where they are a vendor, only those
-    they hold a task on (tasks.permissions.reachable_entities). The reference joins the tasks of
+    they hold a task on (Access.reachable_entities). The reference joins the tasks of
     a vendor by project there, which shows them the whole production: we do not."""
     if access.is_admin:
         return queryset
-    return queryset.filter(reachable_entities(access), project_id__in=open_team_project_ids(access.person))
+    return queryset.filter(access.reachable_entities(), project_id__in=open_team_project_ids(access.person))
 
 
 def hidden_custom_fields(departments, project_ids, kinds=None):
@@ -70,7 +77,7 @@ def mask_custom_fields(row, kind, hidden):
 def check_entity_delete(access, entity):
     """Its creator, or a manager of its project."""
     if entity.created_by_id != access.person.pk:
-        check_manager_project_access(access, entity.project_id)
+        access.check_manager(entity.project_id)
 
 
 # Kinds whose custom fields (metadata descriptors) a supervisor may fill for their departments.

@@ -29,6 +29,8 @@ from files.models import (
     WorkingFile,
 )
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
+from kitsu_server.core.events import record_event
 from people.models import (
     AuthToken,
     DepartmentLink,
@@ -56,7 +58,6 @@ from productions.models import (
     ScheduleItem,
 )
 from shots.models import EntityVersion
-from tasks.events import record_event
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -72,7 +73,6 @@ from tasks.models import (
     TaskPersonLink,
     TimeSpent,
 )
-from tasks.permissions import OPEN_PROJECT_STATUS
 
 # The apps whose rows can hold a row back; the framework's own (the admin's log) follow it.
 PRODUCTION_APPS = {"people", "productions", "assets", "shots", "tasks", "files", "budgets"}
