@@ -26,8 +26,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from slugify import slugify
 
-from assets.crud import entity_kind
-from assets.models import AssetInstance, AssetInstanceLink, Entity, EntityLink, EntityType
+from assets.models import AssetInstance, AssetInstanceLink, Entity, EntityLink, EntityType, entity_kind
 from kitsu_server.core.events import EventLog
 from productions.models import ProjectTaskTypeLink
 from tasks.models import Task

@@ -18,19 +18,16 @@ from rest_framework.response import Response
 from assets import breakdown_queries as queries
 from assets import breakdown_services as services
 from assets.models import AssetInstance, Entity, EntityLink
-from assets.queries import (
-    asset_or_404,
-    asset_type_or_404,
-    entity_of_kind_or_404,
-)
+from assets.queries import asset_or_404
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import harden
 from kitsu_server.api.params import parse_int, parse_uuid
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, rows_or_page
-from kitsu_server.api.views import KitsuView, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, object_or_404
 from productions.models import Project
 
 TAGS = ["breakdown"]
@@ -247,7 +244,7 @@ class SequenceCastingView(KitsuView):
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, project_id, sequence_id):
         project_id = casting_reader(request, project_id)
-        sequence = entity_of_kind_or_404(sequence_id, "Sequence")
+        sequence = entity_or_404(sequence_id, "Sequence")
         if sequence.project_id != project_id:
             raise PermissionDenied
         return Response(queries.shots_casting(sequence_id=sequence.pk))
@@ -344,7 +341,7 @@ class ProjectEntityLinkView(KitsuView):
 def reachable_entity(request, entity_id, kind, read=True):
     """The scene or shot of the URL (404 when it is not one), once the caller reaches its
     production (and, to read it as a vendor, works on it)."""
-    entity = entity_of_kind_or_404(entity_id, kind)
+    entity = entity_or_404(entity_id, kind)
     access = access_for(request)
     role = access.check_project_access(entity.project_id)
     if read:

@@ -9,8 +9,7 @@ in its production (and episode, for an edit) is returned as it is, with no event
 from django.db import transaction
 from django.utils import timezone
 
-from assets.crud import entity_kind
-from assets.models import Entity, EntityConceptLink, EntityType
+from assets.models import Entity, EntityConceptLink, EntityType, entity_kind
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event, record_events
 

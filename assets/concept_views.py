@@ -19,17 +19,16 @@ from assets import concept_queries
 from assets import concept_services as services
 from assets.models import Entity
 from assets.queries import (
-    entity_of_kind_or_404,
     entity_task_types,
 )
 from assets.services import remove_entity
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import KitsuView, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404, team_project
-from productions.models import Project
+from kitsu_server.core.lookups import entity_or_404, project_or_404, team_project
 from tasks.task_queries import (
     entity_previews_by_task_type,
     entity_tasks,
@@ -92,10 +91,6 @@ class MoveConceptsSerializer(serializers.Serializer):
 # --- shared lookups and checks (the edits area uses them too) ----------------------------------
 
 
-def project_or_404(project_id):
-    return object_or_404(Project, project_id)
-
-
 def list_criteria(request):
     """The query string as the reference's list criteria (`page` aside)."""
     return {key: value for key, value in request.query_params.items() if key != "page"}
@@ -130,7 +125,7 @@ def reachable(request, entity_id, kind):
     """The concept or edit of the URL (404 when it is not one), once the caller reaches its
     production and, as a vendor, works on it. Returns (entity, the caller's role on its
     production)."""
-    entity = entity_of_kind_or_404(entity_id, kind)
+    entity = entity_or_404(entity_id, kind)
     access = access_for(request)
     access.check_project_and_entity_access(entity.project_id, entity.pk)
     return entity, access.project_role(entity.project_id)
@@ -216,7 +211,7 @@ class ConceptView(KitsuView):
 
     @extend_schema(tags=TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, concept_id):
-        return remove(request, entity_of_kind_or_404(concept_id, "Concept"))
+        return remove(request, entity_or_404(concept_id, "Concept"))
 
 
 class ConceptTaskTypesView(KitsuView):
@@ -270,7 +265,7 @@ class ProjectConceptsView(KitsuView):
         body = validated(NewConceptSerializer, request.data)
         folder = None
         if body["parent_id"] is not None:
-            folder = entity_of_kind_or_404(body["parent_id"], "ConceptFolder")
+            folder = entity_or_404(body["parent_id"], "ConceptFolder")
             if folder.project_id != project.pk:
                 raise NotFound("ConceptFolder not found.")
         concept, _ = services.create_concept(
@@ -313,7 +308,7 @@ class ConceptFolderView(KitsuView):
 
     @extend_schema(tags=TAGS, request=ConceptFolderSerializer, responses=EntityRow)
     def put(self, request, concept_folder_id):
-        folder = entity_of_kind_or_404(concept_folder_id, "ConceptFolder")
+        folder = entity_or_404(concept_folder_id, "ConceptFolder")
         access_for(request).check_supervisor(folder.project_id)
         body = validated(ConceptFolderSerializer, request.data)
         folder = services.rename_concept_folder(folder, body["name"], user=request.user)
@@ -321,7 +316,7 @@ class ConceptFolderView(KitsuView):
 
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, concept_folder_id):
-        folder = entity_of_kind_or_404(concept_folder_id, "ConceptFolder")
+        folder = entity_or_404(concept_folder_id, "ConceptFolder")
         access_for(request).check_supervisor(folder.project_id)
         services.remove_concept_folder(folder, user=request.user)
         return Response(status=204)

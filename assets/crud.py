@@ -7,7 +7,8 @@ import copy
 import re
 from collections import defaultdict
 
-from assets.models import AssetInstance, Entity, EntityLink, EntityType
+from assets.entity_versions import record_shot_version
+from assets.models import AssetInstance, Entity, EntityLink, EntityType, entity_kind
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
 from kitsu_server.core.access.entities import (
@@ -15,37 +16,7 @@ from kitsu_server.core.access.entities import (
 )
 from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.core.events import record_event
-from shots.versions import record_shot_version
 from tasks.models import Subscription
-
-# Entity types the API names after themselves; every other one classifies assets.
-KIND_NAMES = ("Shot", "Sequence", "Edit", "Episode", "Scene", "Concept", "ConceptFolder")
-
-
-class EntityKinds:
-    """{entity type id: "Asset", "Shot", "Sequence"...}, what the JSON `type` of an entity says.
-
-    Kept per process and reloaded when an unknown type shows up: a list of 100k
-    entities reads the (small) entity type table at most once.
-    """
-
-    def __init__(self):
-        self._by_type_id = {}
-
-    def __call__(self, entity_type_id):
-        key = str(entity_type_id)
-        if key not in self._by_type_id:
-            self.forget()
-        return self._by_type_id.get(key, "Asset")
-
-    def forget(self):
-        self._by_type_id = {
-            str(pk): name if name in KIND_NAMES else "Asset"
-            for pk, name in EntityType.objects.values_list("pk", "name")
-        }
-
-
-entity_kind = EntityKinds()
 
 
 class EntityShape(ModelShape):

@@ -15,14 +15,15 @@ import orjson
 from django.db.models import BooleanField, Count, Max, Q
 from rest_framework.exceptions import NotFound
 
-from assets.crud import KIND_NAMES, entity_kind
 from assets.models import (
+    KIND_NAMES,
     AssetInstance,
     AssetInstanceLink,
     Entity,
     EntityConceptLink,
     EntityLink,
     EntityType,
+    entity_kind,
 )
 from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
@@ -125,23 +126,6 @@ def asset_or_404(asset_id):
     if asset is None or not is_asset(asset):
         raise NotFound("Asset not found.")
     return asset
-
-
-def asset_type_or_404(asset_type_id):
-    pk = parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}.")
-    asset_type = EntityType.objects.filter(pk=pk).exclude(name__in=KIND_NAMES).first()
-    if asset_type is None:
-        raise NotFound("Asset type not found.")
-    return asset_type
-
-
-def entity_of_kind_or_404(entity_id, kind):
-    """The entity of `entity_id` when it is a `kind` ("Shot", "Episode"...), else a 404."""
-    pk = parse_uuid(entity_id, f"Malformed ID: {entity_id}.")
-    entity = Entity.objects.filter(pk=pk).first()
-    if entity is None or entity_kind(entity.entity_type_id) != kind:
-        raise NotFound(f"{kind} not found.")
-    return entity
 
 
 TRUE_WORDS = ("y", "yes", "t", "true", "on", "1")

@@ -15,8 +15,7 @@ from assets.breakdown_services import (
     refresh_casting_stats,
     update_castings,
 )
-from assets.crud import entity_kind
-from assets.models import Entity, EntityLink, TaskTypeAssetTypeLink
+from assets.models import Entity, EntityLink, TaskTypeAssetTypeLink, entity_kind
 from assets.queries import (
     all_assets,
 )

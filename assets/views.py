@@ -17,23 +17,23 @@ from rest_framework.response import Response
 
 from assets import queries, services
 from assets.models import Entity
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.api.requests import validated
+from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import ROWS, board
-from kitsu_server.api.views import (
-    KitsuView,
-    board_etag,
-    board_response,
-    etag_matches,
-    not_modified,
-    validated,
-)
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import department_ids
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import managed_project, object_or_404, team_project
-from productions.models import Project
+from kitsu_server.core.lookups import (
+    asset_type_or_404,
+    entity_or_404,
+    managed_project,
+    project_or_404,
+    team_project,
+)
 from tasks.models import TaskType
 from tasks.task_queries import entity_tasks
 
@@ -114,14 +114,6 @@ def json_list(request):
 # --- shared lookups and checks -------------------------------------------------------------
 
 
-def project_or_404(project_id):
-    return object_or_404(Project, project_id)
-
-
-def entity_or_404(entity_id):
-    return object_or_404(Entity, entity_id, name="Entity")
-
-
 def readable_asset(request, asset_id):
     """The asset of the URL (404), once the caller reaches it (403)."""
     asset = queries.asset_or_404(asset_id)
@@ -153,7 +145,7 @@ def check_criteria_access(access, criteria):
     if "episode_id" in criteria:
         if criteria["episode_id"] in EPISODE_SENTINELS:
             raise NotFound("Episode not found.")
-        episode = queries.entity_of_kind_or_404(criteria["episode_id"], "Episode")
+        episode = queries.entity_or_404(criteria["episode_id"], "Episode")
         access.check_project_access(episode.project_id)
         return episode.project_id
     return None
@@ -187,7 +179,7 @@ class AssetTypesView(KitsuView):
 class AssetTypeView(KitsuView):
     @extend_schema(tags=ASSET_TAGS, responses=AssetType)
     def get(self, request, asset_type_id):
-        return Response(queries.asset_type(queries.asset_type_or_404(asset_type_id)))
+        return Response(queries.asset_type(asset_type_or_404(asset_type_id)))
 
 
 class ProjectAssetTypesView(KitsuView):
@@ -204,7 +196,7 @@ class ShotAssetTypesView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
     def get(self, request, shot_id):
-        shot = queries.entity_of_kind_or_404(shot_id, "Shot")
+        shot = queries.entity_or_404(shot_id, "Shot")
         access_for(request).check_project_access(shot.project_id)
         return Response(queries.shot_asset_types(shot))
 
@@ -372,7 +364,7 @@ class NewAssetView(KitsuView):
     def post(self, request, project_id, asset_type_id):
         project = managed_project(request, project_id)
         body = validated(NewAssetSerializer, request.data)
-        asset_type = queries.asset_type_or_404(asset_type_id)
+        asset_type = asset_type_or_404(asset_type_id)
         episode_id = body["episode_id"]
         if episode_id is not None and not Entity.objects.filter(pk=episode_id).exists():
             raise WrongParameter(f"episode_id refers to no entity: {episode_id}.")

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from budgets import queries, services
 from budgets.models import Budget, BudgetEntry
-from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.api.endpoints import KitsuView
+from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import managed_project, object_or_404

@@ -30,11 +30,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-import assets.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-import people.crud  # noqa: F401
 from assets.models import Asset
 from assets.queries import assigned_entity_ids, hide_vendor_metadata
-from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.api.endpoints import KitsuView
+from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids
 from kitsu_server.core.crud import REGISTRY

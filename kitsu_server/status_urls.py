@@ -1,10 +1,12 @@
-"""Kitsu routes of the index and admin areas, one line each (see kitsu_server.routing.kitsu_path).
+"""Kitsu routes of the index, admin and search areas (the search spans every app), one line each
+(see kitsu_server.routing.kitsu_path).
 
 The API root `/` itself is served from kitsu_server.urls.
 """
 
 from kitsu_server import status_views as views
 from kitsu_server.routing import kitsu_path
+from kitsu_server.search import SearchView
 
 urlpatterns = [
     kitsu_path("/status", views.StatusView.as_view(), name="status"),
@@ -15,4 +17,5 @@ urlpatterns = [
     kitsu_path("/stats", views.StatsView.as_view(), name="stats"),
     kitsu_path("/config", views.ConfigView.as_view(), name="config"),
     kitsu_path("/admin/config/check", views.ConfigCheckView.as_view(), name="admin-config-check"),
+    kitsu_path("/data/search", SearchView.as_view(), name="search"),
 ]

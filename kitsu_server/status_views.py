@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from files.models import PreviewFile
-from kitsu_server.api.views import KitsuView
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
 from kitsu_server.core.events import publish_event
 from people.auth_services import get_organisation

@@ -5,12 +5,6 @@ from django.urls import include, path, re_path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-import assets.crud  # noqa: F401  (each app's crud module registers its /data routes)
-import budgets.crud  # noqa: F401
-import files.crud  # noqa: F401
-import people.crud  # noqa: F401
-import productions.crud  # noqa: F401
-import tasks.crud  # noqa: F401
 from kitsu_server import views
 from kitsu_server.core.crud import crud_urlpatterns
 from kitsu_server.routing import kitsu_path

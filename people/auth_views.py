@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.permissions import IsActivePerson
-from kitsu_server.api.views import validated
+from kitsu_server.api.requests import validated
 from people import auth_serializers as s
 from people import auth_services
 from people.auth_services import AuthRefused

@@ -57,7 +57,7 @@ class PersonShape(ModelShape):
         self.always_departments = departments
 
     def complete(self, data):
-        from people.queries import full_name  # people.queries leads back to this module
+        from people.models import full_name  # people.queries leads back to this module
 
         data["full_name"] = full_name(data["first_name"], data["last_name"])
         if self.always_departments:

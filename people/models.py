@@ -516,3 +516,10 @@ class AuthToken(KitsuModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.key[:12]}"
+
+
+def full_name(first_name, last_name):
+    """The reference's `full_name`: both names with a space, or whichever is set."""
+    if first_name and last_name:
+        return f"{first_name} {last_name}"
+    return f"{first_name or ''}{last_name or ''}"

@@ -14,10 +14,8 @@ departments too; anyone else reads their own only.
 
 import calendar
 import datetime
-import zoneinfo
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Sum
 from django.db.models.functions import (
     ExtractDay,
@@ -33,6 +31,7 @@ from assets.models import Entity
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.calendar import business_days, local_to_utc
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
@@ -45,6 +44,7 @@ from people.models import (
     Person,
     Software,
     SoftwareDepartmentLink,
+    full_name,
 )
 from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
@@ -416,13 +416,6 @@ def presence_sheet(year, month):
     return rows
 
 
-def full_name(first_name, last_name):
-    """The reference's `full_name`: both names with a space, or whichever is set."""
-    if first_name and last_name:
-        return f"{first_name} {last_name}"
-    return f"{first_name or ''}{last_name or ''}"
-
-
 def last_presence(person):
     """The day of the person's latest desktop login or time spent, whichever is later."""
     login = DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
@@ -519,30 +512,6 @@ def department_persons(department, access):
 
 
 # --- quotas ---------------------------------------------------------------------------------
-
-
-def person_timezone(person):
-    """The person's time zone, the instance's default when they have none (or a wrong one)."""
-    for name in (person.timezone, settings.DEFAULT_TIMEZONE, "UTC"):
-        if not name:
-            continue
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            continue
-    return datetime.UTC
-
-
-def local_to_utc(value, tz):
-    """A naive local datetime as an aware UTC one."""
-    return value.replace(tzinfo=tz).astimezone(datetime.UTC)
-
-
-def business_days(start, end):
-    """Week days strictly after `start` up to `end` (whole days apart), the reference's count."""
-    return sum(
-        1 for offset in range(1, (end - start).days + 1) if (start + datetime.timedelta(offset)).weekday() < 5
-    )
 
 
 def quota_shots(person, start, end, tz, project_id=None, task_type_id=None, weighted=True, feedback=True):

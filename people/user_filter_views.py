@@ -19,11 +19,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-import people.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
+from kitsu_server.api.endpoints import UserView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.views import UserView, validated
+from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from people.models import Department, SearchFilter, SearchFilterGroup

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 
-from assets.crud import KIND_NAMES
-from assets.models import Entity, EntityType
+from assets.models import KIND_NAMES, Entity, EntityType
 from assets.queries import ASSET_TYPE_SHAPE, asset_types
 from kitsu_server.api.json import serialize_rows
 from kitsu_server.core.access.roles import MANAGER_ROLES
@@ -28,8 +27,7 @@ from kitsu_server.core.access.scopes import (
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
-from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup
-from people.queries import full_name
+from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
 from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of

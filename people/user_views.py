@@ -12,16 +12,15 @@ import uuid
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from assets.crud import KIND_NAMES
-from assets.models import EntityType
+from kitsu_server.api.endpoints import UserView
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.requests import query_id, query_int, query_moment, query_text, validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
-from kitsu_server.api.views import UserView, query_id, query_int, query_moment, query_text, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, project_or_404
 from kitsu_server.core.rendering import render
 from people import queries, services
 from people import user_queries as user
@@ -34,7 +33,6 @@ from people.views import (
     DesktopLoginSerializer,
     parse_day,
 )
-from shots.queries import entity_or_404, project_or_404
 
 USER = ["data/user"]
 USER_ACTIONS = ["actions/user"]
@@ -46,18 +44,6 @@ ASSET_TYPE = output_serializer(REGISTRY["entity-types"])
 
 
 # --- lookups and query strings --------------------------------------------------------------------
-
-
-def asset_type_or_404(asset_type_id):
-    """The asset type of the URL (a malformed id names none either: 404, as the reference)."""
-    try:
-        pk = uuid.UUID(str(asset_type_id))
-    except ValueError:
-        raise NotFound("Asset type not found.") from None
-    asset_type = EntityType.objects.filter(pk=pk).exclude(name__in=KIND_NAMES).first()
-    if asset_type is None:
-        raise NotFound("Asset type not found.")
-    return asset_type
 
 
 # The reference names `before` whatever the parameter, without a space after the full stop.

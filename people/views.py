@@ -18,9 +18,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import or_empty
-from kitsu_server.api.views import KitsuView, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404

@@ -19,9 +19,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
-from kitsu_server.api.views import KitsuView, json_body
+from kitsu_server.api.requests import json_body
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, output_serializer

@@ -11,13 +11,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-import files.crud  # noqa: F401  (the /data policies whose shapes these routes answer)
-import people.crud  # noqa: F401
-import tasks.crud  # noqa: F401
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import or_null
-from kitsu_server.api.views import KitsuView, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import department_ids

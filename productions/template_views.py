@@ -13,23 +13,19 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-import assets.crud  # noqa: F401  (the /data policies whose shapes these routes reuse)
-import files.crud  # noqa: F401
-import productions.crud  # noqa: F401
-import tasks.crud  # noqa: F401
 from assets.models import EntityType
 from files.models import PreviewBackgroundFile
-from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.views import KitsuView, validated
+from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, CrudPolicy, output_serializer
+from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.rendering import render
 from people.models import ROLE_TYPES
 from productions import template_services as services
 from productions.models import (
-    Project,
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
     StatusAutomation,
@@ -152,17 +148,6 @@ StatusAutomationOut = output_serializer(REGISTRY["status-automations"])
 
 
 # --- shared steps --------------------------------------------------------------------------------
-
-
-def project_or_404(project_id):
-    try:
-        pk = parse_uuid(project_id, "")
-    except WrongParameter:
-        pk = None
-    project = Project.objects.filter(pk=pk).first() if pk else None
-    if project is None:
-        raise NotFound("Project not found")
-    return project
 
 
 class TemplateRouteView(KitsuView):
@@ -521,7 +506,7 @@ class TemplateFromProjectView(TemplateRouteView):
         descriptors); no team, dates or production data."""
         self.check_writer(request)
         body = validated(TemplateFromProjectBody, request.data)
-        project = project_or_404(project_id)
+        project = project_or_404(project_id, "Project not found")
         template = services.create_template_from_project(
             project, body["name"], description=body.get("description"), user=request.user
         )
@@ -536,7 +521,7 @@ class ApplyTemplateView(TemplateRouteView):
         """Apply a template to a project, additively: its settings, the links the project lacks, its
         default background when the project has none, the descriptors it lacks. Answers the project."""
         self.check_writer(request)
-        project = project_or_404(project_id)
+        project = project_or_404(project_id, "Project not found")
         template = services.get_template(project_template_id)
         project = services.apply_template_to_project(project, template, user=request.user)
         return Response(render(project, relations=False))

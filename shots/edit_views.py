@@ -25,7 +25,6 @@ from assets.concept_views import (
     check_id_criteria,
     criteria_project_access,
     list_criteria,
-    project_or_404,
     reachable,
     refuse,
     remove,
@@ -35,14 +34,13 @@ from assets.concept_views import (
 )
 from assets.models import Entity
 from assets.queries import (
-    entity_of_kind_or_404,
     entity_task_types,
 )
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_bool
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import KitsuView
 from kitsu_server.core.access import access_for
-from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.lookups import entity_or_404, project_or_404
 from shots import edit_queries, edit_services
 from tasks.task_queries import (
     entity_previews_by_task_type,
@@ -73,13 +71,6 @@ class EditVersionSerializer(serializers.Serializer):
     type = serializers.CharField(default="EditVersion")
 
 
-def vendor_departments(request, role):
-    """A vendor's departments (whose custom fields they read), None for anyone else."""
-    if role != "vendor":
-        return None
-    return sorted(str(department) for department in department_ids(access_for(request).person))
-
-
 def relations_asked(request):
     return parse_bool(request.query_params.get("relations", "false"))
 
@@ -93,7 +84,7 @@ class EditsView(KitsuView):
     def get(self, request):
         criteria = list_criteria(request)
         role = criteria_project_access(request, criteria)
-        departments = vendor_departments(request, role)
+        departments = access_for(request).vendor_departments(role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
         rows = queries.listed_entities("Edit", criteria, request.user)
@@ -119,7 +110,7 @@ class EditsWithTasksView(KitsuView):
         criteria = list_criteria(request)
         check_id_criteria(criteria)
         role = criteria_project_access(request, criteria)
-        departments = vendor_departments(request, role)
+        departments = access_for(request).vendor_departments(role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
         rows = edit_queries.edits_with_tasks(
@@ -142,7 +133,7 @@ class EditView(KitsuView):
 
     @extend_schema(tags=TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, edit_id):
-        return remove(request, entity_of_kind_or_404(edit_id, "Edit"))
+        return remove(request, entity_or_404(edit_id, "Edit"))
 
 
 class EditTaskTypesView(KitsuView):
@@ -185,7 +176,7 @@ class EditVersionsView(KitsuView):
 
 def reachable_episode(request, episode_id):
     """The episode of the URL (404), once the caller reaches it. Returns (episode, role)."""
-    episode = entity_of_kind_or_404(episode_id, "Episode")
+    episode = entity_or_404(episode_id, "Episode")
     access = access_for(request)
     access.check_project_and_entity_access(episode.project_id, episode.pk)
     return episode, access.project_role(episode.project_id)
@@ -215,7 +206,7 @@ class EpisodeEditsView(KitsuView):
         episode, role = reachable_episode(request, episode_id)
         edits = queries.of_kind("Edit").filter(parent_id=episode.pk)
         rows = queries.typed_rows(edits, "Edit", relations=relations_asked(request))
-        return Response(queries.hide_metadata(rows, "Edit", vendor_departments(request, role)))
+        return Response(queries.hide_metadata(rows, "Edit", access_for(request).vendor_departments(role)))
 
 
 class ProjectEditsView(KitsuView):
@@ -228,7 +219,8 @@ class ProjectEditsView(KitsuView):
         project, role = team_project(request, project_id)
         assigned_to = request.user if role == "vendor" else None
         rows = queries.project_entities(project.pk, "Edit", assigned_to=assigned_to)
-        return Response(queries.hide_metadata(rows, "Edit", vendor_departments(request, role), project.pk))
+        departments = access_for(request).vendor_departments(role)
+        return Response(queries.hide_metadata(rows, "Edit", departments, project.pk))
 
     @extend_schema(tags=TAGS, request=NewEditSerializer, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -17,7 +17,6 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from rest_framework.exceptions import NotFound
 
-from assets.crud import entity_kind
 from assets.models import Entity
 from assets.queries import (
     ENTITY_RELATIONS,
@@ -32,8 +31,8 @@ from assets.queries import (
 from files.models import PreviewFile
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids
+from kitsu_server.core.calendar import business_days, person_timezone
 from kitsu_server.core.crud import REGISTRY
-from people.queries import business_days, person_timezone
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent
@@ -124,30 +123,6 @@ ENTITIES_AND_TASKS_TASK_FIELDS = [
 
 
 # --- lookups ---------------------------------------------------------------------------------
-
-
-def entity_or_404(entity_id, kind):
-    """The entity of `entity_id` when it is a `kind` ("Shot", "Episode"...), else a 404 (a
-    malformed id included: the reference answers 404 there)."""
-    try:
-        pk = uuid.UUID(str(entity_id))
-    except ValueError:
-        raise NotFound(f"{kind} not found.") from None
-    entity = Entity.objects.filter(pk=pk).first()
-    if entity is None or entity_kind(entity.entity_type_id) != kind:
-        raise NotFound(f"{kind} not found.")
-    return entity
-
-
-def project_or_404(project_id):
-    try:
-        pk = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound("Project not found.") from None
-    project = Project.objects.filter(pk=pk).first()
-    if project is None:
-        raise NotFound("Project not found.")
-    return project
 
 
 def is_valid_id(value):

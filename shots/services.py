@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assets.entity_versions import record_shot_version
 from assets.models import Entity
 from assets.queries import (
     all_assets,
@@ -23,7 +24,6 @@ from kitsu_server.core.events import record_event
 from productions.models import ScheduleItem
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from shots.queries import project_fps, shots_with_last_preview_duration
-from shots.versions import record_shot_version
 from tasks.models import Subscription
 
 EPISODE_STATUSES = ("running", "complete", "standby", "canceled")

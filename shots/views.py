@@ -23,21 +23,15 @@ from assets.queries import (
     hidden_metadata_fields,
     hide_vendor_metadata,
 )
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool
+from kitsu_server.api.requests import json_body, validated
+from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import board
-from kitsu_server.api.views import (
-    KitsuView,
-    board_etag,
-    board_response,
-    etag_matches,
-    json_body,
-    not_modified,
-    validated,
-)
 from kitsu_server.core.access import access_for
-from kitsu_server.core.access.scopes import department_ids
 from kitsu_server.core.crud import REGISTRY, input_serializer, output_serializer
+from kitsu_server.core.lookups import entity_or_404, project_or_404, team_project
 from shots import queries, services
 from tasks.task_queries import (
     entity_previews_by_task_type,
@@ -144,11 +138,6 @@ def shot_update_values(request):
 # --- access --------------------------------------------------------------------------------------
 
 
-def role_on(access, project_id):
-    """The caller's role on a production (their global role without one)."""
-    return access.project_role(project_id) if project_id is not None else access.role
-
-
 def check_criteria_project(access, project_id):
     """Who may list what the query string's production holds: its team (a 404 when there is no
     such production); without a production, admins only."""
@@ -156,28 +145,15 @@ def check_criteria_project(access, project_id):
         return
     if project_id is None:
         raise PermissionDenied
-    project = queries.project_or_404(project_id)
+    project = project_or_404(project_id)
     access.check_project_access(project.pk)
-
-
-def vendor_departments(access, role):
-    """The departments of a vendor (whose view of custom fields they narrow), else None."""
-    if role != "vendor":
-        return None
-    return sorted(str(department) for department in department_ids(access.person))
 
 
 def readable(request, entity_id, kind):
     """The `kind` entity of the URL (404), once the caller reaches it (403)."""
-    entity = queries.entity_or_404(entity_id, kind)
+    entity = entity_or_404(entity_id, kind)
     access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
     return entity
-
-
-def team_project(request, project_id):
-    project = queries.project_or_404(project_id)
-    access_for(request).check_project_access(project.pk)
-    return project
 
 
 def list_criteria(request):
@@ -228,33 +204,33 @@ def list_scope(request, id_names=(), parent=None):
     access = access_for(request)
     criteria = list_criteria(request)
     if parent is not None and parent[0] in criteria:
-        entity = queries.entity_or_404(criteria.pop(parent[0]), parent[1])
+        entity = entity_or_404(criteria.pop(parent[0]), parent[1])
         criteria["project_id"] = str(entity.project_id)
         criteria["parent_id"] = str(entity.pk)
     check_id_formats(criteria, id_names)
     project_id = criteria.get("project_id")
     check_criteria_project(access, project_id)
-    return access, criteria, project_id, role_on(access, project_id)
+    return access, criteria, project_id, access.project_role(project_id)
 
 
 def team_project_role(request, project_id):
     """(project, access, role): the production of the URL (its team only) and the requester's role."""
-    project = team_project(request, project_id)
+    project, _ = team_project(request, project_id)
     access = access_for(request)
-    return project, access, role_on(access, project.pk)
+    return project, access, access.project_role(project.pk)
 
 
 def creation_in(request, project_id, body_serializer):
     """(body, project) of a creation route: the production of the URL, which only its managers
     add to, then the body validated (who may not write learns nothing from it)."""
-    project = queries.project_or_404(project_id)
+    project = project_or_404(project_id)
     access_for(request).check_manager(project.pk)
     return validated(body_serializer, request.data), project
 
 
 def delete_entity(request, entity_id, kind, remove, **options):
     """Delete the `kind` entity of the URL (its creator or the production's managers): a 204."""
-    entity = queries.entity_or_404(entity_id, kind)
+    entity = entity_or_404(entity_id, kind)
     access_for(request).check_entity_delete(entity)
     remove(entity, user=request.user, **options)
     return Response(status=204)
@@ -270,7 +246,7 @@ class TeamTasksView(KitsuView):
     def get(self, request, **entity_ids):
         (entity_id,) = entity_ids.values()
         entity = readable(request, entity_id, self.kind)
-        role = role_on(access_for(request), entity.project_id)
+        role = access_for(request).project_role(entity.project_id)
         if role == "vendor":
             raise PermissionDenied
         return Response(type(self).rows(entity.pk, relations_asked(request), role == "client"))
@@ -287,14 +263,14 @@ class ShotView(KitsuView):
     @extend_schema(tags=SHOT_TAGS, operation_id="get_shot", responses=OpenApiTypes.OBJECT)
     def get(self, request, shot_id):
         shot = readable(request, shot_id, "Shot")
-        client = role_on(access_for(request), shot.project_id) == "client"
+        client = access_for(request).project_role(shot.project_id) == "client"
         return Response(queries.full_shot(shot, client=client))
 
     @extend_schema(
         tags=SHOT_TAGS, request=input_serializer(REGISTRY["entities"], partial=True), responses=EntityRow
     )
     def put(self, request, shot_id):
-        shot = queries.entity_or_404(shot_id, "Shot")
+        shot = entity_or_404(shot_id, "Shot")
         access_for(request).check_manager(shot.project_id)
         values = shot_update_values(request)
         policy = REGISTRY["entities"]
@@ -320,7 +296,7 @@ class AllShotsView(KitsuView):
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, parent=("sequence_id", "Sequence"))
         assigned = access.person if role == "vendor" else None
-        return Response(queries.list_shots(criteria, assigned, vendor_departments(access, role)))
+        return Response(queries.list_shots(criteria, assigned, access.vendor_departments(role)))
 
 
 def project_entity_rows(request, project_id, kind):
@@ -329,7 +305,7 @@ def project_entity_rows(request, project_id, kind):
     project, access, role = team_project_role(request, project_id)
     assigned = access.person if role == "vendor" else None
     rows = queries.project_entities(project.pk, kind, assigned)
-    return mask_for_vendor(rows, kind, vendor_departments(access, role), project.pk)
+    return mask_for_vendor(rows, kind, access.vendor_departments(role), project.pk)
 
 
 def parent_in_project(project, parent_id, kind):
@@ -337,7 +313,7 @@ def parent_in_project(project, parent_id, kind):
     is not one of the production's."""
     if parent_id is None:
         return None
-    parent = queries.entity_or_404(parent_id, kind)
+    parent = entity_or_404(parent_id, kind)
     if parent.project_id != project.pk:
         raise NotFound(f"{kind} not found.")
     return parent
@@ -364,7 +340,7 @@ class ShotsWithTasksView(KitsuView):
         access, criteria, project_id, role = list_scope(request, ("id", "project_id", "episode_id"))
         stream = criteria.pop("stream", "false") == "true"
         compact = criteria.pop("compact", "false") == "true"
-        departments = vendor_departments(access, role)
+        departments = access.vendor_departments(role)
         board = queries.ShotBoardCriteria(
             shot_id=criteria.get("id"),
             project_id=project_id,
@@ -416,7 +392,7 @@ class ShotTasksView(KitsuView):
     @extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
     def get(self, request, shot_id):
         shot = readable(request, shot_id, "Shot")
-        client = role_on(access_for(request), shot.project_id) == "client"
+        client = access_for(request).project_role(shot.project_id) == "client"
         return Response(entity_tasks(shot.pk, relations_asked(request), client))
 
 
@@ -480,7 +456,7 @@ class SetShotsFramesView(KitsuView):
         episode_id = request.query_params.get("episode_id") or None
         if episode_id is not None and not queries.is_valid_id(episode_id):
             raise WrongParameter("Invalid episode id")
-        project = queries.project_or_404(project_id)
+        project = project_or_404(project_id)
         return Response(services.set_shots_nb_frames(project, task_type_id, episode_id))
 
 
@@ -557,10 +533,10 @@ class SceneShotsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, request=SceneShotBody, responses={201: EntityRow})
     def post(self, request, scene_id):
-        scene = queries.entity_or_404(scene_id, "Scene")
+        scene = entity_or_404(scene_id, "Scene")
         access_for(request).check_project_access(scene.project_id)
         body = validated(SceneShotBody, request.data)
-        shot = queries.entity_or_404(body["shot_id"], "Shot")
+        shot = entity_or_404(body["shot_id"], "Shot")
         services.set_shot_scene(scene, shot, request.user, add=True)
         return Response(as_entity(shot), status=201)
 
@@ -571,9 +547,9 @@ class SceneShotView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses={204: None})
     def delete(self, request, scene_id, shot_id):
-        scene = queries.entity_or_404(scene_id, "Scene")
+        scene = entity_or_404(scene_id, "Scene")
         access_for(request).check_project_access(scene.project_id)
-        shot = queries.entity_or_404(shot_id, "Shot")
+        shot = entity_or_404(shot_id, "Shot")
         services.set_shot_scene(scene, shot, request.user, add=False)
         return Response(status=204)
 
@@ -589,7 +565,7 @@ class SceneTasksView(KitsuView):
     @extend_schema(tags=SHOT_TAGS, responses={200: OBJECT_LIST})
     def get(self, request, scene_id):
         scene = readable(request, scene_id, "Scene")
-        client = role_on(access_for(request), scene.project_id) == "client"
+        client = access_for(request).project_role(scene.project_id) == "client"
         return Response(entity_tasks(scene.pk, client=client))
 
 
@@ -626,7 +602,7 @@ class SequencesView(KitsuView):
         access, criteria, project_id, role = list_scope(request, parent=("episode_id", "Episode"))
         if role == "vendor":  # a vendor always names a production: see check_criteria_project
             rows = queries.assigned_sequences(access.person, project_id=project_id)
-            return Response(mask_for_vendor(rows, "Sequence", vendor_departments(access, role), project_id))
+            return Response(mask_for_vendor(rows, "Sequence", access.vendor_departments(role), project_id))
         return Response(queries.list_entities("Sequence", criteria))
 
 
@@ -650,7 +626,7 @@ class SequencesWithTasksView(KitsuView):
         rows = queries.entities_with_tasks(
             "Sequence", access.person, project_id, episode_id, entity_ids, assigned, client=role == "client"
         )
-        return Response(mask_for_vendor(rows, "Sequence", vendor_departments(access, role), project_id))
+        return Response(mask_for_vendor(rows, "Sequence", access.vendor_departments(role), project_id))
 
 
 class SequenceShotsView(KitsuView):
@@ -659,13 +635,13 @@ class SequenceShotsView(KitsuView):
 
     @extend_schema(tags=SHOT_TAGS, responses={200: OBJECT_LIST})
     def get(self, request, sequence_id):
-        sequence = queries.entity_or_404(sequence_id, "Sequence")
+        sequence = entity_or_404(sequence_id, "Sequence")
         access = access_for(request)
         access.check_project_access(sequence.project_id)
         criteria = {**list_criteria(request), "parent_id": str(sequence.pk)}
-        role = role_on(access, sequence.project_id)
+        role = access.project_role(sequence.project_id)
         assigned = access.person if role == "vendor" else None
-        return Response(queries.list_shots(criteria, assigned, vendor_departments(access, role)))
+        return Response(queries.list_shots(criteria, assigned, access.vendor_departments(role)))
 
 
 class SequenceScenesView(KitsuView):
@@ -673,7 +649,7 @@ class SequenceScenesView(KitsuView):
     def get(self, request, sequence_id):
         sequence = readable(request, sequence_id, "Sequence")
         access = access_for(request)
-        departments = vendor_departments(access, role_on(access, sequence.project_id))
+        departments = access.vendor_departments(access.project_role(sequence.project_id))
         return Response(mask_for_vendor(queries.sequence_scenes(sequence.pk), "Scene", departments))
 
 
@@ -685,7 +661,7 @@ class SequenceTasksView(KitsuView):
     def get(self, request, sequence_id):
         sequence = readable(request, sequence_id, "Sequence")
         access = access_for(request)
-        role = role_on(access, sequence.project_id)
+        role = access.project_role(sequence.project_id)
         if role == "vendor":
             return Response(queries.assigned_entity_tasks(sequence.pk, access.person))
         return Response(entity_tasks(sequence.pk, relations_asked(request), role == "client"))
@@ -720,7 +696,7 @@ class ProjectSequencesView(KitsuView):
             rows = queries.assigned_sequences(access.person, project_id=project.pk)
         else:
             rows = queries.project_entities(project.pk, "Sequence")
-        return Response(mask_for_vendor(rows, "Sequence", vendor_departments(access, role), project.pk))
+        return Response(mask_for_vendor(rows, "Sequence", access.vendor_departments(role), project.pk))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSequenceBody, responses={201: EntityRow})
     def post(self, request, project_id):
@@ -764,7 +740,7 @@ class EpisodesView(KitsuView):
         access, criteria, project_id, role = list_scope(request)
         if role == "vendor":  # a vendor always names a production: see check_criteria_project
             rows = queries.assigned_episodes(project_id, access.person)
-            return Response(mask_for_vendor(rows, "Episode", vendor_departments(access, role), project_id))
+            return Response(mask_for_vendor(rows, "Episode", access.vendor_departments(role), project_id))
         return Response(queries.list_entities("Episode", criteria))
 
 
@@ -790,7 +766,7 @@ class EpisodesWithTasksView(KitsuView):
             assigned,
             client=role == "client",
         )
-        return Response(mask_for_vendor(rows, "Episode", vendor_departments(access, role), project_id))
+        return Response(mask_for_vendor(rows, "Episode", access.vendor_departments(role), project_id))
 
 
 class EpisodeSequencesView(KitsuView):
@@ -802,13 +778,13 @@ class EpisodeSequencesView(KitsuView):
     def get(self, request, episode_id):
         if not queries.is_valid_id(episode_id):
             return Response([])
-        episode = queries.entity_or_404(episode_id, "Episode")
+        episode = entity_or_404(episode_id, "Episode")
         access = access_for(request)
         access.check_project_access(episode.project_id)
-        role = role_on(access, episode.project_id)
+        role = access.project_role(episode.project_id)
         if role == "vendor":
             rows = queries.assigned_sequences(access.person, episode_id=episode.pk)
-            return Response(mask_for_vendor(rows, "Sequence", vendor_departments(access, role)))
+            return Response(mask_for_vendor(rows, "Sequence", access.vendor_departments(role)))
         return Response(queries.episode_sequences(episode.pk, list_criteria(request)))
 
 
@@ -818,7 +794,7 @@ class EpisodeShotsView(KitsuView):
         episode = readable(request, episode_id, "Episode")
         access = access_for(request)
         rows = queries.episode_shots(episode.pk, relations_asked(request))
-        departments = vendor_departments(access, role_on(access, episode.project_id))
+        departments = access.vendor_departments(access.project_role(episode.project_id))
         return Response(mask_for_vendor(rows, "Shot", departments))
 
 
@@ -830,7 +806,7 @@ class EpisodeTasksView(KitsuView):
     def get(self, request, episode_id):
         episode = readable(request, episode_id, "Episode")
         access = access_for(request)
-        role = role_on(access, episode.project_id)
+        role = access.project_role(episode.project_id)
         if role == "vendor":
             return Response(queries.assigned_entity_tasks(episode.pk, access.person))
         return Response(entity_tasks(episode.pk, client=role == "client"))
@@ -876,7 +852,7 @@ class ProjectEpisodesView(KitsuView):
             rows = queries.assigned_episodes(project.pk, access.person)
         else:
             rows = queries.project_entities(project.pk, "Episode")
-        return Response(mask_for_vendor(rows, "Episode", vendor_departments(access, role), project.pk))
+        return Response(mask_for_vendor(rows, "Episode", access.vendor_departments(role), project.pk))
 
     @extend_schema(tags=SHOT_TAGS, request=NewEpisodeBody, responses={201: EntityRow})
     def post(self, request, project_id):
@@ -940,9 +916,9 @@ class ProjectQuotasView(KitsuView):
         tags=SHOT_TAGS, parameters=[COUNT_MODE_PARAMETER, STUDIO_PARAMETER], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, project_id, task_type_id):
-        project = team_project(request, project_id)
+        project, _ = team_project(request, project_id)
         access = access_for(request)
-        if role_on(access, project.pk) == "client":
+        if access.project_role(project.pk) == "client":
             raise PermissionDenied
         count_mode, studio_id = quota_options(request)
         if not queries.is_valid_id(task_type_id):
@@ -962,7 +938,7 @@ class ProjectPersonQuotasView(KitsuView):
         tags=SHOT_TAGS, parameters=[COUNT_MODE_PARAMETER, STUDIO_PARAMETER], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, project_id, person_id):
-        project = queries.project_or_404(project_id)
+        project = project_or_404(project_id)
         access = access_for(request)
         role = access.project_role(project.pk) if access.is_member(project.pk) else access.role
         if role == "client":

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery, UUIDField
 from django.utils.dateparse import parse_date, parse_datetime
 
-import files.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-import tasks.crud  # noqa: F401
 from assets.models import Entity
 from files.models import AttachmentFile, Playlist
 from kitsu_server.api.errors import WrongParameter

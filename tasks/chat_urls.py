@@ -1,8 +1,7 @@
 """Kitsu routes of the user's inbox (notifications, subscriptions, chats), of the `chats` area and of
-the `search` area, one line each (see kitsu_server.routing.kitsu_path)."""
+one line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from kitsu_server.search import SearchView
 from tasks import chat_views as views
 
 SEQUENCE_TASK_TYPE = "sequences/{sequence_id}/task-types/{task_type_id}"
@@ -78,6 +77,4 @@ urlpatterns = [
         views.EntityChatMessageView.as_view(),
         name="entity-chat-message",
     ),
-    # search
-    kitsu_path("/data/search", SearchView.as_view(), name="search"),
 ]

@@ -6,8 +6,6 @@ or subscriptions. Entity chats follow the entity: project access, and for a vend
 entities they hold a task on.
 """
 
-import uuid
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,16 +13,17 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from assets.models import Entity
+from kitsu_server.api.endpoints import KitsuView, UserView
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.views import KitsuView, UserView, query_id, query_text, validated
+from kitsu_server.api.requests import query_id, query_text, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import object_or_404, task_or_404, uuid_or_none
 from shots.models import Sequence
 from tasks import chat_queries as queries
 from tasks import chat_services as services
 from tasks.comment_views import AttachmentShortSchema, uploaded_files
-from tasks.models import ChatMessage, Task, TaskType
+from tasks.models import ChatMessage, TaskType
 
 USER_DATA_TAGS = ["data/user"]
 USER_ACTION_TAGS = ["actions/user"]
@@ -126,15 +125,6 @@ NOTIFICATION_FILTERS = [
 # --- request helpers ------------------------------------------------------------------------------
 
 
-def as_uuid_or_none(value):
-    """An id of the URL as a UUID, None when malformed (routes the reference answers false or
-    204 for whatever id they get)."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 UUID_MESSAGE = "Invalid UUID format for {name}: {value}"
 
 
@@ -157,19 +147,10 @@ def notification_criteria(request):
     )
 
 
-def task_or_404(task_id):
-    """The task of an id (a malformed one is a 404, as on the reference)."""
-    pk = as_uuid_or_none(task_id)
-    task = Task.objects.filter(pk=pk).first() if pk is not None else None
-    if task is None:
-        raise NotFound("Task not found.")
-    return task
-
-
 def reachable_entity(request, entity_id):
     """The entity of the URL (404, a malformed id too), once the caller reaches it: project
     access, and a vendor only the entities they work on (403)."""
-    pk = as_uuid_or_none(entity_id)
+    pk = uuid_or_none(entity_id)
     entity = Entity.objects.filter(pk=pk).first() if pk is not None else None
     if entity is None:
         raise NotFound("Entity not found.")
@@ -248,7 +229,7 @@ class TaskSubscribedView(UserView):
 
     @extend_schema(tags=USER_DATA_TAGS, responses=OpenApiTypes.BOOL)
     def get(self, request, task_id):
-        return Response(queries.has_task_subscription(request.user, as_uuid_or_none(task_id)))
+        return Response(queries.has_task_subscription(request.user, uuid_or_none(task_id)))
 
 
 class TaskSubscribeView(UserView):
@@ -273,7 +254,7 @@ class TaskUnsubscribeView(UserView):
 
     @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
     def delete(self, request, task_id):
-        task_id = as_uuid_or_none(task_id)
+        task_id = uuid_or_none(task_id)
         if task_id is not None:
             services.unsubscribe_from_tasks(request.user, [task_id])
         return Response(status=204)
@@ -307,7 +288,7 @@ class TasksUnsubscribeView(UserView):
     )
     def post(self, request):
         body = validated(SubscribeTasksBody, request.data)
-        task_ids = [pk for pk in map(as_uuid_or_none, body["task_ids"]) if pk is not None]
+        task_ids = [pk for pk in map(uuid_or_none, body["task_ids"]) if pk is not None]
         services.unsubscribe_from_tasks(request.user, task_ids)
         return Response(body["task_ids"])
 
@@ -320,7 +301,7 @@ class SequenceSubscribedView(UserView):
     @extend_schema(tags=USER_DATA_TAGS, responses=OpenApiTypes.BOOL)
     def get(self, request, sequence_id, task_type_id):
         subscribed = queries.has_sequence_subscription(
-            request.user, as_uuid_or_none(sequence_id), as_uuid_or_none(task_type_id)
+            request.user, uuid_or_none(sequence_id), uuid_or_none(task_type_id)
         )
         return Response(subscribed)
 
@@ -332,7 +313,7 @@ class SequenceSubscribeView(UserView):
 
     @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={201: SUBSCRIPTION_SCHEMA})
     def post(self, request, sequence_id, task_type_id):
-        pk = as_uuid_or_none(sequence_id)
+        pk = uuid_or_none(sequence_id)
         sequence = Sequence.objects.filter(pk=pk).first() if pk is not None else None
         if sequence is None:
             raise NotFound("Sequence not found.")
@@ -347,7 +328,7 @@ class SequenceUnsubscribeView(UserView):
 
     @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
     def delete(self, request, sequence_id, task_type_id):
-        sequence_id, task_type_id = as_uuid_or_none(sequence_id), as_uuid_or_none(task_type_id)
+        sequence_id, task_type_id = uuid_or_none(sequence_id), uuid_or_none(task_type_id)
         if sequence_id is not None and task_type_id is not None:
             services.unsubscribe_from_sequence(request.user, sequence_id, task_type_id)
         return Response(status=204)

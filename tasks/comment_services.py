@@ -24,17 +24,13 @@ from django.utils import timezone
 from rest_framework import status as http_status
 from rest_framework.exceptions import APIException
 
-import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
-from assets.breakdown_services import refresh_casting_stats
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
-from assets.services import casting_shot_ids
 from files.models import AttachmentFile, StoredFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.core.crud import REGISTRY
-from kitsu_server.core.events import EventLog, publish_event, record_event
-from people.models import Department, Person
-from people.queries import full_name
+from kitsu_server.core.events import publish_event, record_event
+from people.models import Department, Person, full_name
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
 from tasks import services
 from tasks.models import (
@@ -57,6 +53,7 @@ from tasks.services import (
     delete_quietly,
     remove_attachments,
 )
+from tasks.signals import asset_ready_for_changed
 from tasks.task_queries import render_person
 
 logger = logging.getLogger(__name__)
@@ -636,9 +633,7 @@ def _automate_ready_for(run, task, entity, automation):
         project_id=task.project_id,
         user=run.user,
     )
-    log = EventLog(run.user)
-    refresh_casting_stats(casting_shot_ids(entity.pk), log)
-    log.record()
+    asset_ready_for_changed.send(sender=Entity, entity=entity, user=run.user)
 
 
 # --- copying client comments ------------------------------------------------------------------

@@ -21,11 +21,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from files.models import AttachmentFile
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_rows
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
-from kitsu_server.api.views import KitsuView, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import department_ids

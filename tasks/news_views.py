@@ -18,11 +18,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from files.models import PreviewFile
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import format_datetime
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.requests import query_id, query_int, query_moment, query_text
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE
-from kitsu_server.api.views import KitsuView, query_id, query_int, query_moment, query_text
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids

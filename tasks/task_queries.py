@@ -17,7 +17,6 @@ import orjson
 from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-import tasks.crud  # noqa: F401  (registers the /data policies whose shapes are reused here)
 from assets.models import Entity, EntityLink
 from files.models import AttachmentFile, PreviewFile
 from kitsu_server.api.errors import WrongParameter
@@ -32,8 +31,7 @@ from kitsu_server.api.json import (
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids, open_team_project_ids
 from kitsu_server.core.access.tasks import blank_task_for_client
 from kitsu_server.core.crud import NB_RECORDS_PER_PAGE, REGISTRY
-from people.models import Person
-from people.queries import full_name
+from people.models import Person, full_name
 from productions.models import Project, ProjectPersonLink
 from tasks.models import (
     Comment,

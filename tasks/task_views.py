@@ -20,11 +20,12 @@ from rest_framework.response import Response
 
 from assets.models import NON_ASSET_TYPE_NAMES, Entity, EntityLink, EntityType
 from files.models import PreviewFile
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.requests import query_id, query_int, query_moment, query_text, validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, component, rows_or_page
-from kitsu_server.api.views import KitsuView, query_id, query_int, query_moment, query_text, validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import department_ids, open_team_project_ids
 from kitsu_server.core.access.tasks import (

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from assets import queries as asset_queries
 from kitsu_server import views as server_views
 from kitsu_server.api.http import HttpRulesMiddleware, served_methods
-from kitsu_server.api.views import board_response
+from kitsu_server.api.responses import board_response
 from people.models import Department
 from shots import queries as shot_queries
 from tasks.models import Comment

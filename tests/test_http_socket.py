@@ -15,7 +15,7 @@ import time
 import pytest
 import uvicorn
 
-from kitsu_server.api.views import RowStream
+from kitsu_server.api.responses import RowStream
 from people.models import Department
 from tasks.models import Comment
 from tests import factories

@@ -64,7 +64,7 @@ def rows_or_page(item_schema=None):
 
 
 def board(item_schema=None):
-    """A board's answer (`kitsu_server.api.views.board_response`): its rows, or with `compact` the
+    """A board's answer (`kitsu_server.api.responses.board_response`): its rows, or with `compact` the
     header naming the fields and rows of values."""
     compact = {
         "type": "object",

@@ -96,6 +96,7 @@ class Access:
     vendor_hidden_custom_fields = entity_rules.vendor_hidden_custom_fields
     check_entity_delete = entity_rules.check_entity_delete
     check_metadata_department_access = entity_rules.check_metadata_department_access
+    vendor_departments = entity_rules.vendor_departments
     # tasks
     visible_tasks = task_rules.visible_tasks
     check_task_access = task_rules.check_task_access

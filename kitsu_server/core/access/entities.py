@@ -111,3 +111,11 @@ def check_metadata_department_access(access, entity, kind, data):
     allowed = set(links.values_list("metadata_descriptor__field_name", flat=True))
     if not set(field_names) <= allowed:
         raise PermissionDenied
+
+
+def vendor_departments(access, role):
+    """The departments of a vendor (`role`: the role read for this request), whose view of
+    custom fields they narrow; None for anyone else."""
+    if role != "vendor":
+        return None
+    return sorted(str(department) for department in department_ids(access.person))

@@ -1,48 +1,11 @@
-"""What the hand-written routes (everything beyond the generic /data CRUD) share.
-
-A route is a thin `KitsuView` (an APIView whose default permission is an
-active person) that parses its URL ids and body with the helpers below,
-checks access in one line through `access_for(request)`, calls a service,
-and answers rows rendered by the same fast path as the generic lists:
-
-    class ProjectTeamView(KitsuView):
-        def get(self, request, project_id):
-            project = object_or_404(Project, project_id)
-            access_for(request).check_project_access(project.pk)
-            return Response(render_rows(project.team.all()))
-
-Errors are raised, never returned: `WrongParameter` (400), DRF's `NotFound`
-(404) and `PermissionDenied` (403), all in the reference's error shape.
-"""
+"""What a route reads of its request: the JSON body (validated with the shared input rules),
+required keys, ids, query-string texts, ids, integers, moments and dates (a 400 when wrong)."""
 
 import datetime
-import hashlib
-from itertools import chain, islice
-
-from asgiref.sync import sync_to_async
-from django.http import HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import parse_etags
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import INT32_RANGE, harden
-from kitsu_server.api.json import dumps
-from kitsu_server.api.params import parse_bool, parse_int, parse_uuid
-from kitsu_server.api.permissions import IsActivePerson, IsPersonIdentity
-from kitsu_server.core.access import access_for
-
-
-class KitsuView(APIView):
-    """Base of every hand-written route: an authenticated, active person."""
-
-    permission_classes = [IsActivePerson]
-
-
-class UserView(KitsuView):
-    """Base of the routes about the person calling (`/data/user/...`): no bot tokens."""
-
-    permission_classes = [IsPersonIdentity]
+from kitsu_server.api.params import parse_uuid
 
 
 def json_body(request):
@@ -182,88 +145,3 @@ def parse_month(value):
     if not 1 <= month <= 12:
         raise WrongParameter(f"Wrong month: {value!r}.")
     return month
-
-
-__all__ = [
-    "KitsuView",
-    "managed_project",
-    "team_project",
-    "UserView",
-    "access_for",
-    "id_of",
-    "json_body",
-    "object_or_404",
-    "parse_bool",
-    "parse_date",
-    "parse_int",
-    "parse_month",
-    "parse_uuid",
-    "parse_year",
-    "policy_for",
-    "render",
-    "render_rows",
-    "required",
-    "validated",
-]
-
-
-# --- boards: ETags and compact or streamed answers ------------------------------------------------
-
-
-def board_etag(fingerprint, access, role, criteria, departments):
-    """The ETag of a board: its data's change signal (`fingerprint`) and everything that shapes
-    what this reader sees of it (person, role, filters, vendor departments)."""
-    parts = [fingerprint, str(access.person.pk), role, str(sorted(criteria.items())), str(departments)]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def etag_matches(request, etag):
-    """Whether the client already holds `etag` (If-None-Match): it gets `not_modified(etag)`."""
-    return etag is not None and f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", ""))
-
-
-def with_etag(response, etag):
-    """Mark a response with its ETag (private, revalidated each time); as is without one."""
-    if etag is not None:
-        response["ETag"] = f'"{etag}"'
-        response["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def not_modified(etag):
-    """The 304 of a client holding the current `etag`: headers only, no body, no Content-Length."""
-    return with_etag(HttpResponseNotModified(), etag)
-
-
-class RowStream(StreamingHttpResponse):
-    """A streamed answer whose lines are produced as they are sent, `batch_size` at a time.
-
-    Under ASGI Django would read a synchronous iterator to its end before sending a byte (the
-    whole answer in memory); this one is pulled a batch at a time in the request's thread."""
-
-    batch_size = 200
-
-    async def __aiter__(self):
-        lines = iter(self.streaming_content)
-        take = sync_to_async(lambda: b"".join(islice(lines, self.batch_size)), thread_sensitive=True)
-        while chunk := await take():
-            yield chunk
-
-
-def board_response(rows, etag, compact=False, stream=False, **compact_fields):
-    """A board's answer from `rows` (an iterable, ideally a generator producing one row at a
-    time): its rows; with `compact`, rows of values under a header naming the fields
-    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line), each row
-    produced as it is sent, so that the board is never held whole in memory."""
-    header = {"compact": compact}
-    if compact:
-        header.update(compact_fields)
-    if not stream:
-        body = list(rows) if not compact else {**header, "rows": list(rows)}
-        return with_etag(Response(body), etag)
-    rows = iter(rows)
-    # The first row now: a generator runs its queries before its first row, and a failure there
-    # must still be an error answer, not a stream cut after its status line.
-    first = list(islice(rows, 1))
-    lines = (dumps(item) + b"\n" for item in chain([header], first, rows))
-    return with_etag(RowStream(lines, content_type="application/x-ndjson"), etag)

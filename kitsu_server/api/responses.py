@@ -1,0 +1,70 @@
+"""Answers beyond a plain JSON body: ETags and 304s, and boards answered compact or streamed."""
+
+import hashlib
+from itertools import chain, islice
+
+from asgiref.sync import sync_to_async
+from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.utils.http import parse_etags
+from rest_framework.response import Response
+
+from kitsu_server.api.json import dumps
+
+
+def board_etag(fingerprint, access, role, criteria, departments):
+    """The ETag of a board: its data's change signal (`fingerprint`) and everything that shapes
+    what this reader sees of it (person, role, filters, vendor departments)."""
+    parts = [fingerprint, str(access.person.pk), role, str(sorted(criteria.items())), str(departments)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def etag_matches(request, etag):
+    """Whether the client already holds `etag` (If-None-Match): it gets `not_modified(etag)`."""
+    return etag is not None and f'"{etag}"' in parse_etags(request.headers.get("If-None-Match", ""))
+
+
+def with_etag(response, etag):
+    """Mark a response with its ETag (private, revalidated each time); as is without one."""
+    if etag is not None:
+        response["ETag"] = f'"{etag}"'
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def not_modified(etag):
+    """The 304 of a client holding the current `etag`: headers only, no body, no Content-Length."""
+    return with_etag(HttpResponseNotModified(), etag)
+
+
+class RowStream(StreamingHttpResponse):
+    """A streamed answer whose lines are produced as they are sent, `batch_size` at a time.
+
+    Under ASGI Django would read a synchronous iterator to its end before sending a byte (the
+    whole answer in memory); this one is pulled a batch at a time in the request's thread."""
+
+    batch_size = 200
+
+    async def __aiter__(self):
+        lines = iter(self.streaming_content)
+        take = sync_to_async(lambda: b"".join(islice(lines, self.batch_size)), thread_sensitive=True)
+        while chunk := await take():
+            yield chunk
+
+
+def board_response(rows, etag, compact=False, stream=False, **compact_fields):
+    """A board's answer from `rows` (an iterable, ideally a generator producing one row at a
+    time): its rows; with `compact`, rows of values under a header naming the fields
+    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line), each row
+    produced as it is sent, so that the board is never held whole in memory."""
+    header = {"compact": compact}
+    if compact:
+        header.update(compact_fields)
+    if not stream:
+        body = list(rows) if not compact else {**header, "rows": list(rows)}
+        return with_etag(Response(body), etag)
+    rows = iter(rows)
+    # The first row now: a generator runs its queries before its first row, and a failure there
+    # must still be an error answer, not a stream cut after its status line.
+    first = list(islice(rows, 1))
+    lines = (dumps(item) + b"\n" for item in chain([header], first, rows))
+    return with_etag(RowStream(lines, content_type="application/x-ndjson"), etag)
