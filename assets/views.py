@@ -145,7 +145,7 @@ def check_criteria_access(access, criteria):
     if "episode_id" in criteria:
         if criteria["episode_id"] in EPISODE_SENTINELS:
             raise NotFound("Episode not found.")
-        episode = queries.entity_or_404(criteria["episode_id"], "Episode")
+        episode = entity_or_404(criteria["episode_id"], "Episode")
         access.check_project_access(episode.project_id)
         return episode.project_id
     return None
@@ -196,7 +196,7 @@ class ShotAssetTypesView(KitsuView):
 
     @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
     def get(self, request, shot_id):
-        shot = queries.entity_or_404(shot_id, "Shot")
+        shot = entity_or_404(shot_id, "Shot")
         access_for(request).check_project_access(shot.project_id)
         return Response(queries.shot_asset_types(shot))
 

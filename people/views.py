@@ -23,6 +23,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import or_empty
 from kitsu_server.core.access import access_for
+from kitsu_server.core.calendar import person_timezone
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.rendering import render
@@ -563,7 +564,7 @@ class PersonQuotaShotsView(KitsuView):
             person,
             start,
             end,
-            queries.person_timezone(request.user),
+            person_timezone(request.user),
             project_id=project_id,
             task_type_id=task_type_id,
             weighted="weighted" in count_mode,

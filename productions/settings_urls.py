@@ -7,11 +7,17 @@ from productions import settings_views as views
 
 P = "/data/projects/{project_id}"
 
+# A viewset serves both routes of the team: the verbs of each path and the action they call.
+TEAM = {"get": "list", "post": "create"}
+TEAM_MEMBER = {"put": "update", "delete": "destroy"}
+
 urlpatterns = [
     kitsu_path("/data/projects/all", views.AllProjectsView.as_view(), name="projects-all"),
     kitsu_path("/data/projects/open", views.OpenProjectsView.as_view(), name="projects-open"),
-    kitsu_path(f"{P}/team", views.ProjectTeamView.as_view(), name="project-team"),
-    kitsu_path(f"{P}/team/{{person_id}}", views.ProjectTeamMemberView.as_view(), name="project-team-member"),
+    kitsu_path(f"{P}/team", views.ProjectTeamViewSet.as_view(TEAM), name="project-team"),
+    kitsu_path(
+        f"{P}/team/{{person_id}}", views.ProjectTeamViewSet.as_view(TEAM_MEMBER), name="project-team-member"
+    ),
     kitsu_path(
         f"{P}/settings/asset-types",
         views.ProjectAssetTypeSettingsView.as_view(),

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -22,6 +23,7 @@ from kitsu_server.core.access.scopes import department_ids
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import managed_project, object_or_404, team_project
 from kitsu_server.core.rendering import render, render_rows
+from kitsu_server.core.scoped import MANAGER, MEMBER, ProjectScopedView
 from people.models import ROLE_TYPES
 from productions import settings_services as services
 from productions.crud import check_supervisor_project_task_type_access
@@ -253,35 +255,35 @@ class AllProjectsView(KitsuView):
 # --- the team ------------------------------------------------------------------------------------
 
 
-class ProjectTeamView(KitsuView):
+class ProjectTeamViewSet(ViewSetMixin, ProjectScopedView):
+    """A production's team: `/data/projects/{project_id}/team` (list, add) and
+    `/data/projects/{project_id}/team/{person_id}` (change the role, remove)."""
+
+    rules = {"list": MEMBER, "create": MANAGER, "update": MANAGER, "destroy": MANAGER}
+
     @extend_schema(tags=TAGS, responses=TeamMemberOutput(many=True))
-    def get(self, request, project_id):
-        project, role = team_project(request, project_id)
-        return Response(services.team_rows(project, role))
+    def list(self, request, project_id):
+        return Response(services.team_rows(self.project, self.role))
 
     @extend_schema(tags=TAGS, request=TeamMemberInput, responses={201: ProjectOutput})
-    def post(self, request, project_id):
-        project = managed_project(request, project_id)
+    def create(self, request, project_id):
         body = validated(TeamMemberInput, request.data)
-        services.add_team_member(project, body["person_id"], body.get("role"), user=request.user)
-        return Response(project_payload(project), status=201)
+        services.add_team_member(self.project, body["person_id"], body.get("role"), user=request.user)
+        return Response(project_payload(self.project), status=201)
 
-
-class ProjectTeamMemberView(KitsuView):
     @extend_schema(tags=TAGS, request=TeamRoleInput, responses=TeamRoleOutput)
-    def put(self, request, project_id, person_id):
-        project = managed_project(request, project_id)
+    def update(self, request, project_id, person_id):
         person_id = parse_uuid(person_id, f"Malformed ID: {person_id}.")
         body = validated(TeamRoleInput, request.data)
-        return Response(
-            services.update_team_member_role(project, person_id, body.get("role"), user=request.user)
+        member = services.update_team_member_role(
+            self.project, person_id, body.get("role"), user=request.user
         )
+        return Response(member)
 
     @extend_schema(tags=TAGS, responses={204: None})
-    def delete(self, request, project_id, person_id):
-        project = managed_project(request, project_id)
+    def destroy(self, request, project_id, person_id):
         person_id = parse_uuid(person_id, f"Malformed ID: {person_id}.")
-        services.remove_team_member(project, person_id, user=request.user)
+        services.remove_team_member(self.project, person_id, user=request.user)
         return Response(status=204)
 
 

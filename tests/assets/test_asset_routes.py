@@ -75,7 +75,7 @@ def test_asset_type_detail(world, team):
     shot_type = world.shot.entity_type_id
     assert api.get(f"/api/data/asset-types/{shot_type}").status_code == 404
     assert api.get(f"/api/data/asset-types/{uuid.uuid4()}").status_code == 404
-    assert api.get("/api/data/asset-types/nope").status_code == 400
+    assert api.get("/api/data/asset-types/nope").status_code == 404  # a malformed id names no row
 
 
 def test_project_and_shot_asset_types(world, team, show):

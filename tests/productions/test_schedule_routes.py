@@ -68,7 +68,7 @@ def test_milestones_of_a_missing_or_malformed_project(team):
     api = client_for(team["admin"])
     response = api.get(f"/api/data/projects/{uuid.uuid4()}/milestones")
     assert response.status_code == 404 and response.json()["message"] == "Project not found."
-    assert api.get("/api/data/projects/not-an-id/milestones").status_code == 400
+    assert api.get("/api/data/projects/not-an-id/milestones").status_code == 404  # names no row
 
 
 def test_milestones_list_in_bounded_queries(show, team, django_assert_max_num_queries):

@@ -214,7 +214,7 @@ def test_team_as_managers_clients_and_artists_see_it(show, team, django_assert_m
 def test_team_read_needs_membership(show, team):
     assert api(team, "outsider").get(url(show, "/team")).status_code == 403
     assert api(team, "admin").get(url(uuid.uuid4(), "/team")).status_code == 404
-    assert api(team, "admin").get(url("nope", "/team")).status_code == 400
+    assert api(team, "admin").get(url("nope", "/team")).status_code == 404  # names no row
 
 
 def test_managers_add_team_members_with_a_role(show, team):

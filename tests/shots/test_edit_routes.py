@@ -140,7 +140,7 @@ def test_read_an_edit(world, team, show):
         assert client_for(team[role]).get(f"/api/data/edits/{world.cut.id}").status_code == 403, role
     assert api.get(f"/api/data/edits/{world.episode.id}").status_code == 404
     assert api.get(f"/api/data/edits/{uuid.uuid4()}").status_code == 404
-    assert api.get("/api/data/edits/nope").status_code == 400
+    assert api.get("/api/data/edits/nope").status_code == 404  # a malformed id names no row
 
 
 def test_edit_tasks_task_types_previews_and_versions(world, team, show):
