@@ -58,6 +58,7 @@ schema: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the dependency rule (README, "Architecture"; contracts in pyproject.toml)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
