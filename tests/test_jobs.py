@@ -2,12 +2,19 @@
 retries with backoff, progress, the project casting-stats job started from the back-office and
 from manage.py, and `GET /api/data/jobs` with its roles.
 
-Most tests run the jobs eagerly (no REDIS_URL); tests/test_jobs_worker.py runs them through a real
-Celery worker on Redis, and kills one mid-job.
+Most tests run the jobs eagerly (no REDIS_URL); the last ones run the project job through a real
+Celery worker on Redis, and kill one mid-job.
 """
 
 import datetime
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 import uuid
+from contextlib import closing
 from types import SimpleNamespace
 from unittest import mock
 
@@ -29,6 +36,8 @@ from productions.models import ProjectPersonLink, ProjectTaskTypeLink
 from tasks.models import Task
 from tests import factories
 from tests.factories import client_for
+from tests.management import PROJECT_ROOT, manage
+from tests.test_celery import redis_answers
 
 pytestmark = pytest.mark.django_db
 JOB_NAME = "casting-stats.refresh"
@@ -42,7 +51,7 @@ def build_casting_world(name="Show", shots=5):
     animation = factories.make_task_type(f"Animation {name}", for_entity="Shot")
     ProjectTaskTypeLink.objects.create(project=project, task_type=layout, priority=1)
     ProjectTaskTypeLink.objects.create(project=project, task_type=animation, priority=2)
-    status = factories.make_task_status()
+    status = factories.make_task_status(f"Todo {name}", f"todo {name}")  # unique in a shared database
     prop = factories.make_asset_type("Prop")
     hero = factories.make_asset(project, prop, name="Hero", ready_for=animation)
     sword = factories.make_asset(project, prop, name="Sword")  # ready for nothing
@@ -460,3 +469,201 @@ def test_the_job_admin_lists_filters_and_shows_read_only(client, admin_person, j
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     assert client.get(reverse("admin:core_job_add")).status_code == 403
     assert client.post(reverse("admin:core_job_change", args=[jobs["show"].pk]), {}).status_code == 403
+
+
+# --- through a real worker on Redis ---------------------------------------------------------------
+# Both the worker and the enqueuing process need the same database: a SQLite file migrated for the
+# module (pytest's own test database lives in its process's memory), whatever the suite runs on.
+# Data are made and the job enqueued (by the management command) in a subprocess; this process
+# reads the file.
+
+TEST_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/1")
+# Builds a project of argv[1] (argv[2] shots) with stale casting stats and enqueues its refresh.
+ENQUEUE = """
+import os, sys
+import django
+django.setup()
+from django.core.management import call_command
+from kitsu_server.celery import app
+from tests.test_jobs import build_casting_world
+app.conf.task_default_queue = os.environ["JOBS_TEST_QUEUE"]
+project = build_casting_world(sys.argv[1], shots=int(sys.argv[2]))
+call_command("refresh_casting_stats", str(project.pk))
+print(project.pk.hex)
+"""
+# A worker whose casting batches are small and slow (to be killed in the middle of a job), and
+# whose broker hands a dead worker's message out again after 2 s (not an hour).
+WORKER = """
+import os, time
+import django
+django.setup()
+from assets import casting_jobs
+from kitsu_server.celery import app
+app.conf.broker_transport_options = {
+    "visibility_timeout": 2, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+}
+casting_jobs.BATCH_SIZE = int(os.environ["JOBS_TEST_BATCH_SIZE"])
+real_batch = casting_jobs.refresh_batch
+def slow_batch(shot_ids):
+    time.sleep(float(os.environ["JOBS_TEST_BATCH_DELAY"]))
+    return real_batch(shot_ids)
+casting_jobs.refresh_batch = slow_batch
+app.worker_main([
+    "worker", "--pool=solo", "--concurrency=1", "-Q", os.environ["JOBS_TEST_QUEUE"], "--loglevel=INFO",
+    "--without-heartbeat", "--without-gossip", "--without-mingle",
+])
+"""
+FINISHED = ("succeeded", "failed")
+
+
+def needs_redis(test):
+    for mark in (
+        pytest.mark.slow,
+        pytest.mark.redis,
+        pytest.mark.skipif(not redis_answers(TEST_REDIS_URL), reason="no Redis server answers"),
+    ):
+        test = mark(test)
+    return test
+
+
+@pytest.fixture(scope="module")
+def worker_database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("jobs") / "worker.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_SETTINGS_MODULE": "kitsu_server.settings",
+    }
+    env.pop("REDIS_URL", None)
+    migrated = manage("migrate", "--noinput", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    return path
+
+
+@pytest.fixture
+def worker_env(worker_database, tmp_path):
+    queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{worker_database}",
+        "REDIS_URL": TEST_REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "kitsu_server.settings",
+        "JOBS_TEST_QUEUE": queue,
+        "JOBS_TEST_BATCH_SIZE": "2",
+        "JOBS_TEST_BATCH_DELAY": "0",
+    }
+    workers = []
+
+    def start_worker():
+        log = (tmp_path / f"worker-{len(workers)}.log").open("w")
+        workers.append((subprocess.Popen([sys.executable, "-c", WORKER], cwd=PROJECT_ROOT, env=env,
+                                         stdout=log, stderr=subprocess.STDOUT), log))  # fmt: skip
+        return workers[-1][0]
+
+    yield SimpleNamespace(env=env, database=worker_database, start_worker=start_worker)
+    for worker, log in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        log.close()
+    for path in sorted(tmp_path.glob("worker-*.log")):
+        print(path.name, path.read_text()[-3000:], sep="\n")  # shown when the test fails
+
+
+def enqueue_in_a_subprocess(worker_env, name, shots):
+    result = subprocess.run(
+        [sys.executable, "-c", ENQUEUE, name, str(shots)],
+        cwd=PROJECT_ROOT,
+        env=worker_env.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ": queued, 0 shots." in result.stdout  # sent to the queue, not run in the process
+    return result.stdout.split()[-1]  # the project's id (hex, as SQLite stores it)
+
+
+def read_rows(database, sql, params):
+    with closing(sqlite3.connect(database, timeout=20)) as connection:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql, params)]
+
+
+def job_row(worker_env, project_hex):
+    rows = read_rows(worker_env.database, "SELECT * FROM job WHERE project_id = ?", [project_hex])
+    return rows[0] if rows else None
+
+
+def wait_for(check, timeout, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"still waiting after {timeout} s")
+
+
+def worker_casting_stats(worker_env, project_hex):
+    shots = read_rows(
+        worker_env.database,
+        "SELECT e.name, e.nb_entities_out FROM entity e JOIN entity_type t ON t.id = e.entity_type_id "
+        "WHERE e.project_id = ? AND t.name = 'Shot' ORDER BY e.name",
+        [project_hex],
+    )
+    tasks = read_rows(
+        worker_env.database, "SELECT nb_assets_ready FROM task WHERE project_id = ?", [project_hex]
+    )
+    return [(row["name"], row["nb_entities_out"]) for row in shots], {row["nb_assets_ready"] for row in tasks}
+
+
+@needs_redis
+def test_a_real_worker_runs_the_project_job_to_its_end(worker_env):
+    worker_env.start_worker()
+    project_hex = enqueue_in_a_subprocess(worker_env, "Worker show", 5)
+
+    row = wait_for(lambda: (row := job_row(worker_env, project_hex)) and row["state"] in FINISHED and row, 90)
+
+    assert (row["state"], row["attempts"], row["progress_done"], row["progress_total"]) == (
+        "succeeded",
+        1,
+        5,
+        5,
+    )
+    shots, ready = worker_casting_stats(worker_env, project_hex)
+    assert shots == [("SH000", 1), ("SH001", 2), ("SH002", 1), ("SH003", 2), ("SH004", 1)] and ready == {1}
+
+
+@needs_redis
+def test_a_job_whose_worker_is_killed_runs_again_on_the_next_worker(worker_env):
+    """SIGKILL in the middle of a job: the message was not acknowledged, so the broker hands it to
+    the next worker, which takes over the row left running and runs the job from its start."""
+    worker_env.env["JOBS_TEST_BATCH_DELAY"] = "1"  # 4 batches of 2 shots: 4 s a run
+    first = worker_env.start_worker()
+    project_hex = enqueue_in_a_subprocess(worker_env, "Killed show", 8)
+
+    row = wait_for(lambda: (row := job_row(worker_env, project_hex)) and row["progress_done"] > 0 and row, 90)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=20)
+    assert row["state"] == "running" and row["attempts"] == 1 and row["progress_done"] < 8
+    time.sleep(1)
+    assert job_row(worker_env, project_hex)["state"] == "running"  # left so by the dead worker
+
+    worker_env.start_worker()
+    row = wait_for(
+        lambda: (row := job_row(worker_env, project_hex)) and row["state"] in FINISHED and row, 120
+    )
+
+    assert (row["state"], row["attempts"], row["progress_done"], row["progress_total"]) == (
+        "succeeded",
+        2,
+        8,
+        8,
+    )
+    shots, ready = worker_casting_stats(worker_env, project_hex)
+    assert [count for _, count in shots] == [1, 2] * 4 and ready == {1}
