@@ -449,7 +449,8 @@ def test_unknown_and_malformed_ids_and_filters(team, jobs, client):
     assert api.get("/api/data/jobs?project_id=nope").status_code == 400
     assert api.get("/api/data/jobs?state=lost").status_code == 400
     assert api.get("/api/data/jobs?page=x").status_code == 400
-    assert api.get("/api/data/jobs?page=1&limit=0").status_code == 400
+    assert api.get("/api/data/jobs?page=1&limit=-1").status_code == 400
+    assert api.get("/api/data/jobs?page=1&limit=0").json()["limit"] == 100  # as the /data lists
     assert client.get("/api/data/jobs").status_code == 401
 
 

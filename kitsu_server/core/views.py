@@ -90,7 +90,9 @@ class JobListView(KitsuView):
         page = query_int(request, "page", -1)
         if page < 1:  # as the /data lists: no page is the whole list
             return Response(serialize_rows(jobs[:LIST_CAP]))
-        limit = query_int(request, "limit", NB_RECORDS_PER_PAGE, minimum=1)
+        limit = query_int(request, "limit", 0) or NB_RECORDS_PER_PAGE  # 0 as none, as the /data lists
+        if limit < 1:
+            raise WrongParameter("limit must be a positive integer.")
         total = jobs.count()
         offset = (page - 1) * limit
         return Response(
