@@ -4,6 +4,7 @@ asset instances."""
 
 from django.contrib import admin
 
+from assets.jobs import refresh_project_casting_stats
 from assets.models import (
     NON_ASSET_TYPE_NAMES,
     Asset,
@@ -18,6 +19,10 @@ from assets.models import (
     TaskTypeAssetTypeLink,
 )
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.core.admin import project_job_action
+
+# On the projects' changelist (productions.admin): the casting stats of whole projects recounted.
+refresh_casting_stats = project_job_action(refresh_project_casting_stats, "Refresh casting stats")
 
 # --- Entity types -------------------------------------------------------------
 

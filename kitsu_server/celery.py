@@ -1,4 +1,5 @@
-"""The Celery application: tasks are found in each app's `tasks.py`.
+"""The Celery application: tasks are found in each app's `jobs.py` (not `tasks.py`, which would
+read as the `tasks` app; see kitsu_server.core.jobs for how a job is declared).
 
 Without REDIS_URL the settings make every task run eagerly in the calling
 process; with it, tasks go through Redis to `celery -A kitsu_server worker`.
@@ -12,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitsu_server.settings")
 
 app = Celery("kitsu_server")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="jobs")
 
 
 @app.task(name="kitsu_server.ping")

@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "EntityStatusEnum": "assets.models.ENTITY_STATUSES",
         "PreviewFileStatusEnum": "files.models.PREVIEW_FILE_STATUSES",
         "BuildJobStatusEnum": "files.models.BUILD_JOB_STATUSES",
+        "JobStateEnum": "kitsu_server.core.models.JOB_STATES",
     },
 }
 

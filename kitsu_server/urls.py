@@ -38,6 +38,7 @@ ROUTE_MODULES = (
     "tasks.comment_urls",
     "tasks.news_urls",
     "tasks.chat_urls",
+    "kitsu_server.core.urls",
 )
 
 api_urlpatterns = [

@@ -3,6 +3,7 @@ templates, statuses, metadata descriptors, schedules, milestones, automations.""
 
 from django.contrib import admin
 
+from assets.admin import refresh_casting_stats
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
 from productions.models import (
     CustomAction,
@@ -104,6 +105,7 @@ class ProjectAdmin(KitsuModelAdmin):
     search_fields = ("name", "code")
     ordering = ("name",)
     autocomplete_fields = ("project_status", "default_preview_background_file", "from_schedule_version")
+    actions = (refresh_casting_stats,)
     inlines = (
         ProjectPersonLinkInline,
         ProjectTaskTypeLinkInline,
