@@ -8,8 +8,9 @@ no event).
 
 from django.db import transaction
 
-from assets.breakdown_services import EventLog, refresh_casting_stats
+from assets.breakdown_services import refresh_casting_stats
 from assets.models import Entity
+from kitsu_server.core.events import EventLog
 
 BATCH_SIZE = 500  # shots per transaction: a few queries each, whatever the size of the casting
 

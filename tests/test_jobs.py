@@ -26,10 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets import casting_jobs
-from assets.breakdown_services import EventLog, refresh_casting_stats
+from assets.breakdown_services import refresh_casting_stats
 from assets.jobs import refresh_project_casting_stats
 from assets.models import Entity, EntityLink
 from kitsu_server.celery import app
+from kitsu_server.core.events import EventLog
 from kitsu_server.core.jobs import ProgressReport, job
 from kitsu_server.core.models import Job
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink

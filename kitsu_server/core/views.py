@@ -10,11 +10,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from kitsu_server.api.crud import NB_RECORDS_PER_PAGE
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows
+from kitsu_server.api.requests import query_id, query_int, query_text
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, component, rows_or_page
-from kitsu_server.api.views import KitsuView, access_for, object_or_404, query_id, query_int, query_text
+from kitsu_server.core.access import access_for
+from kitsu_server.core.crud import NB_RECORDS_PER_PAGE
+from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.models import JOB_STATES, Job
 
 TAGS = ["data/jobs"]
