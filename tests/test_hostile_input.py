@@ -28,6 +28,7 @@ from kitsu_server.core.crud import REGISTRY
 from productions.setup_data import seed_demo_production
 from tests import factories
 from tests.factories import client_for, make_person
+from tests.routes import route_view
 
 pytestmark = pytest.mark.django_db
 
@@ -130,13 +131,12 @@ def route_table():
                 yield regex, pattern
 
     for regex, pattern in walk(get_resolver().url_patterns, ""):
-        view_class = getattr(pattern.callback, "view_class", None)
+        view_class, initkwargs, served = route_view(pattern.callback)
         if not regex.startswith("api/") or view_class is None:
             continue
-        allowed = pattern.callback.view_initkwargs.get("http_method_names", view_class.http_method_names)
-        methods = [m for m in WRITE_METHODS if m in allowed and hasattr(view_class, m)]
+        methods = [m for m in WRITE_METHODS if m in served]
         if methods:
-            yield regex, pattern.callback.view_initkwargs.get("policy"), methods
+            yield regex, initkwargs.get("policy"), methods
 
 
 def fill(regex, values):

@@ -21,6 +21,7 @@ from productions.models import Project
 from tasks.models import Comment
 from tests import factories
 from tests.factories import client_for
+from tests.routes import route_view
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def production_write_routes():
     routes = []
     for module in ROUTE_MODULES:
         for pattern in importlib.import_module(module).urlpatterns:
-            view = pattern.callback.view_class
+            _, _, served = route_view(pattern.callback)
             regex = pattern.pattern.regex.pattern
             names = re.findall(r"\(\?P<([a-z_]+)>", regex)
             if not PRODUCTION_PARAMETERS & set(names) or regex.removeprefix("^").startswith(SELF_ROUTES):
@@ -113,7 +114,7 @@ def production_write_routes():
                 r"\(\?P<([a-z_]+)>\[\^/\]\+\)", r"{\1}", regex.strip("^$").removesuffix("/?")
             )
             route = route.replace("\\", "")
-            for method in set(view().allowed_methods) & {"POST", "PUT", "PATCH", "DELETE"}:
+            for method in {method.upper() for method in served} & {"POST", "PUT", "PATCH", "DELETE"}:
                 routes.append((method, route, names))
     return routes
 
