@@ -658,7 +658,7 @@ def test_casting_stats_follow_the_readiness_of_assets(world, team, show):
     layout_task = factories.make_task(world.shot, layout, nb_assets_ready=0)
     animation_task = factories.make_task(world.shot, animation, nb_assets_ready=0)
     cast(world.shot, world.hero)
-    from assets.breakdown_services import refresh_casting_stats
+    from assets.breakdown.services import refresh_casting_stats
     from kitsu_server.core.events import EventLog
 
     refresh_casting_stats([world.shot.pk], EventLog(None))

@@ -15,8 +15,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from assets import breakdown_queries as queries
-from assets import breakdown_services as services
+from assets.breakdown import queries, services
 from assets.models import AssetInstance, Entity, EntityLink
 from assets.queries import asset_or_404
 from kitsu_server.api.endpoints import KitsuView
