@@ -327,7 +327,8 @@ def test_read_an_asset(world, team, show):
     api = client_for(team["admin"])
     assert api.get(f"/api/data/assets/{uuid.uuid4()}").status_code == 404
     assert api.get(f"/api/data/assets/{world.shot.id}").status_code == 404  # a shot is no asset
-    assert api.get("/api/data/assets/nope").status_code == 400
+    # A scoped view (kitsu_server.core.scoped) resolves the URL's asset once: a malformed id names no row.
+    assert api.get("/api/data/assets/nope").status_code == 404
 
 
 def test_an_asset_holding_tasks_is_canceled_unless_forced(world, team, show):
