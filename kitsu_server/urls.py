@@ -29,6 +29,7 @@ ROUTE_MODULES = (
     "productions.template_urls",
     "budgets.urls",
     "assets.urls",
+    "assets.entities.urls",
     "assets.breakdown.urls",
     "assets.concepts.urls",
     "shots.urls",

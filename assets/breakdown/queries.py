@@ -19,22 +19,21 @@ from tasks.task_queries import (
     UUID,
     paginated,
     read_dicts,
-    read_rows,
 )
 
 # --- castings ------------------------------------------------------------------------------
 
-# The columns of one cast asset in the project-wide castings, in their read order.
+# The columns of one cast asset in the project-wide castings.
 _CAST_ASSET_COLUMNS = [
-    ("entity_in_id", UUID),
-    ("entity_out_id", UUID),
-    ("entity_out__name", None),
-    ("entity_out__entity_type__name", None),
-    ("entity_out__preview_file_id", UUID),
-    ("nb_occurences", None),
-    ("label", None),
-    ("entity_out__is_shared", None),
-    ("entity_out__project_id", UUID),
+    ("entity_in_id", "entity_in_id", UUID),
+    ("asset_id", "entity_out_id", UUID),
+    ("name", "entity_out__name", None),
+    ("asset_type_name", "entity_out__entity_type__name", None),
+    ("preview_file_id", "entity_out__preview_file_id", UUID),
+    ("nb_occurences", "nb_occurences", None),
+    ("label", "label", None),
+    ("is_shared", "entity_out__is_shared", None),
+    ("project_id", "entity_out__project_id", UUID),
 ]
 _BY_CAST_ASSET = ("entity_out__entity_type__name", "entity_out__name")
 
@@ -59,21 +58,19 @@ def _grouped_casting(links, with_team_columns=True):
     """{casting entity id: [cast assets]} from `links` (already ordered)."""
     columns = _CAST_ASSET_COLUMNS if with_team_columns else _CAST_ASSET_COLUMNS[:7]
     result = {}
-    for entity_in_id, asset_id, name, type_name, preview_file_id, nb, label, *team in read_rows(
-        links, columns
-    ):
+    for row in read_dicts(links, columns):
         entry = {
-            "asset_id": asset_id,
-            "name": name,
-            "asset_name": name,
-            "asset_type_name": type_name,
-            "preview_file_id": preview_file_id,
-            "nb_occurences": nb,
-            "label": label,
+            "asset_id": row["asset_id"],
+            "name": row["name"],
+            "asset_name": row["name"],
+            "asset_type_name": row["asset_type_name"],
+            "preview_file_id": row["preview_file_id"],
+            "nb_occurences": row["nb_occurences"],
+            "label": row["label"],
         }
         if with_team_columns:
-            entry["is_shared"], entry["project_id"] = team
-        result.setdefault(entity_in_id, []).append(entry)
+            entry["is_shared"], entry["project_id"] = row["is_shared"], row["project_id"]
+        result.setdefault(row["entity_in_id"], []).append(entry)
     return result
 
 
@@ -97,20 +94,20 @@ def shots_casting(sequence_id=None, project_id=None, episode_id=None):
             links = links.filter(entity_in__parent__parent_id=episode_id)
         links = links.order_by("entity_in__parent__name", "entity_in__name", *_BY_CAST_ASSET)
     result = {}
-    rows = read_rows(links, [*_CAST_ASSET_COLUMNS, ("entity_in__parent__name", None)])
-    for shot_id, asset_id, name, type_name, preview_file_id, nb, label, is_shared, project, sequence in rows:
-        result.setdefault(shot_id, []).append(
+    rows = read_dicts(links, [*_CAST_ASSET_COLUMNS, ("sequence_name", "entity_in__parent__name", None)])
+    for row in rows:
+        result.setdefault(row["entity_in_id"], []).append(
             {
-                "asset_id": asset_id,
-                "name": name,
-                "asset_name": name,
-                "asset_type_name": type_name,
-                "sequence_name": sequence,
-                "preview_file_id": preview_file_id,
-                "nb_occurences": nb,
-                "label": label,
-                "is_shared": is_shared,
-                "project_id": project,
+                "asset_id": row["asset_id"],
+                "name": row["name"],
+                "asset_name": row["name"],
+                "asset_type_name": row["asset_type_name"],
+                "sequence_name": row["sequence_name"],
+                "preview_file_id": row["preview_file_id"],
+                "nb_occurences": row["nb_occurences"],
+                "label": row["label"],
+                "is_shared": row["is_shared"],
+                "project_id": row["project_id"],
             }
         )
     return result
