@@ -256,7 +256,7 @@ class AssetsWithTasksView(KitsuView):
             board,
             access.person,
             only_team_projects=not access.is_admin,
-            client=role == "client",
+            client=access.reads_as_client(role),
             vendor_departments=departments,
             compact=compact,
         )
@@ -339,7 +339,9 @@ class AssetView(AssetScopedView):
 
     @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, asset_id):
-        return Response(queries.full_asset(self.entity, request.user, client=self.role == "client"))
+        return Response(
+            queries.full_asset(self.entity, request.user, client=self.access.reads_as_client(self.role))
+        )
 
     @extend_schema(tags=ASSET_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, asset_id):
@@ -470,7 +472,9 @@ class AssetTasksView(AssetScopedView):
     @extend_schema(tags=ASSET_TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
     def get(self, request, asset_id):
         relations = parse_bool(request.query_params.get("relations", "false"))
-        return Response(entity_tasks(self.entity.pk, relations=relations, client=self.role == "client"))
+        return Response(
+            entity_tasks(self.entity.pk, relations=relations, client=self.access.reads_as_client(self.role))
+        )
 
 
 class AssetTaskTypesView(AssetScopedView):

@@ -112,4 +112,6 @@ class TeamTasksView(EntityScopedView):
     rows = None
 
     def get(self, request, **entity_ids):
-        return Response(type(self).rows(self.entity.pk, relations_asked(request), self.role == "client"))
+        return Response(
+            type(self).rows(self.entity.pk, relations_asked(request), self.access.reads_as_client(self.role))
+        )

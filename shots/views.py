@@ -109,7 +109,7 @@ class ShotView(ShotScopedView):
 
     @extend_schema(tags=SHOT_TAGS, operation_id="get_shot", responses=OpenApiTypes.OBJECT)
     def get(self, request, shot_id):
-        return Response(queries.full_shot(self.entity, client=self.role == "client"))
+        return Response(queries.full_shot(self.entity, client=self.access.reads_as_client(self.role)))
 
     @extend_schema(
         tags=SHOT_TAGS, request=input_serializer(REGISTRY["entities"], partial=True), responses=EntityRow
@@ -180,7 +180,11 @@ class ShotsWithTasksView(KitsuView):
             if etag_matches(request, etag):
                 return not_modified(etag)
         rows = queries.shots_with_tasks(
-            board, access.person, client=role == "client", vendor_departments=departments, compact=compact
+            board,
+            access.person,
+            client=access.reads_as_client(role),
+            vendor_departments=departments,
+            compact=compact,
         )
         return board_response(
             rows,
@@ -214,7 +218,9 @@ class ShotTasksView(ShotScopedView):
 
     @extend_schema(tags=SHOT_TAGS, parameters=[RELATIONS_PARAMETER], responses={200: OBJECT_LIST})
     def get(self, request, shot_id):
-        return Response(entity_tasks(self.entity.pk, relations_asked(request), self.role == "client"))
+        return Response(
+            entity_tasks(self.entity.pk, relations_asked(request), self.access.reads_as_client(self.role))
+        )
 
 
 class ShotPreviewFilesView(ShotScopedView):

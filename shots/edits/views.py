@@ -119,11 +119,15 @@ class EditsWithTasksView(KitsuView):
         criteria = list_criteria(request)
         check_id_criteria(criteria)
         role = criteria_project_access(request, criteria)
-        departments = access_for(request).vendor_departments(role)
+        access = access_for(request)
+        departments = access.vendor_departments(role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
         rows = queries.edits_with_tasks(
-            board_filter(criteria), request.user, client=role == "client", vendor_departments=departments
+            board_filter(criteria),
+            request.user,
+            client=access.reads_as_client(role),
+            vendor_departments=departments,
         )
         return Response(rows)
 
@@ -137,7 +141,7 @@ class EditView(EditScopedView):
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, edit_id):
         [data] = queries.edits_with_tasks(
-            BoardFilter(entity_id=self.entity.pk), request.user, client=self.role == "client"
+            BoardFilter(entity_id=self.entity.pk), request.user, client=self.access.reads_as_client(self.role)
         )
         return Response(data)
 
@@ -163,7 +167,9 @@ class EditTasksView(EditScopedView):
     @extend_schema(tags=TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
     def get(self, request, edit_id):
         relations = relations_asked(request)
-        return Response(entity_tasks(self.entity.pk, relations=relations, client=self.role == "client"))
+        return Response(
+            entity_tasks(self.entity.pk, relations=relations, client=self.access.reads_as_client(self.role))
+        )
 
 
 class EditPreviewFilesView(EditScopedView):
@@ -195,7 +201,9 @@ class EpisodeEditTasksView(EntityScopedView):
     def get(self, request, episode_id):
         return Response(
             queries.episode_edit_tasks(
-                self.entity.pk, relations=relations_asked(request), client=self.role == "client"
+                self.entity.pk,
+                relations=relations_asked(request),
+                client=self.access.reads_as_client(self.role),
             )
         )
 

@@ -106,7 +106,7 @@ class EpisodesWithTasksView(KitsuView):
             criteria.get("episode_id"),
             entity_ids,
             assigned,
-            client=role == "client",
+            client=access.reads_as_client(role),
         )
         return Response(mask_for_vendor(rows, "Episode", access.vendor_departments(role), project_id))
 
@@ -147,7 +147,7 @@ class EpisodeTasksView(EpisodeScopedView):
         assigned = self.access.vendor_assignee(self.role)
         if assigned is not None:
             return Response(queries.assigned_entity_tasks(self.entity.pk, assigned))
-        return Response(entity_tasks(self.entity.pk, client=self.role == "client"))
+        return Response(entity_tasks(self.entity.pk, client=self.access.reads_as_client(self.role)))
 
 
 class EpisodeTaskTypesView(EpisodeScopedView):

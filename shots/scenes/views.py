@@ -85,7 +85,11 @@ class ScenesWithTasksView(KitsuView):
         access, criteria, project_id, role = list_scope(request, ("project_id", "episode_id"))
         access.check_not_vendor(role)
         rows = queries.entities_with_tasks(
-            "Scene", access.person, project_id, criteria.get("episode_id"), client=role == "client"
+            "Scene",
+            access.person,
+            project_id,
+            criteria.get("episode_id"),
+            client=access.reads_as_client(role),
         )
         return Response(rows)
 
@@ -148,4 +152,4 @@ class SceneTaskTypesView(SceneScopedView):
 class SceneTasksView(SceneScopedView):
     @extend_schema(tags=SHOT_TAGS, responses={200: OBJECT_LIST})
     def get(self, request, scene_id):
-        return Response(entity_tasks(self.entity.pk, client=self.role == "client"))
+        return Response(entity_tasks(self.entity.pk, client=self.access.reads_as_client(self.role)))

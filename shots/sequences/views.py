@@ -108,7 +108,13 @@ class SequencesWithTasksView(KitsuView):
             else:
                 entity_ids = queries.assigned_sequence_ids(assigned, project_id=project_id)
         rows = queries.entities_with_tasks(
-            "Sequence", access.person, project_id, episode_id, entity_ids, assigned, client=role == "client"
+            "Sequence",
+            access.person,
+            project_id,
+            episode_id,
+            entity_ids,
+            assigned,
+            client=access.reads_as_client(role),
         )
         return Response(mask_for_vendor(rows, "Sequence", access.vendor_departments(role), project_id))
 
@@ -142,7 +148,9 @@ class SequenceTasksView(SequenceScopedView):
         assigned = self.access.vendor_assignee(self.role)
         if assigned is not None:
             return Response(queries.assigned_entity_tasks(self.entity.pk, assigned))
-        return Response(entity_tasks(self.entity.pk, relations_asked(request), self.role == "client"))
+        return Response(
+            entity_tasks(self.entity.pk, relations_asked(request), self.access.reads_as_client(self.role))
+        )
 
 
 @extend_schema_view(

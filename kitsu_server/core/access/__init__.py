@@ -98,6 +98,7 @@ class Access:
     check_metadata_department_access = entity_rules.check_metadata_department_access
     vendor_departments = entity_rules.vendor_departments
     vendor_assignee = entity_rules.vendor_assignee
+    reads_as_client = entity_rules.reads_as_client
     check_not_vendor = entity_rules.check_not_vendor
     check_not_client = entity_rules.check_not_client
     check_studio_role = entity_rules.check_studio_role

@@ -142,6 +142,11 @@ def check_studio_role(access, role):
         raise PermissionDenied
 
 
+def reads_as_client(access, role):
+    """A client (`role`, the role read for this request) reads the studio fields of tasks blank."""
+    return role == "client"
+
+
 def vendor_assignee(access, role):
     """Whose assignments narrow what the caller lists: a vendor's own (`role`, the role read for
     this request), None for anyone else."""
