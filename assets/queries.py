@@ -1,6 +1,7 @@
-"""Heavy reads of the `assets` and `entities` routes.
+"""Heavy reads of the `assets` routes, and the entity reads other areas share (criteria filters,
+casting, task types); the pages of any entity are in assets.entities.queries.
 
-Every list here is built from a few flat queries (`values_list` rows, joined
+Every list here is built from a few flat queries (rows read by column name, joined
 in Python dicts), never from one ORM object per row: the asset board of a
 production (`/data/assets/with-tasks`) serves thousands of assets times their
 tasks in six queries whatever their number. Scopes (asset types, the
