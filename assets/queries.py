@@ -1,6 +1,7 @@
-"""Heavy reads of the `assets` and `entities` routes.
+"""Heavy reads of the `assets` routes, and the entity reads other areas share (criteria filters,
+casting, task types); the pages of any entity are in assets.entities.queries.
 
-Every list here is built from a few flat queries (`values_list` rows, joined
+Every list here is built from a few flat queries (rows read by column name, joined
 in Python dicts), never from one ORM object per row: the asset board of a
 production (`/data/assets/with-tasks`) serves thousands of assets times their
 tasks in six queries whatever their number. Scopes (asset types, the
@@ -8,7 +9,6 @@ person's projects, their assigned tasks) are subqueries, so no id list
 travels as parameters.
 """
 
-import math
 from collections import defaultdict
 
 import orjson
@@ -20,12 +20,10 @@ from assets.models import (
     AssetInstance,
     AssetInstanceLink,
     Entity,
-    EntityConceptLink,
     EntityLink,
     EntityType,
     entity_kind,
 )
-from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import (
     ModelShape,
@@ -37,16 +35,12 @@ from kitsu_server.core.access.entities import hidden_custom_fields
 from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
 from kitsu_server.core.crud import REGISTRY, to_python
 from productions.models import Project
-from tasks.models import News, Subscription, Task, TaskPersonLink, TaskType, TimeSpent
+from tasks.models import Subscription, Task, TaskType
 from tasks.task_queries import (
-    DATETIME,
     JSON,
     UUID,
     board_tasks,
-    full_entity_names,
     read_dicts,
-    read_rows,
-    short_persons,
     subscribed_task_ids,
 )
 
@@ -94,14 +88,10 @@ ASSETS_AND_TASKS_TASK_FIELDS = [
     "assignees",
     "data",
 ]
-NEWS_LIMIT = 2000
 
 
 def entity_shape():
     return REGISTRY["entities"].shape
-
-
-# --- flat reads --------------------------------------------------------------------------
 
 
 # --- scopes ------------------------------------------------------------------------------
@@ -288,19 +278,19 @@ def shared_assets_used_in_project(project_id, episode_id=None):
 # --- the asset board: assets with their tasks ----------------------------------------------
 
 ASSET_BOARD_COLUMNS = [
-    ("id", UUID),
-    ("name", None),
-    ("description", None),
-    ("data", JSON),
-    ("preview_file_id", UUID),
-    ("entity_type_id", UUID),
-    ("canceled", None),
-    ("ready_for", UUID),
-    ("source_id", UUID),
-    ("is_casting_standby", None),
-    ("is_shared", None),
-    ("project_id", UUID),
-    ("entity_type__name", None),
+    ("id", "id", UUID),
+    ("name", "name", None),
+    ("description", "description", None),
+    ("data", "data", JSON),
+    ("preview_file_id", "preview_file_id", UUID),
+    ("entity_type_id", "entity_type_id", UUID),
+    ("canceled", "canceled", None),
+    ("ready_for", "ready_for", UUID),
+    ("source_id", "source_id", UUID),
+    ("is_casting_standby", "is_casting_standby", None),
+    ("is_shared", "is_shared", None),
+    ("project_id", "project_id", UUID),
+    ("asset_type_name", "entity_type__name", None),
 ]
 
 
@@ -375,7 +365,7 @@ def assets_with_tasks(
     asset; then one asset at a time, as produced (a generator: a streamed board is never whole
     in memory)."""
     assets = board_assets(criteria, person, only_team_projects)
-    rows = read_rows(assets.order_by("entity_type__name", "name"), ASSET_BOARD_COLUMNS)
+    rows = read_dicts(assets.order_by("entity_type__name", "name"), ASSET_BOARD_COLUMNS)
     subscribed = subscribed_task_ids(person, criteria.project_id, entity_type_ids=asset_type_ids())
     assigned_person = person if criteria.assigned else None
     tasks_by_asset = board_tasks(
@@ -384,40 +374,27 @@ def assets_with_tasks(
     episodes_by_asset = casting_episode_ids(criteria, with_episode_ids)
     hidden = {}
     if vendor_departments is not None and rows:
-        hidden = hidden_metadata_fields("Asset", vendor_departments, {row[11] for row in rows})
-    for (
-        asset_id,
-        name,
-        description,
-        data,
-        preview_file_id,
-        entity_type_id,
-        canceled,
-        ready_for,
-        source_id,
-        is_casting_standby,
-        is_shared,
-        project_id,
-        asset_type_name,
-    ) in rows:
-        data = data or {}
+        hidden = hidden_metadata_fields("Asset", vendor_departments, {row["project_id"] for row in rows})
+    for row in rows:
+        data = row["data"] or {}
         if vendor_departments is not None:
-            masked = hidden.get(project_id, ())
+            masked = hidden.get(row["project_id"], ())
             data = {key: value for key, value in data.items() if key not in masked}
+        asset_id = row["id"]
         tasks = tasks_by_asset.get(asset_id, [])
         values = [
             asset_id,
-            name,
-            preview_file_id or "",
-            description,
-            asset_type_name,
-            entity_type_id,
-            canceled,
-            str(ready_for),  # the reference writes "None" for no step
-            source_id or "",
+            row["name"],
+            row["preview_file_id"] or "",
+            row["description"],
+            row["asset_type_name"],
+            row["entity_type_id"],
+            row["canceled"],
+            str(row["ready_for"]),  # the reference writes "None" for no step
+            row["source_id"] or "",
             episodes_by_asset.get(asset_id, []),
-            is_casting_standby,
-            is_shared,
+            row["is_casting_standby"],
+            row["is_shared"],
             data,
             [list(task.values()) for task in tasks] if compact else tasks,
         ]
@@ -494,24 +471,21 @@ def cast_in(asset_id):
     shot_links = EntityLink.objects.filter(
         entity_out_id=asset_id, entity_in__canceled=False, entity_in__parent__isnull=False
     ).order_by("entity_in__parent__parent__name", "entity_in__parent__name", "entity_in__name")
-    shots = read_rows(
+    shots = read_dicts(
         shot_links,
         [
-            ("entity_in_id", UUID),
-            ("entity_in__name", None),
-            ("entity_in__parent__name", None),
-            ("entity_in__parent__parent_id", UUID),
-            ("entity_in__parent__parent__name", None),
-            ("entity_in__preview_file_id", UUID),
-            ("nb_occurences", None),
+            ("shot_id", "entity_in_id", UUID),
+            ("shot_name", "entity_in__name", None),
+            ("sequence_name", "entity_in__parent__name", None),
+            ("episode_id", "entity_in__parent__parent_id", UUID),
+            ("episode_name", "entity_in__parent__parent__name", None),
+            ("preview_file_id", "entity_in__preview_file_id", UUID),
+            ("nb_occurences", "nb_occurences", None),
         ],
     )
-    names = ("shot_id", "shot_name", "sequence_name", "episode_id", "episode_name", "preview_file_id")
     result = []
-    for row in shots:
-        shot = dict(zip(names, row[:6], strict=True))
+    for shot in shots:
         shot["episode_id"] = str(shot["episode_id"])  # the reference writes "None" for no episode
-        shot["nb_occurences"] = row[6]
         result.append(shot)
     asset_links = EntityLink.objects.filter(
         entity_out_id=asset_id, entity_in__canceled=False, entity_in__entity_type_id__in=asset_type_ids()
@@ -577,181 +551,3 @@ def entity_task_types(entity_id):
     used = Task.objects.filter(entity_id=entity_id).values("task_type_id")
     queryset = TaskType.objects.filter(pk__in=used).order_by("priority", "name")
     return serialize_rows(queryset, shape=REGISTRY["task-types"].shape)
-
-
-def entity_time_spents(entity_id, access):
-    """The time spents of the entity's tasks that `access` reads (visible_time_spents)."""
-    queryset = access.visible_time_spents(TimeSpent.objects.filter(task__entity_id=entity_id))
-    queryset = queryset.order_by("-date", "pk")
-    return serialize_rows(queryset, shape=REGISTRY["time-spents"].shape)
-
-
-PREVIEW_FILE_COLUMNS = [
-    ("id", "id", UUID),
-    ("name", "name", None),
-    ("original_name", "original_name", None),
-    ("extension", "extension", None),
-    ("revision", "revision", None),
-    ("position", "position", None),
-    ("file_size", "file_size", None),
-    ("status", "status", None),
-    ("validation_status", "validation_status", None),
-    ("task_id", "task_id", UUID),
-    ("person_id", "person_id", UUID),
-    ("created_at", "created_at", DATETIME),
-    ("token_in", "token_in", None),
-    ("token_out", "token_out", None),
-]
-
-
-def entity_preview_files(entity_id):
-    """The previews of an entity's tasks, by task type name, newest revision first."""
-    queryset = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
-        "task__task_type__name", "-revision", "position"
-    )
-    return read_dicts(queryset, PREVIEW_FILE_COLUMNS)
-
-
-# --- news of an entity ---------------------------------------------------------------------
-
-NEWS_COLUMNS = [
-    ("id", "id", UUID),
-    ("author_id", "author_id", UUID),
-    ("comment_id", "comment_id", UUID),
-    ("task_id", "task_id", UUID),
-    ("task_type_id", "task__task_type_id", UUID),
-    ("task_status_id", "comment__task_status_id", UUID),
-    ("task_entity_id", "task__entity_id", UUID),
-    ("preview_file_id", "preview_file_id", UUID),
-    ("preview_file_extension", "preview_file__extension", None),
-    ("preview_file_revision", "preview_file__revision", None),
-    ("project_id", "task__project_id", UUID),
-    ("project_name", "task__project__name", None),
-    ("created_at", "created_at", DATETIME),
-    ("change", "change", None),
-    ("entity_preview_file_id", "task__entity__preview_file_id", UUID),
-]
-
-
-def entity_news(entity, access):
-    """The news of an entity's tasks that `access` may read (visible_news), newest first, in the
-    reference's envelope (one page of 2000). Four queries."""
-    news = access.visible_news(News.objects.filter(task__entity_id=entity.pk))
-    total = news.count()
-    rows = read_dicts(news.order_by("-created_at", "-pk")[:NEWS_LIMIT], NEWS_COLUMNS)
-    name, episode_id = full_entity_names({entity.pk}).get(entity.pk, ("", None)) if rows else ("", None)
-    authors = short_persons({row["author_id"] for row in rows if row["author_id"]})
-    data = []
-    for row in rows:
-        entry = {"id": row["id"], "type": "News"}
-        entry.update(row)
-        entry["full_entity_name"] = name
-        entry["episode_id"] = str(episode_id) if episode_id is not None else None
-        entry["person"] = authors.get(row["author_id"])
-        data.append(entry)
-    return {
-        "data": data,
-        "total": total,
-        "nb_pages": math.ceil(total / NEWS_LIMIT),
-        "limit": NEWS_LIMIT,
-        "offset": 0,
-        "page": 1,
-    }
-
-
-# --- entities linked to a concept ------------------------------------------------------------
-
-LINKED_ENTITY_COLUMNS = [
-    ("id", "id", UUID),
-    ("name", "name", None),
-    ("description", "description", None),
-    ("canceled", "canceled", None),
-    ("data", "data", JSON),
-    ("entity_type_id", "entity_type_id", UUID),
-    ("nb_frames", "nb_frames", None),
-    ("parent_id", "parent_id", UUID),
-    ("preview_file_id", "preview_file_id", UUID),
-    ("project_id", "project_id", UUID),
-    ("project_name", "project__name", None),
-    ("source_id", "source_id", UUID),
-    ("nb_entities_out", "nb_entities_out", None),
-    ("is_casting_standby", "is_casting_standby", None),
-    ("entity_type_name", "entity_type__name", None),
-    ("updated_at", "updated_at", DATETIME),
-    ("created_at", "created_at", DATETIME),
-    ("created_by", "created_by_id", UUID),
-]
-LINKED_TASK_COLUMNS = [
-    ("id", "id", UUID),
-    ("duration", "duration", None),
-    ("due_date", "due_date", DATETIME),
-    ("end_date", "end_date", DATETIME),
-    ("entity_id", "entity_id", UUID),
-    ("estimation", "estimation", None),
-    ("last_comment_date", "last_comment_date", DATETIME),
-    ("nb_assets_ready", "nb_assets_ready", None),
-    ("priority", "priority", None),
-    ("real_start_date", "real_start_date", DATETIME),
-    ("retake_count", "retake_count", None),
-    ("start_date", "start_date", DATETIME),
-    ("task_status_id", "task_status_id", UUID),
-    ("task_type_id", "task_type_id", UUID),
-    ("assigner_id", "assigner_id", UUID),
-]
-
-
-def linked_entities_with_tasks(entity_id):
-    """The entities linked to an entity through concept links (the concept's side of the link
-    points at it), each with its tasks and their assignees. Four queries."""
-    linking = EntityConceptLink.objects.filter(entity_out_id=entity_id).values("entity_in_id")
-    entities = Entity.objects.filter(pk__in=linking)
-    rows = read_dicts(entities.order_by("name"), LINKED_ENTITY_COLUMNS)
-    if not rows:
-        return []
-    concept_links = defaultdict(list)
-    pairs = EntityConceptLink.objects.filter(entity_in_id__in=linking).values_list(
-        "entity_in_id", "entity_out_id"
-    )
-    for entity_in_id, entity_out_id in pairs:
-        concept_links[str(entity_in_id)].append(str(entity_out_id))
-    assignees = defaultdict(list)
-    links = TaskPersonLink.objects.filter(task__entity_id__in=linking).values_list("task_id", "person_id")
-    for task_id, person_id in links:
-        assignees[str(task_id)].append(str(person_id))
-    tasks_by_entity = defaultdict(list)
-    for task in read_dicts(Task.objects.filter(entity_id__in=linking), LINKED_TASK_COLUMNS):
-        task["priority"] = task["priority"] or 0
-        task["assignees"] = assignees.get(task["id"], [])
-        tasks_by_entity[task["entity_id"]].append(task)
-    result = []
-    for row in rows:
-        data = row["data"] or {}
-        type_name = row.pop("entity_type_name")
-        result.append(
-            {
-                "canceled": row["canceled"],
-                "data": data,
-                "description": row["description"],
-                "entity_type_id": row["entity_type_id"],
-                "fps": data.get("fps"),
-                "frame_in": data.get("frame_in"),
-                "frame_out": data.get("frame_out"),
-                "id": row["id"],
-                "name": row["name"],
-                "nb_frames": row["nb_frames"],
-                "parent_id": row["parent_id"],
-                "preview_file_id": row["preview_file_id"],
-                "project_id": row["project_id"],
-                "project_name": row["project_name"],
-                "source_id": row["source_id"],
-                "nb_entities_out": row["nb_entities_out"],
-                "is_casting_standby": row["is_casting_standby"],
-                "tasks": tasks_by_entity.get(row["id"], []),
-                "entity_concept_links": concept_links.get(row["id"], []),
-                "type": type_name if type_name in KIND_NAMES else "Asset",
-                "updated_at": row["updated_at"],
-                "created_at": row["created_at"],
-                "created_by": row["created_by"],
-            }
-        )
-    return result

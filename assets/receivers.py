@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from assets.breakdown_services import refresh_casting_stats
+from assets.breakdown.services import refresh_casting_stats
 from assets.services import casting_shot_ids
 from kitsu_server.core.events import EventLog
 from tasks.signals import asset_ready_for_changed

@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from assets.breakdown_services import (
+from assets.breakdown.services import (
     CastEntry,
     CastTarget,
     numbered_instance,
@@ -83,7 +83,7 @@ def set_shared_assets(is_shared, project_id=None, asset_type_id=None, asset_ids=
 
 def update_asset_casting(asset, entries, user=None):
     """Replace what an asset casts (its set dressing) by `entries` ({asset_id, nb_occurences,
-    label}), the breakdown's way (see assets.breakdown_services.update_castings): its links and
+    label}), the breakdown's way (see assets.breakdown.services.update_castings): its links and
     their events, then `asset:casting-update` with the added and removed assets. Ids of no
     entity are skipped, as on the reference. Returns the entries."""
     target = CastTarget(asset.pk, entity_kind(asset.entity_type_id), asset.project_id)

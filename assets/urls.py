@@ -1,4 +1,4 @@
-"""Kitsu routes of the `assets` and `entities` areas, one line each (see kitsu_server.routing.kitsu_path).
+"""Kitsu routes of the `assets` area, one line each (see kitsu_server.routing.kitsu_path).
 
 Fixed paths come before the ones they would otherwise match as an id (`/data/assets/all`,
 `/data/assets/with-tasks` before `/data/assets/{asset_id}`).
@@ -78,28 +78,5 @@ urlpatterns = [
     ),
     kitsu_path(
         "/data/shots/{shot_id}/asset-types", views.ShotAssetTypesView.as_view(), name="shot-asset-types"
-    ),
-    # --- entities ---
-    kitsu_path(
-        "/actions/projects/{project_id}/delete-entities",
-        views.ProjectDeleteEntitiesView.as_view(),
-        name="project-delete-entities",
-    ),
-    kitsu_path(
-        "/data/entities/{entity_id}/entities-linked/with-tasks",
-        views.EntitiesLinkedWithTasksView.as_view(),
-        name="entity-linked-entities-with-tasks",
-    ),
-    kitsu_path("/data/entities/{entity_id}/news", views.EntityNewsView.as_view(), name="entity-news"),
-    kitsu_path(
-        "/data/entities/{entity_id}/preview-files",
-        views.EntityPreviewFilesView.as_view(),
-        name="entity-preview-files",
-    ),
-    kitsu_path("/data/entities/{entity_id}/tasks", views.EntityTasksView.as_view(), name="entity-tasks"),
-    kitsu_path(
-        "/data/entities/{entity_id}/time-spents",
-        views.EntityTimeSpentsView.as_view(),
-        name="entity-time-spents",
     ),
 ]

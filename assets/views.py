@@ -1,8 +1,9 @@
-"""Routes of the `assets` and `entities` areas: thin views that parse, check access the
-reference's way, and call one query (assets.queries) or one service (assets.services).
+"""Routes of the `assets` area: thin views that parse, check access the reference's way, and call
+one query (assets.queries) or one service (assets.services). The pages of any entity are the
+`entities` area (assets.entities).
 
-Access, as on the reference: reading an asset or an entity needs its production (admins, or its
-team) and, for a vendor (by their role on that production), a task on it; writing needs the
+Access, as on the reference: reading an asset needs its production (admins, or its team) and,
+for a vendor (by their role on that production), a task on it; writing needs the
 production's managers, save for a few creator and team rules named on each view. Lists that take
 a production from the query string check it the same way, and a vendor only lists what they are
 assigned to.
@@ -12,29 +13,25 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets import queries, services
 from assets.models import Entity
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import ROWS, board
-from kitsu_server.core.access import access_for
-from kitsu_server.core.access.scopes import department_ids
+from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,
-    managed_project,
     project_or_404,
-    team_project,
 )
-from tasks.models import TaskType
+from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from tasks.task_queries import entity_tasks
 
 ASSET_TAGS = ["assets"]
@@ -100,10 +97,6 @@ class SharedAssetsSerializer(serializers.Serializer):
     asset_ids = serializers.ListField(child=serializers.UUIDField(), required=False, allow_null=True)
 
 
-class EntityTasksSerializer(serializers.Serializer):
-    task_type_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-
-
 def json_list(request):
     """The request's JSON array, or a 400 saying one is expected."""
     if not isinstance(request.data, list):
@@ -114,17 +107,12 @@ def json_list(request):
 # --- shared lookups and checks -------------------------------------------------------------
 
 
-def readable_asset(request, asset_id):
-    """The asset of the URL (404), once the caller reaches it (403)."""
-    asset = queries.asset_or_404(asset_id)
-    access_for(request).check_project_and_entity_access(asset.project_id, asset.pk)
-    return asset
+class AssetScopedView(EntityScopedView):
+    """The asset of `<asset_id>`: read by whoever reads it (a vendor: one they work on)."""
 
-
-def readable_entity(request, entity_id):
-    entity = entity_or_404(entity_id)
-    access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
-    return entity
+    kind = "Asset"
+    url_kwarg = "asset_id"
+    rules = {"GET": READER}
 
 
 def list_criteria(request):
@@ -159,10 +147,10 @@ def caller_role(access, project_id):
 def scope_to_vendor(access, role, criteria):
     """A vendor lists only what they are assigned to, and only the custom fields of their
     departments: returns those departments (None for anyone else)."""
-    if role != "vendor":
-        return None
-    criteria["assigned_to"] = str(access.person.pk)
-    return sorted(str(department) for department in department_ids(access.person))
+    departments = access.vendor_departments(role)
+    if departments is not None:
+        criteria["assigned_to"] = str(access.person.pk)
+    return departments
 
 
 # --- asset types ---------------------------------------------------------------------------
@@ -182,23 +170,27 @@ class AssetTypeView(KitsuView):
         return Response(queries.asset_type(asset_type_or_404(asset_type_id)))
 
 
-class ProjectAssetTypesView(KitsuView):
+class ProjectAssetTypesView(ProjectScopedView):
     """`GET /data/projects/{project_id}/asset-types`: the types of the production's assets."""
+
+    rules = {"GET": MEMBER}
 
     @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)[0]
-        return Response(queries.project_asset_types(project.pk))
+        return Response(queries.project_asset_types(self.project.pk))
 
 
-class ShotAssetTypesView(KitsuView):
-    """`GET /data/shots/{shot_id}/asset-types`: the types of the assets cast in the shot."""
+class ShotAssetTypesView(EntityScopedView):
+    """`GET /data/shots/{shot_id}/asset-types`: the types of the assets cast in the shot (its
+    production's team)."""
+
+    kind = "Shot"
+    url_kwarg = "shot_id"
+    rules = {"GET": MEMBER}
 
     @extend_schema(tags=ASSET_TAGS, responses=AssetType(many=True))
     def get(self, request, shot_id):
-        shot = entity_or_404(shot_id, "Shot")
-        access_for(request).check_project_access(shot.project_id)
-        return Response(queries.shot_asset_types(shot))
+        return Response(queries.shot_asset_types(self.entity))
 
 
 # --- asset lists ---------------------------------------------------------------------------
@@ -264,7 +256,7 @@ class AssetsWithTasksView(KitsuView):
             board,
             access.person,
             only_team_projects=not access.is_admin,
-            client=role == "client",
+            client=access.reads_as_client(role),
             vendor_departments=departments,
             compact=compact,
         )
@@ -284,20 +276,20 @@ class AssetsWithTasksView(KitsuView):
         return parse_uuid(value, f"Invalid UUID format for episode_id: {value}")
 
 
-class ProjectAssetsView(KitsuView):
+class ProjectAssetsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/assets`: the production's assets (filtered by the query
     string's columns; a vendor's only those they are assigned to)."""
 
+    rules = {"GET": MEMBER}
+
     @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
     def get(self, request, project_id, asset_type_id=None):
-        access = access_for(request)
-        project = team_project(request, project_id)[0]
         criteria = list_criteria(request)
-        criteria["project_id"] = str(project.pk)
+        criteria["project_id"] = str(self.project.pk)
         if asset_type_id is not None:
             criteria["entity_type_id"] = str(parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}."))
-        departments = scope_to_vendor(access, access.project_role(project.pk), criteria)
-        return Response(queries.list_assets(criteria, access.person, vendor_departments=departments))
+        departments = scope_to_vendor(self.access, self.role, criteria)
+        return Response(queries.list_assets(criteria, self.access.person, vendor_departments=departments))
 
 
 class ProjectAssetTypeAssetsView(ProjectAssetsView):
@@ -308,23 +300,26 @@ class ProjectAssetTypeAssetsView(ProjectAssetsView):
         return super().get(request, project_id, asset_type_id)
 
 
-class ProjectAssetsSharedUsedView(KitsuView):
+class ProjectAssetsSharedUsedView(ProjectScopedView):
     """`GET /data/projects/{project_id}/assets/shared-used`: shared assets of other productions
     cast in this one's shots."""
 
+    rules = {"GET": MEMBER}
+
     @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
     def get(self, request, project_id):
-        project = team_project(request, project_id)[0]
-        return Response(queries.shared_assets_used_in_project(project.pk))
+        return Response(queries.shared_assets_used_in_project(self.project.pk))
 
 
-class ProjectEpisodeAssetsSharedUsedView(KitsuView):
+class ProjectEpisodeAssetsSharedUsedView(ProjectScopedView):
     """`GET /data/projects/{project_id}/episodes/{episode_id}/assets/shared-used`: the same, in
     the shots of one episode ("main" and "all": every shot)."""
 
+    rules = {"GET": MEMBER}
+
     @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
     def get(self, request, project_id, episode_id):
-        project = team_project(request, project_id)[0]
+        project = self.project
         if episode_id in EPISODE_SENTINELS:
             episode_id = None
         else:
@@ -335,34 +330,36 @@ class ProjectEpisodeAssetsSharedUsedView(KitsuView):
 # --- one asset -----------------------------------------------------------------------------
 
 
-class AssetView(KitsuView):
+class AssetView(AssetScopedView):
     """`GET /data/assets/{asset_id}`: the asset with its production and type names, tasks and
     episodes. `DELETE`: by its creator or a manager of its production; an asset holding tasks is
     canceled unless `force=true`."""
 
+    rules = {"GET": READER, "DELETE": Access.check_entity_delete}
+
     @extend_schema(tags=ASSET_TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
-        client = access_for(request).project_role(asset.project_id) == "client"
-        return Response(queries.full_asset(asset, request.user, client=client))
+        return Response(
+            queries.full_asset(self.entity, request.user, client=self.access.reads_as_client(self.role))
+        )
 
     @extend_schema(tags=ASSET_TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, asset_id):
-        asset = queries.asset_or_404(asset_id)
-        access_for(request).check_entity_delete(asset)
         force = request.query_params.get("force", "false").lower() == "true"
-        services.remove_entity(asset, force=force, user=request.user)
+        services.remove_entity(self.entity, force=force, user=request.user)
         return Response(status=204)
 
 
-class NewAssetView(KitsuView):
+class NewAssetView(ProjectScopedView):
     """`POST /data/projects/{project_id}/asset-types/{asset_type_id}/assets/new`: the
     production's managers create an asset (`asset:new`), or get the existing one of that type and
     name, as the creation routes of shots, sequences, episodes, edits and concepts do."""
 
+    rules = {"POST": MANAGER}
+
     @extend_schema(tags=ASSET_TAGS, request=NewAssetSerializer, responses={201: Asset})
     def post(self, request, project_id, asset_type_id):
-        project = managed_project(request, project_id)
+        project = self.project
         body = validated(NewAssetSerializer, request.data)
         asset_type = asset_type_or_404(asset_type_id)
         episode_id = body["episode_id"]
@@ -381,32 +378,31 @@ class NewAssetView(KitsuView):
         return Response(REGISTRY["entities"].render(asset, relations=False), status=201)
 
 
-class AssetAssetsView(KitsuView):
+class AssetAssetsView(AssetScopedView):
     """`GET /data/assets/{asset_id}/assets`: the assets it casts (set dressing)."""
 
     @extend_schema(tags=ASSET_TAGS, responses=Asset(many=True))
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
-        return Response(queries.cast_assets(asset.pk))
+        return Response(queries.cast_assets(self.entity.pk))
 
 
-class AssetCastInView(KitsuView):
+class AssetCastInView(AssetScopedView):
     """`GET /data/assets/{asset_id}/cast-in`: the shots and assets casting it."""
 
     @extend_schema(tags=ASSET_TAGS, responses={200: ROWS})
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
-        return Response(queries.cast_in(asset.pk))
+        return Response(queries.cast_in(self.entity.pk))
 
 
-class AssetCastingView(KitsuView):
+class AssetCastingView(AssetScopedView):
     """`GET /data/assets/{asset_id}/casting`: what the asset casts. `PUT`: its production's
     managers replace it with a list of {asset_id, nb_occurences, label}."""
 
+    rules = {"GET": READER, "PUT": MANAGER}
+
     @extend_schema(tags=ASSET_TAGS, responses=CastingLinkSerializer(many=True))
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
-        return Response(queries.casting(asset.pk))
+        return Response(queries.casting(self.entity.pk))
 
     @extend_schema(
         tags=ASSET_TAGS,
@@ -414,21 +410,18 @@ class AssetCastingView(KitsuView):
         responses=CastingEntrySerializer(many=True),
     )
     def put(self, request, asset_id):
-        asset = queries.asset_or_404(asset_id)
-        access_for(request).check_manager(asset.project_id)
         entries = validated(CastingEntrySerializer, json_list(request), many=True)
-        return Response(services.update_asset_casting(asset, entries, user=request.user))
+        return Response(services.update_asset_casting(self.entity, entries, user=request.user))
 
 
-class AssetInstancesView(KitsuView):
+class AssetInstancesView(AssetScopedView):
     """The instances of an asset, grouped; whoever reaches its production reads them."""
 
+    rules = {"GET": MEMBER, "POST": MEMBER}
     group = None
 
     def get(self, request, asset_id):
-        asset = queries.asset_or_404(asset_id)
-        access_for(request).check_project_access(asset.project_id)
-        return Response(type(self).group(asset.pk))
+        return Response(type(self).group(self.entity.pk))
 
 
 class AssetShotAssetInstancesView(AssetInstancesView):
@@ -463,8 +456,7 @@ class AssetAssetInstancesView(AssetInstancesView):
 
     @extend_schema(tags=ASSET_TAGS, request=AssetInstanceRequestSerializer, responses={201: AssetInstance})
     def post(self, request, asset_id):
-        asset = queries.asset_or_404(asset_id)
-        access_for(request).check_project_access(asset.project_id)
+        asset = self.entity
         body = validated(AssetInstanceRequestSerializer, request.data)
         instantiated = Entity.objects.filter(pk=body["asset_to_instantiate_id"]).first()
         if instantiated is None:
@@ -473,25 +465,24 @@ class AssetAssetInstancesView(AssetInstancesView):
         return Response(REGISTRY["asset-instances"].render(instance, relations=False), status=201)
 
 
-class AssetTasksView(KitsuView):
+class AssetTasksView(AssetScopedView):
     """`GET /data/assets/{asset_id}/tasks`: its tasks with their names (`relations=true`: and
     assignees); a client reads their studio fields blank."""
 
     @extend_schema(tags=ASSET_TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
         relations = parse_bool(request.query_params.get("relations", "false"))
-        client = access_for(request).project_role(asset.project_id) == "client"
-        return Response(entity_tasks(asset.pk, relations=relations, client=client))
+        return Response(
+            entity_tasks(self.entity.pk, relations=relations, client=self.access.reads_as_client(self.role))
+        )
 
 
-class AssetTaskTypesView(KitsuView):
+class AssetTaskTypesView(AssetScopedView):
     """`GET /data/assets/{asset_id}/task-types`: the types of its tasks."""
 
     @extend_schema(tags=ASSET_TAGS, responses=TaskTypeRow(many=True))
     def get(self, request, asset_id):
-        asset = readable_asset(request, asset_id)
-        return Response(queries.entity_task_types(asset.pk))
+        return Response(queries.entity_task_types(self.entity.pk))
 
 
 # --- sharing -------------------------------------------------------------------------------
@@ -516,13 +507,15 @@ class SetSharedAssetsView(KitsuView):
         )
 
 
-class SetSharedProjectAssetsView(KitsuView):
+class SetSharedProjectAssetsView(ProjectScopedView):
     """`POST /actions/projects/{project_id}/assets/share`: the production's managers share the
     listed assets of it (all of them without a list)."""
 
+    rules = {"POST": MANAGER}
+
     @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
     def post(self, request, project_id):
-        project = managed_project(request, project_id)
+        project = self.project
         body = validated(SharedAssetsSerializer, request.data)
         queryset = services.set_shared_assets(
             body["is_shared"], project_id=project.pk, asset_ids=body.get("asset_ids") or None
@@ -530,126 +523,18 @@ class SetSharedProjectAssetsView(KitsuView):
         return Response(queries.render_assets(queryset))
 
 
-class SetSharedProjectAssetTypeAssetsView(KitsuView):
+class SetSharedProjectAssetTypeAssetsView(ProjectScopedView):
     """`POST /actions/projects/{project_id}/asset-types/{asset_type_id}/assets/share`: the
     production's managers share all its assets of one type."""
 
+    rules = {"POST": MANAGER}
+
     @extend_schema(tags=ASSET_TAGS, request=SharedAssetsSerializer, responses=Asset(many=True))
     def post(self, request, project_id, asset_type_id):
-        project = managed_project(request, project_id)
+        project = self.project
         asset_type_id = parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}.")
         body = validated(SharedAssetsSerializer, request.data)
         queryset = services.set_shared_assets(
             body["is_shared"], project_id=project.pk, asset_type_id=asset_type_id
         )
         return Response(queries.render_assets(queryset))
-
-
-# --- entities ------------------------------------------------------------------------------
-
-
-class EntityNewsView(KitsuView):
-    """`GET /data/entities/{entity_id}/news`: the news of its tasks, newest first (one page)."""
-
-    @extend_schema(tags=ENTITY_TAGS, responses=OpenApiTypes.OBJECT)
-    def get(self, request, entity_id):
-        entity = readable_entity(request, entity_id)
-        return Response(queries.entity_news(entity, access_for(request)))
-
-
-class EntityPreviewFilesView(KitsuView):
-    """`GET /data/entities/{entity_id}/preview-files`: the previews of its tasks."""
-
-    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
-    def get(self, request, entity_id):
-        entity = readable_entity(request, entity_id)
-        return Response(queries.entity_preview_files(entity.pk))
-
-
-class EntityTimeSpentsView(KitsuView):
-    """`GET /data/entities/{entity_id}/time-spents`: the time spent on its tasks, newest first."""
-
-    @extend_schema(tags=ENTITY_TAGS, responses=TimeSpentRow(many=True))
-    def get(self, request, entity_id):
-        entity = readable_entity(request, entity_id)
-        return Response(queries.entity_time_spents(entity.pk, access_for(request)))
-
-
-class EntitiesLinkedWithTasksView(KitsuView):
-    """`GET /data/entities/{entity_id}/entities-linked/with-tasks`: the entities linked to it by
-    concept links, with their tasks."""
-
-    @extend_schema(tags=ENTITY_TAGS, responses={200: ROWS})
-    def get(self, request, entity_id):
-        entity = readable_entity(request, entity_id)
-        return Response(queries.linked_entities_with_tasks(entity.pk))
-
-
-class EntityTasksView(KitsuView):
-    """`POST /data/entities/{entity_id}/tasks`: whoever reaches the entity, clients and vendors
-    aside, creates its tasks of the given types (every fitting one without a list)."""
-
-    @extend_schema(tags=ENTITY_TAGS, request=EntityTasksSerializer, responses={201: ROWS})
-    def post(self, request, entity_id):
-        entity = readable_entity(request, entity_id)
-        if access_for(request).project_role(entity.project_id) in ("client", "vendor"):
-            raise PermissionDenied
-        body = validated(EntityTasksSerializer, request.data)
-        task_type_ids = list(
-            dict.fromkeys(
-                parse_uuid(value, f"Malformed ID for task_type_ids: {value!r}.")
-                for value in body["task_type_ids"]
-            )
-        )
-        task_types = TaskType.objects.in_bulk(task_type_ids)
-        if len(task_types) != len(task_type_ids):
-            raise NotFound("Task type not found.")
-        created = services.create_tasks_for_entity(
-            entity, [task_types[pk] for pk in task_type_ids], user=request.user
-        )
-        return Response([self.render(*item) for item in created], status=201)
-
-    @staticmethod
-    def render(task, task_type, status):
-        data = serialize_instance(task, shape=queries.TASK_SHAPE)
-        data["assignees"] = []
-        data.update(
-            task_status_id=str(status.pk),
-            task_status_name=status.name,
-            task_status_short_name=status.short_name,
-            task_status_color=status.color,
-            task_type_id=str(task_type.pk),
-            task_type_name=task_type.name,
-            task_type_color=task_type.color,
-            task_type_priority=task_type.priority,
-        )
-        return data
-
-
-class ProjectDeleteEntitiesView(KitsuView):
-    """`POST /actions/projects/{project_id}/delete-entities` with a JSON array of ids: removes
-    the production's assets, shots, edits and concepts among them (see
-    assets.services.remove_entities). The creator of an entity may remove it; any other needs
-    to manage the production. Answers the ids removed."""
-
-    @extend_schema(
-        tags=ENTITY_TAGS,
-        parameters=[FORCE_PARAMETER],
-        request={"application/json": UUID_LIST},
-        responses={200: UUID_LIST},
-    )
-    def post(self, request, project_id):
-        project = project_or_404(project_id)
-        access = access_for(request)
-        # Who is not in the production deletes nothing of it: refused before the body is read.
-        access.check_project_access(project.pk)
-        entity_ids = json_list(request)
-        for entity_id in entity_ids:
-            if not isinstance(entity_id, str):
-                raise WrongParameter("Request body must only contain valid UUIDs.")
-            parse_uuid(entity_id, "Request body must only contain valid UUIDs.")
-        creators = Entity.objects.filter(pk__in=entity_ids).values_list("created_by_id", flat=True)
-        if any(creator != access.person.pk for creator in creators):
-            access.check_manager(project.pk)
-        force = request.query_params.get("force", "false").lower() == "true"
-        return Response(services.remove_entities(project.pk, entity_ids, force=force, user=request.user))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from assets.breakdown_services import CastEntry, cast_in_episodes, casting_targets, update_castings
+from assets.breakdown.services import CastEntry, cast_in_episodes, casting_targets, update_castings
 from assets.models import EntityLink, EntityType
 from kitsu_server.core.events import EventLog
 from people.models import Department, DepartmentLink, Person

@@ -1,20 +1,16 @@
 """Heavy reads of the `shots` area: episodes, sequences, shots and scenes, their boards (each
-entity with its tasks), their tasks and task types, shot versions and previews, and the
-production's episode statistics and quotas.
+entity with its tasks), their tasks and task types, shot versions and previews. The episode
+statistics are in shots.episodes.queries, the quotas in shots.quotas.queries.
 
 Lists are built from a few flat queries (`values_list` rows joined in Python dicts), never one
 ORM object per row: the shot board of a production (`/data/shots/with-tasks`) serves thousands of
 shots times their tasks in four queries whatever their number. Scopes (the caller's assigned
-tasks, an episode's shots) are subqueries, so no id list travels as parameters. Statistics and
-quota counts are grouped by the database.
+tasks, an episode's shots) are subqueries, so no id list travels as parameters.
 """
 
-import copy
-import datetime
 import uuid
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Round, TruncDate
+from django.db.models import OuterRef, Q, Subquery
 from rest_framework.exceptions import NotFound
 
 from assets.models import Entity
@@ -31,17 +27,15 @@ from assets.queries import (
 from files.models import PreviewFile
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids
-from kitsu_server.core.calendar import business_days, person_timezone
 from kitsu_server.core.crud import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
-from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent
+from tasks.models import Task, TaskPersonLink, TaskType
 from tasks.task_queries import (
     JSON,
     UUID,
     board_tasks,
     read_dicts,
-    read_rows,
     subscribed_task_ids,
     tasks_by_entity,
     tasks_with_names,
@@ -308,23 +302,23 @@ def full_shot(shot, client=False):
 # --- boards: entities with their tasks ---------------------------------------------------------
 
 SHOT_BOARD_COLUMNS = [
-    ("id", UUID),
-    ("name", None),
-    ("description", None),
-    ("data", JSON),
-    ("canceled", None),
-    ("entity_type_id", UUID),
-    ("parent_id", UUID),
-    ("preview_file_id", UUID),
-    ("source_id", UUID),
-    ("nb_frames", None),
-    ("nb_entities_out", None),
-    ("is_casting_standby", None),
-    ("project_id", UUID),
-    ("parent__parent_id", UUID),
-    ("parent__parent__name", None),
-    ("parent__name", None),
-    ("project__name", None),
+    ("id", "id", UUID),
+    ("name", "name", None),
+    ("description", "description", None),
+    ("data", "data", JSON),
+    ("canceled", "canceled", None),
+    ("entity_type_id", "entity_type_id", UUID),
+    ("parent_id", "parent_id", UUID),
+    ("preview_file_id", "preview_file_id", UUID),
+    ("source_id", "source_id", UUID),
+    ("nb_frames", "nb_frames", None),
+    ("nb_entities_out", "nb_entities_out", None),
+    ("is_casting_standby", "is_casting_standby", None),
+    ("project_id", "project_id", UUID),
+    ("episode_id", "parent__parent_id", UUID),
+    ("episode_name", "parent__parent__name", None),
+    ("sequence_name", "parent__name", None),
+    ("project_name", "project__name", None),
 ]
 ENTITY_BOARD_COLUMNS = [
     ("id", "id", UUID),
@@ -379,60 +373,44 @@ def shots_with_tasks(criteria, person, client=False, vendor_departments=None, co
     a vendor), whatever the number of shots and tasks, run before the first shot; then one shot at
     a time, as produced (a generator: a streamed board is never whole in memory)."""
     shots = criteria.shots()
-    rows = read_rows(shots.order_by("parent__parent__name", "parent__name", "name", "pk"), SHOT_BOARD_COLUMNS)
+    rows = read_dicts(
+        shots.order_by("parent__parent__name", "parent__name", "name", "pk"), SHOT_BOARD_COLUMNS
+    )
     subscribed = subscribed_task_ids(person, criteria.project_id, "Shot")
     tasks, links = criteria.tasks(shots)
     tasks_of = tasks_by_entity(tasks, links, SHOTS_AND_TASKS_TASK_FIELDS, subscribed, client, compact)
     hidden = {}
     if vendor_departments is not None and rows:
-        hidden = hidden_metadata_fields("Shot", vendor_departments, {row[12] for row in rows})
-    for (
-        shot_id,
-        name,
-        description,
-        data,
-        canceled,
-        entity_type_id,
-        parent_id,
-        preview_file_id,
-        source_id,
-        nb_frames,
-        nb_entities_out,
-        is_casting_standby,
-        project_id,
-        episode_id,
-        episode_name,
-        sequence_name,
-        production_name,
-    ) in rows:
-        data = data or {}
+        hidden = hidden_metadata_fields("Shot", vendor_departments, {row["project_id"] for row in rows})
+    for row in rows:
+        data = row["data"] or {}
         if vendor_departments is not None:
-            masked = hidden.get(project_id, ())
+            masked = hidden.get(row["project_id"], ())
             data = {key: value for key, value in data.items() if key not in masked}
         values = [
-            canceled,
+            row["canceled"],
             data,
-            description,
-            entity_type_id,
-            episode_id,
-            episode_name or "",
+            row["description"],
+            row["entity_type_id"],
+            row["episode_id"],
+            row["episode_name"] or "",
             data.get("fps"),
             data.get("frame_in"),
             data.get("frame_out"),
-            shot_id,
-            name,
-            nb_frames,
-            parent_id,
-            preview_file_id,
-            project_id,
-            production_name,
-            parent_id,
-            sequence_name,
-            source_id,
-            nb_entities_out,
-            is_casting_standby,
+            row["id"],
+            row["name"],
+            row["nb_frames"],
+            row["parent_id"],
+            row["preview_file_id"],
+            row["project_id"],
+            row["project_name"],
+            row["parent_id"],
+            row["sequence_name"],
+            row["source_id"],
+            row["nb_entities_out"],
+            row["is_casting_standby"],
             "Shot",
-            tasks_of.get(shot_id, []),
+            tasks_of.get(row["id"], []),
         ]
         yield values if compact else dict(zip(SHOTS_AND_TASKS_SHOT_FIELDS, values, strict=True))
 
@@ -533,325 +511,6 @@ def shot_versions(shot_id):
     """The history of a shot's name and frame range, newest first."""
     queryset = EntityVersion.objects.filter(entity_id=shot_id).order_by("-created_at", "-pk")
     return serialize_rows(queryset, shape=SHOT_VERSION_SHAPE)
-
-
-# --- episode statistics ------------------------------------------------------------------------
-
-
-def episode_tasks(project_id, assigned_person=None):
-    """The tasks of a production's entities that hang from an episode through their parent."""
-    queryset = Task.objects.filter(project_id=project_id, entity__parent__parent__isnull=False)
-    if assigned_person is not None:
-        queryset = queryset.filter(pk__in=assigned_task_ids(assigned_person))
-    return queryset
-
-
-def status_entry(short_name, color):
-    return {"name": short_name, "color": color, "count": 0, "frames": 0, "drawings": 0}
-
-
-def add_to_bucket(bucket, count, frames, drawings):
-    bucket["count"] += count or 0
-    bucket["frames"] += frames or 0
-    bucket["drawings"] += drawings or 0
-
-
-def episode_stats(project_id, assigned_person=None):
-    """{episode id | "all": {task type id | "all": {status id: {name, color, count, frames,
-    drawings}}}}: the production's shot tasks counted by the database per episode, task type
-    and status. One query."""
-    groups = (
-        episode_tasks(project_id, assigned_person)
-        .values(
-            "entity__parent__parent_id",
-            "task_type_id",
-            "task_status_id",
-            "task_status__short_name",
-            "task_status__color",
-        )
-        .annotate(count=Count("pk"), drawings=Sum("nb_drawings"), frames=Sum("entity__nb_frames"))
-        .order_by()
-    )
-    results = {}
-    for group in groups:
-        episode_id = str(group["entity__parent__parent_id"])
-        task_type_id = str(group["task_type_id"])
-        status_id = str(group["task_status_id"])
-        short_name, color = group["task_status__short_name"], group["task_status__color"]
-        count, frames, drawings = group["count"], group["frames"], group["drawings"]
-        episode = results.setdefault(episode_id, {})
-        episode.setdefault(task_type_id, {})[status_id] = {
-            "name": short_name,
-            "color": color,
-            "count": count,
-            "frames": frames or 0,
-            "drawings": drawings or 0,
-        }
-        entry = episode.setdefault("all", {}).setdefault(status_id, status_entry(short_name, color))
-        add_to_bucket(entry, count, frames, drawings)
-        totals = results.setdefault("all", {"all": {}})
-        for key in (task_type_id, "all"):
-            entry = totals.setdefault(key, {}).setdefault(status_id, status_entry(short_name, color))
-            add_to_bucket(entry, count, frames, drawings)
-    return results
-
-
-EMPTY_BUCKETS = {
-    "done": {"count": 0, "frames": 0, "drawings": 0},
-    "retake": {"count": 0, "frames": 0, "drawings": 0},
-    "other": {"count": 0, "frames": 0, "drawings": 0},
-}
-EMPTY_RETAKE_STATS = {"max_retake_count": 0, "evolution": {}, **EMPTY_BUCKETS}
-
-
-def episode_retake_stats(project_id, assigned_person=None):
-    """{episode id | "all": {task type id | "all": {max_retake_count, done, retake, other,
-    evolution}}}: where the production's shot tasks stand (done first, then retake, else other)
-    and, per episode, how each take went. The tasks are grouped by the database by episode,
-    task type, retake count and status kind; one query."""
-    groups = list(
-        episode_tasks(project_id, assigned_person)
-        .values(
-            "entity__parent__parent_id",
-            "task_type_id",
-            "retake_count",
-            "task_status__is_done",
-            "task_status__is_retake",
-        )
-        .annotate(count=Count("pk"), drawings=Sum("nb_drawings"), frames=Sum("entity__nb_frames"))
-        .order_by()
-    )
-    results = {"all": {"all": copy.deepcopy(EMPTY_RETAKE_STATS)}}
-    for group in groups:
-        episode_id, task_type_id = str(group["entity__parent__parent_id"]), str(group["task_type_id"])
-        retake_count = group["retake_count"] or 0
-        results.setdefault(episode_id, {"all": copy.deepcopy(EMPTY_RETAKE_STATS)})
-        results["all"].setdefault(task_type_id, copy.deepcopy(EMPTY_RETAKE_STATS))
-        results[episode_id].setdefault(task_type_id, copy.deepcopy(EMPTY_RETAKE_STATS))
-        if group["task_status__is_done"]:
-            key = "done"
-        elif group["task_status__is_retake"]:
-            key = "retake"
-        else:
-            key = "other"
-        for first, second in (
-            ("all", "all"),
-            ("all", task_type_id),
-            (episode_id, "all"),
-            (episode_id, task_type_id),
-        ):
-            entry = results[first][second]
-            entry["max_retake_count"] = max(entry["max_retake_count"], retake_count)
-            add_to_bucket(entry[key], group["count"], group["frames"], group["drawings"])
-    # The takes of each episode, once the highest retake count of each entry is known.
-    for group in groups:
-        episode_id, task_type_id = str(group["entity__parent__parent_id"]), str(group["task_type_id"])
-        retake_count = group["retake_count"] or 0
-        for second in ("all", task_type_id):
-            entry = results[episode_id][second]
-            for take in range(1, entry["max_retake_count"] + 1):
-                buckets = entry["evolution"].setdefault(str(take), copy.deepcopy(EMPTY_BUCKETS))
-                if retake_count > 0 and take <= retake_count:
-                    key = "retake"
-                elif group["task_status__is_done"]:
-                    key = "done"
-                else:
-                    key = "other"
-                add_to_bucket(buckets[key], group["count"], group["frames"], group["drawings"])
-    return results
-
-
-# --- quotas ----------------------------------------------------------------------------------------
-
-
-class Quotas:
-    """Frames, seconds, drawings and counts of done work per day, ISO week, month and year, for
-    each person (or each task type of one person) and in total."""
-
-    def __init__(self, fps, tz):
-        self.fps = fps
-        self.tz = tz
-        self.entries = {}
-
-    @staticmethod
-    def new_entry():
-        periods = {
-            name: {"frames": {}, "seconds": {}, "count": {}, "entries": {}, "drawings": {}}
-            for name in ("day", "week", "month")
-        }
-        periods["year"] = {"frames": {}, "seconds": {}, "count": {}, "drawings": {}}
-        return periods
-
-    def local_day(self, value):
-        """A stored UTC datetime as the local day of the reader; a date stays as it is."""
-        if isinstance(value, datetime.datetime):
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=datetime.UTC)
-            return value.astimezone(self.tz).date()
-        return value
-
-    def add(self, entry_ids, day, frames, drawings, count=1):
-        day = self.local_day(day)
-        date_key = day.isoformat()
-        iso_year, iso_week, _ = day.isocalendar()
-        keys = {
-            "day": date_key,
-            "week": f"{iso_year}-{iso_week}",
-            "month": date_key[:7],
-            "year": date_key[:4],
-        }
-        groups = {"day": keys["month"], "week": keys["week"][:4], "month": keys["year"]}
-        seconds = frames / self.fps
-        for entry_id in entry_ids:
-            entry = self.entries.setdefault(entry_id, self.new_entry())
-            for period, key in keys.items():
-                values = entry[period]
-                if key not in values["frames"]:
-                    for name in ("frames", "seconds", "count", "drawings"):
-                        values[name][key] = 0
-                    if period in groups:
-                        values["entries"][groups[period]] = values["entries"].get(groups[period], 0) + 1
-                values["frames"][key] += frames
-                values["seconds"][key] += seconds
-                values["drawings"][key] += drawings
-                values["count"][key] += count
-
-    def rounded(self):
-        for entry in self.entries.values():
-            for period in entry.values():
-                period["count"] = {key: round(value, 2) for key, value in period["count"].items()}
-        return self.entries
-
-
-QUOTA_COUNT_MODES = ("weighted", "weighteddone", "feedback", "done")
-
-
-def project_quotas(project, reader, count_mode, task_type_id=None, person_id=None, studio_id=None):
-    """The quotas of a production's shots (of one task type, or of one person by task type), by
-    day, week, month and year in the reader's time zone. `count_mode`: "weighted" (by time
-    logged, tasks that got a feedback request), "weighteddone" (approved tasks), "feedback" or
-    "done" (each task counted once on its end day)."""
-    compute = weighted_quotas if "weighted" in count_mode else raw_quotas
-    feedback = "done" not in count_mode
-    return compute(project, person_timezone(reader), task_type_id, person_id, studio_id, feedback)
-
-
-def quota_tasks(project_id, task_type_id, feedback, studio_id):
-    """The production's shot tasks that ended (got a feedback request, or were approved)."""
-    scope = {"project_id": project_id, "entity__entity_type__name": "Shot"}
-    if task_type_id is not None:
-        scope["task_type_id"] = task_type_id
-    scope["end_date__isnull" if feedback else "done_date__isnull"] = False
-    queryset = Task.objects.filter(**scope)
-    if studio_id is not None:
-        queryset = queryset.filter(
-            pk__in=TaskPersonLink.objects.filter(person__studio_id=studio_id).values("task_id")
-        )
-    return queryset
-
-
-def assignments(tasks, person_id):
-    """One row per assignee of `tasks` (of the tasks of `person_id` when given), as the reference
-    joins them: a task of two assignees counts for both."""
-    links = TaskPersonLink.objects.filter(task_id__in=tasks.values("pk"))
-    if person_id is not None:
-        links = links.filter(task_id__in=TaskPersonLink.objects.filter(person_id=person_id).values("task_id"))
-    return links
-
-
-def raw_quotas(project, tz, task_type_id=None, person_id=None, studio_id=None, feedback=True):
-    """Each ended task counts once on its end day (local to the reader) for each of its assignees
-    (for each task type when the quotas are a person's). Counted by the database per entry and
-    day; one query."""
-    quotas = Quotas(project_fps(project), tz)
-    end_column = "task__end_date" if feedback else "task__done_date"
-    entry_column = "person_id" if person_id is None else "task__task_type_id"
-    groups = (
-        assignments(quota_tasks(project.pk, task_type_id, feedback, studio_id), person_id)
-        .annotate(day=TruncDate(end_column, tzinfo=tz))
-        .values(entry_column, "day")
-        .annotate(
-            count=Count("pk"),
-            frames=Coalesce(Sum("task__entity__nb_frames"), 0),
-            drawings=Coalesce(Sum("task__nb_drawings"), 0),
-        )
-        .order_by("day")
-    )
-    for group in groups:
-        quotas.add(
-            [str(group[entry_column]), "total"],
-            group["day"],
-            group["frames"],
-            group["drawings"],
-            group["count"],
-        )
-    return quotas.entries
-
-
-def weighted_quotas(project, tz, task_type_id=None, person_id=None, studio_id=None, feedback=True):
-    """Time logged on an ended task weighs its share of the task's duration, frames and drawings
-    included, on the day it was logged, for the person who logged it: summed by the database per
-    entry and day. A task nobody logged time on spreads over its working days from WIP to its
-    end, for each assignee. Two queries."""
-    quotas = Quotas(project_fps(project), tz)
-    tasks = quota_tasks(project.pk, task_type_id, feedback, studio_id)
-    spent = TimeSpent.objects.filter(task_id__in=tasks.values("pk"), task__duration__gt=0)
-    if person_id is not None:
-        spent = spent.filter(person_id=person_id)
-    entry_column = "person_id" if person_id is None else "task__task_type_id"
-    share = F("duration") / F("task__duration")
-    groups = (
-        spent.values(entry_column, "date")
-        .annotate(
-            count=Sum(share),
-            frames=Sum(Cast(Round(Coalesce(F("task__entity__nb_frames"), 0) * share), IntegerField())),
-            drawings=Sum(Cast(Round(Coalesce(F("task__nb_drawings"), 0) * share), IntegerField())),
-        )
-        .order_by("date", entry_column)
-    )
-    for group in groups:
-        quotas.add(
-            [str(group[entry_column]), "total"],
-            group["date"],
-            group["frames"],
-            group["drawings"],
-            group["count"],
-        )
-    end_column = "task__end_date" if feedback else "task__done_date"
-    untimed = (
-        assignments(
-            tasks.filter(real_start_date__isnull=False).exclude(
-                Exists(TimeSpent.objects.filter(task_id=OuterRef("pk")))
-            ),
-            person_id,
-        )
-        .order_by("task__real_start_date", "pk")
-        .values_list(
-            "person_id",
-            "task__task_type_id",
-            "task__real_start_date",
-            end_column,
-            "task__entity__nb_frames",
-            "task__nb_drawings",
-        )
-    )
-    for assignee_id, untimed_task_type_id, start, end, frames, drawings in untimed:
-        start, end = naive_utc(start), naive_utc(end)
-        days = business_days(start, end) + 1
-        frames = round(frames / days) or 0 if frames is not None else 0
-        entry_id = str(assignee_id) if person_id is None else str(untimed_task_type_id)
-        day = start
-        for _ in range((end - start).days + 1):
-            if day.weekday() < 5:
-                quotas.add([entry_id, "total"], day, frames, drawings or 0, 1 / days)
-            day += datetime.timedelta(days=1)
-    return quotas.rounded()
-
-
-def naive_utc(value):
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value
 
 
 def project_fps(project):

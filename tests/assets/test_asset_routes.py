@@ -327,7 +327,8 @@ def test_read_an_asset(world, team, show):
     api = client_for(team["admin"])
     assert api.get(f"/api/data/assets/{uuid.uuid4()}").status_code == 404
     assert api.get(f"/api/data/assets/{world.shot.id}").status_code == 404  # a shot is no asset
-    assert api.get("/api/data/assets/nope").status_code == 400
+    # A scoped view (kitsu_server.core.scoped) resolves the URL's asset once: a malformed id names no row.
+    assert api.get("/api/data/assets/nope").status_code == 404
 
 
 def test_an_asset_holding_tasks_is_canceled_unless_forced(world, team, show):
@@ -658,7 +659,7 @@ def test_casting_stats_follow_the_readiness_of_assets(world, team, show):
     layout_task = factories.make_task(world.shot, layout, nb_assets_ready=0)
     animation_task = factories.make_task(world.shot, animation, nb_assets_ready=0)
     cast(world.shot, world.hero)
-    from assets.breakdown_services import refresh_casting_stats
+    from assets.breakdown.services import refresh_casting_stats
     from kitsu_server.core.events import EventLog
 
     refresh_casting_stats([world.shot.pk], EventLog(None))

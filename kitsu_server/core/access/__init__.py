@@ -97,6 +97,18 @@ class Access:
     check_entity_delete = entity_rules.check_entity_delete
     check_metadata_department_access = entity_rules.check_metadata_department_access
     vendor_departments = entity_rules.vendor_departments
+    vendor_assignee = entity_rules.vendor_assignee
+    reads_as_client = entity_rules.reads_as_client
+    check_not_vendor = entity_rules.check_not_vendor
+    check_not_client = entity_rules.check_not_client
+    check_studio_role = entity_rules.check_studio_role
+    check_team_entity_read = entity_rules.check_team_entity_read
+    check_concept_read = entity_rules.check_concept_read
+    check_concept_team = entity_rules.check_concept_team
+    check_team_but_clients = entity_rules.check_team_but_clients
+    check_episode_stats_read = entity_rules.check_episode_stats_read
+    check_person_quotas_read = entity_rules.check_person_quotas_read
+    check_entities_delete = entity_rules.check_entities_delete
     # tasks
     visible_tasks = task_rules.visible_tasks
     check_task_access = task_rules.check_task_access

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.core.access.roles import MANAGER_ROLES
+from kitsu_server.core.access.roles import MANAGER_ROLES, SUPERVISOR_ROLES
 from kitsu_server.core.access.scopes import department_ids, open_team_project_ids, works_on_entity
 from productions.models import DepartmentMetadataDescriptorLink
 
@@ -119,3 +119,88 @@ def vendor_departments(access, role):
     if role != "vendor":
         return None
     return sorted(str(department) for department in department_ids(access.person))
+
+
+# --- roles a route closes (the caller's `role` on the production in question) -------------------
+
+
+def check_not_vendor(access, role):
+    """Routes that list everyone's work under an entity or a production: vendors aside."""
+    if role == "vendor":
+        raise PermissionDenied
+
+
+def check_not_client(access, role):
+    """Routes of the studio's own figures and concept work: clients aside."""
+    if role == "client":
+        raise PermissionDenied
+
+
+def check_studio_role(access, role):
+    """Concepts and task creation are the studio team's: vendors and clients aside."""
+    if role in ("vendor", "client"):
+        raise PermissionDenied
+
+
+def reads_as_client(access, role):
+    """A client (`role`, the role read for this request) reads the studio fields of tasks blank."""
+    return role == "client"
+
+
+def vendor_assignee(access, role):
+    """Whose assignments narrow what the caller lists: a vendor's own (`role`, the role read for
+    this request), None for anyone else."""
+    return access.person if role == "vendor" else None
+
+
+# --- rules of the scoped views (kitsu_server.core.scoped): `rule(access, the URL's object)` ----
+
+
+def check_team_entity_read(access, entity):
+    """Everyone's tasks under an entity: whoever reads the entity, vendors aside."""
+    access.check_project_and_entity_access(entity.project_id, entity.pk)
+    access.check_not_vendor(access.project_role(entity.project_id))
+
+
+def check_concept_read(access, concept):
+    """A concept (its tasks, types, previews): whoever reads it, clients aside."""
+    access.check_project_and_entity_access(concept.project_id, concept.pk)
+    access.check_not_client(access.project_role(concept.project_id))
+
+
+def check_concept_team(access, project):
+    """A production's concepts and concept folders: its team, vendors and clients aside."""
+    access.check_studio_role(access.check_project_access(project.pk))
+
+
+def check_team_but_clients(access, project):
+    """A production's retake statistics and quotas: its team, clients aside."""
+    access.check_not_client(access.check_project_access(project.pk))
+
+
+def check_episode_stats_read(access, project):
+    """A production's episode statistics: its team, clients only where it shows them its stats."""
+    role = access.check_project_access(project.pk)
+    if role == "client" and project.is_client_stats_visible is False:
+        raise PermissionDenied
+
+
+def check_person_quotas_read(access, project_id, person_id):
+    """A person's quotas on a production: its supervisors and managers (and admins) read
+    anyone's, anyone else their own; clients none. A caller outside the team is read on their
+    global role."""
+    role = access.project_role(project_id) if access.is_member(project_id) else access.role
+    if role == "client":
+        raise PermissionDenied
+    if role in SUPERVISOR_ROLES:
+        access.check_project_access(project_id)
+    elif not (access.is_admin or person_id == str(access.person.pk)):
+        raise PermissionDenied
+
+
+def check_entities_delete(access, project_id, creator_ids):
+    """Remove several entities of a production: its team; its managers unless the caller created
+    every one of them."""
+    access.check_project_access(project_id)
+    if any(creator_id != access.person.pk for creator_id in creator_ids):
+        access.check_manager(project_id)

@@ -1,9 +1,9 @@
 """Heavy reads of the `edits` area: the edit board (one query for the edits, one for their tasks,
 one for the assignees, never one per row), an episode's edit tasks and an edit's versions. The
-typed entity lists edits share with concepts live in assets.breakdown_queries."""
+typed entity lists edits share with concepts live in assets.typed_entities."""
 
-from assets.breakdown_queries import of_kind
 from assets.queries import hidden_metadata_fields
+from assets.typed_entities import of_kind
 from kitsu_server.api.json import ModelShape, serialize_rows
 from shots.models import EntityVersion
 from tasks.models import Task

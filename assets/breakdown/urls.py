@@ -4,7 +4,7 @@ Fixed paths come before the ones they would otherwise match as an id
 (`/sequences/all/casting` before `/sequences/{sequence_id}/casting`).
 """
 
-from assets import breakdown_views as views
+from assets.breakdown import views
 from kitsu_server.routing import kitsu_path
 
 urlpatterns = [

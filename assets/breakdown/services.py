@@ -243,23 +243,23 @@ def drop_from_episode_shots(removals, log):
     if not condition:
         return
     links = EntityLink.objects.filter(condition, entity_in__entity_type__name="Shot")
-    dropped = list(links.values_list("pk", "entity_in_id", "entity_out_id", "entity_in__project_id"))
+    dropped = list(links.values("pk", "entity_in_id", "entity_out_id", "entity_in__project_id"))
     if not dropped:
         return
-    EntityLink.objects.filter(pk__in=[row[0] for row in dropped]).delete()
-    shot_ids = {shot_id for _, shot_id, _, _ in dropped}
+    EntityLink.objects.filter(pk__in=[link["pk"] for link in dropped]).delete()
+    shot_ids = {link["entity_in_id"] for link in dropped}
     refresh_casting_stats(shot_ids, log)
     counts = dict(Entity.objects.filter(pk__in=shot_ids).values_list("pk", "nb_entities_out"))
-    for _, shot_id, asset_id, project_id in dropped:
+    for link in dropped:
         log.add(
             "shot:casting-update",
             {
-                "shot_id": str(shot_id),
-                "nb_entities_out": counts.get(shot_id),
+                "shot_id": str(link["entity_in_id"]),
+                "nb_entities_out": counts.get(link["entity_in_id"]),
                 "added_asset_ids": [],
-                "removed_asset_ids": [str(asset_id)],
+                "removed_asset_ids": [str(link["entity_out_id"])],
             },
-            project_id,
+            link["entity_in__project_id"],
         )
 
 

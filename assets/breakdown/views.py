@@ -15,8 +15,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from assets import breakdown_queries as queries
-from assets import breakdown_services as services
+from assets.breakdown import queries, services
 from assets.models import AssetInstance, Entity, EntityLink
 from assets.queries import asset_or_404
 from kitsu_server.api.endpoints import KitsuView
@@ -28,6 +27,7 @@ from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, object_or_404
+from kitsu_server.core.scoped import MEMBER, READER, EntityScopedView
 from productions.models import Project
 
 TAGS = ["breakdown"]
@@ -121,8 +121,8 @@ def check_project_access(request, project_id):
 def casting_reader(request, project_id):
     """A production whose castings the caller reads: its team but vendors."""
     project_id = check_project_access(request, project_id)
-    if access_for(request).project_role(project_id) == "vendor":
-        raise PermissionDenied
+    access = access_for(request)
+    access.check_not_vendor(access.project_role(project_id))
     return project_id
 
 
@@ -338,29 +338,35 @@ class ProjectEntityLinkView(KitsuView):
 # --- asset instances ---------------------------------------------------------------------------
 
 
-def reachable_entity(request, entity_id, kind, read=True):
-    """The scene or shot of the URL (404 when it is not one), once the caller reaches its
-    production (and, to read it as a vendor, works on it)."""
-    entity = entity_or_404(entity_id, kind)
-    access = access_for(request)
-    role = access.check_project_access(entity.project_id)
-    if read:
-        access.check_entity_access(entity.pk, role)
-    return entity
+class SceneScopedView(EntityScopedView):
+    """The scene of `<scene_id>`: read by whoever reads it (a vendor: one they work on), written
+    by its production's team."""
+
+    kind = "Scene"
+    url_kwarg = "scene_id"
+    rules = {"GET": READER, "POST": MEMBER}
 
 
-class SceneAssetInstancesView(KitsuView):
+class ShotScopedView(EntityScopedView):
+    """The shot of `<shot_id>`: read by whoever reads it (a vendor: one they work on), written by
+    its production's team."""
+
+    kind = "Shot"
+    url_kwarg = "shot_id"
+    rules = {"GET": READER, "POST": MEMBER, "DELETE": MEMBER}
+
+
+class SceneAssetInstancesView(SceneScopedView):
     """`GET /data/scenes/{scene_id}/asset-instances`: {asset id: its instances in the scene}.
     `POST` {asset_id, description}: a new instance of the asset there (`asset_instance:new`)."""
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, scene_id):
-        scene = reachable_entity(request, scene_id, "Scene")
-        return Response(queries.scene_asset_instances(scene.pk))
+        return Response(queries.scene_asset_instances(self.entity.pk))
 
     @extend_schema(tags=TAGS, request=SceneAssetInstanceSerializer, responses={201: AssetInstanceRow})
     def post(self, request, scene_id):
-        scene = reachable_entity(request, scene_id, "Scene", read=False)
+        scene = self.entity
         body = validated(SceneAssetInstanceSerializer, request.data)
         asset = Entity.objects.filter(pk=body["asset_id"]).first()
         if asset is None:
@@ -369,34 +375,31 @@ class SceneAssetInstancesView(KitsuView):
         return Response(REGISTRY["asset-instances"].render(instance, relations=False), status=201)
 
 
-class SceneCameraInstancesView(KitsuView):
+class SceneCameraInstancesView(SceneScopedView):
     """`GET /data/scenes/{scene_id}/camera-instances`: {camera asset id: its instances in the
     scene} (the "Camera" asset type is created on first use, as on the reference)."""
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, scene_id):
-        scene = reachable_entity(request, scene_id, "Scene")
         camera = services.camera_type(user=request.user)
-        return Response(queries.scene_asset_instances(scene.pk, asset_type_id=camera.pk))
+        return Response(queries.scene_asset_instances(self.entity.pk, asset_type_id=camera.pk))
 
 
-class ShotAssetInstancesView(KitsuView):
+class ShotAssetInstancesView(ShotScopedView):
     """`GET /data/shots/{shot_id}/asset-instances`: {asset id: its instances cast in the shot}.
     `POST` {asset_instance_id}: cast an instance in it; answers the shot."""
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, shot_id):
-        shot = reachable_entity(request, shot_id, "Shot")
-        return Response(queries.shot_asset_instances(shot.pk))
+        return Response(queries.shot_asset_instances(self.entity.pk))
 
     @extend_schema(tags=TAGS, request=ShotAssetInstanceSerializer, responses={201: EntityRow})
     def post(self, request, shot_id):
-        shot = reachable_entity(request, shot_id, "Shot", read=False)
         body = validated(ShotAssetInstanceSerializer, request.data)
         instance = AssetInstance.objects.filter(pk=body["asset_instance_id"]).first()
         if instance is None:
             raise NotFound("Asset instance not found.")
-        shot = services.add_asset_instance_to_shot(shot, instance, user=request.user)
+        shot = services.add_asset_instance_to_shot(self.entity, instance, user=request.user)
         return Response(render_plain_entity(shot), status=201)
 
 
@@ -407,13 +410,13 @@ def render_plain_entity(entity):
     return data
 
 
-class ShotAssetInstanceView(KitsuView):
+class ShotAssetInstanceView(ShotScopedView):
     """`DELETE /data/shots/{shot_id}/asset-instances/{asset_instance_id}`: take an instance out of
     the shot's instance casting."""
 
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, shot_id, asset_instance_id):
-        shot = reachable_entity(request, shot_id, "Shot", read=False)
+        shot = self.entity
         instance = object_or_404(AssetInstance, asset_instance_id, name="Asset instance")
         if not shot.instance_casting.filter(pk=instance.pk).exists():
             raise NotFound("Asset instance not cast in this shot.")

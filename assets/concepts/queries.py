@@ -1,8 +1,8 @@
 """Heavy reads of the `concepts` area: the concept board, built like the asset board (one query
 for the concepts, one for their tasks, one for the assignees, one for their concept links). The
-typed entity lists concepts share with edits live in assets.breakdown_queries."""
+typed entity lists concepts share with edits live in assets.typed_entities."""
 
-from assets.breakdown_queries import concept_links, of_kind
+from assets.typed_entities import concept_links, of_kind
 from tasks.task_queries import DATETIME, JSON, UUID, board_tasks, read_dicts, subscribed_task_ids
 
 CONCEPT_TASK_FIELDS = [

@@ -4,7 +4,7 @@ Fixed paths come before the ones they would otherwise match as an id
 (`/data/concepts/with-tasks` before `/data/concepts/{concept_id}`).
 """
 
-from assets import concept_views as views
+from assets.concepts import views
 from kitsu_server.routing import kitsu_path
 
 urlpatterns = [

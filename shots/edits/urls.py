@@ -5,7 +5,7 @@ Fixed paths come before the ones they would otherwise match as an id
 """
 
 from kitsu_server.routing import kitsu_path
-from shots import edit_views as views
+from shots.edits import views
 
 urlpatterns = [
     kitsu_path("/data/edits", views.EditsView.as_view(), name="edits"),

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from assets.concept_services import entity_type_named
+from assets.concepts.services import entity_type_named
 from assets.models import Entity
 from kitsu_server.core.events import record_event
 

@@ -13,35 +13,40 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from assets import breakdown_queries as queries
-from assets.concept_views import (
+from assets.boards import (
+    board_filter,
+    check_id_criteria,
+    criteria_project_access,
+    list_criteria,
+    relations_asked,
+)
+from assets.models import Entity
+from assets.queries import entity_task_types
+from assets.serializers import (
     BOARD_PARAMETERS,
     FORCE_PARAMETER,
     RELATIONS_PARAMETER,
     EntityRow,
     TaskRow,
     TaskTypeRow,
-    board_filter,
-    check_id_criteria,
-    criteria_project_access,
-    list_criteria,
-    reachable,
-    refuse,
-    remove,
-    render_typed,
-    team_project,
-    validated,
 )
-from assets.models import Entity
-from assets.queries import (
-    entity_task_types,
+from assets.services import remove_entity
+from assets.typed_entities import (
+    BoardFilter,
+    hide_metadata,
+    listed_entities,
+    of_kind,
+    project_entities,
+    render_typed,
+    typed_rows,
 )
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_bool
+from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
-from kitsu_server.core.access import access_for
-from kitsu_server.core.lookups import entity_or_404, project_or_404
-from shots import edit_queries, edit_services
+from kitsu_server.core.access import Access, access_for
+from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
+from shots.edits import queries, services
 from tasks.task_queries import (
     entity_previews_by_task_type,
     entity_tasks,
@@ -71,8 +76,12 @@ class EditVersionSerializer(serializers.Serializer):
     type = serializers.CharField(default="EditVersion")
 
 
-def relations_asked(request):
-    return parse_bool(request.query_params.get("relations", "false"))
+class EditScopedView(EntityScopedView):
+    """The edit of `<edit_id>`: whoever reads it (a vendor: one they work on)."""
+
+    kind = "Edit"
+    url_kwarg = "edit_id"
+    rules = {"GET": READER}
 
 
 class EditsView(KitsuView):
@@ -87,8 +96,8 @@ class EditsView(KitsuView):
         departments = access_for(request).vendor_departments(role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
-        rows = queries.listed_entities("Edit", criteria, request.user)
-        return Response(queries.hide_metadata(rows, "Edit", departments))
+        rows = listed_entities("Edit", criteria, request.user)
+        return Response(hide_metadata(rows, "Edit", departments))
 
 
 class AllEditsView(EditsView):
@@ -110,130 +119,134 @@ class EditsWithTasksView(KitsuView):
         criteria = list_criteria(request)
         check_id_criteria(criteria)
         role = criteria_project_access(request, criteria)
-        departments = access_for(request).vendor_departments(role)
+        access = access_for(request)
+        departments = access.vendor_departments(role)
         if departments is not None:
             criteria["assigned_to"] = str(request.user.pk)
-        rows = edit_queries.edits_with_tasks(
-            board_filter(criteria), request.user, client=role == "client", vendor_departments=departments
+        rows = queries.edits_with_tasks(
+            board_filter(criteria),
+            request.user,
+            client=access.reads_as_client(role),
+            vendor_departments=departments,
         )
         return Response(rows)
 
 
-class EditView(KitsuView):
+class EditView(EditScopedView):
     """`GET /data/edits/{edit_id}`: the edit with its episode and tasks. `DELETE`: its creator or a
     manager removes it (canceled while it holds tasks, unless `force=true`)."""
 
+    rules = {"GET": READER, "DELETE": Access.check_entity_delete}
+
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, edit_id):
-        edit, role = reachable(request, edit_id, "Edit")
-        [data] = edit_queries.edits_with_tasks(
-            queries.BoardFilter(entity_id=edit.pk), request.user, client=role == "client"
+        [data] = queries.edits_with_tasks(
+            BoardFilter(entity_id=self.entity.pk), request.user, client=self.access.reads_as_client(self.role)
         )
         return Response(data)
 
     @extend_schema(tags=TAGS, parameters=[FORCE_PARAMETER], responses={204: None})
     def delete(self, request, edit_id):
-        return remove(request, entity_or_404(edit_id, "Edit"))
+        force = parse_bool(request.query_params.get("force", "false"))
+        remove_entity(self.entity, force=force, user=request.user)
+        return Response(status=204)
 
 
-class EditTaskTypesView(KitsuView):
+class EditTaskTypesView(EditScopedView):
     """`GET /data/edits/{edit_id}/task-types`: the types of its tasks."""
 
     @extend_schema(tags=TAGS, responses=TaskTypeRow(many=True))
     def get(self, request, edit_id):
-        edit, _ = reachable(request, edit_id, "Edit")
-        return Response(entity_task_types(edit.pk))
+        return Response(entity_task_types(self.entity.pk))
 
 
-class EditTasksView(KitsuView):
+class EditTasksView(EditScopedView):
     """`GET /data/edits/{edit_id}/tasks`: its tasks with their names (`relations=true`: and their
     assignees); a client reads their studio fields blank."""
 
     @extend_schema(tags=TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
     def get(self, request, edit_id):
-        edit, role = reachable(request, edit_id, "Edit")
-        return Response(entity_tasks(edit.pk, relations=relations_asked(request), client=role == "client"))
+        relations = relations_asked(request)
+        return Response(
+            entity_tasks(self.entity.pk, relations=relations, client=self.access.reads_as_client(self.role))
+        )
 
 
-class EditPreviewFilesView(KitsuView):
+class EditPreviewFilesView(EditScopedView):
     """`GET /data/edits/{edit_id}/preview-files`: {task type id: the previews of its task of that
     type}."""
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
     def get(self, request, edit_id):
-        edit, _ = reachable(request, edit_id, "Edit")
-        return Response(entity_previews_by_task_type(edit.pk))
+        return Response(entity_previews_by_task_type(self.entity.pk))
 
 
-class EditVersionsView(KitsuView):
+class EditVersionsView(EditScopedView):
     """`GET /data/edits/{edit_id}/versions`: the recorded versions of its data, newest first."""
 
     @extend_schema(tags=TAGS, responses=EditVersionSerializer(many=True))
     def get(self, request, edit_id):
-        edit, _ = reachable(request, edit_id, "Edit")
-        return Response(edit_queries.edit_versions(edit.pk))
+        return Response(queries.edit_versions(self.entity.pk))
 
 
-def reachable_episode(request, episode_id):
-    """The episode of the URL (404), once the caller reaches it. Returns (episode, role)."""
-    episode = entity_or_404(episode_id, "Episode")
-    access = access_for(request)
-    access.check_project_and_entity_access(episode.project_id, episode.pk)
-    return episode, access.project_role(episode.project_id)
-
-
-class EpisodeEditTasksView(KitsuView):
+class EpisodeEditTasksView(EntityScopedView):
     """`GET /data/episodes/{episode_id}/edit-tasks`: the tasks of the episode's edits (vendors
     aside; a client reads their studio fields blank)."""
 
+    kind = "Episode"
+    url_kwarg = "episode_id"
+    rules = {"GET": Access.check_team_entity_read}
+
     @extend_schema(tags=TAGS, parameters=[RELATIONS_PARAMETER], responses=TaskRow(many=True))
     def get(self, request, episode_id):
-        episode, role = reachable_episode(request, episode_id)
-        refuse(role, "vendor")
         return Response(
-            edit_queries.episode_edit_tasks(
-                episode.pk, relations=relations_asked(request), client=role == "client"
+            queries.episode_edit_tasks(
+                self.entity.pk,
+                relations=relations_asked(request),
+                client=self.access.reads_as_client(self.role),
             )
         )
 
 
-class EpisodeEditsView(KitsuView):
+class EpisodeEditsView(EntityScopedView):
     """`GET /data/episodes/{episode_id}/edits`: the episode's edits (`relations=true`: with their
     relation id lists)."""
 
+    kind = "Episode"
+    url_kwarg = "episode_id"
+    rules = {"GET": READER}
+
     @extend_schema(tags=TAGS, parameters=[RELATIONS_PARAMETER], responses=EntityRow(many=True))
     def get(self, request, episode_id):
-        episode, role = reachable_episode(request, episode_id)
-        edits = queries.of_kind("Edit").filter(parent_id=episode.pk)
-        rows = queries.typed_rows(edits, "Edit", relations=relations_asked(request))
-        return Response(queries.hide_metadata(rows, "Edit", access_for(request).vendor_departments(role)))
+        edits = of_kind("Edit").filter(parent_id=self.entity.pk)
+        rows = typed_rows(edits, "Edit", relations=relations_asked(request))
+        return Response(hide_metadata(rows, "Edit", self.access.vendor_departments(self.role)))
 
 
-class ProjectEditsView(KitsuView):
+class ProjectEditsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/edits`: the production's edits (a vendor's: those they are
     assigned to). `POST` {name, description, data, episode_id}: its managers add one (the one of
     that name in that episode when it exists already)."""
 
+    rules = {"GET": MEMBER, "POST": MANAGER}
+
     @extend_schema(tags=TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        project, role = team_project(request, project_id)
-        assigned_to = request.user if role == "vendor" else None
-        rows = queries.project_entities(project.pk, "Edit", assigned_to=assigned_to)
-        departments = access_for(request).vendor_departments(role)
-        return Response(queries.hide_metadata(rows, "Edit", departments, project.pk))
+        assigned_to = self.access.vendor_assignee(self.role)
+        rows = project_entities(self.project.pk, "Edit", assigned_to=assigned_to)
+        departments = self.access.vendor_departments(self.role)
+        return Response(hide_metadata(rows, "Edit", departments, self.project.pk))
 
     @extend_schema(tags=TAGS, request=NewEditSerializer, responses={201: EntityRow})
     def post(self, request, project_id):
-        project = project_or_404(project_id)
-        access_for(request).check_manager(project.pk)
         body = validated(NewEditSerializer, request.data)
         episode = None
         if body["episode_id"] is not None:
             episode = Entity.objects.filter(pk=body["episode_id"]).first()
             if episode is None:
                 raise NotFound("Episode not found.")
-        edit, _ = edit_services.create_edit(
-            project.pk,
+        edit, _ = services.create_edit(
+            self.project.pk,
             body["name"],
             data=body["data"],
             description=body["description"],
