@@ -8,7 +8,7 @@ no event).
 
 from django.db import transaction
 
-from assets.breakdown_services import refresh_casting_stats
+from assets.breakdown.services import refresh_casting_stats
 from assets.models import Entity
 from kitsu_server.core.events import EventLog
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets import casting_jobs
-from assets.breakdown_services import refresh_casting_stats
+from assets.breakdown.services import refresh_casting_stats
 from assets.jobs import refresh_project_casting_stats
 from assets.models import Entity, EntityLink
 from kitsu_server.celery import app
