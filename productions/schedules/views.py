@@ -27,9 +27,8 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404, team_project
-from productions import schedule_queries as queries
-from productions import schedule_services as services
 from productions.models import ProductionScheduleVersion, Project
+from productions.schedules import queries, services
 from tasks.models import TaskType
 
 TAGS = ["projects/schedule"]

@@ -24,12 +24,12 @@ from kitsu_server.core.crud import REGISTRY, CrudPolicy, output_serializer
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.rendering import render
 from people.models import ROLE_TYPES
-from productions import template_services as services
 from productions.models import (
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
     StatusAutomation,
 )
+from productions.project_templates import services
 from tasks.models import TaskStatus, TaskType
 
 DATA_TAG = "data/project-templates"

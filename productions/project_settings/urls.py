@@ -3,13 +3,17 @@ one line each (see kitsu_server.routing.kitsu_path). A literal segment ("reorder
 the id route it would otherwise match."""
 
 from kitsu_server.routing import kitsu_path
-from productions import settings_views as views
+from productions.project_settings import views
 
 P = "/data/projects/{project_id}"
 
-# A viewset serves both routes of the team: the verbs of each path and the action they call.
+# A viewset serves both paths of a resource: the verbs of each path and the action they call.
 TEAM = {"get": "list", "post": "create"}
 TEAM_MEMBER = {"put": "update", "delete": "destroy"}
+LINKS = {"get": "list", "post": "create"}
+LINK = {"delete": "destroy"}
+DESCRIPTORS = {"get": "list", "post": "create"}
+DESCRIPTOR = {"get": "retrieve", "put": "update", "delete": "destroy"}
 
 urlpatterns = [
     kitsu_path("/data/projects/all", views.AllProjectsView.as_view(), name="projects-all"),
@@ -20,52 +24,52 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/settings/asset-types",
-        views.ProjectAssetTypeSettingsView.as_view(),
+        views.ProjectAssetTypeSettingsViewSet.as_view({"post": "create"}),
         name="project-settings-asset-types",
     ),
     kitsu_path(
         f"{P}/settings/asset-types/{{asset_type_id}}",
-        views.ProjectAssetTypeSettingView.as_view(),
+        views.ProjectAssetTypeSettingsViewSet.as_view(LINK),
         name="project-settings-asset-type",
     ),
     kitsu_path(
         f"{P}/settings/task-types",
-        views.ProjectTaskTypeSettingsView.as_view(),
+        views.ProjectTaskTypeSettingsViewSet.as_view({"post": "create"}),
         name="project-settings-task-types",
     ),
     kitsu_path(
         f"{P}/settings/task-types/{{task_type_id}}",
-        views.ProjectTaskTypeSettingView.as_view(),
+        views.ProjectTaskTypeSettingsViewSet.as_view(LINK),
         name="project-settings-task-type",
     ),
     kitsu_path(
         f"{P}/settings/task-status",
-        views.ProjectTaskStatusSettingsView.as_view(),
+        views.ProjectTaskStatusSettingsViewSet.as_view(LINKS),
         name="project-settings-task-statuses",
     ),
     kitsu_path(
         f"{P}/settings/task-status/{{task_status_id}}",
-        views.ProjectTaskStatusSettingView.as_view(),
+        views.ProjectTaskStatusSettingsViewSet.as_view({"put": "update", "delete": "destroy"}),
         name="project-settings-task-status",
     ),
     kitsu_path(
         f"{P}/settings/status-automations",
-        views.ProjectStatusAutomationSettingsView.as_view(),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(LINKS),
         name="project-settings-status-automations",
     ),
     kitsu_path(
         f"{P}/settings/status-automations/{{status_automation_id}}",
-        views.ProjectStatusAutomationSettingView.as_view(),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(LINK),
         name="project-settings-status-automation",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files",
-        views.ProjectPreviewBackgroundSettingsView.as_view(),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LINKS),
         name="project-settings-preview-background-files",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files/{{preview_background_file_id}}",
-        views.ProjectPreviewBackgroundSettingView.as_view(),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LINK),
         name="project-settings-preview-background-file",
     ),
     kitsu_path(
@@ -89,7 +93,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors",
-        views.ProjectMetadataDescriptorsView.as_view(),
+        views.ProjectMetadataDescriptorViewSet.as_view(DESCRIPTORS),
         name="project-metadata-descriptors",
     ),
     kitsu_path(
@@ -99,7 +103,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors/{{metadata_descriptor_id}}",
-        views.ProjectMetadataDescriptorView.as_view(),
+        views.ProjectMetadataDescriptorViewSet.as_view(DESCRIPTOR),
         name="project-metadata-descriptor",
     ),
     kitsu_path(

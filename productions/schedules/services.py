@@ -21,7 +21,7 @@ from productions.models import (
     Project,
     ScheduleItem,
 )
-from productions.schedule_queries import SCHEDULE_ITEM_COLUMNS, pick, scheduled_task_type_ids
+from productions.schedules.queries import SCHEDULE_ITEM_COLUMNS, pick, scheduled_task_type_ids
 from tasks.models import Task, TaskPersonLink
 
 BATCH_SIZE = 1000
