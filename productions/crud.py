@@ -7,14 +7,12 @@ hand (a list without `project_id`), the global role decides, as on the reference
 
 import re
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.core import deletion
 from kitsu_server.core.access.projects import NO_SCHEDULE_ROLES
-from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
 from kitsu_server.core.crud import CrudPolicy, register
 from kitsu_server.core.events import record_event
@@ -36,6 +34,7 @@ from productions.models import (
 )
 from productions.project_settings.queries import with_project_extras
 from productions.project_templates.services import apply_template_to_project
+from productions.schedules.services import remove_schedule_version
 from shots.models import Episode
 
 
@@ -170,11 +169,11 @@ class ProjectTemplatesPolicy(CrudPolicy):
     DUPLICATE = "A project template with this name already exists"
 
     def visible(self, access, queryset):
-        access.check_role(MANAGER_ROLES)
+        access.check_manager()
         return queryset
 
     def check_read(self, access, instance):
-        access.check_role(MANAGER_ROLES)
+        access.check_manager()
 
     def clean_body(self, body, creating):
         if creating and not body.get("name"):
@@ -342,14 +341,7 @@ class ProductionScheduleVersionsPolicy(CrudPolicy):
         access.check_manager(instance.project_id)
 
     def delete(self, access, instance, params):
-        now = timezone.now()
-        ProductionScheduleVersion.objects.filter(production_schedule_from=instance).update(
-            production_schedule_from=None, updated_at=now
-        )
-        for project_id in Project.objects.filter(from_schedule_version=instance).values_list("pk", flat=True):
-            Project.objects.filter(pk=project_id).update(from_schedule_version=None, updated_at=now)
-            record_event("project:update", {}, project_id=project_id, user=access.person)
-        instance.delete()
+        remove_schedule_version(instance, user=access.person)
 
 
 @register

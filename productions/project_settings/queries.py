@@ -115,10 +115,8 @@ def task_type_software_rows(project):
         "task_type_id", "software_id"
     )
     return [
-        software_link_dict(project_id, task_type_id, software_id)
-        for project_id, task_type_id, software_id in links.values_list(
-            "project_id", "task_type_id", "software_id"
-        )
+        software_link_dict(link["project_id"], link["task_type_id"], link["software_id"])
+        for link in links.values("project_id", "task_type_id", "software_id")
     ]
 
 
@@ -217,18 +215,14 @@ def managed_open_project_ids(access):
             .order_by("name")
             .values_list("pk", flat=True)
         )
-    memberships = (
+    team_projects = (
         ProjectPersonLink.objects.filter(
             person_id=access.person.pk, project__project_status__name=OPEN_STATUS
         )
         .order_by("project__name")
-        .values_list("project_id", "role")
+        .values_list("project_id", flat=True)
     )
-    return [
-        project_id
-        for project_id, role in memberships
-        if (role if role not in (None, "admin") else access.role) == "manager"
-    ]
+    return [project_id for project_id in team_projects if access.project_role(project_id) == "manager"]
 
 
 # --- the project lists and their extras ------------------------------------------------
@@ -242,13 +236,13 @@ def _first_episodes(project_ids):
     episodes = (
         Entity.objects.filter(project_id__in=project_ids, entity_type__name="Episode")
         .order_by("project_id", "name")
-        .values_list("project_id", "id", "status")
+        .values("project_id", "id", "status")
     )
     first_running, first_any = {}, {}
-    for project_id, episode_id, status in episodes:
-        first_any.setdefault(project_id, episode_id)
-        if status == "running":
-            first_running.setdefault(project_id, episode_id)
+    for episode in episodes:
+        first_any.setdefault(episode["project_id"], episode["id"])
+        if episode["status"] == "running":
+            first_running.setdefault(episode["project_id"], episode["id"])
     return {
         str(project_id): str(first_running.get(project_id, episode_id))
         for project_id, episode_id in first_any.items()

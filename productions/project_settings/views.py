@@ -259,6 +259,8 @@ class ProjectSettingsBatchView(ProjectScopedView):
 
 
 class ProjectTaskTypesView(ProjectScopedView):
+    """The task types of the production's settings (its team)."""
+
     rules = {"GET": MEMBER}
 
     @_list_schema("task-types")
@@ -270,6 +272,8 @@ class ProjectTaskTypesView(ProjectScopedView):
 
 
 class ProjectTaskTypeSoftwaresView(ProjectScopedView):
+    """The softwares of the production's task types (its team)."""
+
     rules = {"GET": MEMBER}
 
     @extend_schema(tags=TAGS, responses=SoftwareLinkOutput(many=True))
@@ -278,9 +282,11 @@ class ProjectTaskTypeSoftwaresView(ProjectScopedView):
 
 
 class TaskTypeSoftwareView(ProjectScopedView):
-    """A software route of a task type of the project: its managers, or its supervisors of the
-    task type's department. The rule needs the task type of the URL, read (400 when malformed)
-    before it is checked: the handler checks it."""
+    """A software of a task type of the production: its managers, or its supervisors of the task
+    type's department, give one or take it away."""
+
+    # The rule needs the task type of the URL, read (400 when malformed) before it is checked:
+    # the handler checks it.
 
     rules = {"POST": ANYONE, "DELETE": ANYONE}
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kitsu_server.core.events import record_event, record_events
 from kitsu_server.core.rendering import render_rows
 from productions.models import (
+    ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     ProductionScheduleVersionTaskLinkPersonLink,
     Project,
@@ -191,6 +192,20 @@ def apply_version_to_production(version, user=None):
     )
     record_event("project:update", {}, project_id=version.project_id, user=user)
     return {"success": True, "task_count": len(task_ids)}
+
+
+@transaction.atomic
+def remove_schedule_version(version, user=None):
+    """Delete a version, first detached from the versions copied from it and from the projects it
+    was applied to (each of them a `project:update`)."""
+    now = timezone.now()
+    ProductionScheduleVersion.objects.filter(production_schedule_from=version).update(
+        production_schedule_from=None, updated_at=now
+    )
+    for project_id in Project.objects.filter(from_schedule_version=version).values_list("pk", flat=True):
+        Project.objects.filter(pk=project_id).update(from_schedule_version=None, updated_at=now)
+        record_event("project:update", {}, project_id=project_id, user=user)
+    version.delete()
 
 
 def _version_updated(version, user):

@@ -123,6 +123,8 @@ EPISODE_PARAMETER = OpenApiParameter(
 
 
 class ProjectMilestonesView(ProjectScopedView):
+    """The production's milestones, by date (its members but its clients)."""
+
     rules = {"GET": members_but("client")}
 
     @extend_schema(tags=TAGS, responses=MilestoneSummary(many=True))
@@ -131,6 +133,8 @@ class ProjectMilestonesView(ProjectScopedView):
 
 
 class ProjectScheduleItemsView(ProjectScopedView):
+    """Every schedule item of the production (its members but its clients and vendors)."""
+
     rules = {"GET": members_but("client", "vendor")}
 
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["schedule-items"])(many=True))
@@ -202,6 +206,8 @@ class ProjectDayOffsView(ProjectScopedView):
 
 
 class ProjectTimeSpentsView(ProjectScopedView):
+    """The production's time spents the person reads (its members but its clients)."""
+
     rules = {"GET": members_but("client")}
 
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["time-spents"])(many=True))
