@@ -7,69 +7,69 @@ from productions.project_settings import views
 
 P = "/data/projects/{project_id}"
 
-# A viewset serves both paths of a resource: the verbs of each path and the action they call.
-TEAM = {"get": "list", "post": "create"}
-TEAM_MEMBER = {"put": "update", "delete": "destroy"}
-LINKS = {"get": "list", "post": "create"}
-LINK = {"delete": "destroy"}
-DESCRIPTORS = {"get": "list", "post": "create"}
-DESCRIPTOR = {"get": "retrieve", "put": "update", "delete": "destroy"}
+# A viewset serves both paths of a resource (the team, the links of a setting, the descriptors):
+# the verbs of each path and the action they call.
+LIST_ADD = {"get": "list", "post": "create"}
+ADD = {"post": "create"}
+CHANGE_REMOVE = {"put": "update", "delete": "destroy"}
+REMOVE = {"delete": "destroy"}
+READ_CHANGE_REMOVE = {"get": "retrieve", "put": "update", "delete": "destroy"}
 
 urlpatterns = [
     kitsu_path("/data/projects/all", views.AllProjectsView.as_view(), name="projects-all"),
     kitsu_path("/data/projects/open", views.OpenProjectsView.as_view(), name="projects-open"),
-    kitsu_path(f"{P}/team", views.ProjectTeamViewSet.as_view(TEAM), name="project-team"),
+    kitsu_path(f"{P}/team", views.ProjectTeamViewSet.as_view(LIST_ADD), name="project-team"),
     kitsu_path(
-        f"{P}/team/{{person_id}}", views.ProjectTeamViewSet.as_view(TEAM_MEMBER), name="project-team-member"
+        f"{P}/team/{{person_id}}", views.ProjectTeamViewSet.as_view(CHANGE_REMOVE), name="project-team-member"
     ),
     kitsu_path(
         f"{P}/settings/asset-types",
-        views.ProjectAssetTypeSettingsViewSet.as_view({"post": "create"}),
+        views.ProjectAssetTypeSettingsViewSet.as_view(ADD),
         name="project-settings-asset-types",
     ),
     kitsu_path(
         f"{P}/settings/asset-types/{{asset_type_id}}",
-        views.ProjectAssetTypeSettingsViewSet.as_view(LINK),
+        views.ProjectAssetTypeSettingsViewSet.as_view(REMOVE),
         name="project-settings-asset-type",
     ),
     kitsu_path(
         f"{P}/settings/task-types",
-        views.ProjectTaskTypeSettingsViewSet.as_view({"post": "create"}),
+        views.ProjectTaskTypeSettingsViewSet.as_view(ADD),
         name="project-settings-task-types",
     ),
     kitsu_path(
         f"{P}/settings/task-types/{{task_type_id}}",
-        views.ProjectTaskTypeSettingsViewSet.as_view(LINK),
+        views.ProjectTaskTypeSettingsViewSet.as_view(REMOVE),
         name="project-settings-task-type",
     ),
     kitsu_path(
         f"{P}/settings/task-status",
-        views.ProjectTaskStatusSettingsViewSet.as_view(LINKS),
+        views.ProjectTaskStatusSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-task-statuses",
     ),
     kitsu_path(
         f"{P}/settings/task-status/{{task_status_id}}",
-        views.ProjectTaskStatusSettingsViewSet.as_view({"put": "update", "delete": "destroy"}),
+        views.ProjectTaskStatusSettingsViewSet.as_view(CHANGE_REMOVE),
         name="project-settings-task-status",
     ),
     kitsu_path(
         f"{P}/settings/status-automations",
-        views.ProjectStatusAutomationSettingsViewSet.as_view(LINKS),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-status-automations",
     ),
     kitsu_path(
         f"{P}/settings/status-automations/{{status_automation_id}}",
-        views.ProjectStatusAutomationSettingsViewSet.as_view(LINK),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(REMOVE),
         name="project-settings-status-automation",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files",
-        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LINKS),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-preview-background-files",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files/{{preview_background_file_id}}",
-        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LINK),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(REMOVE),
         name="project-settings-preview-background-file",
     ),
     kitsu_path(
@@ -93,7 +93,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors",
-        views.ProjectMetadataDescriptorViewSet.as_view(DESCRIPTORS),
+        views.ProjectMetadataDescriptorViewSet.as_view(LIST_ADD),
         name="project-metadata-descriptors",
     ),
     kitsu_path(
@@ -103,7 +103,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors/{{metadata_descriptor_id}}",
-        views.ProjectMetadataDescriptorViewSet.as_view(DESCRIPTOR),
+        views.ProjectMetadataDescriptorViewSet.as_view(READ_CHANGE_REMOVE),
         name="project-metadata-descriptor",
     ),
     kitsu_path(
