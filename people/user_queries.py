@@ -29,7 +29,7 @@ from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
 from productions.models import Project, ProjectPersonLink
-from productions.settings_services import open_project_rows
+from productions.project_settings.queries import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
 from tasks.task_queries import (

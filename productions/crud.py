@@ -7,28 +7,23 @@ hand (a list without `project_id`), the global role decides, as on the reference
 
 import re
 
-from django.db.models import Q
-from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.core import deletion
-from kitsu_server.core.access.roles import MANAGER_ROLES
-from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, department_ids, supervises_task_type
+from kitsu_server.core.access.projects import NO_SCHEDULE_ROLES
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
 from kitsu_server.core.crud import CrudPolicy, register
 from kitsu_server.core.events import record_event
 from productions.models import (
     METADATA_DESCRIPTOR_TYPES,
     CustomAction,
-    DepartmentMetadataDescriptorLink,
     MetadataDescriptor,
     Milestone,
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     Project,
-    ProjectPersonLink,
     ProjectStatus,
     ProjectStatusAutomationLink,
     ProjectTaskStatusLink,
@@ -37,53 +32,15 @@ from productions.models import (
     ScheduleItem,
     StatusAutomation,
 )
-from productions.settings_services import with_project_extras
-from productions.template_services import apply_template_to_project
+from productions.project_settings.queries import with_project_extras
+from productions.project_templates.services import apply_template_to_project
+from productions.schedules.services import remove_schedule_version
 from shots.models import Episode
-
-# Roles that never see a production's schedule (the reference's vendor and client blocks).
-NO_SCHEDULE_ROLES = ("vendor", "client")
 
 
 def _pk(value):
     """A validated foreign key value (a model instance) or a raw id, as an id."""
     return getattr(value, "pk", value)
-
-
-def block_vendor(access):
-    """Refuse vendors: what no project resolves is read with the global role."""
-    if access.role == "vendor":
-        raise PermissionDenied
-
-
-def check_project_reader(access, project_id, blocked_roles):
-    """Project access, then refuse the roles `blocked_roles` hold on that project."""
-    if access.check_project_access(project_id) in blocked_roles:
-        raise PermissionDenied
-
-
-def check_schedule_list(access, params):
-    """Schedule lists: with a `project_id` filter, that project's readers but its vendors and
-    clients; without, admins only (reference: check_read_permissions(options))."""
-    project_id = params.get("project_id")
-    if project_id is None:
-        access.check_admin()
-    elif not access.is_admin:
-        check_project_reader(access, project_id, NO_SCHEDULE_ROLES)
-
-
-def check_supervisor_project_task_type_access(access, project_id, task_type_id):
-    """Admins; members who manage the project; member supervisors of the task type's department
-    (or of no department)."""
-    if access.is_admin:
-        return
-    if access.is_member(project_id):
-        role = access.project_role(project_id)
-        if role in MANAGER_ROLES:
-            return
-        if role == "supervisor" and supervises_task_type(access.person, task_type_id):
-            return
-    raise PermissionDenied
 
 
 # --- projects and their settings ---------------------------------------------------------
@@ -212,11 +169,11 @@ class ProjectTemplatesPolicy(CrudPolicy):
     DUPLICATE = "A project template with this name already exists"
 
     def visible(self, access, queryset):
-        access.check_role(MANAGER_ROLES)
+        access.check_manager()
         return queryset
 
     def check_read(self, access, instance):
-        access.check_role(MANAGER_ROLES)
+        access.check_manager()
 
     def clean_body(self, body, creating):
         if creating and not body.get("name"):
@@ -284,31 +241,6 @@ class TaskStatusLinksPolicy(ProjectLinkPolicy):
 # --- metadata descriptors ------------------------------------------------------------------
 
 
-def visible_descriptors_filter(access):
-    """The descriptors a non-admin lists: those of the open projects of their team, each
-    project narrowed on the role held there (reference: related_projects and
-    get_descriptor_visibilities): clients only the descriptors published to clients, vendors
-    those of their departments or of no department."""
-    memberships = ProjectPersonLink.objects.filter(
-        person_id=access.person.pk, project__project_status__name=OPEN_PROJECT_STATUS
-    ).values_list("project_id", "role")
-    by_role = {}
-    for project_id, team_role in memberships:
-        role = team_role if team_role not in (None, "admin") else access.role
-        by_role.setdefault(role, []).append(project_id)
-    visible = Q(pk__in=[])
-    for role, project_ids in by_role.items():
-        criterion = Q(project_id__in=project_ids)
-        if role == "client":
-            criterion &= Q(for_client=True)
-        elif role == "vendor":
-            linked = DepartmentMetadataDescriptorLink.objects.values("metadata_descriptor_id")
-            mine = linked.filter(department_id__in=department_ids(access.person))
-            criterion &= ~Q(pk__in=linked) | Q(pk__in=mine)
-        visible |= criterion
-    return visible
-
-
 @register
 class MetadataDescriptorsPolicy(CrudPolicy):
     """Everyone lists the descriptors they may see; one descriptor is read and written by admins.
@@ -319,9 +251,7 @@ class MetadataDescriptorsPolicy(CrudPolicy):
     DATA_TYPES = [name for name, _ in METADATA_DESCRIPTOR_TYPES]
 
     def visible(self, access, queryset):
-        if access.is_admin:
-            return queryset
-        return queryset.filter(visible_descriptors_filter(access))
+        return access.visible_descriptors(queryset)
 
     def clean_body(self, body, creating):
         if "data_type" in body and body["data_type"] not in self.DATA_TYPES:
@@ -340,7 +270,7 @@ class MilestonesPolicy(CrudPolicy):
     path = "milestones"
 
     def check_read(self, access, instance):
-        check_project_reader(access, instance.project_id, ("vendor",))
+        access.check_project_reader(instance.project_id, ("vendor",))
 
     def check_create(self, access, data):
         access.check_manager(_pk(data.get("project_id")))
@@ -377,7 +307,7 @@ class ScheduleItemsPolicy(CrudPolicy):
             raise WrongParameter("A similar schedule item already exists")
 
     def check_update(self, access, instance, data):
-        check_supervisor_project_task_type_access(access, instance.project_id, instance.task_type_id)
+        access.check_supervisor_project_task_type_access(instance.project_id, instance.task_type_id)
 
     def check_delete(self, access, instance):
         access.check_manager(instance.project_id)
@@ -393,13 +323,13 @@ class ProductionScheduleVersionsPolicy(CrudPolicy):
     path = "production-schedule-versions"
 
     def check_list(self, access, params):
-        check_schedule_list(access, params)
+        access.check_schedule_list(params.get("project_id"))
 
     def visible(self, access, queryset):
         return queryset  # check_list decided
 
     def check_read(self, access, instance):
-        check_project_reader(access, instance.project_id, NO_SCHEDULE_ROLES)
+        access.check_project_reader(instance.project_id, NO_SCHEDULE_ROLES)
 
     def check_create(self, access, data):
         access.check_manager(_pk(data["project_id"]))
@@ -411,14 +341,7 @@ class ProductionScheduleVersionsPolicy(CrudPolicy):
         access.check_manager(instance.project_id)
 
     def delete(self, access, instance, params):
-        now = timezone.now()
-        ProductionScheduleVersion.objects.filter(production_schedule_from=instance).update(
-            production_schedule_from=None, updated_at=now
-        )
-        for project_id in Project.objects.filter(from_schedule_version=instance).values_list("pk", flat=True):
-            Project.objects.filter(pk=project_id).update(from_schedule_version=None, updated_at=now)
-            record_event("project:update", {}, project_id=project_id, user=access.person)
-        instance.delete()
+        remove_schedule_version(instance, user=access.person)
 
 
 @register
@@ -433,7 +356,7 @@ class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
     read_only_on_update = ("task_id", "production_schedule_version_id")
 
     def check_list(self, access, params):
-        check_schedule_list(access, params)
+        access.check_schedule_list(params.get("project_id"))
 
     def visible(self, access, queryset):
         return queryset  # check_list decided
@@ -443,7 +366,7 @@ class ProductionScheduleVersionTaskLinksPolicy(CrudPolicy):
         return queryset.filter(production_schedule_version__project_id=project_id)
 
     def check_read(self, access, instance):
-        check_project_reader(access, instance.task.project_id, NO_SCHEDULE_ROLES)
+        access.check_project_reader(instance.task.project_id, NO_SCHEDULE_ROLES)
 
     def check_create(self, access, data):
         version, task = data["production_schedule_version_id"], data["task_id"]

@@ -276,10 +276,12 @@ def repair_demo_episode_casting(project):
     version wrote its shot casting without the episode links, and its opening page (the assets
     of the first episode) was empty. Nothing happens when the links are there."""
     shot_links = EntityLink.objects.filter(entity_in__project=project, entity_in__entity_type__name="Shot")
-    pairs = list(shot_links.values_list("entity_in_id", "entity_out_id", "label"))
-    targets = casting_targets({shot_id for shot_id, _, _ in pairs})
+    links = list(shot_links.values("entity_in_id", "entity_out_id", "label"))
+    targets = casting_targets({link["entity_in_id"] for link in links})
     log = EventLog(None)
-    cast_in_episodes([(targets[shot_id], asset_id, label) for shot_id, asset_id, label in pairs], log)
+    cast_in_episodes(
+        [(targets[link["entity_in_id"]], link["entity_out_id"], link["label"]) for link in links], log
+    )
     log.record()
 
 

@@ -2,17 +2,13 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.permissions import IsActivePerson
-from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.scoped import MANAGER, ProjectScopedView
 from productions import services
-from productions.models import Project
 
 
 def ordered_ids(body, key):
@@ -21,28 +17,18 @@ def ordered_ids(body, key):
     return [parse_uuid(value, f"{key} holds a malformed id: {value!r}.") for value in body[key]]
 
 
-def managed_project_id(request, project_id):
-    """The project of the URL, once checked to exist and to be managed by the caller."""
-    project_id = parse_uuid(project_id, "Malformed ID.")
-    if not Project.objects.filter(pk=project_id).exists():
-        raise NotFound("Project not found.")
-    access_for(request).check_manager(project_id)
-    return project_id
-
-
-class ReorderLinksView(APIView):
+class ReorderLinksView(ProjectScopedView):
     """`POST /actions/projects/{project_id}/<links>/reorder`: managers of the project set the links'
     priorities 1, 2, 3... in the given order; they get back the links they changed."""
 
-    permission_classes = [IsActivePerson]
+    rules = {"POST": MANAGER}
     key = None
     policy_path = None
     reorder = None
 
     def post(self, request, project_id):
-        project_id = managed_project_id(request, project_id)
         ids = ordered_ids(request.data, self.key)
-        links = type(self).reorder(project_id, ids, user=request.user)
+        links = type(self).reorder(self.project.pk, ids, user=request.user)
         policy = REGISTRY[self.policy_path]
         return Response([policy.render(link, relations=False) for link in links])
 

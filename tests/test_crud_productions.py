@@ -218,8 +218,9 @@ def test_reorder_refusals_and_bad_input(show, team, links):
     assert api.post(url, {"task_type_ids": ["12"]}, format="json").status_code == 400
     missing = api.post(f"/api/actions/projects/{uuid.uuid4()}/task-type-links/reorder", body, format="json")
     assert missing.status_code == 404
+    # A malformed project id names no project (the project-scoped views' 404; it was a 400).
     assert (
-        api.post("/api/actions/projects/xyz/task-type-links/reorder", body, format="json").status_code == 400
+        api.post("/api/actions/projects/xyz/task-type-links/reorder", body, format="json").status_code == 404
     )
     assert sorted(ProjectTaskTypeLink.objects.values_list("priority", flat=True)) == [1, 2, 3]
 

@@ -19,7 +19,7 @@ from productions.models import (
     ProjectTaskTypeSoftwareLink,
     StatusAutomation,
 )
-from productions.settings_services import field_name_of
+from productions.project_settings.descriptors import field_name_of
 from tasks.models import ApiEvent
 from tests import factories
 from tests.factories import client_for

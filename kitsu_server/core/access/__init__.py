@@ -14,6 +14,7 @@ from kitsu_server.core.access import comments as comment_rules
 from kitsu_server.core.access import entities as entity_rules
 from kitsu_server.core.access import files as file_rules
 from kitsu_server.core.access import people as people_rules
+from kitsu_server.core.access import projects as project_rules
 from kitsu_server.core.access import scopes
 from kitsu_server.core.access import tasks as task_rules
 from kitsu_server.core.access.roles import MANAGER_ROLES, SUPERVISOR_ROLES
@@ -145,6 +146,14 @@ class Access:
     visible_playlists = file_rules.visible_playlists
     check_playlist_read = file_rules.check_playlist_read
     check_playlist_update = file_rules.check_playlist_update
+    # projects
+    check_project_reader = project_rules.check_project_reader
+    check_schedule_list = project_rules.check_schedule_list
+    check_supervisor_project_task_type_access = project_rules.check_supervisor_project_task_type_access
+    check_all_departments_access = project_rules.check_all_departments_access
+    descriptor_narrowing = project_rules.descriptor_narrowing
+    visible_descriptors = project_rules.visible_descriptors
+    visible_project_descriptors = project_rules.visible_project_descriptors
     # people
     visible_persons = people_rules.visible_persons
     others_time_project_ids = people_rules.others_time_project_ids

@@ -24,15 +24,25 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import json_body
 from kitsu_server.core.access import access_for
+from kitsu_server.core.access.projects import NO_SCHEDULE_ROLES
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404, team_project
-from productions import schedule_queries as queries
-from productions import schedule_services as services
-from productions.models import ProductionScheduleVersion, Project
+from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.scoped import MANAGER, ProjectScopedView
+from productions.models import ProductionScheduleVersion
+from productions.schedules import queries, services
 from tasks.models import TaskType
 
 TAGS = ["projects/schedule"]
+
+
+def members_but(*blocked_roles):
+    """A project-scoped rule: the project's members, but those holding one of `blocked_roles` there."""
+
+    def rule(access, project):
+        access.check_project_reader(project.pk, blocked_roles)
+
+    return rule
 
 
 def task_type_for(task_type_id):
@@ -112,37 +122,45 @@ EPISODE_PARAMETER = OpenApiParameter(
 # --- milestones and schedule items ---------------------------------------------------------------
 
 
-class ProjectMilestonesView(KitsuView):
+class ProjectMilestonesView(ProjectScopedView):
+    """The production's milestones, by date (its members but its clients)."""
+
+    rules = {"GET": members_but("client")}
+
     @extend_schema(tags=TAGS, responses=MilestoneSummary(many=True))
     def get(self, request, project_id):
-        project_id = team_project(request, project_id, ("client",))[0].pk
-        return Response(queries.project_milestones(project_id))
+        return Response(queries.project_milestones(self.project.pk))
 
 
-class ProjectScheduleItemsView(KitsuView):
+class ProjectScheduleItemsView(ProjectScopedView):
+    """Every schedule item of the production (its members but its clients and vendors)."""
+
+    rules = {"GET": members_but("client", "vendor")}
+
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["schedule-items"])(many=True))
     def get(self, request, project_id):
-        project_id = team_project(request, project_id, ("client", "vendor"))[0].pk
-        return Response(queries.project_schedule_items(project_id))
+        return Response(queries.project_schedule_items(self.project.pk))
 
 
-class ProjectTaskTypeScheduleItemsView(KitsuView):
+class ProjectTaskTypeScheduleItemsView(ProjectScopedView):
     """The production schedule's task type lines, made on first read."""
+
+    rules = {"GET": members_but("vendor")}
 
     @extend_schema(tags=TAGS, responses=ScheduleItemSummary(many=True))
     def get(self, request, project_id):
-        project_id = team_project(request, project_id, ("vendor",))[0].pk
-        return Response(services.task_type_schedule_items(project_id, user=request.user))
+        return Response(services.task_type_schedule_items(self.project.pk, user=request.user))
 
 
-class EntityScheduleItemsView(KitsuView):
+class EntityScheduleItemsView(ProjectScopedView):
     """The lines of one task type's schedule, one per object `targets` lists, made on first read."""
 
     targets = None
+    rules = {"GET": members_but("vendor")}
 
     @extend_schema(tags=TAGS, parameters=[EPISODE_PARAMETER], responses=EntityScheduleItem(many=True))
     def get(self, request, project_id, task_type_id):
-        project_id = team_project(request, project_id, ("vendor",))[0].pk
+        project_id = self.project.pk
         task_type_id = task_type_for(task_type_id)
         episode_id = request.query_params.get("episode_id") or None
         if episode_id is not None:
@@ -170,7 +188,9 @@ class EditScheduleItemsView(EntityScheduleItemsView):
 # --- day offs and time spents ------------------------------------------------------------------
 
 
-class ProjectDayOffsView(KitsuView):
+class ProjectDayOffsView(ProjectScopedView):
+    rules = {"GET": members_but("client", "vendor")}
+
     @extend_schema(
         tags=TAGS,
         parameters=DATE_RANGE_PARAMETERS,
@@ -178,23 +198,26 @@ class ProjectDayOffsView(KitsuView):
         description="{person id: [day offs]} of the project's team overlapping the range.",
     )
     def get(self, request, project_id):
-        project, role = team_project(request, project_id, ("client", "vendor"))
-        project_id = project.pk
         start, end = date_range(request.query_params)
         rows = queries.team_day_offs(
-            project_id, start, end, full_for_all=role in MANAGER_ROLES, reader_id=request.user.pk
+            self.project.pk, start, end, full_for_all=self.role in MANAGER_ROLES, reader_id=request.user.pk
         )
         return Response(rows)
 
 
-class ProjectTimeSpentsView(KitsuView):
+class ProjectTimeSpentsView(ProjectScopedView):
+    """The production's time spents the person reads (its members but its clients)."""
+
+    rules = {"GET": members_but("client")}
+
     @extend_schema(tags=TAGS, responses=output_serializer(REGISTRY["time-spents"])(many=True))
     def get(self, request, project_id):
-        project_id = team_project(request, project_id, ("client",))[0].pk
-        return Response(queries.project_time_spents(project_id, access_for(request)))
+        return Response(queries.project_time_spents(self.project.pk, self.access))
 
 
-class ProjectTaskTypeTimeSpentsView(KitsuView):
+class ProjectTaskTypeTimeSpentsView(ProjectScopedView):
+    rules = {"GET": MANAGER}
+
     @extend_schema(
         tags=TAGS,
         parameters=DATE_RANGE_PARAMETERS,
@@ -202,11 +225,9 @@ class ProjectTaskTypeTimeSpentsView(KitsuView):
         description="{person id: [time spents, newest first]} of the project's tasks of the task type.",
     )
     def get(self, request, project_id, task_type_id):
-        project = object_or_404(Project.objects.only("pk"), project_id, "Project")
-        access_for(request).check_manager(project.pk)
         task_type_id = task_type_for(task_type_id)
         start, end = date_range(request.query_params)
-        return Response(queries.task_type_time_spents(project.pk, task_type_id, start, end))
+        return Response(queries.task_type_time_spents(self.project.pk, task_type_id, start, end))
 
 
 # --- production schedule versions ----------------------------------------------------------------
@@ -223,7 +244,7 @@ class VersionTaskLinksView(KitsuView):
     )
     def get(self, request, production_schedule_version_id):
         version = version_for(production_schedule_version_id)
-        team_project(request, version.project_id, ("client", "vendor"))
+        access_for(request).check_project_reader(version.project_id, NO_SCHEDULE_ROLES)
         task_type_id = request.query_params.get("task_type_id") or None
         if task_type_id is not None:
             task_type_id = parse_uuid(task_type_id, "Wrong UUID format.")

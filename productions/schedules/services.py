@@ -10,18 +10,19 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kitsu_server.core.events import record_event, record_events
 from kitsu_server.core.rendering import render_rows
 from productions.models import (
+    ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     ProductionScheduleVersionTaskLinkPersonLink,
     Project,
     ScheduleItem,
 )
-from productions.schedule_queries import SCHEDULE_ITEM_COLUMNS, pick, scheduled_task_type_ids
+from productions.schedules.queries import SCHEDULE_ITEM_COLUMNS, pick, scheduled_task_type_ids
 from tasks.models import Task, TaskPersonLink
 
 BATCH_SIZE = 1000
@@ -101,17 +102,8 @@ def _copy_planning(target_links, source):
 
 
 def _add_links(version, rows):
-    """New task links of `version` from (task id, start, due, estimation) rows."""
-    links = [
-        ProductionScheduleVersionTaskLink(
-            production_schedule_version=version,
-            task_id=task_id,
-            start_date=start_date,
-            due_date=due_date,
-            estimation=estimation,
-        )
-        for task_id, start_date, due_date, estimation in rows
-    ]
+    """New task links of `version` from {task_id, start_date, due_date, estimation} rows."""
+    links = [ProductionScheduleVersionTaskLink(production_schedule_version=version, **row) for row in rows]
     ProductionScheduleVersionTaskLink.objects.bulk_create(links, batch_size=BATCH_SIZE)
     return len(links)
 
@@ -145,7 +137,7 @@ def set_task_links_from_production(version, user=None):
     refreshed = _copy_planning(
         links.filter(task__project_id=version.project_id), Task.objects.filter(pk=OuterRef("task_id"))
     )
-    new_rows = tasks.exclude(pk__in=links.values("task_id")).values_list("pk", *PLANNING_COLUMNS)
+    new_rows = tasks.exclude(pk__in=links.values("task_id")).values(*PLANNING_COLUMNS, task_id=F("pk"))
     created = _add_links(version, new_rows)
     task_ids = tasks.values("pk")
     _replace_assignees(
@@ -167,9 +159,7 @@ def set_task_links_from_version(version, source, user=None):
     refreshed = _copy_planning(
         links.filter(task_id__in=source_task_ids), source_links.filter(task_id=OuterRef("task_id"))
     )
-    new_rows = source_links.exclude(task_id__in=links.values("task_id")).values_list(
-        "task_id", *PLANNING_COLUMNS
-    )
+    new_rows = source_links.exclude(task_id__in=links.values("task_id")).values("task_id", *PLANNING_COLUMNS)
     created = _add_links(version, new_rows)
     source_assignees = ProductionScheduleVersionTaskLinkPersonLink.objects.filter(
         production_schedule_version_task_link__production_schedule_version=source
@@ -202,6 +192,20 @@ def apply_version_to_production(version, user=None):
     )
     record_event("project:update", {}, project_id=version.project_id, user=user)
     return {"success": True, "task_count": len(task_ids)}
+
+
+@transaction.atomic
+def remove_schedule_version(version, user=None):
+    """Delete a version, first detached from the versions copied from it and from the projects it
+    was applied to (each of them a `project:update`)."""
+    now = timezone.now()
+    ProductionScheduleVersion.objects.filter(production_schedule_from=version).update(
+        production_schedule_from=None, updated_at=now
+    )
+    for project_id in Project.objects.filter(from_schedule_version=version).values_list("pk", flat=True):
+        Project.objects.filter(pk=project_id).update(from_schedule_version=None, updated_at=now)
+        record_event("project:update", {}, project_id=project_id, user=user)
+    version.delete()
 
 
 def _version_updated(version, user):

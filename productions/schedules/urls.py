@@ -1,7 +1,7 @@
 """Kitsu routes of a production's schedule, one line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from productions import schedule_views as views
+from productions.schedules import views
 
 urlpatterns = [
     kitsu_path(

@@ -9,7 +9,7 @@ without a project). Applying one to a project is additive: links the project alr
 
 Every write runs in one transaction and records the reference's `project-template:<action>`
 event; applying a template records `metadata-descriptor:new` per descriptor it creates, then
-`project:update`. The list reads are here too, each a fixed number of queries.
+`project:update`. The reads are in productions.project_templates.queries.
 """
 
 import unicodedata
@@ -17,15 +17,10 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assets.models import EntityType
-from files.models import PreviewBackgroundFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event
-from kitsu_server.core.rendering import render_rows
 from people.models import Department
 from productions.models import (
     METADATA_DESCRIPTOR_TYPES,
@@ -42,9 +37,9 @@ from productions.models import (
     ProjectTemplateStatusAutomationLink,
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
-    StatusAutomation,
 )
-from tasks.models import TaskStatus, TaskType
+from productions.project_templates.queries import background_entry, snapshot_descriptors
+from tasks.models import TaskType
 
 # The settings a template and a project share (copied both ways). Name, description, dates, team
 # and production data never travel; file_tree and data are handled on their own.
@@ -72,58 +67,8 @@ MIN_MOVIE_BITRATE = 1
 UNSET = object()  # "not sent": a task status link's client flag keeps its value
 
 
-class TemplateNotFound(LookupError):
-    """No template of that id (raised where the reference checks, for the view to answer 404)."""
-
-
 def template_changed(template_id, user, action="update"):
     record_event(f"project-template:{action}", {"project_template_id": str(template_id)}, user=user)
-
-
-def parse_template_id(value):
-    """The template id of a URL; a malformed one names no template (404, as on the reference)."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise TemplateNotFound from None
-
-
-def get_template(template_id):
-    template = ProjectTemplate.objects.filter(pk=parse_template_id(template_id)).first()
-    if template is None:
-        raise TemplateNotFound
-    return template
-
-
-def linked_row(model, value, field_name, label):
-    """The row a body's `<field_name>` names, or the reference's 400 when malformed or missing."""
-    try:
-        pk = uuid.UUID(str(value)) if value else None
-    except ValueError:
-        pk = None
-    if pk is None:
-        raise WrongParameter(f"{field_name} is required and must be a valid UUID")
-    row = model.objects.filter(pk=pk).first()
-    if row is None:
-        raise WrongParameter(f"{label} {value} does not exist")
-    return row
-
-
-def linked_rows(model, values, field_name, label):
-    """Every row of `values` in their order (one query), with `linked_row`'s errors."""
-    pks = []
-    for value in values:
-        try:
-            pks.append(uuid.UUID(str(value)) if value else None)
-        except ValueError:
-            pks.append(None)
-        if pks[-1] is None:
-            raise WrongParameter(f"{field_name} is required and must be a valid UUID")
-    found = model.objects.in_bulk(set(pks))
-    for value, pk in zip(values, pks, strict=True):
-        if pk not in found:
-            raise WrongParameter(f"{label} {value} does not exist")
-    return [found[pk] for pk in pks]
 
 
 # --- bitrates ------------------------------------------------------------------------------------
@@ -159,89 +104,6 @@ def check_bitrates(bitrates, template):
         raise WrongParameter(
             f"The low definition bitrate ({lowdef}) cannot exceed the high definition one ({highdef})."
         )
-
-
-# --- reads ---------------------------------------------------------------------------------------
-
-
-def template_task_types(template):
-    """The template's task types, each with its link's priority, bitrates and client visibility,
-    by priority then name (3 queries with the template's)."""
-    links = (
-        ProjectTemplateTaskTypeLink.objects.filter(project_template=template)
-        .order_by(Coalesce("priority", Value(0)), "task_type__name", "task_type_id")
-        .values_list(
-            "task_type_id",
-            "priority",
-            "hd_bitrate_compression",
-            "ld_bitrate_compression",
-            "is_client_visible",
-        )
-    )
-    rows = {row["id"]: row for row in render_rows(TaskType.objects.filter(project_templates=template))}
-    result = []
-    for task_type_id, priority, hd_bitrate, ld_bitrate, is_client_visible in links:
-        row = rows[str(task_type_id)]
-        row["priority"] = priority
-        row["hd_bitrate_compression"] = hd_bitrate
-        row["ld_bitrate_compression"] = ld_bitrate
-        row["is_client_visible"] = is_client_visible
-        result.append(row)
-    return result
-
-
-def template_task_statuses(template):
-    """The template's task statuses, each with its link's priority, board roles and client flag
-    (`link_is_client_allowed`: null inherits the status's own), by priority then name."""
-    links = (
-        ProjectTemplateTaskStatusLink.objects.filter(project_template=template)
-        .order_by(Coalesce("priority", Value(0)), "task_status__name", "task_status_id")
-        .values_list("task_status_id", "priority", "roles_for_board", "is_client_allowed")
-    )
-    rows = {row["id"]: row for row in render_rows(TaskStatus.objects.filter(project_templates=template))}
-    result = []
-    for task_status_id, priority, roles_for_board, is_client_allowed in links:
-        row = rows[str(task_status_id)]
-        row["priority"] = priority
-        row["roles_for_board"] = list(roles_for_board or [])
-        row["link_is_client_allowed"] = is_client_allowed
-        result.append(row)
-    return result
-
-
-def asset_type_entry(asset_type):
-    return {"id": str(asset_type["id"]), "name": asset_type["name"]}
-
-
-def template_asset_types(template):
-    """`{id, name}` of the template's asset types, by name."""
-    rows = EntityType.objects.filter(project_templates=template).order_by("name", "pk").values("id", "name")
-    return [asset_type_entry(row) for row in rows]
-
-
-def template_status_automations(template):
-    """The template's status automations, in their /data shape, oldest first."""
-    return render_rows(
-        StatusAutomation.objects.filter(project_templates=template).order_by("created_at", "pk")
-    )
-
-
-def background_entry(background):
-    return {
-        "id": str(background["id"]),
-        "name": background["name"],
-        "is_default": bool(background["is_default"]),
-    }
-
-
-def template_preview_background_files(template):
-    """`{id, name, is_default}` of the template's preview backgrounds, by name."""
-    rows = (
-        PreviewBackgroundFile.objects.filter(project_templates=template)
-        .order_by("name", "pk")
-        .values("id", "name", "is_default")
-    )
-    return [background_entry(row) for row in rows]
 
 
 # --- task types and task statuses ----------------------------------------------------------------
@@ -483,44 +345,6 @@ def set_metadata_descriptors(template, descriptors, user=None):
     return template
 
 
-def snapshot_descriptors(project):
-    """The project's descriptors as template snapshot entries (2 queries)."""
-    descriptors = list(
-        MetadataDescriptor.objects.filter(project=project)
-        .order_by("created_at", "pk")
-        .values(
-            "id",
-            "name",
-            "field_name",
-            "entity_type",
-            "task_type_id",
-            "data_type",
-            "choices",
-            "for_client",
-            "position",
-        )
-    )
-    departments = {}
-    for descriptor_id, department_id in DepartmentMetadataDescriptorLink.objects.filter(
-        metadata_descriptor__project=project
-    ).values_list("metadata_descriptor_id", "department_id"):
-        departments.setdefault(descriptor_id, []).append(str(department_id))
-    return [
-        {
-            "name": row["name"],
-            "field_name": row["field_name"],
-            "entity_type": row["entity_type"],
-            "task_type_id": str(row["task_type_id"]) if row["task_type_id"] is not None else None,
-            "data_type": row["data_type"],
-            "choices": row["choices"] or [],
-            "for_client": bool(row["for_client"]),
-            "departments": departments.get(row["id"], []),
-            "position": row["position"],
-        }
-        for row in descriptors
-    ]
-
-
 # --- snapshot a project into a template ----------------------------------------------------------
 
 
@@ -687,12 +511,13 @@ def _descriptors_to_create(project, snapshot):
     if not entries:
         return []
     taken_names, taken_fields = set(), set()
-    for entity_type, task_type_id, name, field_name in MetadataDescriptor.objects.filter(
-        project=project
-    ).values_list("entity_type", "task_type_id", "name", "field_name"):
-        key = (entity_type, str(task_type_id) if task_type_id else None)
-        taken_names.add((*key, name))
-        taken_fields.add((*key, field_name))
+    for existing in MetadataDescriptor.objects.filter(project=project).values(
+        "entity_type", "task_type_id", "name", "field_name"
+    ):
+        task_type_id = existing["task_type_id"]
+        key = (existing["entity_type"], str(task_type_id) if task_type_id else None)
+        taken_names.add((*key, existing["name"]))
+        taken_fields.add((*key, existing["field_name"]))
     task_type_ids = {
         str(pk)
         for pk in TaskType.objects.filter(pk__in=_uuids(e.get("task_type_id") for e in entries)).values_list(

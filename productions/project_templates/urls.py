@@ -4,7 +4,7 @@ The template itself is served by the generic `/data/project-templates` routes (p
 """
 
 from kitsu_server.routing import kitsu_path
-from productions import template_views as views
+from productions.project_templates import views
 
 TEMPLATE = "/data/project-templates/{project_template_id}"
 

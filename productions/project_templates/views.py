@@ -19,17 +19,16 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
-from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, CrudPolicy, output_serializer
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.rendering import render
 from people.models import ROLE_TYPES
-from productions import template_services as services
 from productions.models import (
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
     StatusAutomation,
 )
+from productions.project_templates import queries, services
 from tasks.models import TaskStatus, TaskType
 
 DATA_TAG = "data/project-templates"
@@ -154,12 +153,12 @@ class TemplateRouteView(KitsuView):
     """The reference's answers for a missing template and for a refused body."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.TemplateNotFound):
+        if isinstance(exc, queries.TemplateNotFound):
             exc = NotFound("Project template not found")
         return super().handle_exception(exc)
 
     def check_reader(self, request):
-        access_for(request).check_role(MANAGER_ROLES)
+        access_for(request).check_manager()  # the global role: no project here
 
     def check_writer(self, request):
         access_for(request).check_admin()
@@ -181,14 +180,14 @@ class TemplateLinksView(TemplateRouteView):
 
     def get(self, request, project_template_id):
         self.check_reader(request)
-        template = services.get_template(project_template_id)
+        template = queries.get_template(project_template_id)
         return Response(type(self).listing(template))
 
     def post(self, request, project_template_id):
         self.check_writer(request)
         body = validated(self.body, request.data)
-        row = services.linked_row(self.model, body[self.key], self.key, self.label)
-        template = services.get_template(project_template_id)
+        row = queries.linked_row(self.model, body[self.key], self.key, self.label)
+        template = queries.get_template(project_template_id)
         return Response(self.link(template, row, body, request.user), status=201)
 
     def link(self, template, row, body, user):
@@ -206,9 +205,9 @@ class TemplateUnlinkView(TemplateRouteView):
     def delete(self, request, project_template_id, **row_ids):
         self.check_writer(request)
         if self.by_template_id:
-            template = services.parse_template_id(project_template_id)
+            template = queries.parse_template_id(project_template_id)
         else:
-            template = services.get_template(project_template_id)
+            template = queries.get_template(project_template_id)
         (row_id,) = row_ids.values()
         type(self).unlink(template, malformed_id(row_id), user=request.user)
         return Response(status=204)
@@ -243,7 +242,7 @@ def unlink_schema(operation_id, description):
     ),
 )
 class TemplateTaskTypesView(TemplateLinksView):
-    listing = staticmethod(services.template_task_types)
+    listing = staticmethod(queries.template_task_types)
     body, model, key, label = AddTaskTypeBody, TaskType, "task_type_id", "Task type"
 
     def link(self, template, task_type, body, user):
@@ -281,8 +280,8 @@ class TemplateTaskTypesReorderView(TemplateRouteView):
         linked); answers the links."""
         self.check_writer(request)
         body = validated(ReorderTaskTypesBody, request.data)
-        task_types = services.linked_rows(TaskType, body["task_type_ids"], "task_type_id", "Task type")
-        template = services.get_template(project_template_id)
+        task_types = queries.linked_rows(TaskType, body["task_type_ids"], "task_type_id", "Task type")
+        template = queries.get_template(project_template_id)
         links = services.reorder_task_types(template, task_types, user=request.user)
         return Response([TASK_TYPE_LINK.render(link, relations=False) for link in links])
 
@@ -308,7 +307,7 @@ class TemplateTaskTypesReorderView(TemplateRouteView):
     ),
 )
 class TemplateTaskStatusesView(TemplateLinksView):
-    listing = staticmethod(services.template_task_statuses)
+    listing = staticmethod(queries.template_task_statuses)
     body, model, key, label = AddTaskStatusBody, TaskStatus, "task_status_id", "Task status"
 
     def link(self, template, task_status, body, user):
@@ -344,10 +343,10 @@ class TemplateTaskStatusesReorderView(TemplateRouteView):
         answers the links."""
         self.check_writer(request)
         body = validated(ReorderTaskStatusesBody, request.data)
-        task_statuses = services.linked_rows(
+        task_statuses = queries.linked_rows(
             TaskStatus, body["task_status_ids"], "task_status_id", "Task status"
         )
-        template = services.get_template(project_template_id)
+        template = queries.get_template(project_template_id)
         links = services.reorder_task_statuses(template, task_statuses, user=request.user)
         return Response([TASK_STATUS_LINK.render(link, relations=False) for link in links])
 
@@ -371,7 +370,7 @@ class TemplateTaskStatusesReorderView(TemplateRouteView):
     ),
 )
 class TemplateAssetTypesView(TemplateLinksView):
-    listing = staticmethod(services.template_asset_types)
+    listing = staticmethod(queries.template_asset_types)
     body, model, key, label = AddAssetTypeBody, EntityType, "asset_type_id", "Asset type"
 
     def link(self, template, asset_type, body, user):
@@ -402,7 +401,7 @@ class TemplateAssetTypeView(TemplateUnlinkView):
     ),
 )
 class TemplateStatusAutomationsView(TemplateLinksView):
-    listing = staticmethod(services.template_status_automations)
+    listing = staticmethod(queries.template_status_automations)
     body, model = AddStatusAutomationBody, StatusAutomation
     key, label = "status_automation_id", "Status automation"
 
@@ -434,7 +433,7 @@ class TemplateStatusAutomationView(TemplateUnlinkView):
     ),
 )
 class TemplatePreviewBackgroundsView(TemplateLinksView):
-    listing = staticmethod(services.template_preview_background_files)
+    listing = staticmethod(queries.template_preview_background_files)
     body, model = AddPreviewBackgroundBody, PreviewBackgroundFile
     key, label = "preview_background_file_id", "Preview background file"
 
@@ -461,7 +460,7 @@ class TemplateDefaultPreviewBackgroundView(TemplateRouteView):
         """Make one of the template's preview backgrounds its default (null or absent: none)."""
         self.check_writer(request)
         body = validated(DefaultPreviewBackgroundBody, request.data)
-        template = services.get_template(project_template_id)
+        template = queries.get_template(project_template_id)
         template = services.set_default_preview_background_file(
             template, body.get("default_preview_background_file_id"), user=request.user
         )
@@ -486,7 +485,7 @@ class TemplateMetadataDescriptorsView(TemplateRouteView):
             descriptors = request.data
         else:
             descriptors = validated(MetadataDescriptorsBody, request.data).get("metadata_descriptors")
-        template = services.get_template(project_template_id)
+        template = queries.get_template(project_template_id)
         template = services.set_metadata_descriptors(template, descriptors, user=request.user)
         return Response(render(template, relations=False))
 
@@ -522,7 +521,7 @@ class ApplyTemplateView(TemplateRouteView):
         default background when the project has none, the descriptors it lacks. Answers the project."""
         self.check_writer(request)
         project = project_or_404(project_id, "Project not found")
-        template = services.get_template(project_template_id)
+        template = queries.get_template(project_template_id)
         project = services.apply_template_to_project(project, template, user=request.user)
         return Response(render(project, relations=False))
 

@@ -3,69 +3,73 @@ one line each (see kitsu_server.routing.kitsu_path). A literal segment ("reorder
 the id route it would otherwise match."""
 
 from kitsu_server.routing import kitsu_path
-from productions import settings_views as views
+from productions.project_settings import views
 
 P = "/data/projects/{project_id}"
 
-# A viewset serves both routes of the team: the verbs of each path and the action they call.
-TEAM = {"get": "list", "post": "create"}
-TEAM_MEMBER = {"put": "update", "delete": "destroy"}
+# A viewset serves both paths of a resource (the team, the links of a setting, the descriptors):
+# the verbs of each path and the action they call.
+LIST_ADD = {"get": "list", "post": "create"}
+ADD = {"post": "create"}
+CHANGE_REMOVE = {"put": "update", "delete": "destroy"}
+REMOVE = {"delete": "destroy"}
+READ_CHANGE_REMOVE = {"get": "retrieve", "put": "update", "delete": "destroy"}
 
 urlpatterns = [
     kitsu_path("/data/projects/all", views.AllProjectsView.as_view(), name="projects-all"),
     kitsu_path("/data/projects/open", views.OpenProjectsView.as_view(), name="projects-open"),
-    kitsu_path(f"{P}/team", views.ProjectTeamViewSet.as_view(TEAM), name="project-team"),
+    kitsu_path(f"{P}/team", views.ProjectTeamViewSet.as_view(LIST_ADD), name="project-team"),
     kitsu_path(
-        f"{P}/team/{{person_id}}", views.ProjectTeamViewSet.as_view(TEAM_MEMBER), name="project-team-member"
+        f"{P}/team/{{person_id}}", views.ProjectTeamViewSet.as_view(CHANGE_REMOVE), name="project-team-member"
     ),
     kitsu_path(
         f"{P}/settings/asset-types",
-        views.ProjectAssetTypeSettingsView.as_view(),
+        views.ProjectAssetTypeSettingsViewSet.as_view(ADD),
         name="project-settings-asset-types",
     ),
     kitsu_path(
         f"{P}/settings/asset-types/{{asset_type_id}}",
-        views.ProjectAssetTypeSettingView.as_view(),
+        views.ProjectAssetTypeSettingsViewSet.as_view(REMOVE),
         name="project-settings-asset-type",
     ),
     kitsu_path(
         f"{P}/settings/task-types",
-        views.ProjectTaskTypeSettingsView.as_view(),
+        views.ProjectTaskTypeSettingsViewSet.as_view(ADD),
         name="project-settings-task-types",
     ),
     kitsu_path(
         f"{P}/settings/task-types/{{task_type_id}}",
-        views.ProjectTaskTypeSettingView.as_view(),
+        views.ProjectTaskTypeSettingsViewSet.as_view(REMOVE),
         name="project-settings-task-type",
     ),
     kitsu_path(
         f"{P}/settings/task-status",
-        views.ProjectTaskStatusSettingsView.as_view(),
+        views.ProjectTaskStatusSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-task-statuses",
     ),
     kitsu_path(
         f"{P}/settings/task-status/{{task_status_id}}",
-        views.ProjectTaskStatusSettingView.as_view(),
+        views.ProjectTaskStatusSettingsViewSet.as_view(CHANGE_REMOVE),
         name="project-settings-task-status",
     ),
     kitsu_path(
         f"{P}/settings/status-automations",
-        views.ProjectStatusAutomationSettingsView.as_view(),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-status-automations",
     ),
     kitsu_path(
         f"{P}/settings/status-automations/{{status_automation_id}}",
-        views.ProjectStatusAutomationSettingView.as_view(),
+        views.ProjectStatusAutomationSettingsViewSet.as_view(REMOVE),
         name="project-settings-status-automation",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files",
-        views.ProjectPreviewBackgroundSettingsView.as_view(),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(LIST_ADD),
         name="project-settings-preview-background-files",
     ),
     kitsu_path(
         f"{P}/settings/preview-background-files/{{preview_background_file_id}}",
-        views.ProjectPreviewBackgroundSettingView.as_view(),
+        views.ProjectPreviewBackgroundSettingsViewSet.as_view(REMOVE),
         name="project-settings-preview-background-file",
     ),
     kitsu_path(
@@ -89,7 +93,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors",
-        views.ProjectMetadataDescriptorsView.as_view(),
+        views.ProjectMetadataDescriptorViewSet.as_view(LIST_ADD),
         name="project-metadata-descriptors",
     ),
     kitsu_path(
@@ -99,7 +103,7 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{P}/metadata-descriptors/{{metadata_descriptor_id}}",
-        views.ProjectMetadataDescriptorView.as_view(),
+        views.ProjectMetadataDescriptorViewSet.as_view(READ_CHANGE_REMOVE),
         name="project-metadata-descriptor",
     ),
     kitsu_path(

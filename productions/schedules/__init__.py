@@ -1,0 +1,1 @@
+"""A production's schedule: milestones, schedule items, day offs, time spents, schedule versions."""
