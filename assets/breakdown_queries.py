@@ -4,7 +4,7 @@ Castings are read straight from the link table joined to the names they show, in
 query whatever the size of the production (5,000 shots casting 2,000 assets is one query and a
 Python grouping). The typed entity lists and the board filter concepts and edits share live here;
 their boards are in assets.concept_queries and shots.edit_queries, the task readers in
-tasks.task_queries.
+tasks.boards.
 """
 
 from collections import defaultdict
@@ -22,13 +22,7 @@ from assets.queries import (
 from kitsu_server.api.json import format_datetime, serialize_rows
 from kitsu_server.core.crud import REGISTRY
 from productions.models import Project
-from tasks.task_queries import (
-    JSON,
-    UUID,
-    paginated,
-    read_dicts,
-    read_rows,
-)
+from tasks.queries import JSON, UUID, paginated, read_dicts, read_rows
 
 # --- castings ------------------------------------------------------------------------------
 

@@ -34,8 +34,8 @@ from kitsu_server.core.lookups import (
     project_or_404,
     team_project,
 )
+from tasks.boards import entity_tasks
 from tasks.models import TaskType
-from tasks.task_queries import entity_tasks
 
 ASSET_TAGS = ["assets"]
 UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))

@@ -32,13 +32,13 @@ from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
-from tasks.task_queries import (
+from tasks.queries import render_tasks
+from tasks.todos.queries import (
     OPEN_TASKS_ORDER,
     attach_assignees,
     attach_last_comments,
     detailed_tasks,
     person_tasks,
-    render_tasks,
     todo_row,
     with_full_context,
 )

@@ -42,10 +42,7 @@ from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import access_for
 from kitsu_server.core.lookups import entity_or_404, project_or_404
 from shots import edit_queries, edit_services
-from tasks.task_queries import (
-    entity_previews_by_task_type,
-    entity_tasks,
-)
+from tasks.boards import entity_previews_by_task_type, entity_tasks
 
 TAGS = ["edits"]
 EPISODE_PARAMETER = OpenApiParameter(

@@ -35,17 +35,9 @@ from kitsu_server.core.calendar import business_days, person_timezone
 from kitsu_server.core.crud import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
+from tasks.boards import board_tasks, subscribed_task_ids, tasks_by_entity, tasks_with_names
 from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent
-from tasks.task_queries import (
-    JSON,
-    UUID,
-    board_tasks,
-    read_dicts,
-    read_rows,
-    subscribed_task_ids,
-    tasks_by_entity,
-    tasks_with_names,
-)
+from tasks.queries import JSON, UUID, read_dicts, read_rows
 
 KIND_MODELS = {"Episode": Episode, "Sequence": Sequence, "Shot": Shot, "Scene": Scene}
 SHOT_VERSION_SHAPE = ModelShape(EntityVersion, type_name="ShotVersion")

@@ -33,10 +33,7 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, input_serializer, output_serializer
 from kitsu_server.core.lookups import entity_or_404, project_or_404, team_project
 from shots import queries, services
-from tasks.task_queries import (
-    entity_previews_by_task_type,
-    entity_tasks,
-)
+from tasks.boards import entity_previews_by_task_type, entity_tasks
 
 SHOT_TAGS = ["shots"]
 EPISODE_SENTINELS = ("all", "main")

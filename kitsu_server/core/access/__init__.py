@@ -107,6 +107,9 @@ class Access:
     may_assign = task_rules.may_assign
     may_unassign = task_rules.may_unassign
     check_main_preview_access = task_rules.check_main_preview_access
+    check_event_log_access = task_rules.check_event_log_access
+    check_studio_team = task_rules.check_studio_team
+    check_person_tasks_read = task_rules.check_person_tasks_read
     # comments
     visible_comments = comment_rules.visible_comments
     visible_news = comment_rules.visible_news
@@ -118,6 +121,8 @@ class Access:
     check_reply_access = comment_rules.check_reply_access
     check_attachment_write = comment_rules.check_attachment_write
     check_attachment_read = comment_rules.check_attachment_read
+    batch_commentable_task_ids = comment_rules.batch_commentable_task_ids
+    may_comment_for_others = comment_rules.may_comment_for_others
     # files
     block_vendor = file_rules.block_vendor
     visible_preview_files = file_rules.visible_preview_files

@@ -23,6 +23,7 @@ from tasks.models import (
     CommentDepartmentMention,
     CommentMention,
     Task,
+    TaskPersonLink,
 )
 
 
@@ -230,3 +231,30 @@ def check_attachment_read(access, attachment):
         raise PermissionDenied  # not even an admin's, as on the reference
     if not access.visible_attachment_files(AttachmentFile.objects.filter(pk=attachment.pk)).exists():
         raise PermissionDenied
+
+
+def batch_commentable_task_ids(access, project_id, tasks):
+    """Of `tasks` (of the project), the ids of those the person may comment in a batch: managers
+    any; others those they supervise (their departments, or all without department) or are
+    assigned to."""
+    if access.is_admin or (access.is_member(project_id) and access.project_role(project_id) in MANAGER_ROLES):
+        return {task.pk for task in tasks}
+    my_departments = department_ids(access.person)
+    assigned = set(
+        TaskPersonLink.objects.filter(
+            task_id__in=[task.pk for task in tasks], person_id=access.person.pk
+        ).values_list("task_id", flat=True)
+    )
+    supervisor = access.project_role(project_id) == "supervisor"
+    kept = set()
+    for task in tasks:
+        department_id = task.task_type.department_id if task.task_type_id else None
+        supervises = supervisor and (not my_departments or department_id in my_departments)
+        if supervises or task.pk in assigned:
+            kept.add(task.pk)
+    return kept
+
+
+def may_comment_for_others(access, project_id):
+    """The project's managers may post a comment as someone else, at a given date, for the client."""
+    return access.project_role(project_id) in MANAGER_ROLES

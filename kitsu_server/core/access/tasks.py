@@ -12,7 +12,7 @@ from kitsu_server.core.access.scopes import (
     open_team_project_ids,
     supervises_task_type,
 )
-from productions.models import ProjectTaskStatusLink
+from productions.models import Project, ProjectTaskStatusLink
 from tasks.models import (
     TaskStatus,
 )
@@ -183,3 +183,49 @@ def check_main_preview_access(access, task):
     access.check_task_access(task)
     if access.project_role(task.project_id) == "client":
         raise PermissionDenied
+
+
+def check_studio_team(access, project_id):
+    """The project's team but its vendors and clients: the studio's own people. Returns the role."""
+    role = access.check_project_access(project_id)
+    if role in ("vendor", "client"):
+        raise PermissionDenied
+    return role
+
+
+def check_person_tasks_read(access, person):
+    """Whose tasks a person reads: vendors only their own."""
+    if access.role == "vendor" and person.pk != access.person.pk:
+        raise PermissionDenied
+
+
+# --- who may (the reference's rules, as filters for the batch routes) ---------------------------
+
+
+def allowed(check, *args):
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --- the API event log (kept by the tasks app) -----------------------------------------------
+
+
+def check_event_log_access(access, project_id):
+    """Managers read the log: on the project asked when they manage it there (an unknown project
+    is a denial, not a 404), else by their global role. Returns the projects a non-admin is held
+    to (their team's), or None for an admin."""
+    if project_id is not None and access.role not in MANAGER_ROLES:
+        if not Project.objects.filter(pk=project_id).exists():
+            raise PermissionDenied
+        access.check_role(MANAGER_ROLES, project_id)
+    else:
+        access.check_role(MANAGER_ROLES)
+    if access.is_admin:
+        return None
+    project_ids = access.member_project_ids()
+    if project_id is not None and project_id not in project_ids:
+        raise PermissionDenied
+    return project_ids

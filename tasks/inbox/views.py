@@ -15,15 +15,17 @@ from rest_framework.response import Response
 from assets.models import Entity
 from kitsu_server.api.endpoints import KitsuView, UserView
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.requests import query_id, query_text, validated
+from kitsu_server.api.requests import query_id, query_int, query_text, validated
+from kitsu_server.api.schema import rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404, task_or_404, uuid_or_none
+from productions.models import Project
 from shots.models import Sequence
-from tasks import chat_queries as queries
-from tasks import chat_services as services
-from tasks.comment_views import AttachmentShortSchema, uploaded_files
+from tasks.inbox import queries, services
+from tasks.inputs import INT_MESSAGE, uploaded_files
 from tasks.models import ChatMessage, TaskType
+from tasks.schemas import PAGE_PARAMETERS, AttachmentShortSchema
 
 USER_DATA_TAGS = ["data/user"]
 USER_ACTION_TAGS = ["actions/user"]
@@ -419,3 +421,25 @@ class EntityChatMessageView(KitsuView):
             raise PermissionDenied
         services.delete_chat_message(message, request.user)
         return Response(status=204)
+
+
+class ProjectNotificationsView(KitsuView):
+    """`GET /data/projects/{project_id}/notifications`: admins only."""
+
+    @extend_schema(parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"])
+    def get(self, request, project_id):
+        access_for(request).check_admin()
+        project = object_or_404(Project, project_id)
+        return Response(
+            queries.project_notifications(project, query_int(request, "page", -1, message=INT_MESSAGE))
+        )
+
+
+class ProjectSubscriptionsView(KitsuView):
+    """`GET /data/projects/{project_id}/subscriptions`: admins only."""
+
+    @extend_schema(responses={200: SUBSCRIPTION_SCHEMA(many=True)}, tags=["data/projects"])
+    def get(self, request, project_id):
+        access_for(request).check_admin()
+        project = object_or_404(Project, project_id)
+        return Response(queries.project_subscriptions(project))

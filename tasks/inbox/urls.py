@@ -1,13 +1,14 @@
-"""Kitsu routes of the user's inbox (notifications, subscriptions, chats), of the `chats` area and of
-one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of the user's inbox (notifications, subscriptions, chats), of the chats of entities
+and of a project's notifications and subscriptions.
+
+One line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from tasks import chat_views as views
+from tasks.inbox import views
 
 SEQUENCE_TASK_TYPE = "sequences/{sequence_id}/task-types/{task_type_id}"
 
 urlpatterns = [
-    # user: notifications
     kitsu_path("/data/user/notifications", views.UserNotificationsView.as_view(), name="user-notifications"),
     kitsu_path(
         "/data/user/notifications/{notification_id}",
@@ -19,7 +20,6 @@ urlpatterns = [
         views.MarkAllNotificationsReadView.as_view(),
         name="user-notifications-mark-all-as-read",
     ),
-    # user: subscriptions
     kitsu_path(
         "/data/user/tasks/{task_id}/subscribed",
         views.TaskSubscribedView.as_view(),
@@ -46,7 +46,6 @@ urlpatterns = [
         views.SequenceSubscribedView.as_view(),
         name="user-sequence-subscribed",
     ),
-    # The reference's deprecated alias of the route above.
     kitsu_path(
         "/data/user/entities/{sequence_id}/task-types/{task_type_id}/subscribed",
         views.SequenceSubscribedView.as_view(),
@@ -62,10 +61,8 @@ urlpatterns = [
         views.SequenceUnsubscribeView.as_view(),
         name="user-sequence-unsubscribe",
     ),
-    # user: chats
     kitsu_path("/data/user/chats", views.UserChatsView.as_view(), name="user-chats"),
     kitsu_path("/actions/user/chats/{entity_id}/join", views.JoinChatView.as_view(), name="user-chat-join"),
-    # chats
     kitsu_path("/data/entities/{entity_id}/chat", views.EntityChatView.as_view(), name="entity-chat"),
     kitsu_path(
         "/data/entities/{entity_id}/chat/messages",
@@ -76,5 +73,15 @@ urlpatterns = [
         "/data/entities/{entity_id}/chat/messages/{chat_message_id}",
         views.EntityChatMessageView.as_view(),
         name="entity-chat-message",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/notifications",
+        views.ProjectNotificationsView.as_view(),
+        name="project-notifications",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/subscriptions",
+        views.ProjectSubscriptionsView.as_view(),
+        name="project-subscriptions",
     ),
 ]
