@@ -32,6 +32,14 @@ from kitsu_server.core.access.tasks import (
 )
 from kitsu_server.core.crud import REGISTRY, output_serializer, to_python
 from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.scoped import (
+    MANAGER,
+    MEMBER,
+    READER,
+    EntityScopedView,
+    ProjectScopedView,
+    TaskScopedView,
+)
 from productions.models import Project
 from tasks.inputs import ID_LIST, INT_MESSAGE, TaskIdsBody, id_list, known_ids
 from tasks.models import Task, TaskType
@@ -103,16 +111,14 @@ def entity_criteria(queryset, params, fixed=()):
     return queryset
 
 
-class CreateTasksView(KitsuView):
+class CreateTasksView(ProjectScopedView):
     """`POST /actions/projects/{project_id}/task-types/{task_type_id}/<kind>/create-tasks`: the
     project's managers give a task of the type to each listed entity of the kind (all of them
     when the body lists none, narrowed by the query string), skipping those that have one.
     201 and the new tasks, with their status and type names."""
 
     kind = None  # the entity kind the route serves: "Shot", "Asset", "Edit", "Concept"
-
-    def check_access(self, access, project):
-        access.check_manager(project.pk)
+    rules = {"POST": MANAGER}
 
     def check_kind(self):
         """Before the entities are read: a 404 when the route names no known kind."""
@@ -145,9 +151,7 @@ class CreateTasksView(KitsuView):
         return list(queryset.order_by(Lower("name"), "pk"))
 
     def post(self, request, project_id, task_type_id):
-        access = access_for(request)
-        project = object_or_404(Project, project_id)
-        self.check_access(access, project)
+        project = self.project
         task_type = object_or_404(TaskType, task_type_id)
         self.check_kind()
         entity_ids = id_list(request, required=False)
@@ -192,9 +196,7 @@ class ConceptTasksCreateView(CreateTasksView):
     """Concepts: anyone of the project but its vendors and clients."""
 
     kind = "Concept"
-
-    def check_access(self, access, project):
-        access.check_studio_team(project.pk)
+    rules = {"POST": lambda access, project: access.check_studio_team(project.pk)}
 
     @CREATE_TASKS_SCHEMA
     def post(self, request, project_id, task_type_id):
@@ -237,17 +239,16 @@ class EntityTypeTasksCreateView(CreateTasksView):
 # --- deleting tasks -----------------------------------------------------------------------------
 
 
-class ProjectTasksDeleteView(KitsuView):
+class ProjectTasksDeleteView(ProjectScopedView):
     """`POST /actions/projects/{project_id}/delete-tasks`: the project's managers remove the listed
     tasks of the project with what hangs off them; 200 and the ids asked."""
 
+    rules = {"POST": MANAGER}
+
     @extend_schema(request=ID_LIST_BODY, responses={200: ID_LIST}, tags=["actions/projects"])
     def post(self, request, project_id):
-        access = access_for(request)
-        project = object_or_404(Project, project_id)
-        access.check_manager(project.pk)
         task_ids = id_list(request)
-        delete_tasks(Task.objects.filter(project=project, pk__in=task_ids), request.user)
+        delete_tasks(Task.objects.filter(project=self.project, pk__in=task_ids), request.user)
         return Response([str(task_id) for task_id in task_ids])
 
 
@@ -282,43 +283,42 @@ class TasksPriorityView(KitsuView):
         return Response(rows)
 
 
-class TaskFullView(KitsuView):
+class TaskFullView(TaskScopedView):
     """`GET /data/tasks/{task_id}/full`: the task with its entity, types, status, project, assignees
     and assigner, for whoever reaches it (clients: studio fields blank, no assignee)."""
 
+    rules = {"GET": READER}
+
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/tasks"])
     def get(self, request, task_id):
-        access = access_for(request)
-        task = object_or_404(Task, task_id)
-        access.check_task_access(task)
-        data = full_task(task, access.person)
-        if access.project_role(task.project_id) == "client":
+        data = full_task(self.task, self.access.person)
+        if self.role == "client":
             data = blank_task_for_client(data)
             data["persons"] = []
             data.pop("assigner", None)
         return Response(data)
 
 
-class EntityTaskTypeTasksView(KitsuView):
+class EntityTaskTypeTasksView(EntityScopedView):
     """`GET /data/entities/{entity_id}/task-types/{task_type_id}/tasks`: the entity's tasks of a type,
     for the project's members (vendors: entities they work on; clients: studio fields blank)."""
 
+    rules = {"GET": READER}
+
     @extend_schema(responses={200: TASK_SCHEMA(many=True)}, tags=["data/entities"])
     def get(self, request, entity_id, task_type_id):
-        access = access_for(request)
-        entity = object_or_404(Entity, entity_id)
-        role = access.check_project_access(entity.project_id)
-        access.check_entity_access(entity.pk, role)
         task_type_id = parse_uuid(task_type_id, f"Malformed ID: {task_type_id}.")
-        return Response(tasks_for_entity_and_task_type(entity, task_type_id, role == "client"))
+        return Response(tasks_for_entity_and_task_type(self.entity, task_type_id, self.role == "client"))
 
 
 # --- project-wide lists -------------------------------------------------------------------------
 
 
-class ProjectTasksView(KitsuView):
+class ProjectTasksView(ProjectScopedView):
     """`GET /data/projects/{project_id}/tasks`: the project's tasks with their assignees, for its
     members (vendors: the tasks they are assigned; clients: studio fields blank)."""
+
+    rules = {"GET": MEMBER}
 
     @extend_schema(
         parameters=[
@@ -330,19 +330,17 @@ class ProjectTasksView(KitsuView):
         tags=["data/projects"],
     )
     def get(self, request, project_id):
-        access = access_for(request)
-        project = object_or_404(Project, project_id)
-        role = access.check_project_access(project.pk)
+        role = self.role
         page = query_int(request, "page", -1, message=INT_MESSAGE)
         task_type_id = query_id(request, "task_type_id", "Invalid UUID format for task_type_id.")
         episode_id = query_id(request, "episode_id", "Invalid UUID format for episode_id.")
         return Response(
             project_tasks(
-                project,
+                self.project,
                 page,
                 task_type_id=task_type_id,
                 episode_id=episode_id,
-                vendor=access.person if role == "vendor" else None,
+                vendor=self.access.person if role == "vendor" else None,
                 as_client=role == "client",
             )
         )

@@ -31,6 +31,7 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person
 from productions.models import Project
 from tasks.comments.attachments import (
@@ -529,21 +530,19 @@ class TaskAttachmentFilesView(KitsuView):
 # --- comments of a task -------------------------------------------------------------------------
 
 
-class TaskCommentsView(KitsuView):
+class TaskCommentsView(TaskScopedView):
     """`GET /data/tasks/{task_id}/comments`: the task's thread for whoever reaches the task
     (see tasks.comments.queries.task_comments for what clients and artists read)."""
 
+    rules = {"GET": READER}
+
     @extend_schema(responses={200: ROWS}, tags=["data/tasks"])
     def get(self, request, task_id):
-        access = access_for(request)
-        task = object_or_404(Task.objects.select_related("project"), task_id)
-        access.check_task_access(task)
-        role = access.project_role(task.project_id)
         comments = task_comments(
-            task,
-            as_client=role == "client",
-            as_supervisor=role in ("admin", "manager", "supervisor"),
-            reader=access.person,
+            self.task,
+            as_client=self.role == "client",
+            as_supervisor=self.role in ("admin", "manager", "supervisor"),
+            reader=self.access.person,
         )
         return Response(comments)
 
@@ -576,9 +575,11 @@ class TaskCommentView(KitsuView):
         return Response(status=204)
 
 
-class ProjectCommentsView(KitsuView):
+class ProjectCommentsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/comments`: the project's comments for its members, vendors
     and clients aside."""
+
+    rules = {"GET": lambda access, project: access.check_studio_team(project.pk)}
 
     @extend_schema(
         parameters=PAGE_PARAMETERS,
@@ -586,11 +587,8 @@ class ProjectCommentsView(KitsuView):
         tags=["data/projects"],
     )
     def get(self, request, project_id):
-        access = access_for(request)
-        project = object_or_404(Project, project_id)
-        access.check_studio_team(project.pk)
         page, limit = (
             query_int(request, "page", -1, message=INT_MESSAGE),
             query_int(request, "limit", 0, message=INT_MESSAGE),
         )
-        return Response(project_comments(project, access, page, limit))
+        return Response(project_comments(self.project, self.access, page, limit))

@@ -14,6 +14,7 @@ from kitsu_server.api.schema import component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.scoped import ACTOR, READER, TaskScopedView
 from productions.models import Project
 from tasks.inputs import INT_MESSAGE, TaskIdsBody
 from tasks.models import Comment, Task
@@ -37,17 +38,15 @@ PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
 # --- main previews ------------------------------------------------------------------------------
 
 
-class TaskMainPreviewView(KitsuView):
+class TaskMainPreviewView(TaskScopedView):
     """`PUT /actions/tasks/{task_id}/set-main-preview`: the entity shows the task's latest preview;
     200 and the entity (400 when the task has none). Clients may not."""
 
+    rules = {"PUT": lambda access, task: access.check_main_preview_access(task)}
+
     @extend_schema(request=None, responses={200: ENTITY_SCHEMA}, tags=["actions/tasks"])
     def put(self, request, task_id):
-        access = access_for(request)
-        task = object_or_404(Task, task_id)
-        access.check_main_preview_access(task)
-        entity = set_main_preview(task, request.user)
-        return Response(entity)
+        return Response(set_main_preview(self.task, request.user))
 
 
 class TasksMainPreviewView(KitsuView):
@@ -79,34 +78,34 @@ def task_comment_or_404(task, comment_id):
     return comment
 
 
-class CommentPreviewAddView(KitsuView):
+class CommentPreviewAddView(TaskScopedView):
     """`POST /actions/tasks/{task_id}/comments/{comment_id}/add-preview` {revision?}: whoever may act
     on the task adds a preview slot (next revision, or the comment's revision) to upload to;
     201 and the preview file."""
 
+    rules = {"POST": ACTOR}
+
     @extend_schema(request=CommentPreviewBody, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
-        task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        access_for(request).check_task_action_access(task)
         body = validated(CommentPreviewBody, request.data)
-        comment = task_comment_or_404(task, comment_id)
-        preview = add_preview_to_comment(task, comment, request.user, body.get("revision"))
+        comment = task_comment_or_404(self.task, comment_id)
+        preview = add_preview_to_comment(self.task, comment, request.user, body.get("revision"))
         return Response(preview, status=201)
 
 
-class CommentExtraPreviewView(KitsuView):
+class CommentExtraPreviewView(TaskScopedView):
     """`POST /actions/tasks/{task_id}/comments/{comment_id}/preview-files/{preview_file_id}`: one more
     preview in the revision of an existing one; 201 and the new preview file.
     `DELETE`: removes a preview of the comment (its reader who may act on the task; `force=true`,
     the project's managers, purges its files at once); 204."""
 
+    rules = {"POST": ACTOR, "DELETE": ACTOR}
+
     @extend_schema(request=None, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id, preview_file_id):
-        task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        access_for(request).check_task_action_access(task)
-        comment = task_comment_or_404(task, comment_id)
+        comment = task_comment_or_404(self.task, comment_id)
         related = object_or_404(PreviewFile, preview_file_id)
-        preview = add_preview_to_comment(task, comment, request.user, related.revision)
+        preview = add_preview_to_comment(self.task, comment, request.user, related.revision)
         return Response(preview, status=201)
 
     @extend_schema(
@@ -116,11 +115,9 @@ class CommentExtraPreviewView(KitsuView):
         tags=["actions/tasks"],
     )
     def delete(self, request, task_id, comment_id, preview_file_id):
-        for value in (task_id, comment_id, preview_file_id):
+        for value in (comment_id, preview_file_id):
             parse_uuid(value, "Wrong UUID format.")
-        access = access_for(request)
-        task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        access.check_task_action_access(task)
+        access, task = self.access, self.task
         comment = task_comment_or_404(task, comment_id)
         preview = object_or_404(PreviewFile, preview_file_id)
         if preview.task_id != task.pk or not comment.previews.filter(pk=preview.pk).exists():
@@ -133,16 +130,15 @@ class CommentExtraPreviewView(KitsuView):
         return Response(status=204)
 
 
-class TaskPreviewsView(KitsuView):
+class TaskPreviewsView(TaskScopedView):
     """`GET /data/tasks/{task_id}/previews`: the task's preview files, latest revision first
     (clients do not see rejected ones)."""
 
+    rules = {"GET": READER}
+
     @extend_schema(responses={200: PREVIEW_SCHEMA(many=True)}, tags=["data/tasks"])
     def get(self, request, task_id):
-        access = access_for(request)
-        task = object_or_404(Task, task_id)
-        access.check_task_access(task)
-        return Response(task_previews(task, as_client=access.project_role(task.project_id) == "client"))
+        return Response(task_previews(self.task, as_client=self.role == "client"))
 
 
 class ProjectPreviewFilesView(KitsuView):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
@@ -15,6 +16,7 @@ from kitsu_server.core.access.tasks import (
 )
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.scoped import READER, TaskScopedView
 from people.models import Person
 from tasks.inputs import url_date
 from tasks.models import Task, TimeSpent
@@ -37,31 +39,27 @@ TIME_SPENT_SCHEMA = output_serializer(REGISTRY["time-spents"])
 # --- time spents --------------------------------------------------------------------------------
 
 
-class TaskTimeSpentsView(KitsuView):
-    """`GET /actions/tasks/{task_id}/time-spents`: whoever reaches the task reads its time spents
-    per person, with their total."""
+class TaskTimeSpentsViewSet(ViewSetMixin, TaskScopedView):
+    """A task's time spents, for whoever reaches the task: per person with their total, over all
+    days (`GET /actions/tasks/{task_id}/time-spents`) or one (`.../time-spents/{date}`)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["actions/tasks"])
-    def get(self, request, task_id):
-        task = object_or_404(Task, task_id)
-        access = access_for(request)
-        access.check_task_access(task)
-        return Response(task_time_spents(task, access))
+    rules = {"list": READER, "day": READER}
 
-
-class TaskDayTimeSpentsView(KitsuView):
-    """`GET /actions/tasks/{task_id}/time-spents/{date}`: the same for one day."""
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["actions/tasks"],
+        operation_id="actions_tasks_time_spents_retrieve",
+    )
+    def list(self, request, task_id):
+        return Response(task_time_spents(self.task, self.access))
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},
         tags=["actions/tasks"],
         operation_id="actions_tasks_day_time_spents",
     )
-    def get(self, request, task_id, date):
-        task = object_or_404(Task, task_id)
-        access = access_for(request)
-        access.check_task_access(task)
-        return Response(task_time_spents(task, access, url_date(date)))
+    def day(self, request, task_id, date):
+        return Response(task_time_spents(self.task, self.access, url_date(date)))
 
 
 class PersonTimeSpentView(KitsuView):
