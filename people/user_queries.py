@@ -32,7 +32,7 @@ from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
-from tasks.queries import render_tasks
+from tasks.queries import render_tasks, with_full_context
 from tasks.todos.queries import (
     OPEN_TASKS_ORDER,
     attach_assignees,
@@ -40,7 +40,6 @@ from tasks.todos.queries import (
     detailed_tasks,
     person_tasks,
     todo_row,
-    with_full_context,
 )
 
 

@@ -15,8 +15,7 @@ from tasks.models import (
     Task,
     TaskPersonLink,
 )
-from tasks.queries import DATETIME, JSON, UUID, read_dicts, shape_of
-from tasks.todos.queries import with_full_context
+from tasks.queries import DATETIME, JSON, UUID, read_dicts, shape_of, with_full_context
 
 # --- tasks of entities (boards and entity pages) -----------------------------------------------
 

@@ -324,3 +324,10 @@ def tasks_in_order(task_ids):
             seen.add(task_id)
             tasks.append(found[task_id])
     return tasks
+
+
+def with_full_context(queryset):
+    """Only tasks that have a project, a type, a status and an entity (the reference's inner joins)."""
+    return queryset.filter(
+        project__isnull=False, task_type__isnull=False, task_status__isnull=False, entity__isnull=False
+    )

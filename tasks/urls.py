@@ -9,6 +9,7 @@ from tasks import views
 PROJECT_TASK_TYPE = "/actions/projects/{project_id}/task-types/{task_type_id}"
 
 urlpatterns = [
+    # --- actions ---
     kitsu_path(
         "/actions/projects/{project_id}/delete-tasks",
         views.ProjectTasksDeleteView.as_view(),
@@ -48,6 +49,7 @@ urlpatterns = [
         "/actions/task-types/reorder", views.TaskTypesReorderView.as_view(), name="task-types-reorder"
     ),
     kitsu_path("/actions/tasks/set-priority", views.TasksPriorityView.as_view(), name="tasks-set-priority"),
+    # --- data ---
     kitsu_path(
         "/data/entities/{entity_id}/task-types/{task_type_id}/tasks",
         views.EntityTaskTypeTasksView.as_view(),

@@ -26,9 +26,7 @@ from kitsu_server.api.requests import query_id, query_int, query_text, validated
 from kitsu_server.api.schema import PAGE_NUMBER, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.tasks import (
-    allowed,
     blank_task_for_client,
-    check_supervisor_task_access,
 )
 from kitsu_server.core.crud import REGISTRY, output_serializer, to_python
 from kitsu_server.core.lookups import object_or_404
@@ -273,12 +271,9 @@ class TasksPriorityView(KitsuView):
     def put(self, request):
         body = validated(TaskPriorityBody, request.data)
         access = access_for(request)
-        data = {"priority": body["priority"]}
-        tasks = [
-            task
-            for task in tasks_in_order(known_ids(body["task_ids"]))
-            if allowed(check_supervisor_task_access, access, task, data)
-        ]
+        tasks = access.updatable_tasks(
+            tasks_in_order(known_ids(body["task_ids"])), {"priority": body["priority"]}
+        )
         rows = set_tasks_priority(tasks, body["priority"], request.user)
         return Response(rows)
 

@@ -104,7 +104,10 @@ def production_write_routes():
     routes = []
     for module in ROUTE_MODULES:
         for pattern in importlib.import_module(module).urlpatterns:
-            view = pattern.callback.view_class
+            # Django's as_view() names the class `view_class`, DRF's viewsets only `cls` (their
+            # methods are those of the action map the route was built with).
+            actions = getattr(pattern.callback, "actions", None)
+            view = getattr(pattern.callback, "view_class", None) or pattern.callback.cls
             regex = pattern.pattern.regex.pattern
             names = re.findall(r"\(\?P<([a-z_]+)>", regex)
             if not PRODUCTION_PARAMETERS & set(names) or regex.removeprefix("^").startswith(SELF_ROUTES):
@@ -113,7 +116,8 @@ def production_write_routes():
                 r"\(\?P<([a-z_]+)>\[\^/\]\+\)", r"{\1}", regex.strip("^$").removesuffix("/?")
             )
             route = route.replace("\\", "")
-            for method in set(view().allowed_methods) & {"POST", "PUT", "PATCH", "DELETE"}:
+            methods = {verb.upper() for verb in actions} if actions else set(view().allowed_methods)
+            for method in methods & {"POST", "PUT", "PATCH", "DELETE"}:
                 routes.append((method, route, names))
     return routes
 

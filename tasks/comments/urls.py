@@ -10,6 +10,7 @@ TASK_COMMENT = "/data/tasks/{task_id}/comments/{comment_id}"
 TASK_COMMENT_ACTION = "/actions/tasks/{task_id}/comments/{comment_id}"
 
 urlpatterns = [
+    # --- actions ---
     kitsu_path(
         "/actions/projects/{project_id}/tasks/comment-many",
         views.ProjectTasksCommentManyView.as_view(),
@@ -29,6 +30,7 @@ urlpatterns = [
         name="comment-add-attachment",
     ),
     kitsu_path(f"{TASK_COMMENT_ACTION}/move", views.CommentMoveView.as_view(), name="comment-move"),
+    # --- data ---
     kitsu_path(
         "/data/attachment-files/{attachment_file_id}/file/{file_name}",
         views.AttachmentFileDownloadView.as_view(),

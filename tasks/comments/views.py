@@ -30,7 +30,7 @@ from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person
 from productions.models import Project
@@ -264,12 +264,7 @@ class TaskCommentPostView(KitsuView):
     def post(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        try:
-            access.check_task_action_access(task)
-            may_change_status = True
-        except PermissionDenied:
-            access.check_task_mention_access(task)  # refused before the body is read
-            may_change_status = False
+        may_change_status = access.check_comment_post_access(task)  # before the body is read
         body = validated(CommentBody, request.data)
         if not may_change_status and str(body["task_status_id"]).lower() != str(task.task_status_id):
             raise PermissionDenied
@@ -535,6 +530,9 @@ class TaskCommentsView(TaskScopedView):
     (see tasks.comments.queries.task_comments for what clients and artists read)."""
 
     rules = {"GET": READER}
+
+    def lookup(self, object_id):
+        return found_or_404(Task.objects.select_related("project"), object_id, "Task not found.")
 
     @extend_schema(responses={200: ROWS}, tags=["data/tasks"])
     def get(self, request, task_id):

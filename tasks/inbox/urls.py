@@ -6,9 +6,14 @@ One line each (see kitsu_server.routing.kitsu_path)."""
 from kitsu_server.routing import kitsu_path
 from tasks.inbox import views
 
+# A viewset serves an entity's chat: the verbs of each path and the action they call.
+CHAT = {"get": "chat"}
+CHAT_MESSAGES = {"get": "list", "post": "create"}
+CHAT_MESSAGE = {"get": "retrieve", "delete": "destroy"}
 SEQUENCE_TASK_TYPE = "sequences/{sequence_id}/task-types/{task_type_id}"
 
 urlpatterns = [
+    # user: notifications
     kitsu_path("/data/user/notifications", views.UserNotificationsView.as_view(), name="user-notifications"),
     kitsu_path(
         "/data/user/notifications/{notification_id}",
@@ -20,6 +25,7 @@ urlpatterns = [
         views.MarkAllNotificationsReadView.as_view(),
         name="user-notifications-mark-all-as-read",
     ),
+    # user: subscriptions
     kitsu_path(
         "/data/user/tasks/{task_id}/subscribed",
         views.TaskSubscribedView.as_view(),
@@ -46,6 +52,7 @@ urlpatterns = [
         views.SequenceSubscribedView.as_view(),
         name="user-sequence-subscribed",
     ),
+    # The reference's deprecated alias of the route above.
     kitsu_path(
         "/data/user/entities/{sequence_id}/task-types/{task_type_id}/subscribed",
         views.SequenceSubscribedView.as_view(),
@@ -61,19 +68,22 @@ urlpatterns = [
         views.SequenceUnsubscribeView.as_view(),
         name="user-sequence-unsubscribe",
     ),
+    # user: chats
     kitsu_path("/data/user/chats", views.UserChatsView.as_view(), name="user-chats"),
     kitsu_path("/actions/user/chats/{entity_id}/join", views.JoinChatView.as_view(), name="user-chat-join"),
-    kitsu_path("/data/entities/{entity_id}/chat", views.EntityChatView.as_view(), name="entity-chat"),
+    # chats
+    kitsu_path("/data/entities/{entity_id}/chat", views.EntityChatViewSet.as_view(CHAT), name="entity-chat"),
     kitsu_path(
         "/data/entities/{entity_id}/chat/messages",
-        views.EntityChatMessagesView.as_view(),
+        views.EntityChatViewSet.as_view(CHAT_MESSAGES),
         name="entity-chat-messages",
     ),
     kitsu_path(
         "/data/entities/{entity_id}/chat/messages/{chat_message_id}",
-        views.EntityChatMessageView.as_view(),
+        views.EntityChatViewSet.as_view(CHAT_MESSAGE),
         name="entity-chat-message",
     ),
+    # a project's notifications and subscriptions
     kitsu_path(
         "/data/projects/{project_id}/notifications",
         views.ProjectNotificationsView.as_view(),

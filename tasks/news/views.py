@@ -9,7 +9,7 @@ database.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
@@ -19,8 +19,7 @@ from kitsu_server.api.requests import query_id, query_int, query_moment, query_t
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import open_team_project_ids
-from kitsu_server.core.lookups import object_or_404
-from productions.models import Project
+from kitsu_server.core.scoped import ProjectScopedView
 from tasks.inputs import MOMENT_MESSAGE, query_bool
 from tasks.news.queries import NEWS_PAGE_SIZE, NewsFilters, news_page, news_stats, open_project_ids
 
@@ -122,9 +121,11 @@ class OpenProjectsNewsView(KitsuView):
         return news_answer(request, project_ids)
 
 
-class ProjectNewsView(KitsuView):
+class ProjectNewsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/news`: a project's news for its members (clients aside),
     filtered and paginated, with the count of status changes per status."""
+
+    rules = {"GET": lambda access, project: access.check_project_news_read(project.pk)}
 
     @extend_schema(
         parameters=NEWS_PARAMETERS,
@@ -133,26 +134,21 @@ class ProjectNewsView(KitsuView):
         operation_id="data_project_news_list",
     )
     def get(self, request, project_id):
-        project = object_or_404(Project, project_id)
-        if access_for(request).check_project_access(project.pk) == "client":
-            raise PermissionDenied
-        return news_answer(request, [project.pk])
+        return news_answer(request, [self.project.pk])
 
 
-class ProjectNewsEntryView(KitsuView):
+class ProjectNewsEntryView(ProjectScopedView):
     """`GET /data/projects/{project_id}/news/{news_id}`: one news entry of a project, in the feed's
     shape, for its members (vendors aside)."""
+
+    rules = {"GET": lambda access, project: access.check_news_entry_read(project.pk)}
 
     @extend_schema(
         responses={200: NewsEntrySchema}, tags=["data/projects"], operation_id="data_project_news_retrieve"
     )
     def get(self, request, project_id, news_id):
-        project = object_or_404(Project, project_id)
-        access = access_for(request)
-        if access.check_project_access(project.pk) == "vendor":
-            raise PermissionDenied
         news_id = parse_uuid(news_id, f"Malformed ID: {news_id}.")
-        page = news_page(NewsFilters(project_id=project.pk, access=access), news_id=news_id)
+        page = news_page(NewsFilters(project_id=self.project.pk, access=self.access), news_id=news_id)
         if not page["data"]:
             raise NotFound("News not found.")
         return Response(page["data"][0])

@@ -8,6 +8,7 @@ from tasks.previews import views
 COMMENT_PREVIEW = "/actions/tasks/{task_id}/comments/{comment_id}/preview-files/{preview_file_id}"
 
 urlpatterns = [
+    # --- actions ---
     kitsu_path(
         "/actions/tasks/set-main-preview", views.TasksMainPreviewView.as_view(), name="tasks-set-main-preview"
     ),
@@ -16,6 +17,7 @@ urlpatterns = [
         views.CommentPreviewAddView.as_view(),
         name="comment-add-preview",
     ),
+    # --- data ---
     kitsu_path(COMMENT_PREVIEW, views.CommentExtraPreviewView.as_view(), name="comment-preview-file"),
     kitsu_path(
         "/actions/tasks/{task_id}/set-main-preview",

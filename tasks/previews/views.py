@@ -13,7 +13,7 @@ from kitsu_server.api.requests import query_int, validated
 from kitsu_server.api.schema import component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import ACTOR, READER, TaskScopedView
 from productions.models import Project
 from tasks.inputs import INT_MESSAGE, TaskIdsBody
@@ -85,6 +85,9 @@ class CommentPreviewAddView(TaskScopedView):
 
     rules = {"POST": ACTOR}
 
+    def lookup(self, object_id):
+        return found_or_404(Task.objects.select_related("project", "entity"), object_id, "Task not found.")
+
     @extend_schema(request=CommentPreviewBody, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
         body = validated(CommentPreviewBody, request.data)
@@ -100,6 +103,9 @@ class CommentExtraPreviewView(TaskScopedView):
     the project's managers, purges its files at once); 204."""
 
     rules = {"POST": ACTOR, "DELETE": ACTOR}
+
+    def lookup(self, object_id):
+        return found_or_404(Task.objects.select_related("project", "entity"), object_id, "Task not found.")
 
     @extend_schema(request=None, responses={201: PREVIEW_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id, preview_file_id):

@@ -40,8 +40,8 @@ TIME_SPENT_SCHEMA = output_serializer(REGISTRY["time-spents"])
 
 
 class TaskTimeSpentsViewSet(ViewSetMixin, TaskScopedView):
-    """A task's time spents, for whoever reaches the task: per person with their total, over all
-    days (`GET /actions/tasks/{task_id}/time-spents`) or one (`.../time-spents/{date}`)."""
+    """A task's time spents, for whoever reaches the task: over all days
+    (`/actions/tasks/{task_id}/time-spents`) or one (`.../time-spents/{date}`)."""
 
     rules = {"list": READER, "day": READER}
 
@@ -51,6 +51,8 @@ class TaskTimeSpentsViewSet(ViewSetMixin, TaskScopedView):
         operation_id="actions_tasks_time_spents_retrieve",
     )
     def list(self, request, task_id):
+        """`GET /actions/tasks/{task_id}/time-spents`: the task's time spents per person, with their
+        total."""
         return Response(task_time_spents(self.task, self.access))
 
     @extend_schema(
@@ -59,6 +61,7 @@ class TaskTimeSpentsViewSet(ViewSetMixin, TaskScopedView):
         operation_id="actions_tasks_day_time_spents",
     )
     def day(self, request, task_id, date):
+        """`GET /actions/tasks/{task_id}/time-spents/{date}`: the same for one day."""
         return Response(task_time_spents(self.task, self.access, url_date(date)))
 
 

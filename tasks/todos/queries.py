@@ -23,7 +23,7 @@ from tasks.models import (
     Task,
     TaskPersonLink,
 )
-from tasks.queries import author_role, render_tasks, shape_of
+from tasks.queries import author_role, render_tasks, shape_of, with_full_context
 
 # --- detailed task rows (to-do lists, open tasks) -----------------------------------------------
 
@@ -50,13 +50,6 @@ DETAIL_LOOKUPS = (
     "task_status__color",
     "task_status__short_name",
 )
-
-
-def with_full_context(queryset):
-    """Only tasks that have a project, a type, a status and an entity (the reference's inner joins)."""
-    return queryset.filter(
-        project__isnull=False, task_type__isnull=False, task_status__isnull=False, entity__isnull=False
-    )
 
 
 def episode_of(row):

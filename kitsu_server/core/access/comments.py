@@ -79,6 +79,18 @@ def visible_news(access, queryset):
     return queryset.filter(Q(comment_id__in=comments) | (Q(comment__isnull=True) & bare))
 
 
+def check_project_news_read(access, project_id):
+    """A project's news feed: its team, clients aside."""
+    if access.check_project_access(project_id) == "client":
+        raise PermissionDenied
+
+
+def check_news_entry_read(access, project_id):
+    """One news entry of a project: its team, vendors aside."""
+    if access.check_project_access(project_id) == "vendor":
+        raise PermissionDenied
+
+
 def visible_attachment_files(access, queryset):
     """Attachments of the comments the person reads, and of the chats of the entities they reach;
     an attachment of neither is nobody's (admins aside)."""
@@ -182,6 +194,17 @@ def check_task_mention_access(access, task):
         raise PermissionDenied
 
 
+def check_comment_post_access(access, task):
+    """Comment on a task: who may act on it, or else who is mentioned on it. Returns whether they
+    may change its status (those only mentioned comment without changing it)."""
+    try:
+        access.check_task_action_access(task)
+    except PermissionDenied:
+        access.check_task_mention_access(task)
+        return False
+    return True
+
+
 def check_reply_access(access, comment, task):
     """Reply: the comment's author; whoever may act on the task, or was mentioned in it. A client
     does not answer another studio's client; in a thread with a client (a client's comment, or
@@ -258,3 +281,9 @@ def batch_commentable_task_ids(access, project_id, tasks):
 def may_comment_for_others(access, project_id):
     """The project's managers may post a comment as someone else, at a given date, for the client."""
     return access.project_role(project_id) in MANAGER_ROLES
+
+
+def check_chat_message_delete(access, message):
+    """A chat message is deleted by its author or an admin."""
+    if message.person_id != access.person.pk and not access.is_admin:
+        raise PermissionDenied

@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import (
     assigned_task_ids,
+    department_ids,
     is_assigned,
     is_assigned_id,
     open_team_project_ids,
@@ -14,6 +15,7 @@ from kitsu_server.core.access.scopes import (
 )
 from productions.models import Project, ProjectTaskStatusLink
 from tasks.models import (
+    TaskPersonLink,
     TaskStatus,
 )
 
@@ -176,6 +178,52 @@ def may_unassign(access, task, person_id, my_departments, assignee_ids):
         return True
     me = access.person.pk
     return me in assignee_ids and person_id == me
+
+
+def check_assign_access(access, task):
+    """Who may not even assign themselves a task assigns nobody on it (see `may_assign`)."""
+    mine = department_ids(access.person)
+    if not access.may_assign(task, access.person, mine, mine):
+        raise PermissionDenied
+
+
+def check_assignment(access, task, person):
+    """Assign `person` to `task`: a person who may take it (bots only where the project lets them
+    collaborate), by whom `may_assign` lets."""
+    check_not_bot(person, task.project)
+    if not access.may_assign(task, person, department_ids(access.person), department_ids(person)):
+        raise PermissionDenied
+
+
+def assignable_tasks(access, tasks, person):
+    """Of `tasks`, those the person may be assigned by the requester (the batch route skips the
+    others)."""
+    mine, theirs = department_ids(access.person), department_ids(person)
+    return [
+        task
+        for task in tasks
+        if allowed(check_not_bot, person, task.project) and access.may_assign(task, person, mine, theirs)
+    ]
+
+
+def unassignable_tasks(access, tasks, person_id):
+    """Of `tasks`, those the requester may remove `person_id` (everyone when None) from (see
+    `may_unassign`; the batch route skips the others). One query for the assignees."""
+    mine = department_ids(access.person)
+    assignees = {}
+    for task_id, assignee_id in TaskPersonLink.objects.filter(task__in=tasks).values_list(
+        "task_id", "person_id"
+    ):
+        assignees.setdefault(task_id, set()).add(assignee_id)
+    return [
+        task for task in tasks if access.may_unassign(task, person_id, mine, assignees.get(task.pk, set()))
+    ]
+
+
+def updatable_tasks(access, tasks, data):
+    """Of `tasks`, those the requester may update with `data` (see `check_supervisor_task_access`;
+    the batch route skips the others)."""
+    return [task for task in tasks if allowed(check_supervisor_task_access, access, task, data)]
 
 
 def check_main_preview_access(access, task):
