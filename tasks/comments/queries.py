@@ -5,6 +5,8 @@ acknowledgements and reply authors (narrowed for clients), and a project's comme
 import uuid
 from collections import defaultdict
 
+from django.db.models import OuterRef, Subquery
+
 from files.models import AttachmentFile
 from kitsu_server.api.json import (
     serialize_rows,
@@ -229,3 +231,23 @@ def project_comments(project, access, page, limit):
 
 def _text(value):
     return str(value) if value is not None else None
+
+
+def last_client_comments(project_id, task_ids):
+    """(task, its last comment written by a client of the project) for each listed task of the
+    project that has one and a status, in task id order. Two queries."""
+    last_client_comment = (
+        Comment.objects.filter(object_id=OuterRef("pk"))
+        .annotate(author_role=author_role())
+        .filter(author_role="client")
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    tasks = list(
+        Task.objects.filter(project_id=project_id, pk__in=task_ids, task_status__isnull=False)
+        .annotate(client_comment_id=Subquery(last_client_comment))
+        .filter(client_comment_id__isnull=False)
+        .order_by("pk")
+    )
+    comments = Comment.objects.in_bulk([task.client_comment_id for task in tasks])
+    return [(task, comments[task.client_comment_id]) for task in tasks]

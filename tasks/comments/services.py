@@ -1,6 +1,7 @@
-"""Writes of the `comments` area: posting a comment (with its status change, mentions, attachments,
-notifications, news and the project's status automations), replies, acknowledgements, moves and
-attachments, each with the events the reference records.
+"""Writes of comments: posting one (with its status change, mentions, attachments, notifications,
+news and the project's status automations), copying client comments, moving and deleting one,
+each with the events the reference records (replies and acknowledgements: tasks.comments.replies;
+stored files: tasks.comments.attachments).
 
 Posting a comment is one transaction. The task row is locked first (`select_for_update`), so two
 comments on the same task are applied one after the other: the later one sees the status, retake

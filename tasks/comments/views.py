@@ -1,16 +1,16 @@
-"""Routes of the `comments` area: commenting on tasks (one or many, with attachments), replies,
-acknowledgements, moving a comment, copying client comments, and the attachment files.
+"""Routes of comments: commenting on tasks (one or many, with attachments), replies,
+acknowledgements, moving a comment, copying client comments, the attachment files, a task's
+thread and a project's comments.
 
-Views stay thin: they validate the body, load and check what the URL names (the reference's rules,
-named below where they are not plain project checks), then call one service
-(tasks.comments.services), which owns the transaction, the events and the stored files.
+Views stay thin: they validate the body, load and check what the URL names (the rules of
+kitsu_server.core.access), then call one service (tasks.comments.services, .replies,
+.attachments), which owns the transaction, the events and the stored files.
 """
 
 import datetime
 
 import orjson
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -40,7 +40,7 @@ from tasks.comments.attachments import (
     attachment_path,
     delete_attachment,
 )
-from tasks.comments.queries import project_comments, task_comments
+from tasks.comments.queries import last_client_comments, project_comments, task_comments
 from tasks.comments.replies import delete_reply, find_reply, reply_to_comment, toggle_acknowledgement
 from tasks.comments.services import (
     comment_shape,
@@ -56,7 +56,7 @@ from tasks.models import (
     Task,
     TaskStatus,
 )
-from tasks.queries import author_role, shape_of
+from tasks.queries import shape_of
 from tasks.schemas import ATTACHMENT_SCHEMA, PAGE_PARAMETERS, AttachmentShortSchema
 
 CLIENT_CACHE_MAX_AGE = 604800  # a week, as the reference lets clients keep attachments
@@ -168,14 +168,13 @@ def comment_date(value):
     return None
 
 
-# --- who may ------------------------------------------------------------------------------------
+# --- what the URL and the body name ----------------------------------------------------------
 
 
 def batch_comment_items(access, project, entries):
     """The (task, status, text, links) a batch posts: entries on the project's tasks, complete (task,
-    status, text), that the person may comment. Managers comment any task; others those they
-    supervise (their departments, or all without department) or are assigned to. An unknown task
-    or status is a 404; a status the person may not use refuses the whole batch."""
+    status, text), that the person may comment (Access.batch_commentable_task_ids). An unknown
+    task or status is a 404; a status the person may not use refuses the whole batch."""
     tasks = Task.objects.select_related("task_type").in_bulk({entry["object_id"] for entry in entries})
     if any(entry["object_id"] not in tasks for entry in entries):
         raise NotFound("Task not found.")
@@ -198,26 +197,6 @@ def batch_comment_items(access, project, entries):
         access.check_task_status_access(task_status.pk, task.project_id)
         items.append((task, task_status, entry["comment"], entry.get("links") or []))
     return items
-
-
-def last_client_comments(project_id, task_ids):
-    """(task, its last comment written by a client of the project) for each listed task of the
-    project that has one and a status, in task id order. Two queries."""
-    last_client_comment = (
-        Comment.objects.filter(object_id=OuterRef("pk"))
-        .annotate(author_role=author_role())
-        .filter(author_role="client")
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    tasks = list(
-        Task.objects.filter(project_id=project_id, pk__in=task_ids, task_status__isnull=False)
-        .annotate(client_comment_id=Subquery(last_client_comment))
-        .filter(client_comment_id__isnull=False)
-        .order_by("pk")
-    )
-    comments = Comment.objects.in_bulk([task.client_comment_id for task in tasks])
-    return [(task, comments[task.client_comment_id]) for task in tasks]
 
 
 def task_comment_or_403(task_id, comment_id):

@@ -1,5 +1,5 @@
-"""Routes of the user's inbox (`user` area: notifications, subscriptions, the chats they take part
-in) and of the `chats` area (an entity's chat and its messages).
+"""Routes of the user's inbox (notifications, subscriptions, the chats they take part in), of an
+entity's chat and its messages, and of a project's notifications and subscriptions (admins).
 
 Everything here is the requester's own: nobody reads or changes another person's notifications
 or subscriptions. Entity chats follow the entity: project access, and for a vendor only the
