@@ -35,14 +35,9 @@ from kitsu_server.core.access.entities import hidden_custom_fields
 from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
 from kitsu_server.core.crud import REGISTRY, to_python
 from productions.models import Project
+from tasks.boards import board_tasks, subscribed_task_ids
 from tasks.models import Subscription, Task, TaskType
-from tasks.task_queries import (
-    JSON,
-    UUID,
-    board_tasks,
-    read_dicts,
-    subscribed_task_ids,
-)
+from tasks.queries import JSON, UUID, read_dicts
 
 # Many-to-many names of an entity the list filters accept (membership).
 ENTITY_RELATIONS = ("entities_out", "entities_in", "entity_concept_links", "instance_casting")

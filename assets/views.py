@@ -32,7 +32,7 @@ from kitsu_server.core.lookups import (
     project_or_404,
 )
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
-from tasks.task_queries import entity_tasks
+from tasks.boards import entity_tasks
 
 ASSET_TAGS = ["assets"]
 UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))

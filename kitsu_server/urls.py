@@ -39,10 +39,14 @@ ROUTE_MODULES = (
     "shots.quotas.urls",
     "shots.edits.urls",
     "tasks.urls",
-    "tasks.task_urls",
-    "tasks.comment_urls",
-    "tasks.news_urls",
-    "tasks.chat_urls",
+    "tasks.assignations.urls",
+    "tasks.previews.urls",
+    "tasks.time_spents.urls",
+    "tasks.todos.urls",
+    "tasks.comments.urls",
+    "tasks.news.urls",
+    "tasks.events.urls",
+    "tasks.inbox.urls",
     "kitsu_server.core.urls",
 )
 

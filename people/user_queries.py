@@ -32,15 +32,14 @@ from productions.models import Project, ProjectPersonLink
 from productions.project_settings.queries import open_project_rows
 from shots.queries import entity_rows, task_types_of
 from tasks.models import Notification, Task, TaskPersonLink, TimeSpent
-from tasks.task_queries import (
+from tasks.queries import render_tasks, with_full_context
+from tasks.todos.queries import (
     OPEN_TASKS_ORDER,
     attach_assignees,
     attach_last_comments,
     detailed_tasks,
     person_tasks,
-    render_tasks,
     todo_row,
-    with_full_context,
 )
 
 

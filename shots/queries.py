@@ -30,16 +30,9 @@ from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_i
 from kitsu_server.core.crud import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
+from tasks.boards import board_tasks, subscribed_task_ids, tasks_by_entity, tasks_with_names
 from tasks.models import Task, TaskPersonLink, TaskType
-from tasks.task_queries import (
-    JSON,
-    UUID,
-    board_tasks,
-    read_dicts,
-    subscribed_task_ids,
-    tasks_by_entity,
-    tasks_with_names,
-)
+from tasks.queries import JSON, UUID, read_dicts
 
 KIND_MODELS = {"Episode": Episode, "Sequence": Sequence, "Shot": Shot, "Scene": Scene}
 SHOT_VERSION_SHAPE = ModelShape(EntityVersion, type_name="ShotVersion")

@@ -44,7 +44,7 @@ from shots.serializers import (
     EntityRow,
     TaskTypeRow,
 )
-from tasks.task_queries import entity_previews_by_task_type, entity_tasks
+from tasks.boards import entity_previews_by_task_type, entity_tasks
 
 # Columns a shot update never sets (the reference drops them from the body).
 FIXED_SHOT_COLUMNS = {

@@ -1,17 +1,21 @@
-"""Writes around tasks and their side effects: derived task data, assignations, comments,
-previews, statuses and task type order. Each runs inside the caller's transaction (the
-generic views open one) or its own, and records the events the reference emits."""
+"""Writes of the `tasks` app that other areas and apps share, and those of the task routes:
+new tasks (one or in bulk), derived task data (durations, last comment), task type order, status
+changes and removals, priorities, each recording the events the reference emits.
+
+Callers check permissions; the functions of the routes open their own transaction, the others run
+inside the caller's (the generic /data views open one).
+"""
 
 import logging
+from collections import defaultdict
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from files.models import StoredFile
 from kitsu_server.core import deletion
-from kitsu_server.core.events import record_event
+from kitsu_server.core.events import publish_event, record_event, record_events
+from tasks.comments.attachments import remove_attachments
 from tasks.models import (
     Comment,
     News,
@@ -21,10 +25,9 @@ from tasks.models import (
     TaskType,
     TimeSpent,
 )
+from tasks.queries import render_task, render_tasks
 
 logger = logging.getLogger(__name__)
-
-ATTACHMENT_BUCKET, ATTACHMENT_PREFIX = "files", "attachments"
 DEFAULT_STATUSES = {False: ("Todo", "todo", "#f5f5f5"), True: ("Neutral", "neutral", "#CCCCCC")}
 
 
@@ -229,33 +232,110 @@ def _str(value):
     return str(value) if value is not None else None
 
 
-# --- attachment files ------------------------------------------------------------------------
+# Entity kinds whose events are named after themselves ("shot:update"); the others are assets.
+TEMPORAL_KINDS = ("Shot", "Sequence", "Scene", "Edit", "Concept", "ConceptFolder", "Episode")
 
 
-def attachment_path(attachment_id):
-    """Where an attachment lives in the storage: the reference's local layout
-    (`files/attachments/abc/def/<id>`), so that a migrated file tree is served as is."""
-    text = str(attachment_id)
-    return f"{ATTACHMENT_BUCKET}/{ATTACHMENT_PREFIX}/{text[:3]}/{text[3:6]}/{text}"
+# --- task creation ------------------------------------------------------------------------------
 
 
-def remove_attachments(attachments):
-    """Delete attachment rows (a queryset); their files go once the transaction commits."""
-    ids = [str(pk) for pk in attachments.values_list("pk", flat=True)]
-    if not ids:
+@transaction.atomic
+def create_tasks(task_type, entities, user):
+    """A "main" task of `task_type` for each entity that has none of that type yet, on the default
+    status (the concept one for concepts), assigned by `user`. Records `task:new` per task."""
+    if not entities:
         return []
-    attachments.delete()
-    now = timezone.now()
-    StoredFile.objects.filter(bucket=ATTACHMENT_BUCKET, prefix=ATTACHMENT_PREFIX, file_id__in=ids).update(
-        deleted_at=now, purged_at=now, updated_at=now
+    existing = set(
+        Task.objects.filter(entity__in=[entity.pk for entity in entities], task_type=task_type).values_list(
+            "entity_id", flat=True
+        )
     )
-    paths = [attachment_path(pk) for pk in ids]
-    transaction.on_commit(lambda: [delete_quietly(path) for path in paths])
-    return ids
+    status = default_task_status(for_concept=entities[0].entity_type.name == "Concept")
+    new_tasks = []
+    for entity in entities:
+        if entity.pk in existing:
+            continue
+        existing.add(entity.pk)  # an id listed twice gets one task
+        new_tasks.append(new_task(entity, task_type, status, assigner=user))
+    stored = insert_tasks(new_tasks)
+    result = []
+    for task, _ in stored:
+        task_status = task.task_status  # ours or, lost to a concurrent request, that one's
+        data = render_task(task)
+        data.update(
+            {
+                "assignees": [],
+                "task_status_id": str(task_status.pk),
+                "task_status_name": task_status.name,
+                "task_status_short_name": task_status.short_name,
+                "task_status_color": task_status.color,
+                "task_type_id": str(task_type.pk),
+                "task_type_name": task_type.name or "",
+                "task_type_color": task_type.color or "",
+                "task_type_priority": task_type.priority,
+            }
+        )
+        result.append(data)
+    made = [data for data, (_, created) in zip(result, stored, strict=True) if created]
+    if made:
+        # One insert for the events of the batch (a type's tasks for a whole production).
+        record_events("task:new", [{"task_id": data["id"]} for data in made], new_tasks[0].project_id, user)
+    return result
 
 
-def delete_quietly(path):
-    try:
-        default_storage.delete(path)
-    except OSError:
-        logger.warning("could not remove stored file %s", path)
+# --- assignations -------------------------------------------------------------------------------
+
+
+def record_task_events(name, tasks, user, **extra):
+    """`name` with `{"task_id", **extra}` for each task: one insert per project, whatever the batch."""
+    by_project = defaultdict(list)
+    for task in tasks:
+        by_project[task.project_id].append({"task_id": str(task.pk), **extra})
+    for project_id, datas in by_project.items():
+        record_events(name, datas, project_id, user)
+
+
+@transaction.atomic
+def set_tasks_priority(tasks, priority, user):
+    """The same priority for every task of `tasks` (`task:update` each); the tasks as updated."""
+    if not tasks:
+        return []
+    task_ids = [task.pk for task in tasks]
+    Task.objects.filter(pk__in=task_ids).update(priority=priority, updated_at=timezone.now())
+    record_task_events("task:update", tasks, user)
+    rows = {row["id"]: row for row in render_tasks(Task.objects.filter(pk__in=task_ids))}
+    return [rows[str(task_id)] for task_id in task_ids]
+
+
+# --- deletions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_tasks(tasks, user):
+    """Remove `tasks` (a queryset) with everything hanging off them, as a forced task deletion
+    does; entities showing one of their previews fall back on another. `task:delete` per task."""
+    removed = list(tasks.values_list("pk", "entity_id", "task_type_id", "project_id"))
+    if not removed:
+        return
+    deletion.remove_tasks(
+        Task.objects.filter(pk__in=[task_id for task_id, *_ in removed]), files_force=False, restore_main=True
+    )
+    by_project = defaultdict(list)
+    for task_id, entity_id, task_type_id, project_id in removed:
+        data = {"task_id": str(task_id), "entity_id": _text(entity_id), "task_type_id": _text(task_type_id)}
+        by_project[project_id].append(data)
+    for project_id, datas in by_project.items():
+        record_events("task:delete", datas, project_id=project_id, user=user)
+
+
+# --- live-only events ----------------------------------------------------------------------------
+
+
+def announce(name, data, project_id=None, user=None):
+    """Publish an event to the live stream after the commit without storing it, as the reference
+    does for the signals whose rows are the record (notifications, acknowledgements)."""
+    publish_event(name, data, project_id=project_id, user=user, after_commit=True)
+
+
+def _text(value):
+    return str(value) if value is not None else None

@@ -222,7 +222,7 @@ def test_attachment_downloads_follow_the_comment_rule(team, world, media):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from tasks.services import attachment_path
+    from tasks.comments.attachments import attachment_path
 
     for attachment in world["attachments"].values():
         default_storage.save(attachment_path(attachment.pk), ContentFile(b"data"))

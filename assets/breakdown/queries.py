@@ -14,12 +14,7 @@ from assets.queries import (
 )
 from kitsu_server.api.json import format_datetime, serialize_rows
 from kitsu_server.core.crud import REGISTRY
-from tasks.task_queries import (
-    JSON,
-    UUID,
-    paginated,
-    read_dicts,
-)
+from tasks.queries import JSON, UUID, paginated, read_dicts
 
 # --- castings ------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@ for the concepts, one for their tasks, one for the assignees, one for their conc
 typed entity lists concepts share with edits live in assets.typed_entities."""
 
 from assets.typed_entities import concept_links, of_kind
-from tasks.task_queries import DATETIME, JSON, UUID, board_tasks, read_dicts, subscribed_task_ids
+from tasks.boards import board_tasks, subscribed_task_ids
+from tasks.queries import DATETIME, JSON, UUID, read_dicts
 
 CONCEPT_TASK_FIELDS = [
     "id",

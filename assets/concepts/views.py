@@ -42,10 +42,7 @@ from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import SUPERVISOR, EntityScopedView, ProjectScopedView
-from tasks.task_queries import (
-    entity_previews_by_task_type,
-    entity_tasks,
-)
+from tasks.boards import entity_previews_by_task_type, entity_tasks
 
 TAGS = ["concepts"]
 

@@ -9,7 +9,7 @@ from files.models import PreviewFile
 from kitsu_server.api.json import serialize_rows
 from kitsu_server.core.crud import REGISTRY
 from tasks.models import News, Task, TaskPersonLink, TimeSpent
-from tasks.task_queries import DATETIME, JSON, UUID, full_entity_names, read_dicts, short_persons
+from tasks.queries import DATETIME, JSON, UUID, full_entity_names, read_dicts, short_persons
 
 NEWS_LIMIT = 2000
 

@@ -6,8 +6,9 @@ from assets.queries import hidden_metadata_fields
 from assets.typed_entities import of_kind
 from kitsu_server.api.json import ModelShape, serialize_rows
 from shots.models import EntityVersion
+from tasks.boards import board_tasks, subscribed_task_ids, tasks_with_names
 from tasks.models import Task
-from tasks.task_queries import JSON, UUID, board_tasks, read_dicts, subscribed_task_ids, tasks_with_names
+from tasks.queries import JSON, UUID, read_dicts
 
 EDIT_TASK_FIELDS = [
     "id",

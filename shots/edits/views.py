@@ -47,10 +47,7 @@ from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots.edits import queries, services
-from tasks.task_queries import (
-    entity_previews_by_task_type,
-    entity_tasks,
-)
+from tasks.boards import entity_previews_by_task_type, entity_tasks
 
 TAGS = ["edits"]
 EPISODE_PARAMETER = OpenApiParameter(

@@ -38,7 +38,7 @@ from shots.serializers import (
     EntityRow,
     TaskTypeRow,
 )
-from tasks.task_queries import entity_tasks
+from tasks.boards import entity_tasks
 
 
 class NewEpisodeBody(serializers.Serializer):

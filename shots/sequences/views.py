@@ -36,7 +36,7 @@ from shots.serializers import (
     EntityRow,
     TaskTypeRow,
 )
-from tasks.task_queries import entity_tasks
+from tasks.boards import entity_tasks
 
 
 class NewSequenceBody(serializers.Serializer):

@@ -18,6 +18,7 @@ from files.models import AttachmentFile, PreviewFile, StoredFile
 from kitsu_server.core import events as event_log
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
+from tasks.comments.attachments import attachment_path
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -31,7 +32,6 @@ from tasks.models import (
     Subscription,
     Task,
 )
-from tasks.services import attachment_path
 from tests import factories
 from tests.factories import client_for
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from files.models import AttachmentFile, PreviewFile, StoredFile
 from kitsu_server.core import events as event_log
 from productions.models import ProjectPersonLink
+from tasks.comments.attachments import attachment_path
 from tasks.models import ApiEvent, Chat, ChatMessage, ChatParticipant, TaskPersonLink
-from tasks.services import attachment_path
 from tests import factories
 from tests.factories import client_for
 

@@ -119,18 +119,32 @@ class Access:
     check_time_spent_access = task_rules.check_time_spent_access
     may_assign = task_rules.may_assign
     may_unassign = task_rules.may_unassign
+    check_assign_access = task_rules.check_assign_access
+    check_assignment = task_rules.check_assignment
+    assignable_tasks = task_rules.assignable_tasks
+    unassignable_tasks = task_rules.unassignable_tasks
+    updatable_tasks = task_rules.updatable_tasks
     check_main_preview_access = task_rules.check_main_preview_access
+    check_event_log_access = task_rules.check_event_log_access
+    check_studio_team = task_rules.check_studio_team
+    check_person_tasks_read = task_rules.check_person_tasks_read
     # comments
     visible_comments = comment_rules.visible_comments
     visible_news = comment_rules.visible_news
+    check_project_news_read = comment_rules.check_project_news_read
+    check_news_entry_read = comment_rules.check_news_entry_read
     visible_attachment_files = comment_rules.visible_attachment_files
     check_comment_access = comment_rules.check_comment_access
     check_comment_update = comment_rules.check_comment_update
     check_comment_delete = comment_rules.check_comment_delete
     check_task_mention_access = comment_rules.check_task_mention_access
+    check_comment_post_access = comment_rules.check_comment_post_access
     check_reply_access = comment_rules.check_reply_access
     check_attachment_write = comment_rules.check_attachment_write
     check_attachment_read = comment_rules.check_attachment_read
+    batch_commentable_task_ids = comment_rules.batch_commentable_task_ids
+    may_comment_for_others = comment_rules.may_comment_for_others
+    check_chat_message_delete = comment_rules.check_chat_message_delete
     # files
     block_vendor = file_rules.block_vendor
     visible_preview_files = file_rules.visible_preview_files

@@ -23,6 +23,7 @@ from tasks.models import (
     CommentDepartmentMention,
     CommentMention,
     Task,
+    TaskPersonLink,
 )
 
 
@@ -76,6 +77,18 @@ def visible_news(access, queryset):
         elif role != "client":
             bare |= Q(task__project_id__in=project_ids)
     return queryset.filter(Q(comment_id__in=comments) | (Q(comment__isnull=True) & bare))
+
+
+def check_project_news_read(access, project_id):
+    """A project's news feed: its team, clients aside."""
+    if access.check_project_access(project_id) == "client":
+        raise PermissionDenied
+
+
+def check_news_entry_read(access, project_id):
+    """One news entry of a project: its team, vendors aside."""
+    if access.check_project_access(project_id) == "vendor":
+        raise PermissionDenied
 
 
 def visible_attachment_files(access, queryset):
@@ -181,6 +194,17 @@ def check_task_mention_access(access, task):
         raise PermissionDenied
 
 
+def check_comment_post_access(access, task):
+    """Comment on a task: who may act on it, or else who is mentioned on it. Returns whether they
+    may change its status (those only mentioned comment without changing it)."""
+    try:
+        access.check_task_action_access(task)
+    except PermissionDenied:
+        access.check_task_mention_access(task)
+        return False
+    return True
+
+
 def check_reply_access(access, comment, task):
     """Reply: the comment's author; whoever may act on the task, or was mentioned in it. A client
     does not answer another studio's client; in a thread with a client (a client's comment, or
@@ -229,4 +253,37 @@ def check_attachment_read(access, attachment):
     else:
         raise PermissionDenied  # not even an admin's, as on the reference
     if not access.visible_attachment_files(AttachmentFile.objects.filter(pk=attachment.pk)).exists():
+        raise PermissionDenied
+
+
+def batch_commentable_task_ids(access, project_id, tasks):
+    """Of `tasks` (of the project), the ids of those the person may comment in a batch: managers
+    any; others those they supervise (their departments, or all without department) or are
+    assigned to."""
+    if access.is_admin or (access.is_member(project_id) and access.project_role(project_id) in MANAGER_ROLES):
+        return {task.pk for task in tasks}
+    my_departments = department_ids(access.person)
+    assigned = set(
+        TaskPersonLink.objects.filter(
+            task_id__in=[task.pk for task in tasks], person_id=access.person.pk
+        ).values_list("task_id", flat=True)
+    )
+    supervisor = access.project_role(project_id) == "supervisor"
+    kept = set()
+    for task in tasks:
+        department_id = task.task_type.department_id if task.task_type_id else None
+        supervises = supervisor and (not my_departments or department_id in my_departments)
+        if supervises or task.pk in assigned:
+            kept.add(task.pk)
+    return kept
+
+
+def may_comment_for_others(access, project_id):
+    """The project's managers may post a comment as someone else, at a given date, for the client."""
+    return access.project_role(project_id) in MANAGER_ROLES
+
+
+def check_chat_message_delete(access, message):
+    """A chat message is deleted by its author or an admin."""
+    if message.person_id != access.person.pk and not access.is_admin:
         raise PermissionDenied

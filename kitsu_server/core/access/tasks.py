@@ -7,13 +7,15 @@ from rest_framework.exceptions import PermissionDenied
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import (
     assigned_task_ids,
+    department_ids,
     is_assigned,
     is_assigned_id,
     open_team_project_ids,
     supervises_task_type,
 )
-from productions.models import ProjectTaskStatusLink
+from productions.models import Project, ProjectTaskStatusLink
 from tasks.models import (
+    TaskPersonLink,
     TaskStatus,
 )
 
@@ -178,8 +180,100 @@ def may_unassign(access, task, person_id, my_departments, assignee_ids):
     return me in assignee_ids and person_id == me
 
 
+def check_assign_access(access, task):
+    """Who may not even assign themselves a task assigns nobody on it (see `may_assign`)."""
+    mine = department_ids(access.person)
+    if not access.may_assign(task, access.person, mine, mine):
+        raise PermissionDenied
+
+
+def check_assignment(access, task, person):
+    """Assign `person` to `task`: a person who may take it (bots only where the project lets them
+    collaborate), by whom `may_assign` lets."""
+    check_not_bot(person, task.project)
+    if not access.may_assign(task, person, department_ids(access.person), department_ids(person)):
+        raise PermissionDenied
+
+
+def assignable_tasks(access, tasks, person):
+    """Of `tasks`, those the person may be assigned by the requester (the batch route skips the
+    others)."""
+    mine, theirs = department_ids(access.person), department_ids(person)
+    return [
+        task
+        for task in tasks
+        if allowed(check_not_bot, person, task.project) and access.may_assign(task, person, mine, theirs)
+    ]
+
+
+def unassignable_tasks(access, tasks, person_id):
+    """Of `tasks`, those the requester may remove `person_id` (everyone when None) from (see
+    `may_unassign`; the batch route skips the others). One query for the assignees."""
+    mine = department_ids(access.person)
+    assignees = {}
+    for task_id, assignee_id in TaskPersonLink.objects.filter(task__in=tasks).values_list(
+        "task_id", "person_id"
+    ):
+        assignees.setdefault(task_id, set()).add(assignee_id)
+    return [
+        task for task in tasks if access.may_unassign(task, person_id, mine, assignees.get(task.pk, set()))
+    ]
+
+
+def updatable_tasks(access, tasks, data):
+    """Of `tasks`, those the requester may update with `data` (see `check_supervisor_task_access`;
+    the batch route skips the others)."""
+    return [task for task in tasks if allowed(check_supervisor_task_access, access, task, data)]
+
+
 def check_main_preview_access(access, task):
     """Set a task's preview as its entity's: whoever reaches the task, clients aside."""
     access.check_task_access(task)
     if access.project_role(task.project_id) == "client":
         raise PermissionDenied
+
+
+def check_studio_team(access, project_id):
+    """The project's team but its vendors and clients: the studio's own people. Returns the role."""
+    role = access.check_project_access(project_id)
+    if role in ("vendor", "client"):
+        raise PermissionDenied
+    return role
+
+
+def check_person_tasks_read(access, person):
+    """Whose tasks a person reads: vendors only their own."""
+    if access.role == "vendor" and person.pk != access.person.pk:
+        raise PermissionDenied
+
+
+# --- who may (the reference's rules, as filters for the batch routes) ---------------------------
+
+
+def allowed(check, *args):
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --- the API event log (kept by the tasks app) -----------------------------------------------
+
+
+def check_event_log_access(access, project_id):
+    """Managers read the log: on the project asked when they manage it there (an unknown project
+    is a denial, not a 404), else by their global role. Returns the projects a non-admin is held
+    to (their team's), or None for an admin."""
+    if project_id is not None and access.role not in MANAGER_ROLES:
+        if not Project.objects.filter(pk=project_id).exists():
+            raise PermissionDenied
+        access.check_role(MANAGER_ROLES, project_id)
+    else:
+        access.check_role(MANAGER_ROLES)
+    if access.is_admin:
+        return None
+    project_ids = access.member_project_ids()
+    if project_id is not None and project_id not in project_ids:
+        raise PermissionDenied
+    return project_ids

@@ -12,10 +12,10 @@ from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_value
 from kitsu_server.core.events import record_event
-from tasks.chat_queries import render_chat, render_chat_message, render_notification, render_subscription
-from tasks.comment_services import FileWrites, announce, store_uploaded_attachment
+from tasks.comments.attachments import FileWrites, remove_attachments, store_uploaded_attachment
+from tasks.inbox.queries import render_chat, render_chat_message, render_notification, render_subscription
 from tasks.models import Chat, ChatMessage, ChatParticipant, Notification, Subscription
-from tasks.services import remove_attachments
+from tasks.services import announce
 
 # --- notifications ------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""Writes of the `comments` area: posting a comment (with its status change, mentions, attachments,
-notifications, news and the project's status automations), replies, acknowledgements, moves and
-attachments, each with the events the reference records.
+"""Writes of comments: posting one (with its status change, mentions, attachments, notifications,
+news and the project's status automations), copying client comments, moving and deleting one,
+each with the events the reference records (replies and acknowledgements: tasks.comments.replies;
+stored files: tasks.comments.attachments).
 
 Posting a comment is one transaction. The task row is locked first (`select_for_update`), so two
 comments on the same task are applied one after the other: the later one sees the status, retake
@@ -12,30 +13,30 @@ Events the reference only broadcasts (`notification:new`, `comment:acknowledge`.
 to the live stream after the commit without being stored (`announce`).
 """
 
-import datetime
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status as http_status
-from rest_framework.exceptions import APIException
 
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
-from files.models import AttachmentFile, StoredFile
+from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.core.crud import REGISTRY
-from kitsu_server.core.events import publish_event, record_event
-from people.models import Department, Person, full_name
-from productions.models import ProjectPersonLink, ProjectTaskTypeLink, StatusAutomation
-from tasks import services
+from kitsu_server.core.events import record_event
+from people.models import Person, full_name
+from productions.models import ProjectTaskTypeLink, StatusAutomation
+from tasks.comments.attachments import FileWrites, store_attachment
+from tasks.comments.mentions import (
+    department_team_ids,
+    hashtags_of,
+    mentioned_department_ids,
+    mentioned_person_ids,
+)
 from tasks.models import (
     Comment,
-    CommentAcknowledgement,
     CommentDepartmentMention,
     CommentMention,
     News,
@@ -46,187 +47,14 @@ from tasks.models import (
     TaskStatus,
     TaskType,
 )
-from tasks.services import (
-    ATTACHMENT_BUCKET,
-    ATTACHMENT_PREFIX,
-    attachment_path,
-    delete_quietly,
-    remove_attachments,
-)
+from tasks.queries import render_person
+from tasks.services import announce, remove_comment, reset_task_data
 from tasks.signals import asset_ready_for_changed
-from tasks.task_queries import render_person
 
 logger = logging.getLogger(__name__)
-
-# Raster images are safe to show inline; anything else (HTML, SVG...) is downloaded, since the
-# mimetype is the uploader's word and could run code in the UI's origin.
-INLINE_SAFE_MIMETYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/avif"}
-NAME_MAX_LENGTH, EXTENSION_MAX_LENGTH = 250, 6
 # Status automations may chain (a comment they post fires the next one); this bounds a cycle that
 # the reference's pipeline-order guard lets through (two task types of the same priority).
 MAX_AUTOMATION_DEPTH = 10
-
-
-class AttachmentStorageError(APIException):
-    status_code = http_status.HTTP_500_INTERNAL_SERVER_ERROR
-    default_detail = "The attachment could not be stored: nothing was saved."
-
-
-# --- live-only events ----------------------------------------------------------------------------
-
-
-def announce(name, data, project_id=None, user=None):
-    """Publish an event to the live stream after the commit without storing it, as the reference
-    does for the signals whose rows are the record (notifications, acknowledgements)."""
-    publish_event(name, data, project_id=project_id, user=user, after_commit=True)
-
-
-# --- what a text names ---------------------------------------------------------------------------
-
-
-def _named(name, text):
-    return re.search(f"@{re.escape(name)}( |$)", text or "") is not None
-
-
-def mentioned_person_ids(project_id, text):
-    """The project's team members named `@First Last` in `text` (preview accounts aside)."""
-    if not text or "@" not in text:
-        return []
-    team = Person.objects.filter(
-        pk__in=ProjectPersonLink.objects.filter(project_id=project_id).values("person_id"),
-        preview_project__isnull=True,
-    ).order_by("created_at", "pk")
-    return [
-        pk
-        for pk, first_name, last_name in team.values_list("pk", "first_name", "last_name")
-        if _named(full_name(first_name, last_name), text)
-    ]
-
-
-def mentioned_department_ids(text):
-    """The departments named `@Name` in `text`."""
-    if not text or "@" not in text:
-        return []
-    departments = Department.objects.order_by("name", "pk").values_list("pk", "name")
-    return [pk for pk, name in departments if _named(name, text)]
-
-
-def hashtags_of(text):
-    """The task type names tagged `#name` in `text` (lower case); "all" alone when it is tagged."""
-    tags = {tag[1:].lower() for tag in re.findall("#[a-zA-Z]*", text or "")}
-    return {"all"} if "all" in tags else tags
-
-
-def department_team_ids(project_id, department_ids):
-    """The members of the project's team who belong to one of the departments."""
-    if not department_ids:
-        return []
-    links = ProjectPersonLink.objects.filter(
-        project_id=project_id, person__departments__in=department_ids
-    ).order_by("person__created_at", "person_id")
-    return list(links.values_list("person_id", flat=True))
-
-
-# --- attachments -------------------------------------------------------------------------------
-
-
-class FileWrites:
-    """The files a write stores: removed again when the write fails, so that a rolled-back
-    transaction leaves no orphan file behind."""
-
-    def __init__(self):
-        self.names = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is not None:
-            for name in self.names:
-                delete_quietly(name)
-        return False
-
-
-def extension_of(file_name):
-    return file_name.rsplit(".", 1)[-1].lower()[:EXTENSION_MAX_LENGTH] if "." in file_name else ""
-
-
-def store_attachment(comment, uploaded_file, writes, reply_id=None):
-    """An attachment of `comment` (of one of its replies when `reply_id` names one) from an
-    uploaded file, stored in the default storage. Returns its short form."""
-    if reply_id is not None and not any(
-        isinstance(reply, dict) and reply.get("id") == str(reply_id) for reply in comment.replies or []
-    ):
-        reply_id = None
-    return store_uploaded_attachment(uploaded_file, writes, "attachment", comment=comment, reply_id=reply_id)
-
-
-def store_uploaded_attachment(uploaded_file, writes, label, **owner):
-    """An attachment of `owner` (comment=, chat_message=...) from an uploaded file, stored in the
-    default storage (`label` names it in the log when that fails). Returns its short form."""
-    name = uploaded_file.name or "attachment"
-    if len(name) > NAME_MAX_LENGTH:
-        raise WrongParameter(
-            f"Attachment file names are {NAME_MAX_LENGTH} characters at most: {name[:40]}..."
-        )
-    attachment = AttachmentFile.objects.create(
-        name=name,
-        size=uploaded_file.size or 0,
-        extension=extension_of(name),
-        mimetype=getattr(uploaded_file, "content_type", None),
-        **owner,
-    )
-    path = attachment_path(attachment.pk)
-    try:
-        saved = default_storage.save(path, uploaded_file)
-    except Exception as error:
-        logger.exception("%s %s could not be stored", label, attachment.pk)
-        raise AttachmentStorageError() from error
-    writes.names.append(saved)
-    if saved != path:  # the storage renamed it: a stale file held the name
-        delete_quietly(saved)
-        raise AttachmentStorageError()
-    record_stored_file(attachment.pk, attachment.size)
-    return short_attachment(attachment)
-
-
-def short_attachment(attachment):
-    return {
-        "id": str(attachment.pk),
-        "name": attachment.name,
-        "extension": attachment.extension,
-        "size": attachment.size,
-    }
-
-
-def record_stored_file(attachment_id, size):
-    """The stored file registry knows the object, for the purge of deleted files."""
-    now = timezone.now()
-    key = f"{ATTACHMENT_PREFIX}-{attachment_id}"
-    StoredFile.objects.update_or_create(
-        bucket=ATTACHMENT_BUCKET,
-        key=key,
-        defaults={
-            "prefix": ATTACHMENT_PREFIX,
-            "file_id": str(attachment_id),
-            "size": size,
-            "deleted_at": None,
-            "purged_at": None,
-            "journal": [{"op": "create", "size": size, "at": now.isoformat()}],
-        },
-    )
-
-
-@transaction.atomic
-def add_attachments(comment, files):
-    """Attach uploaded files to an existing comment; their short forms."""
-    with FileWrites() as writes:
-        return [store_attachment(comment, uploaded, writes) for uploaded in files]
-
-
-@transaction.atomic
-def delete_attachment(attachment):
-    remove_attachments(AttachmentFile.objects.filter(pk=attachment.pk))
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -405,7 +233,7 @@ def apply_status_change(task, task_status, comment, user):
     Records `task:update`, and `task:status-changed` (`task:to-review` too for a feedback request)
     when the status moved. Returns whether it moved."""
     if task.last_comment_date is not None and task.last_comment_date > comment.created_at:
-        services.reset_task_data(task, user=user)
+        reset_task_data(task, user=user)
         return False
     previous_status_id = task.task_status_id
     changed = task_status.pk != previous_status_id
@@ -655,153 +483,6 @@ def copy_client_comments(comments_by_task, author, user, prefix=""):
         return result
 
 
-# --- replies ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reply_to_comment(comment, task, author, text, files=(), user=None):
-    """A reply in the comment's thread (its mentions parsed), with its attachments; notifies the
-    task's recipients, those who replied before and the comment's author. Records `comment:reply`.
-    Returns the reply with its author's short form."""
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    text = text or ""
-    now = _now_text()
-    reply = {
-        "id": str(uuid.uuid4()),
-        "date": now,
-        "person_id": str(author.pk),
-        "text": text,
-        "mentions": [str(pk) for pk in mentioned_person_ids(task.project_id, text)],
-        "department_mentions": [str(pk) for pk in mentioned_department_ids(text)],
-        "created_at": now,
-    }
-    previous_repliers = [r.get("person_id") for r in comment.replies or [] if isinstance(r, dict)]
-    comment.replies = [*(comment.replies or []), reply]
-    comment.save(update_fields=["replies"])
-    with FileWrites() as writes:
-        if files:
-            attachments = [
-                store_attachment(comment, uploaded, writes, reply_id=reply["id"]) for uploaded in files
-            ]
-            reply["attachment_files"] = [
-                {**attachment, "reply_id": reply["id"]} for attachment in attachments
-            ]
-        record_event(
-            "comment:reply",
-            {"task_id": str(task.pk), "comment_id": str(comment.pk), "reply_id": reply["id"]},
-            project_id=task.project_id,
-            user=user,
-        )
-        notify_reply(task, comment, reply, previous_repliers, user)
-    reply["person"] = short_person(author)
-    return reply
-
-
-def notify_reply(task, comment, reply, previous_repliers, user):
-    """A `reply` notification for the task's recipients, those who replied and the comment's author;
-    a `reply-mention` one for each person mentioned (the reply's author aside)."""
-    author_id = reply["person_id"]
-    parent_id = Entity.objects.filter(pk=task.entity_id).values_list("parent_id", flat=True).first()
-    recipients = {str(pk) for pk in notification_recipient_ids(task, parent_id)}
-    recipients.update(str(pk) for pk in previous_repliers if pk)
-    recipients.discard(author_id)
-    if author_id != str(comment.person_id):
-        recipients.add(str(comment.person_id))
-    created_at = timezone.now()
-    notifications = [
-        Notification(
-            person_id=person_id,
-            author_id=author_id,
-            comment=comment,
-            task=task,
-            reply_id=reply["id"],
-            type="reply",
-            created_at=created_at,
-        )
-        for person_id in sorted(recipients)
-        if _is_uuid(person_id)
-    ]
-    mentioned = mentioned_recipient_ids(
-        task.project_id, reply["mentions"], reply["department_mentions"], author_id
-    )
-    notifications += [
-        Notification(
-            person_id=person_id,
-            author_id=author_id,
-            comment=comment,
-            task=task,
-            reply_id=reply["id"],
-            type="reply-mention",
-        )
-        for person_id in mentioned
-        if str(person_id) != author_id
-    ]
-    existing = set(
-        Person.objects.filter(pk__in=[n.person_id for n in notifications]).values_list("pk", flat=True)
-    )
-    _save_notifications(
-        [n for n in notifications if _as_uuid(n.person_id) in existing], task.project_id, user
-    )
-
-
-def find_reply(comment, reply_id):
-    for reply in comment.replies or []:
-        if isinstance(reply, dict) and reply.get("id") == str(reply_id):
-            return reply
-    return None
-
-
-@transaction.atomic
-def delete_reply(comment, reply_id, task, user=None):
-    """Remove a reply with its attachments and the notifications it raised. Announces
-    `comment:delete-reply`; returns the comment (no relations), as the reference does."""
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if _is_uuid(reply_id):
-        remove_attachments(AttachmentFile.objects.filter(comment=comment, reply_id=reply_id))
-        Notification.objects.filter(reply_id=reply_id).delete()
-    comment.replies = [
-        reply
-        for reply in comment.replies or []
-        if not (isinstance(reply, dict) and reply.get("id") == str(reply_id))
-    ]
-    comment.save(update_fields=["replies"])
-    announce(
-        "comment:delete-reply",
-        {
-            "task_id": _text(task.pk if task else comment.object_id),
-            "comment_id": str(comment.pk),
-            "reply_id": str(reply_id),
-        },
-        project_id=task.project_id if task else None,
-        user=user,
-    )
-    return render_comment(comment, relations=False)
-
-
-# --- acknowledgements ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def toggle_acknowledgement(comment, task, person):
-    """`person` acknowledges the comment, or takes it back when already done. Announces
-    `comment:acknowledge` or `comment:unacknowledge`; returns the comment with its relations."""
-    Comment.objects.select_for_update().filter(pk=comment.pk).first()  # one toggle at a time
-    links = CommentAcknowledgement.objects.filter(comment=comment, person=person)
-    if links.exists():
-        links.delete()
-        name = "comment:unacknowledge"
-    else:
-        CommentAcknowledgement.objects.create(comment=comment, person=person)
-        name = "comment:acknowledge"
-    announce(
-        name,
-        {"comment_id": str(comment.pk), "person_id": str(person.pk)},
-        project_id=task.project_id,
-        user=person,
-    )
-    return render_comment(comment)
-
-
 # --- moving a comment -------------------------------------------------------------------------
 
 
@@ -828,8 +509,8 @@ def move_comment(comment, source, target, user):
         record_event("news:delete", {"news_id": str(news_id)}, project_id=source.project_id, user=user)
     comment.object_id = target.pk
     comment.save(update_fields=["object_id"])
-    services.reset_task_data(source, user=user)
-    services.reset_task_data(target, user=user)
+    reset_task_data(source, user=user)
+    reset_task_data(target, user=user)
     data = render_comment(comment)
     record_event(
         "comment:delete",
@@ -860,17 +541,6 @@ def move_comment(comment, source, target, user):
     return data
 
 
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _text(value):
-    return str(value) if value is not None else None
-
-
-def _now_text():
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
 def _as_uuid(value):
     try:
         return uuid.UUID(str(value))
@@ -878,5 +548,19 @@ def _as_uuid(value):
         return None
 
 
-def _is_uuid(value):
-    return _as_uuid(value) is not None
+@transaction.atomic
+def delete_comment(comment, task, user):
+    """Remove a comment with what hangs off it and recompute its task (see remove_comment).
+    Records `comment:delete`."""
+    comment_id = str(comment.pk)
+    remove_comment(comment, task, user=user)
+    record_event(
+        "comment:delete",
+        {"comment_id": comment_id, "task_id": str(task.pk)},
+        project_id=task.project_id,
+        user=user,
+    )
+
+
+def _text(value):
+    return str(value) if value is not None else None

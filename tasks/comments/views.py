@@ -1,16 +1,16 @@
-"""Routes of the `comments` area: commenting on tasks (one or many, with attachments), replies,
-acknowledgements, moving a comment, copying client comments, and the attachment files.
+"""Routes of comments: commenting on tasks (one or many, with attachments), replies,
+acknowledgements, moving a comment, copying client comments, the attachment files, a task's
+thread and a project's comments.
 
-Views stay thin: they validate the body, load and check what the URL names (the reference's rules,
-named below where they are not plain project checks), then call one service
-(tasks.comment_services), which owns the transaction, the events and the stored files.
+Views stay thin: they validate the body, load and check what the URL names (the rules of
+kitsu_server.core.access), then call one service (tasks.comments.services, .replies,
+.attachments), which owns the transaction, the events and the stored files.
 """
 
 import datetime
 
 import orjson
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -23,26 +23,41 @@ from rest_framework.response import Response
 from files.models import AttachmentFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import serialize_rows
+from kitsu_server.api.json import serialize_instance, serialize_rows
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.requests import validated
-from kitsu_server.api.schema import ROWS
+from kitsu_server.api.requests import query_int, validated
+from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
-from kitsu_server.core.access.scopes import department_ids
 from kitsu_server.core.crud import REGISTRY, output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import found_or_404, object_or_404
+from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person
 from productions.models import Project
-from tasks import comment_services as services
+from tasks.comments.attachments import (
+    INLINE_SAFE_MIMETYPES,
+    add_attachments,
+    attachment_path,
+    delete_attachment,
+)
+from tasks.comments.queries import last_client_comments, project_comments, task_comments
+from tasks.comments.replies import delete_reply, find_reply, reply_to_comment, toggle_acknowledgement
+from tasks.comments.services import (
+    comment_shape,
+    copy_client_comments,
+    delete_comment,
+    move_comment,
+    post_comment,
+    post_comments,
+)
+from tasks.inputs import INT_MESSAGE, uploaded_files
 from tasks.models import (
     Comment,
     Task,
-    TaskPersonLink,
     TaskStatus,
 )
-from tasks.services import attachment_path
-from tasks.task_queries import author_role
+from tasks.queries import shape_of
+from tasks.schemas import ATTACHMENT_SCHEMA, PAGE_PARAMETERS, AttachmentShortSchema
 
 CLIENT_CACHE_MAX_AGE = 604800  # a week, as the reference lets clients keep attachments
 
@@ -142,11 +157,6 @@ class ReplyUploadBody(ReplyBody):
     file = serializers.FileField(required=False, help_text="Attachments, under any field names")
 
 
-def uploaded_files(request):
-    """Every file of a multipart request, whatever its field name (Kitsu sends `file-0`...)."""
-    return [uploaded for name in request.FILES for uploaded in request.FILES.getlist(name)]
-
-
 def comment_date(value):
     """The date a manager gives a comment (`YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, UTC);
     None for anything else (`CommentBody` refuses it)."""
@@ -158,42 +168,26 @@ def comment_date(value):
     return None
 
 
-# --- who may ------------------------------------------------------------------------------------
+# --- what the URL and the body name ----------------------------------------------------------
 
 
 def batch_comment_items(access, project, entries):
     """The (task, status, text, links) a batch posts: entries on the project's tasks, complete (task,
-    status, text), that the person may comment. Managers comment any task; others those they
-    supervise (their departments, or all without department) or are assigned to. An unknown task
-    or status is a 404; a status the person may not use refuses the whole batch."""
+    status, text), that the person may comment (Access.batch_commentable_task_ids). An unknown
+    task or status is a 404; a status the person may not use refuses the whole batch."""
     tasks = Task.objects.select_related("task_type").in_bulk({entry["object_id"] for entry in entries})
     if any(entry["object_id"] not in tasks for entry in entries):
         raise NotFound("Task not found.")
-    is_manager = access.is_admin or (
-        access.is_member(project.pk) and access.project_role(project.pk) in MANAGER_ROLES
-    )
-    if not is_manager:
-        my_departments = department_ids(access.person)
-        assigned = set(
-            TaskPersonLink.objects.filter(task_id__in=list(tasks), person_id=access.person.pk).values_list(
-                "task_id", flat=True
-            )
-        )
-    kept = []
-    for entry in entries:
-        task = tasks[entry["object_id"]]
-        if task.project_id != project.pk:
-            continue  # this route comments the project's tasks only
-        if entry.get("task_status_id") is None or entry.get("comment") is None:
-            continue
-        if not is_manager:
-            department_id = task.task_type.department_id if task.task_type_id else None
-            supervises = access.project_role(task.project_id) == "supervisor" and (
-                not my_departments or department_id in my_departments
-            )
-            if not supervises and task.pk not in assigned:
-                continue
-        kept.append((task, entry))
+    candidates = [
+        (tasks[entry["object_id"]], entry)
+        for entry in entries
+        # this route comments the project's tasks only, and complete entries
+        if tasks[entry["object_id"]].project_id == project.pk
+        and entry.get("task_status_id") is not None
+        and entry.get("comment") is not None
+    ]
+    commentable = access.batch_commentable_task_ids(project.pk, [task for task, _ in candidates])
+    kept = [(task, entry) for task, entry in candidates if task.pk in commentable]
     statuses = TaskStatus.objects.in_bulk({entry["task_status_id"] for _, entry in kept})
     items = []
     for task, entry in kept:
@@ -203,26 +197,6 @@ def batch_comment_items(access, project, entries):
         access.check_task_status_access(task_status.pk, task.project_id)
         items.append((task, task_status, entry["comment"], entry.get("links") or []))
     return items
-
-
-def last_client_comments(project_id, task_ids):
-    """(task, its last comment written by a client of the project) for each listed task of the
-    project that has one and a status, in task id order. Two queries."""
-    last_client_comment = (
-        Comment.objects.filter(object_id=OuterRef("pk"))
-        .annotate(author_role=author_role())
-        .filter(author_role="client")
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    tasks = list(
-        Task.objects.filter(project_id=project_id, pk__in=task_ids, task_status__isnull=False)
-        .annotate(client_comment_id=Subquery(last_client_comment))
-        .filter(client_comment_id__isnull=False)
-        .order_by("pk")
-    )
-    comments = Comment.objects.in_bulk([task.client_comment_id for task in tasks])
-    return [(task, comments[task.client_comment_id]) for task in tasks]
 
 
 def task_comment_or_403(task_id, comment_id):
@@ -237,14 +211,6 @@ def task_comment_or_403(task_id, comment_id):
 # --- schemas ------------------------------------------------------------------------------------
 
 COMMENT_SCHEMA = output_serializer(REGISTRY["comments"])
-ATTACHMENT_SCHEMA = output_serializer(REGISTRY["attachment-files"])
-
-
-class AttachmentShortSchema(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    extension = serializers.CharField()
-    size = serializers.IntegerField()
 
 
 class ReplySchema(serializers.Serializer):
@@ -277,24 +243,19 @@ class TaskCommentPostView(KitsuView):
     def post(self, request, task_id):
         access = access_for(request)
         task = object_or_404(Task.objects.select_related("project", "entity"), task_id)
-        try:
-            access.check_task_action_access(task)
-            may_change_status = True
-        except PermissionDenied:
-            access.check_task_mention_access(task)  # refused before the body is read
-            may_change_status = False
+        may_change_status = access.check_comment_post_access(task)  # before the body is read
         body = validated(CommentBody, request.data)
         if not may_change_status and str(body["task_status_id"]).lower() != str(task.task_status_id):
             raise PermissionDenied
         task_status = object_or_404(TaskStatus, body["task_status_id"])
         access.check_task_status_access(task_status.pk, task.project_id)
         author, created_at, for_client = request.user, None, False
-        if access.project_role(task.project_id) in MANAGER_ROLES:
+        if access.may_comment_for_others(task.project_id):
             if body.get("person_id"):
                 author = object_or_404(Person, body["person_id"])
             created_at = comment_date(body.get("created_at"))
             for_client = body["for_client"]
-        comment = services.post_comment(
+        comment = post_comment(
             task,
             task_status,
             author,
@@ -330,7 +291,7 @@ class ProjectTasksCommentManyView(KitsuView):
         serializer.is_valid(raise_exception=True)
         entries = [entry for entry in serializer.validated_data if entry.get("object_id")]
         items = batch_comment_items(access, project, entries)
-        comments = services.post_comments(items, request.user, request.user) if items else []
+        comments = post_comments(items, request.user, request.user) if items else []
         return Response(comments, status=201)
 
 
@@ -348,7 +309,7 @@ class CopyClientCommentsView(KitsuView):
         access.check_manager(project_id)
         body = validated(CopyClientCommentsBody, request.data)
         pairs = last_client_comments(project_id, body["task_ids"])
-        created = services.copy_client_comments(pairs, request.user, request.user, prefix=body["prefix"])
+        created = copy_client_comments(pairs, request.user, request.user, prefix=body["prefix"])
         return Response(created, status=201)
 
 
@@ -369,7 +330,7 @@ class CommentMoveView(KitsuView):
         comment = object_or_404(Comment, comment_id)
         if comment.object_id != source.pk:
             raise WrongParameter("Comment does not belong to the given task.")
-        return Response(services.move_comment(comment, source, target, request.user))
+        return Response(move_comment(comment, source, target, request.user))
 
 
 # --- replies and acknowledgements ---------------------------------------------------------------
@@ -391,7 +352,7 @@ class CommentReplyView(KitsuView):
         access = access_for(request)
         access.check_reply_access(comment, task)
         body = validated(ReplyBody, request.data)
-        reply = services.reply_to_comment(
+        reply = reply_to_comment(
             comment,
             task,
             request.user,
@@ -409,14 +370,14 @@ class CommentReplyDeleteView(KitsuView):
     @extend_schema(request=None, responses={200: COMMENT_SCHEMA}, tags=["data/tasks"])
     def delete(self, request, task_id, comment_id, reply_id):
         comment = object_or_404(Comment, comment_id)
-        reply = services.find_reply(comment, reply_id)
+        reply = find_reply(comment, reply_id)
         if reply is None:
             raise NotFound("Reply not found.")
         access = access_for(request)
         if reply.get("person_id") != str(access.person.pk):
             access.check_admin()
         task = Task.objects.filter(pk=comment.object_id).first()
-        return Response(services.delete_reply(comment, reply["id"], task, user=request.user))
+        return Response(delete_reply(comment, reply["id"], task, user=request.user))
 
 
 class CommentAckView(KitsuView):
@@ -430,7 +391,7 @@ class CommentAckView(KitsuView):
         comment = object_or_404(Comment, comment_id)
         if comment.object_id != task.pk:
             raise NotFound("Comment not found.")
-        return Response(services.toggle_acknowledgement(comment, task, request.user))
+        return Response(toggle_acknowledgement(comment, task, request.user))
 
 
 # --- attachments --------------------------------------------------------------------------------
@@ -448,7 +409,7 @@ class CommentAttachmentAddView(KitsuView):
     def post(self, request, task_id, comment_id):
         task_id, comment = task_comment_or_403(task_id, comment_id)
         access_for(request).check_attachment_write(task_id, comment)
-        return Response(services.add_attachments(comment, uploaded_files(request)), status=201)
+        return Response(add_attachments(comment, uploaded_files(request)), status=201)
 
 
 class CommentAttachmentDeleteView(KitsuView):
@@ -462,7 +423,7 @@ class CommentAttachmentDeleteView(KitsuView):
         if attachment.comment_id != comment.pk:
             raise PermissionDenied
         access_for(request).check_attachment_write(task_id, comment)
-        services.delete_attachment(attachment)
+        delete_attachment(attachment)
         return Response(status=204)
 
 
@@ -491,7 +452,7 @@ class AttachmentFileDownloadView(KitsuView):
         response = FileResponse(
             handle,
             content_type=mimetype,
-            as_attachment=mimetype.split(";")[0].strip().lower() not in services.INLINE_SAFE_MIMETYPES,
+            as_attachment=mimetype.split(";")[0].strip().lower() not in INLINE_SAFE_MIMETYPES,
             filename=attachment.name or file_name,
         )
         response["Cache-Control"] = f"public, max-age={CLIENT_CACHE_MAX_AGE}"
@@ -508,9 +469,7 @@ def render_attachment_files(queryset):
     if comment_ids:
         comments = {
             row["id"]: row
-            for row in serialize_rows(
-                Comment.objects.filter(pk__in=comment_ids), shape=services.comment_shape()
-            )
+            for row in serialize_rows(Comment.objects.filter(pk__in=comment_ids), shape=comment_shape())
         }
     for row in rows:
         row["comment"] = comments.get(row["comment_id"])
@@ -540,3 +499,73 @@ class TaskAttachmentFilesView(KitsuView):
         task_id = parse_uuid(task_id, f"Malformed ID: {task_id}.")
         comment_ids = Comment.objects.filter(object_id=task_id).values("pk")
         return Response(render_attachment_files(AttachmentFile.objects.filter(comment_id__in=comment_ids)))
+
+
+# --- comments of a task -------------------------------------------------------------------------
+
+
+class TaskCommentsView(TaskScopedView):
+    """`GET /data/tasks/{task_id}/comments`: the task's thread for whoever reaches the task
+    (see tasks.comments.queries.task_comments for what clients and artists read)."""
+
+    rules = {"GET": READER}
+
+    def lookup(self, object_id):
+        return found_or_404(Task.objects.select_related("project"), object_id, "Task not found.")
+
+    @extend_schema(responses={200: ROWS}, tags=["data/tasks"])
+    def get(self, request, task_id):
+        comments = task_comments(
+            self.task,
+            as_client=self.role == "client",
+            as_supervisor=self.role in ("admin", "manager", "supervisor"),
+            reader=self.access.person,
+        )
+        return Response(comments)
+
+
+class TaskCommentView(KitsuView):
+    """`GET /data/tasks/{task_id}/comments/{comment_id}`: one comment, for who may read it.
+    `DELETE`: its author, or a manager of the project, removes it; the task is recomputed. 204."""
+
+    @extend_schema(
+        responses={200: COMMENT_SCHEMA}, tags=["data/tasks"], operation_id="data_tasks_comment_retrieve"
+    )
+    def get(self, request, task_id, comment_id):
+        comment = object_or_404(Comment, comment_id)
+        if str(comment.object_id) != str(task_id):
+            raise NotFound("Comment not found.")
+        task = Task.objects.select_related("project").filter(pk=comment.object_id).first()
+        access_for(request).check_comment_access(comment, task)
+        return Response(serialize_instance(comment, shape=shape_of("comments")))
+
+    @extend_schema(request=None, responses={204: None}, tags=["data/tasks"])
+    def delete(self, request, task_id, comment_id):
+        comment = object_or_404(Comment, comment_id)
+        task = (
+            Task.objects.select_related("project", "entity__entity_type").filter(pk=comment.object_id).first()
+        )
+        if task is None or str(task.pk) != str(task_id):
+            raise NotFound("Comment not found.")
+        access_for(request).check_comment_delete(comment, task)
+        delete_comment(comment, task, request.user)
+        return Response(status=204)
+
+
+class ProjectCommentsView(ProjectScopedView):
+    """`GET /data/projects/{project_id}/comments`: the project's comments for its members, vendors
+    and clients aside."""
+
+    rules = {"GET": lambda access, project: access.check_studio_team(project.pk)}
+
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: rows_or_page(component(COMMENT_SCHEMA))},
+        tags=["data/projects"],
+    )
+    def get(self, request, project_id):
+        page, limit = (
+            query_int(request, "page", -1, message=INT_MESSAGE),
+            query_int(request, "limit", 0, message=INT_MESSAGE),
+        )
+        return Response(project_comments(self.project, self.access, page, limit))

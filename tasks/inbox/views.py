@@ -1,5 +1,5 @@
-"""Routes of the user's inbox (`user` area: notifications, subscriptions, the chats they take part
-in) and of the `chats` area (an entity's chat and its messages).
+"""Routes of the user's inbox (notifications, subscriptions, the chats they take part in), of an
+entity's chat and its messages, and of a project's notifications and subscriptions (admins).
 
 Everything here is the requester's own: nobody reads or changes another person's notifications
 or subscriptions. Entity chats follow the entity: project access, and for a vendor only the
@@ -11,19 +11,22 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
-from assets.models import Entity
 from kitsu_server.api.endpoints import KitsuView, UserView
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.requests import query_id, query_text, validated
+from kitsu_server.api.requests import query_id, query_int, query_text, validated
+from kitsu_server.api.schema import rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404, task_or_404, uuid_or_none
+from kitsu_server.core.scoped import READER, EntityScopedView
+from productions.models import Project
 from shots.models import Sequence
-from tasks import chat_queries as queries
-from tasks import chat_services as services
-from tasks.comment_views import AttachmentShortSchema, uploaded_files
+from tasks.inbox import queries, services
+from tasks.inputs import INT_MESSAGE, uploaded_files
 from tasks.models import ChatMessage, TaskType
+from tasks.schemas import PAGE_PARAMETERS, AttachmentShortSchema
 
 USER_DATA_TAGS = ["data/user"]
 USER_ACTION_TAGS = ["actions/user"]
@@ -145,17 +148,6 @@ def notification_criteria(request):
         read=query_flag(request, "read"),
         watching=query_flag(request, "watching"),
     )
-
-
-def reachable_entity(request, entity_id):
-    """The entity of the URL (404, a malformed id too), once the caller reaches it: project
-    access, and a vendor only the entities they work on (403)."""
-    pk = uuid_or_none(entity_id)
-    entity = Entity.objects.filter(pk=pk).first() if pk is not None else None
-    if entity is None:
-        raise NotFound("Entity not found.")
-    access_for(request).check_project_and_entity_access(entity.project_id, entity.pk)
-    return entity
 
 
 def own_notification(request, notification_id):
@@ -346,76 +338,106 @@ class UserChatsView(UserView):
         return Response(queries.chats_of(request.user, access_for(request).is_admin))
 
 
-class JoinChatView(UserView):
+class JoinChatView(EntityScopedView):
     """`POST|DELETE /actions/user/chats/{entity_id}/join`: take part in an entity's chat (200 and
     the chat) or leave it (204); `chat:joined` / `chat:left`."""
 
+    permission_classes = UserView.permission_classes  # about the person calling: no bot tokens
+    rules = {"POST": READER, "DELETE": READER}
+
     @extend_schema(tags=USER_ACTION_TAGS, request=None, responses=CHAT_SCHEMA)
     def post(self, request, entity_id):
-        entity = reachable_entity(request, entity_id)
-        return Response(services.join_chat(entity, request.user))
+        return Response(services.join_chat(self.entity, request.user))
 
     @extend_schema(tags=USER_ACTION_TAGS, request=None, responses={204: None})
     def delete(self, request, entity_id):
-        entity = reachable_entity(request, entity_id)
-        services.leave_chat(entity, request.user)
+        services.leave_chat(self.entity, request.user)
         return Response(status=204)
 
 
 # --- entity chats ---------------------------------------------------------------------------------
 
 
-class EntityChatView(KitsuView):
-    """`GET /data/entities/{entity_id}/chat`: the entity's chat (created on first use), with its
-    participants and its messages."""
+class EntityChatViewSet(ViewSetMixin, EntityScopedView):
+    """An entity's chat (created on first use), for whoever reaches the entity: the chat
+    (`/data/entities/{entity_id}/chat`), its messages (`.../chat/messages`), one message
+    (`.../chat/messages/{chat_message_id}`)."""
 
-    @extend_schema(tags=CHAT_TAGS, responses=ChatWithMessages)
-    def get(self, request, entity_id):
-        chat = services.chat_of(reachable_entity(request, entity_id))
+    rules = {"chat": READER, "list": READER, "create": READER, "retrieve": READER, "destroy": READER}
+
+    @extend_schema(tags=CHAT_TAGS, responses=ChatWithMessages, operation_id="data_entities_chat_retrieve")
+    def chat(self, request, entity_id):
+        """`GET /data/entities/{entity_id}/chat`: the entity's chat, with its participants and its
+        messages."""
+        chat = services.chat_of(self.entity)
         data = queries.render_chat(chat)
         data["messages"] = queries.chat_messages(chat.pk)
         return Response(data)
 
-
-class EntityChatMessagesView(KitsuView):
-    """`GET|POST /data/entities/{entity_id}/chat/messages`: the chat's messages, oldest first;
-    a participant posts one (`message`, with attachments when sent as a multipart form): 201
-    and the message (`chat:new-message`)."""
-
-    @extend_schema(tags=CHAT_TAGS, responses=ChatMessageRow(many=True))
-    def get(self, request, entity_id):
-        chat = services.chat_of(reachable_entity(request, entity_id))
+    @extend_schema(
+        tags=CHAT_TAGS, responses=ChatMessageRow(many=True), operation_id="data_entities_chat_messages_list"
+    )
+    def list(self, request, entity_id):
+        """`GET /data/entities/{entity_id}/chat/messages`: the chat's messages, oldest first."""
+        chat = services.chat_of(self.entity)
         return Response(queries.chat_messages(chat.pk))
 
     @extend_schema(
         tags=CHAT_TAGS,
         request={"application/json": ChatMessageBody, "multipart/form-data": ChatMessageUploadBody},
         responses={201: PostedChatMessage},
+        operation_id="data_entities_chat_messages_create",
     )
-    def post(self, request, entity_id):
-        entity = reachable_entity(request, entity_id)
+    def create(self, request, entity_id):
+        """`POST /data/entities/{entity_id}/chat/messages`: a participant posts one (`message`, with
+        attachments when sent as a multipart form): 201 and the message (`chat:new-message`)."""
         body = validated(ChatMessageBody, request.data)
-        chat = services.chat_of(entity)
+        chat = services.chat_of(self.entity)
         message = services.post_chat_message(chat, request.user, body["message"], uploaded_files(request))
         return Response(message, status=201)
 
-
-class EntityChatMessageView(KitsuView):
-    """`GET|DELETE /data/entities/{entity_id}/chat/messages/{chat_message_id}`: one message of
-    the entity's chat; its author or an admin deletes it with its attachments (204,
-    `chat:deleted-message`)."""
-
-    @extend_schema(tags=CHAT_TAGS, responses=ChatMessageRow)
-    def get(self, request, entity_id, chat_message_id):
-        chat = services.chat_of(reachable_entity(request, entity_id))
+    @extend_schema(
+        tags=CHAT_TAGS, responses=ChatMessageRow, operation_id="data_entities_chat_messages_retrieve"
+    )
+    def retrieve(self, request, entity_id, chat_message_id):
+        """`GET /data/entities/{entity_id}/chat/messages/{chat_message_id}`: one message of the chat."""
+        chat = services.chat_of(self.entity)
         message = message_of_chat(chat, chat_message_id)
         return Response(queries.chat_message(chat.pk, message.pk))
 
-    @extend_schema(tags=CHAT_TAGS, request=None, responses={204: None})
-    def delete(self, request, entity_id, chat_message_id):
-        chat = services.chat_of(reachable_entity(request, entity_id))
+    @extend_schema(
+        tags=CHAT_TAGS,
+        request=None,
+        responses={204: None},
+        operation_id="data_entities_chat_messages_destroy",
+    )
+    def destroy(self, request, entity_id, chat_message_id):
+        """`DELETE /data/entities/{entity_id}/chat/messages/{chat_message_id}`: its author or an admin
+        deletes it with its attachments (204, `chat:deleted-message`)."""
+        chat = services.chat_of(self.entity)
         message = message_of_chat(chat, chat_message_id)
-        if message.person_id != request.user.pk and not access_for(request).is_admin:
-            raise PermissionDenied
+        self.access.check_chat_message_delete(message)
         services.delete_chat_message(message, request.user)
         return Response(status=204)
+
+
+class ProjectNotificationsView(KitsuView):
+    """`GET /data/projects/{project_id}/notifications`: admins only."""
+
+    @extend_schema(parameters=PAGE_PARAMETERS[:1], responses={200: rows_or_page()}, tags=["data/projects"])
+    def get(self, request, project_id):
+        access_for(request).check_admin()
+        project = object_or_404(Project, project_id)
+        return Response(
+            queries.project_notifications(project, query_int(request, "page", -1, message=INT_MESSAGE))
+        )
+
+
+class ProjectSubscriptionsView(KitsuView):
+    """`GET /data/projects/{project_id}/subscriptions`: admins only."""
+
+    @extend_schema(responses={200: SUBSCRIPTION_SCHEMA(many=True)}, tags=["data/projects"])
+    def get(self, request, project_id):
+        access_for(request).check_admin()
+        project = object_or_404(Project, project_id)
+        return Response(queries.project_subscriptions(project))

@@ -1,7 +1,10 @@
-"""Kitsu routes of the `comments` area, one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of comments: posting them (one, many, copied from clients), their thread (replies,
+acknowledgements, moves, attachments), a task's and a project's comments.
+
+One line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from tasks import comment_views as views
+from tasks.comments import views
 
 TASK_COMMENT = "/data/tasks/{task_id}/comments/{comment_id}"
 TASK_COMMENT_ACTION = "/actions/tasks/{task_id}/comments/{comment_id}"
@@ -39,9 +42,16 @@ urlpatterns = [
         name="project-attachment-files",
     ),
     kitsu_path(
+        "/data/projects/{project_id}/comments", views.ProjectCommentsView.as_view(), name="project-comments"
+    ),
+    kitsu_path(
         "/data/tasks/{task_id}/attachment-files",
         views.TaskAttachmentFilesView.as_view(),
         name="task-attachment-files",
+    ),
+    kitsu_path("/data/tasks/{task_id}/comments", views.TaskCommentsView.as_view(), name="task-comments"),
+    kitsu_path(
+        "/data/tasks/{task_id}/comments/{comment_id}", views.TaskCommentView.as_view(), name="task-comment"
     ),
     kitsu_path(f"{TASK_COMMENT}/ack", views.CommentAckView.as_view(), name="comment-ack"),
     kitsu_path(

@@ -1,9 +1,5 @@
-"""Heavy reads of the user's inbox: their notifications, their subscriptions, the entity chats and
-the chats they take part in.
-
-Lists are built from a few flat queries whatever their length: one `values()` query for the rows
-(joins bring the names they point at) and one query per attached list (mentions, previews,
-playlists, attachments...) keyed by the row ids, never a query per row.
+"""Reads of the user's inbox: notifications (with what each one is about), subscriptions and chats,
+and a project's notifications and subscriptions.
 """
 
 import datetime
@@ -16,7 +12,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from assets.models import Entity
 from files.models import AttachmentFile, Playlist
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import serialize_instance, serialize_rows, serialize_value
+from kitsu_server.api.json import (
+    serialize_instance,
+    serialize_rows,
+    serialize_value,
+)
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, team_project_ids
 from kitsu_server.core.crud import REGISTRY
 from tasks.models import (
@@ -28,7 +28,7 @@ from tasks.models import (
     Notification,
     Subscription,
 )
-from tasks.task_queries import full_entity_names
+from tasks.queries import RenamedColumnShape, full_entity_names, paginated, shape_of
 
 NOTIFICATIONS_LIMIT = 100  # the reference lists the 100 newest
 REPLY_TYPES = ("reply", "reply-mention")
@@ -349,3 +349,16 @@ def chats_of(person, is_admin):
         }
         for row in rows
     ]
+
+
+NOTIFICATION_SHAPE = RenamedColumnShape(Notification, {"type": "notification_type"})
+
+
+def project_notifications(project, page):
+    queryset = Notification.objects.filter(task__project=project).order_by("-updated_at", "pk")
+    return paginated(queryset, page, None, lambda rows: serialize_rows(rows, shape=NOTIFICATION_SHAPE))
+
+
+def project_subscriptions(project):
+    queryset = Subscription.objects.filter(task__project=project).order_by("created_at", "pk")
+    return serialize_rows(queryset, shape=shape_of("subscriptions"))

@@ -1,9 +1,15 @@
-"""Kitsu routes of the user's inbox (notifications, subscriptions, chats), of the `chats` area and of
-one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of the user's inbox (notifications, subscriptions, chats), of the chats of entities
+and of a project's notifications and subscriptions.
+
+One line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from tasks import chat_views as views
+from tasks.inbox import views
 
+# A viewset serves an entity's chat: the verbs of each path and the action they call.
+CHAT = {"get": "chat"}
+CHAT_MESSAGES = {"get": "list", "post": "create"}
+CHAT_MESSAGE = {"get": "retrieve", "delete": "destroy"}
 SEQUENCE_TASK_TYPE = "sequences/{sequence_id}/task-types/{task_type_id}"
 
 urlpatterns = [
@@ -66,15 +72,26 @@ urlpatterns = [
     kitsu_path("/data/user/chats", views.UserChatsView.as_view(), name="user-chats"),
     kitsu_path("/actions/user/chats/{entity_id}/join", views.JoinChatView.as_view(), name="user-chat-join"),
     # chats
-    kitsu_path("/data/entities/{entity_id}/chat", views.EntityChatView.as_view(), name="entity-chat"),
+    kitsu_path("/data/entities/{entity_id}/chat", views.EntityChatViewSet.as_view(CHAT), name="entity-chat"),
     kitsu_path(
         "/data/entities/{entity_id}/chat/messages",
-        views.EntityChatMessagesView.as_view(),
+        views.EntityChatViewSet.as_view(CHAT_MESSAGES),
         name="entity-chat-messages",
     ),
     kitsu_path(
         "/data/entities/{entity_id}/chat/messages/{chat_message_id}",
-        views.EntityChatMessageView.as_view(),
+        views.EntityChatViewSet.as_view(CHAT_MESSAGE),
         name="entity-chat-message",
+    ),
+    # a project's notifications and subscriptions
+    kitsu_path(
+        "/data/projects/{project_id}/notifications",
+        views.ProjectNotificationsView.as_view(),
+        name="project-notifications",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/subscriptions",
+        views.ProjectSubscriptionsView.as_view(),
+        name="project-subscriptions",
     ),
 ]

@@ -1,0 +1,1 @@
+"""Assignations: who works on a task (routes, writes)."""

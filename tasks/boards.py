@@ -1,0 +1,210 @@
+"""Tasks of entities, as the boards and entity pages read them: the task columns of each entity,
+who is subscribed, the tasks with their type and status names, and the latest previews per task type.
+"""
+
+from collections import defaultdict
+
+from files.models import PreviewFile
+from kitsu_server.api.json import (
+    serialize_rows,
+)
+from kitsu_server.core.access.scopes import assigned_task_ids
+from kitsu_server.core.access.tasks import blank_task_for_client
+from tasks.models import (
+    Subscription,
+    Task,
+    TaskPersonLink,
+)
+from tasks.queries import DATETIME, JSON, UUID, read_dicts, shape_of, with_full_context
+
+# --- tasks of entities (boards and entity pages) -----------------------------------------------
+
+# The task columns of a board, in their read order; `priority` reads 0 when unset.
+BOARD_TASK_COLUMNS = [
+    ("id", "id", UUID),
+    ("entity_id", "entity_id", UUID),
+    ("task_type_id", "task_type_id", UUID),
+    ("task_status_id", "task_status_id", UUID),
+    ("priority", "priority", None),
+    ("estimation", "estimation", None),
+    ("duration", "duration", None),
+    ("retake_count", "retake_count", None),
+    ("real_start_date", "real_start_date", DATETIME),
+    ("end_date", "end_date", DATETIME),
+    ("start_date", "start_date", DATETIME),
+    ("due_date", "due_date", DATETIME),
+    ("done_date", "done_date", DATETIME),
+    ("last_comment_date", "last_comment_date", DATETIME),
+    ("last_preview_file_id", "last_preview_file_id", UUID),
+    ("nb_assets_ready", "nb_assets_ready", None),
+    ("difficulty", "difficulty", None),
+    ("nb_drawings", "nb_drawings", None),
+    ("data", "data", JSON),
+]
+BOARD_TASKS = {name: (name, lookup, kind) for name, lookup, kind in BOARD_TASK_COLUMNS}
+
+
+def subscribed_task_ids(person, project_id, kind=None, entity_type_ids=None):
+    """The tasks of a production's entities the person follows, of the entity type named `kind`
+    or among `entity_type_ids` (a subquery); none without a person or a production."""
+    if project_id is None or person is None:
+        return set()
+    subscriptions = Subscription.objects.filter(person_id=person.pk, task__project_id=project_id)
+    if kind is not None:
+        subscriptions = subscriptions.filter(task__entity__entity_type__name=kind)
+    if entity_type_ids is not None:
+        subscriptions = subscriptions.filter(task__entity__entity_type_id__in=entity_type_ids)
+    return {str(task_id) for task_id in subscriptions.values_list("task_id", flat=True)}
+
+
+def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=False):
+    """{entity id: [its tasks]} from two flat reads (`tasks` and their assignee `links`), each task
+    a dict of `fields` (a list of their values when `compact`); a client reads the studio
+    fields blank."""
+    assignees = defaultdict(list)
+    for task_id, person_id in links.values_list("task_id", "person_id"):
+        assignees[str(task_id)].append(str(person_id))
+    columns = [BOARD_TASKS[name] for name in fields if name in BOARD_TASKS]
+    if "entity_id" not in fields:
+        columns.append(BOARD_TASKS["entity_id"])
+    result = defaultdict(list)
+    for row in read_dicts(tasks, columns):
+        task = {}
+        for name in fields:
+            if name == "is_subscribed":
+                task[name] = row["id"] in subscribed
+            elif name == "assignees":
+                task[name] = assignees.get(row["id"], [])
+            elif name == "priority":
+                task[name] = row["priority"] or 0
+            else:
+                task[name] = row[name]
+        if client:
+            blank_task_for_client(task)
+        result[row["entity_id"]].append(list(task.values()) if compact else task)
+    return result
+
+
+def board_tasks(entities, fields, subscribed, client=False, assigned_person=None, compact=False):
+    """{entity id: [its tasks]} of the entities of a board (a queryset), as `tasks_by_entity`
+    writes them; `assigned_person` keeps only their tasks. Two queries."""
+    tasks = Task.objects.filter(entity_id__in=entities.values("pk"))
+    links = TaskPersonLink.objects.filter(task__entity_id__in=entities.values("pk"))
+    if assigned_person is not None:
+        tasks = tasks.filter(pk__in=assigned_task_ids(assigned_person))
+        links = links.filter(task_id__in=assigned_task_ids(assigned_person))
+    return tasks_by_entity(tasks, links, fields, subscribed, client, compact)
+
+
+# The names `tasks_with_names` adds to each task: {key of the row: lookup}.
+NAME_COLUMNS = {
+    "project_name": "project__name",
+    "task_type_name": "task_type__name",
+    "task_status_name": "task_status__name",
+    "entity_type_name": "entity__entity_type__name",
+    "entity_name": "entity__name",
+}
+
+
+def tasks_with_names(queryset, relations=False, client=False):
+    """Tasks with their production, type, status, entity type and entity names, sorted by these
+    names; `relations` adds their assignees; a client reads the studio fields blank. Two queries
+    (three with relations)."""
+    queryset = with_full_context(queryset)
+    rows = serialize_rows(queryset, shape=shape_of("tasks"))
+    names = {str(row["pk"]): row for row in queryset.values("pk", *NAME_COLUMNS.values())}
+    for row in rows:
+        found = names[row["id"]]
+        for key, lookup in NAME_COLUMNS.items():
+            row[key] = found[lookup]
+    rows.sort(
+        key=lambda row: tuple(
+            (row[name] or "").casefold()
+            for name in ("name", "project_name", "task_type_name", "entity_type_name", "entity_name")
+        )
+    )
+    if relations and rows:
+        assignees = defaultdict(list)
+        links = TaskPersonLink.objects.filter(task_id__in=queryset.values("pk"))
+        for task_id, person_id in links.values_list("task_id", "person_id"):
+            assignees[str(task_id)].append(str(person_id))
+        for row in rows:
+            row["assignees"] = assignees.get(row["id"], [])
+    if client:
+        for row in rows:
+            blank_task_for_client(row)
+    return rows
+
+
+def entity_tasks(entity_id, relations=False, client=False):
+    """The tasks of an entity, with their names (see `tasks_with_names`)."""
+    return tasks_with_names(Task.objects.filter(entity_id=entity_id), relations, client)
+
+
+# --- previews of an entity --------------------------------------------------------------------
+
+PREVIEW_COLUMNS = [
+    ("id", "id", UUID),
+    ("revision", "revision", None),
+    ("position", "position", None),
+    ("original_name", "original_name", None),
+    ("extension", "extension", None),
+    ("width", "width", None),
+    ("height", "height", None),
+    ("duration", "duration", None),
+    ("status", "status", None),
+    ("annotations", "annotations", JSON),
+    ("created_at", "created_at", DATETIME),
+    ("task_id", "task_id", UUID),
+    ("task_type_id", "task__task_type_id", UUID),
+    ("data", "data", JSON),
+]
+# What each listed preview (the first of its revision) keeps.
+PREVIEW_SUMMARY_FIELDS = (
+    "id",
+    "revision",
+    "original_name",
+    "extension",
+    "width",
+    "height",
+    "duration",
+    "status",
+    "annotations",
+    "previews",
+    "created_at",
+    "task_id",
+    "original_width",
+    "original_height",
+    "original_duration",
+    "original_file_size",
+)
+
+
+def entity_previews_by_task_type(entity_id):
+    """{task type id: the previews of the entity's task of that type}, newest revision first,
+    each with the other previews of its revision under `previews`. One query."""
+    queryset = PreviewFile.objects.filter(task__entity_id=entity_id).order_by(
+        "-task__task_type__priority", "task__task_type__name", "-revision", "created_at", "pk"
+    )
+    by_task = {}
+    for row in read_dicts(queryset, PREVIEW_COLUMNS):
+        data = row.pop("data") or {}
+        row["duration"] = float(row["duration"] or 0)
+        for name in ("original_width", "original_height", "original_duration", "original_file_size"):
+            row[name] = data.get(name)
+        by_task.setdefault(row["task_id"], []).append(row)
+    result = {}
+    for previews in by_task.values():
+        firsts, by_revision = [], {}
+        for preview in previews:
+            first = by_revision.get(preview["revision"])
+            if first is None:
+                preview["previews"] = []
+                by_revision[preview["revision"]] = preview
+                firsts.append(preview)
+            else:
+                first["previews"].append(preview)
+        result[previews[0]["task_type_id"]] = [
+            {name: preview.get(name) for name in PREVIEW_SUMMARY_FIELDS} for preview in firsts
+        ]
+    return result

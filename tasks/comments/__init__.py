@@ -1,0 +1,1 @@
+"""Comments of tasks: posting, threads (replies, acknowledgements, moves), attachments, mentions, lists."""

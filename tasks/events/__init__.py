@@ -1,0 +1,1 @@
+"""The API event log: its last events, login logs, event names."""

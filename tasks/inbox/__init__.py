@@ -1,0 +1,1 @@
+"""The user's inbox: notifications, subscriptions and chats."""

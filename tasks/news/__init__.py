@@ -1,0 +1,1 @@
+"""The news feed of the productions."""

@@ -1,0 +1,1 @@
+"""Previews of tasks: main previews of entities, preview slots of comments, preview lists."""

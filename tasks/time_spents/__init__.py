@@ -1,0 +1,1 @@
+"""Time spents of tasks: reading, setting, adding and removing a person's minutes of a day."""

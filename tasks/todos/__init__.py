@@ -1,0 +1,1 @@
+"""To-do lists: a person's tasks, people's task dates, the open tasks of the productions."""
