@@ -20,7 +20,7 @@ from assets.queries import (
     instance_rows,
 )
 from kitsu_server.api.json import format_datetime, serialize_rows
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from tasks.task_queries import (
     JSON,

@@ -27,7 +27,8 @@ from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import entity_or_404, project_or_404, team_project
 from tasks.task_queries import (
     entity_previews_by_task_type,

@@ -26,7 +26,8 @@ from kitsu_server.api.responses import board_etag, board_response, etag_matches,
 from kitsu_server.api.schema import ROWS, board
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import department_ids
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,

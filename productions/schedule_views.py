@@ -25,7 +25,8 @@ from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import json_body
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404, team_project
 from productions import schedule_queries as queries
 from productions import schedule_services as services

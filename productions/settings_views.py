@@ -20,7 +20,8 @@ from kitsu_server.api.schema import or_null
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.access.scopes import department_ids
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import managed_project, object_or_404, team_project
 from kitsu_server.core.rendering import render, render_rows
 from kitsu_server.core.scoped import MANAGER, MEMBER, ProjectScopedView

@@ -10,7 +10,8 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from productions import services
 from productions.models import Project
 

@@ -32,7 +32,7 @@ from files.models import PreviewFile
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids
 from kitsu_server.core.calendar import business_days, person_timezone
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from tasks.models import Task, TaskPersonLink, TaskType, TimeSpent

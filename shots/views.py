@@ -30,7 +30,9 @@ from kitsu_server.api.requests import json_body, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import board
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, input_serializer, output_serializer
+from kitsu_server.core.data.inputs import input_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import entity_or_404, project_or_404, team_project
 from shots import queries, services
 from tasks.task_queries import (

@@ -33,7 +33,9 @@ from kitsu_server.core.access.tasks import (
     check_not_bot,
     check_supervisor_task_access,
 )
-from kitsu_server.core.crud import REGISTRY, output_serializer, to_python
+from kitsu_server.core.data.filters import to_python
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404
 from people.models import Person
 from productions.models import Project

@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from tasks import services
 
 

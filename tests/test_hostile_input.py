@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.urls import URLResolver, get_resolver
 
 from kitsu_server.api.json import dumps
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.setup_data import seed_demo_production
 from tests import factories
 from tests.factories import client_for, make_person
