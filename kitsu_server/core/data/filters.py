@@ -107,16 +107,15 @@ class DataFilterSet(FilterSet):
     policy = None
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, readable=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.asked = [key for key in self.data if key not in RESERVED_PARAMETERS]
-        self.filters = {
-            key: self.filters[key]
+        self.asked = [key for key in data or () if key not in RESERVED_PARAMETERS]
+        declared = type(self).base_filters
+        # Only the filters asked for, and allowed, serve this request (and are copied for it).
+        self.base_filters = {
+            key: declared[key]
             for key in self.asked
-            if key in self.filters and (readable is None or self.may_filter(key, readable))
+            if key in declared and (readable is None or may_filter(declared[key], key, readable))
         }
-
-    def may_filter(self, key, readable):
-        return not isinstance(self.filters[key], ColumnFilter) or key in readable
+        super().__init__(data, queryset, request=request, prefix=prefix)
 
     def filter_queryset(self, queryset):
         values = self.form.cleaned_data
@@ -125,6 +124,11 @@ class DataFilterSet(FilterSet):
                 raise WrongParameter(f"Unknown filter field: {key}.")
             queryset = self.filters[key].filter(queryset, values[key])
         return queryset
+
+
+def may_filter(filter_, key, readable):
+    """Whether a person who reads the `readable` columns may filter by `key`."""
+    return not isinstance(filter_, ColumnFilter) or key in readable
 
 
 @functools.cache
