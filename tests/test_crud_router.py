@@ -62,7 +62,8 @@ def test_the_router_gives_each_policy_its_two_kitsu_routes():
 def test_route_names_reverse_to_the_kitsu_paths():
     instance_id = uuid.uuid4()
     assert reverse("projects-list") == "/api/data/projects"
-    assert reverse("projects-detail", kwargs={"instance_id": instance_id}) == f"/api/data/projects/{instance_id}"
+    detail = reverse("projects-detail", kwargs={"instance_id": instance_id})
+    assert detail == f"/api/data/projects/{instance_id}"
     assert reverse("task_types-list") == "/api/data/task-types"
 
 
@@ -141,7 +142,8 @@ def filtered(path, query, readable=None):
 def test_a_filterset_has_a_filter_per_column_relation_and_custom_filter():
     persons = REGISTRY["persons"]
     filters = filterset_for(persons).base_filters
-    assert set(filters) == set(persons.fields_by_column) | set(persons.relations) | set(persons.custom_filters)
+    names = {*persons.fields_by_column, *persons.relations, *persons.custom_filters}
+    assert set(filters) == names
     assert isinstance(filters["departments"], RelationFilter)
     assert isinstance(filters["email"], CustomFilter)  # a custom filter wins over the column
     assert isinstance(filters["first_name"], ColumnFilter)
@@ -150,7 +152,8 @@ def test_a_filterset_has_a_filter_per_column_relation_and_custom_filter():
 
 def test_column_filters_equality_lists_null_and_a_case_insensitive_name():
     modeling = factories.make_task_type(name="Modeling", for_entity="Asset")
-    layout = factories.make_task_type(name="Layout", for_entity="Shot", department=factories.make_department())
+    department = factories.make_department()
+    layout = factories.make_task_type(name="Layout", for_entity="Shot", department=department)
     names = lambda query: sorted(filtered("task-types", query).values_list("name", flat=True))  # noqa: E731
     assert names("for_entity=Shot") == ["Layout"]
     assert names("name=MODELING") == ["Modeling"]
