@@ -130,13 +130,21 @@ def route_table():
                 yield regex, pattern
 
     for regex, pattern in walk(get_resolver().url_patterns, ""):
-        view_class = getattr(pattern.callback, "view_class", None)
-        if not regex.startswith("api/") or view_class is None:
+        callback = pattern.callback
+        if not regex.startswith("api/"):
             continue
-        allowed = pattern.callback.view_initkwargs.get("http_method_names", view_class.http_method_names)
-        methods = [m for m in WRITE_METHODS if m in allowed and hasattr(view_class, m)]
+        if hasattr(callback, "actions"):  # a DRF viewset (the /data family): the methods it maps
+            methods = [m for m in WRITE_METHODS if m in callback.actions]
+            policy = getattr(callback.cls, "policy", None)
+        else:
+            view_class = getattr(callback, "view_class", None)
+            if view_class is None:
+                continue
+            allowed = callback.view_initkwargs.get("http_method_names", view_class.http_method_names)
+            methods = [m for m in WRITE_METHODS if m in allowed and hasattr(view_class, m)]
+            policy = callback.view_initkwargs.get("policy")
         if methods:
-            yield regex, pattern.callback.view_initkwargs.get("policy"), methods
+            yield regex, policy, methods
 
 
 def fill(regex, values):
