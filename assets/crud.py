@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data).
 
 Entity links keep the base rules (admins only), as on the reference.
 """
@@ -14,7 +14,7 @@ from kitsu_server.api.json import ModelShape
 from kitsu_server.core.access.entities import (
     mask_custom_fields,
 )
-from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.core.events import record_event
 from tasks.models import Subscription
 

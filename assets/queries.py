@@ -33,7 +33,8 @@ from kitsu_server.api.json import (
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.core.access.entities import hidden_custom_fields
 from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
-from kitsu_server.core.crud import REGISTRY, to_python
+from kitsu_server.core.data.filters import to_python
+from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from tasks.boards import board_tasks, subscribed_task_ids
 from tasks.models import Subscription, Task, TaskType

@@ -3,7 +3,8 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 
 EntityRow = output_serializer(REGISTRY["entities"])
 TaskRow = output_serializer(REGISTRY["tasks"])

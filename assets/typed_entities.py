@@ -13,7 +13,7 @@ from assets.queries import (
     hidden_metadata_fields,
 )
 from kitsu_server.api.json import serialize_rows
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 
 # --- typed entity lists (concepts, concept folders, edits) -----------------------------------

@@ -25,7 +25,8 @@ from kitsu_server.api.requests import validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import ROWS, board
 from kitsu_server.core.access import Access, access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,

@@ -1,10 +1,10 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data)."""
 
 import itertools
 
 from budgets.models import Budget, BudgetEntry, SalaryScale
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.core.crud import CrudPolicy, register
+from kitsu_server.core.data.policies import CrudPolicy, register
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department
 
 

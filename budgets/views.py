@@ -15,7 +15,8 @@ from budgets.models import Budget, BudgetEntry
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import managed_project, object_or_404
 from kitsu_server.core.rendering import render
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department, Person

@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data)."""
 
 import uuid
 
@@ -18,7 +18,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.core import deletion
 from kitsu_server.core.access.tasks import check_task_access, check_task_action_access
-from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.core.events import record_event
 from tasks.models import Notification
 

@@ -36,7 +36,7 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, department_ids, open_team_project_ids
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from people.models import Person
 from productions.models import Project
 from shots.models import Shot

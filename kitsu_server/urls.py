@@ -6,7 +6,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from kitsu_server import views
-from kitsu_server.core.crud import crud_urlpatterns
+from kitsu_server.core.data.routers import data_router
 from kitsu_server.routing import kitsu_path
 from people.admin import AdminLoginForm
 
@@ -67,7 +67,7 @@ api_urlpatterns = [
     ),
     # Specific routes first: "/data/projects/open" is not the project of id "open".
     *(path("", include(module)) for module in ROUTE_MODULES),
-    *crud_urlpatterns(),
+    *data_router().urls,
 ]
 
 urlpatterns = [

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 
 
 def optional_code():

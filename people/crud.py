@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud)."""
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data)."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from kitsu_server.api.inputs import refuse_unknown_time_zone
 from kitsu_server.api.json import ModelShape
 from kitsu_server.api.params import parse_bool
 from kitsu_server.core import deletion
-from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register
+from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
 from people.models import (
     DayOff,
     Department,

@@ -32,7 +32,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.core.calendar import business_days, local_to_utc
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
 from people.models import (

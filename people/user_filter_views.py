@@ -25,7 +25,8 @@ from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from people.models import Department, SearchFilter, SearchFilterGroup
 from people.user_queries import grouped_search_filters, visible_search_filters
 from productions.models import Project

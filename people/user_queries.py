@@ -24,7 +24,7 @@ from kitsu_server.core.access.scopes import (
     open_team_project_ids,
     team_project_ids,
 )
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.rendering import render_rows
 from people.auth_services import PERSON_SHAPE
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name

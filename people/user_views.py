@@ -19,7 +19,8 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import query_id, query_int, query_moment, query_text, validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, project_or_404
 from kitsu_server.core.rendering import render
 from people import queries, services

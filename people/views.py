@@ -24,7 +24,8 @@ from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import or_empty
 from kitsu_server.core.access import access_for
 from kitsu_server.core.calendar import person_timezone
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.rendering import render
 from people import queries, services

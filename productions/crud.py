@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data).
 
 The rules follow the reference's crud blueprints. Where they read "the role on the project",
 it is `Access.project_role` (the team role, else the global one); where no project is at
@@ -14,7 +14,7 @@ from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.core import deletion
 from kitsu_server.core.access.projects import NO_SCHEDULE_ROLES
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
-from kitsu_server.core.crud import CrudPolicy, register
+from kitsu_server.core.data.policies import CrudPolicy, register
 from kitsu_server.core.events import record_event
 from productions.models import (
     METADATA_DESCRIPTOR_TYPES,

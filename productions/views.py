@@ -6,7 +6,8 @@ from rest_framework.response import Response
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.scoped import MANAGER, ProjectScopedView
 from productions import services
 

@@ -27,7 +27,7 @@ from assets.queries import (
 from files.models import PreviewFile
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_ids
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from tasks.boards import board_tasks, subscribed_task_ids, tasks_by_entity, tasks_with_names

@@ -22,7 +22,8 @@ from kitsu_server.api.requests import json_body, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import board
 from kitsu_server.core.access import Access, access_for
-from kitsu_server.core.crud import REGISTRY, input_serializer
+from kitsu_server.core.data.inputs import input_serializer
+from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services

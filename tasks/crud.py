@@ -1,4 +1,4 @@
-"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.crud).
+"""The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data).
 
 News, notifications, subscriptions, events, chats and chat messages keep the
 base rules (admins only), as on the reference: people reach those rows
@@ -13,7 +13,8 @@ from kitsu_server.core import deletion
 from kitsu_server.core.access.tasks import (
     blank_task_for_client,
 )
-from kitsu_server.core.crud import CrudPolicy, ReadableByAllPolicy, register, to_python
+from kitsu_server.core.data.filters import to_python
+from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.core.events import record_event
 from people.models import Person
 from productions.models import ProjectTaskTypeLink, ScheduleItem

@@ -26,7 +26,8 @@ from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
 from kitsu_server.core.access.tasks import (
     blank_task_for_client,
 )
-from kitsu_server.core.crud import NB_RECORDS_PER_PAGE, REGISTRY
+from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
+from kitsu_server.core.data.policies import REGISTRY
 from people.models import Person, full_name
 from productions.models import Project, ProjectPersonLink
 from tasks.models import (

@@ -5,7 +5,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 
 TASK_SCHEMA = output_serializer(REGISTRY["tasks"])
 PAGE_PARAMETERS = [

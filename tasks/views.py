@@ -28,7 +28,9 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.tasks import (
     blank_task_for_client,
 )
-from kitsu_server.core.crud import REGISTRY, output_serializer, to_python
+from kitsu_server.core.data.filters import to_python
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.scoped import (
     MANAGER,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 import kitsu_server.urls  # noqa: F401  (the URL modules register every /data policy)
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.setup_data import create_admin, init_data, seed_demo_production
 
 ADMIN_EMAIL = "fuzz-admin@example.com"

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from kitsu_server import urls  # noqa: F401  (importing the URL table registers every /data policy)
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.db import models
 
 from files.models import AttachmentFile
 from kitsu_server import urls  # noqa: F401  (importing the URL table registers every /data policy)
-from kitsu_server.core.crud import PROTECTED_ON_UPDATE, REGISTRY, input_serializer
+from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, input_serializer
+from kitsu_server.core.data.policies import REGISTRY
 from people.models import Person
 from productions.models import MetadataDescriptor, Project
 from tasks.models import Comment

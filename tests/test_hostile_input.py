@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.urls import URLResolver, get_resolver
 
 from kitsu_server.api.json import dumps
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from productions.setup_data import seed_demo_production
 from tests import factories
 from tests.factories import client_for, make_person
@@ -135,8 +135,9 @@ def route_table():
         if not regex.startswith("api/") or view_class is None:
             continue
         methods = [m for m in WRITE_METHODS if m in served]
+        policy = initkwargs.get("policy") or getattr(view_class, "policy", None)  # /data: the viewset's
         if methods:
-            yield regex, initkwargs.get("policy"), methods
+            yield regex, policy, methods
 
 
 def fill(regex, values):

@@ -13,7 +13,7 @@ from assets.queries import (
     instance_rows,
 )
 from kitsu_server.api.json import format_datetime, serialize_rows
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from tasks.queries import JSON, UUID, paginated, read_dicts
 
 # --- castings ------------------------------------------------------------------------------

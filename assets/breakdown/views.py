@@ -25,7 +25,8 @@ from kitsu_server.api.params import parse_int, parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, rows_or_page
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, object_or_404
 from kitsu_server.core.scoped import MEMBER, READER, EntityScopedView
 from productions.models import Project

@@ -39,7 +39,7 @@ from kitsu_server.api.params import parse_bool
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import Access, access_for
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import SUPERVISOR, EntityScopedView, ProjectScopedView
 from tasks.boards import entity_previews_by_task_type, entity_tasks

@@ -7,7 +7,7 @@ from collections import defaultdict
 from assets.models import KIND_NAMES, Entity, EntityConceptLink
 from files.models import PreviewFile
 from kitsu_server.api.json import serialize_rows
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from tasks.models import News, Task, TaskPersonLink, TimeSpent
 from tasks.queries import DATETIME, JSON, UUID, full_entity_names, read_dicts, short_persons
 

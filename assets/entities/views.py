@@ -23,7 +23,8 @@ from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import ROWS
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.scoped import MEMBER, READER, EntityScopedView, ProjectScopedView
 from tasks.models import TaskType
 

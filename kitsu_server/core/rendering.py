@@ -1,7 +1,7 @@
 """Rows and objects rendered as their generic /data route gives them (the registered policy's shape)."""
 
 from kitsu_server.api.json import serialize_instance, serialize_rows
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 
 
 def policy_for(model):

@@ -16,7 +16,7 @@ from kitsu_server.api.json import serialize_instance, serialize_rows
 from kitsu_server.api.requests import query_id, query_int, query_text
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, component, rows_or_page
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import NB_RECORDS_PER_PAGE
+from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.models import JOB_STATES, Job
 

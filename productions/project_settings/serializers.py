@@ -3,7 +3,8 @@ the requests and describe the schema)."""
 
 from rest_framework import serializers
 
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from people.models import ROLE_TYPES
 
 

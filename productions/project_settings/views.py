@@ -18,7 +18,8 @@ from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import or_null
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.rendering import render, render_rows
 from kitsu_server.core.scoped import ANYONE, MANAGER, MEMBER, SUPERVISOR, ProjectScopedView
 from productions.models import METADATA_DESCRIPTOR_TYPES, MetadataDescriptor

@@ -19,7 +19,8 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
-from kitsu_server.core.crud import REGISTRY, CrudPolicy, output_serializer
+from kitsu_server.core.data.policies import REGISTRY, CrudPolicy
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.rendering import render
 from people.models import ROLE_TYPES

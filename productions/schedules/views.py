@@ -26,7 +26,8 @@ from kitsu_server.api.requests import json_body
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.projects import NO_SCHEDULE_ROLES
 from kitsu_server.core.access.roles import MANAGER_ROLES
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.scoped import MANAGER, ProjectScopedView
 from productions.models import ProductionScheduleVersion

@@ -24,7 +24,7 @@ from assets.models import NON_ASSET_TYPE_NAMES, Entity
 from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.events import record_event
 from people.models import Person, full_name
 from productions.models import ProjectTaskTypeLink, StatusAutomation

@@ -29,7 +29,8 @@ from kitsu_server.api.requests import query_int, validated
 from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.roles import MANAGER_ROLES
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person

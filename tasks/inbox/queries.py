@@ -18,7 +18,7 @@ from kitsu_server.api.json import (
     serialize_value,
 )
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, team_project_ids
-from kitsu_server.core.crud import REGISTRY
+from kitsu_server.core.data.policies import REGISTRY
 from tasks.models import (
     Chat,
     ChatMessage,

@@ -14,7 +14,8 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.tasks import (
     check_not_bot,
 )
-from kitsu_server.core.crud import REGISTRY, output_serializer
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.scoped import READER, TaskScopedView
 from people.models import Person
