@@ -170,7 +170,7 @@ class PersonsPolicy(CrudPolicy):
     def extra_inputs(self, creating):
         if not creating:
             return {}  # a password changes through the password routes
-        from people.auth_services import MIN_PASSWORD_LENGTH  # it imports this module
+        from people.auth.passwords import MIN_PASSWORD_LENGTH  # it imports this module
 
         password = serializers.CharField(
             required=False,

@@ -34,7 +34,6 @@ from kitsu_server.api.params import parse_uuid
 from kitsu_server.core.calendar import business_days, local_to_utc
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
-from people.auth_services import PERSON_SHAPE
 from people.models import (
     DayOff,
     DepartmentLink,
@@ -46,6 +45,7 @@ from people.models import (
     SoftwareDepartmentLink,
     full_name,
 )
+from people.payloads import PERSON_SHAPE
 from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
 

@@ -1,7 +1,7 @@
 """Kitsu routes of this module's area, one line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from people import user_views as views
+from people.user import views
 
 urlpatterns = [
     # --- context and projects

@@ -27,7 +27,7 @@ from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from people.models import Department, SearchFilter, SearchFilterGroup
-from people.user_queries import grouped_search_filters, visible_search_filters
+from people.user.queries import grouped_search_filters, visible_search_filters
 from productions.models import Project
 
 SHARING_MISMATCH = "A search filter should have the same value for is_shared than its search filter group."

@@ -1,7 +1,7 @@
 """Kitsu routes served by the `people` app, one line each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from people import auth_views
+from people.auth import views as auth_views
 
 urlpatterns = [
     kitsu_path("/auth/login", auth_views.LoginView.as_view(), name="auth-login"),

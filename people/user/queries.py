@@ -26,8 +26,8 @@ from kitsu_server.core.access.scopes import (
 )
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
-from people.auth_services import PERSON_SHAPE
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
+from people.payloads import PERSON_SHAPE
 from productions.models import Project, ProjectPersonLink
 from productions.settings_services import open_project_rows
 from shots.queries import entity_rows, task_types_of

@@ -3,7 +3,7 @@ and tasks they are assigned, their to-do, done and to-check lists, their time, d
 logins and avatar.
 
 Every route answers for `request.user` alone, so there is no one else to check access to: the
-reads are scoped to the requester in `people.user_queries` (assigned tasks of the open productions
+reads are scoped to the requester in `people.user.queries` (assigned tasks of the open productions
 they reach), the few writes go through `people.services`. As on the reference, these routes serve
 persons only: a bot's API token is refused (403).
 """
@@ -23,16 +23,16 @@ from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, project_or_404
 from kitsu_server.core.rendering import render
 from people import queries, services
-from people import user_queries as user
-from people.views import (
+from people.lookups import parse_day
+from people.serializers import (
     DAY_OFF_OR_NONE,
     DESKTOP_LOGIN_LOG,
     DESKTOP_LOGIN_LOGS,
     TIME_SPENT,
     TIME_SPENTS_IN_RANGE,
     DesktopLoginSerializer,
-    parse_day,
 )
+from people.user import queries as user
 
 USER = ["data/user"]
 USER_ACTIONS = ["actions/user"]

@@ -2,7 +2,7 @@
 each (see kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from people import user_filter_views as views
+from people.filters import views
 
 urlpatterns = [
     kitsu_path("/data/user/filters", views.UserFiltersView.as_view(), name="user-filters"),

@@ -1,0 +1,98 @@
+"""Day offs: the studio's of a year or a month (what the requester reads of them), a person's
+(all, of a year, month or week, of a day)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from kitsu_server.api.endpoints import KitsuView
+from kitsu_server.core.access import access_for
+from people import queries
+from people.crud import day_off_read_level
+from people.lookups import human_or_404, parse_day
+from people.serializers import DAY_OFF, DAY_OFF_OR_NONE
+
+PERSONS = ["persons"]
+
+
+class StudioDayOffsView(KitsuView):
+    """The day offs of a period the requester reads: admins all; others their own, those of the
+    teams they manage, and the dates of those they supervise."""
+
+    def day_offs(self, request, interval, *period):
+        start, end = queries.last_day(queries.period(interval, *period, message="Invalid date format."))
+        return Response(queries.readable_day_offs(access_for(request), start, end))
+
+
+class YearDayOffsView(StudioDayOffsView):
+    """`GET /data/persons/day-offs/{year}`"""
+
+    @extend_schema(tags=PERSONS, operation_id="list_day_offs_of_year", responses={200: DAY_OFF(many=True)})
+    def get(self, request, year):
+        return self.day_offs(request, queries.year_interval, year)
+
+
+class MonthDayOffsView(StudioDayOffsView):
+    """`GET /data/persons/day-offs/{year}/{month}`"""
+
+    @extend_schema(tags=PERSONS, operation_id="list_day_offs_of_month", responses={200: DAY_OFF(many=True)})
+    def get(self, request, year, month):
+        return self.day_offs(request, queries.month_interval, year, month)
+
+
+def day_off_reader(request, person_id):
+    """The person of the URL and whether the requester reads their day offs' descriptions (403 when
+    they read nothing of them)."""
+    person = human_or_404(person_id)
+    return person, day_off_read_level(access_for(request), person.pk) == "full"
+
+
+class PersonDayOffsView(KitsuView):
+    """`GET /data/persons/{person_id}/day-offs`: all the person's day offs."""
+
+    @extend_schema(tags=PERSONS, operation_id="list_person_day_offs", responses={200: DAY_OFF(many=True)})
+    def get(self, request, person_id):
+        person, full = day_off_reader(request, person_id)
+        return Response(queries.render_day_offs(queries.day_offs_between(person_id=person.pk), full))
+
+
+class PersonPeriodDayOffsView(KitsuView):
+    def day_offs(self, request, person_id, interval, *period):
+        person, full = day_off_reader(request, person_id)
+        start, end = queries.last_day(queries.period(interval, *period, message="Invalid date format."))
+        return Response(
+            queries.render_day_offs(queries.day_offs_between(start, end, person_id=person.pk), full)
+        )
+
+
+class PersonYearDayOffsView(PersonPeriodDayOffsView):
+    """`GET /data/persons/{person_id}/day-offs/year/{year}`"""
+
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
+    def get(self, request, person_id, year):
+        return self.day_offs(request, person_id, queries.year_interval, year)
+
+
+class PersonMonthDayOffsView(PersonPeriodDayOffsView):
+    """`GET /data/persons/{person_id}/day-offs/month/{year}/{month}`"""
+
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
+    def get(self, request, person_id, year, month):
+        return self.day_offs(request, person_id, queries.month_interval, year, month)
+
+
+class PersonWeekDayOffsView(PersonPeriodDayOffsView):
+    """`GET /data/persons/{person_id}/day-offs/week/{year}/{week}` (ISO weeks)"""
+
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
+    def get(self, request, person_id, year, week):
+        return self.day_offs(request, person_id, queries.week_interval, year, week)
+
+
+class PersonDateDayOffView(KitsuView):
+    """`GET /data/persons/{person_id}/day-offs/{date}`: the day off covering that day, or {}."""
+
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF_OR_NONE})
+    def get(self, request, person_id, date):
+        person, full = day_off_reader(request, person_id)
+        day = parse_day(date, "Invalid date format.")
+        return Response(queries.day_off_on(person, day, full))

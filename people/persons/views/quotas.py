@@ -1,0 +1,106 @@
+"""The shots counted in a person's quota over a day, a week or a month."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from kitsu_server.api.endpoints import KitsuView
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.access import access_for
+from kitsu_server.core.calendar import person_timezone
+from people import queries
+from people.lookups import human_or_404
+from people.serializers import PROJECT_FILTER
+from productions.models import Project
+
+PERSONS = ["persons"]
+QUOTA_FILTERS = [
+    PROJECT_FILTER,
+    OpenApiParameter("task_type_id", OpenApiTypes.UUID, description="Only tasks of this type"),
+    OpenApiParameter(
+        "count_mode",
+        OpenApiTypes.STR,
+        enum=["weighted", "weighteddone", "feedback", "done"],
+        description="Weighted or not, counted at the first feedback request or at approval",
+    ),
+]
+
+
+COUNT_MODES = ("weighted", "weighteddone", "feedback", "done")
+
+
+class PersonQuotaShotsView(KitsuView):
+    """The shots counted in a person's quota over a period. With `?project_id=`, the production's
+    managers and supervisors read anyone's; otherwise admins and the person only."""
+
+    interval = None
+
+    def quota(self, request, person_id, *period):
+        person = human_or_404(person_id)
+        params = request.query_params
+        project_id = queries.optional_id(params, "project_id")
+        task_type_id = queries.optional_id(params, "task_type_id")
+        count_mode = params.get("count_mode") or "weighted"
+        if count_mode not in COUNT_MODES:
+            raise WrongParameter("count_mode must be equal to weighted, weighteddone, feedback, or done")
+        self.check_quota_access(access_for(request), person, project_id)
+        start, end = queries.period(type(self).interval, *period, message="Invalid month or year.")
+        shots = queries.quota_shots(
+            person,
+            start,
+            end,
+            person_timezone(request.user),
+            project_id=project_id,
+            task_type_id=task_type_id,
+            weighted="weighted" in count_mode,
+            feedback="done" not in count_mode,
+        )
+        return Response(shots)
+
+    @staticmethod
+    def check_quota_access(access, person, project_id):
+        """With a production, its managers and supervisors (and admins) read anyone's quotas;
+        otherwise, and for everyone else, admins and the person only."""
+        if project_id is not None:
+            if not Project.objects.filter(pk=project_id).exists():
+                raise NotFound("Project not found.")
+            if access.project_role(project_id) in ("admin", "manager", "supervisor"):
+                if not access.is_admin and not access.is_member(project_id):
+                    raise PermissionDenied
+                return
+        if not access.is_admin and access.person.pk != person.pk:
+            raise PermissionDenied
+
+
+QUOTA_RESPONSE = {200: OpenApiTypes.OBJECT}
+
+
+class PersonMonthQuotaShotsView(PersonQuotaShotsView):
+    """`GET /data/persons/{person_id}/quota-shots/month/{year}/{month}`"""
+
+    interval = staticmethod(queries.month_interval)
+
+    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
+    def get(self, request, person_id, year, month):
+        return self.quota(request, person_id, year, month)
+
+
+class PersonWeekQuotaShotsView(PersonQuotaShotsView):
+    """`GET /data/persons/{person_id}/quota-shots/week/{year}/{week}` (ISO weeks)"""
+
+    interval = staticmethod(queries.week_interval)
+
+    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
+    def get(self, request, person_id, year, week):
+        return self.quota(request, person_id, year, week)
+
+
+class PersonDayQuotaShotsView(PersonQuotaShotsView):
+    """`GET /data/persons/{person_id}/quota-shots/day/{year}/{month}/{day}`"""
+
+    interval = staticmethod(queries.day_interval)
+
+    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
+    def get(self, request, person_id, year, month, day):
+        return self.quota(request, person_id, year, month, day)

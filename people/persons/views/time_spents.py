@@ -1,0 +1,226 @@
+"""A person's time spents (of a range, a day, a month; summed per task over a period) and the
+studio's time tables (totals per person and year, month, week or day)."""
+
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from kitsu_server.api.endpoints import KitsuView
+from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.access import access_for
+from people import queries
+from people.lookups import human_or_404, parse_day
+from people.serializers import PROJECT_FILTER, TIME_SPENT, TIME_SPENTS_IN_RANGE
+
+PERSONS = ["persons"]
+TABLE_FILTERS = [
+    PROJECT_FILTER,
+    OpenApiParameter("department_id", OpenApiTypes.UUID, description="Only tasks of this department"),
+    OpenApiParameter("studio_id", OpenApiTypes.UUID, description="Only persons of this studio"),
+]
+
+
+class TimesheetEntrySerializer(serializers.Serializer):
+    task_id = serializers.UUIDField()
+    task_type_id = serializers.UUIDField()
+    project_id = serializers.UUIDField()
+    project_name = serializers.CharField()
+    entity_name = serializers.CharField()
+    entity_type_name = serializers.CharField()
+    sequence_name = serializers.CharField(allow_null=True)
+    episode_name = serializers.CharField(allow_null=True)
+    duration = serializers.FloatField()
+
+
+class PersonTimeSpentsView(KitsuView):
+    """`GET /data/persons/{person_id}/time-spents?start_date=&end_date=`: the person's time spents
+    of a range of days (both included) with their task's project and type; admins and the person
+    read all, managers those of their productions, supervisors of their departments too."""
+
+    @extend_schema(
+        tags=PERSONS,
+        parameters=[
+            OpenApiParameter("start_date", OpenApiTypes.DATE, description="First day (with end_date)"),
+            OpenApiParameter("end_date", OpenApiTypes.DATE, description="Last day (with start_date)"),
+        ],
+        responses={200: TIME_SPENTS_IN_RANGE},
+    )
+    def get(self, request, person_id):
+        person = human_or_404(person_id)
+        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        start, end = request.query_params.get("start_date"), request.query_params.get("end_date")
+        if not start and not end:
+            # The reference matches the time spents of a null day here, that is none.
+            return Response([])
+        if not start or not end:
+            raise WrongParameter(
+                "If querying for a range of dates, both a `start_date` and an `end_date` must be given."
+            )
+        message = f"Wrong date format for {start} and/or {end}"
+        start, end = parse_day(start, message), parse_day(end, message)
+        return Response(queries.time_spents_between(person, start, end, project_ids, department_ids))
+
+
+class PersonDateTimeSpentsView(KitsuView):
+    """`GET /data/persons/{person_id}/time-spents/{date}`: the person's time spents of one day."""
+
+    @extend_schema(
+        tags=PERSONS, operation_id="list_person_time_spents_of_day", responses={200: TIME_SPENT(many=True)}
+    )
+    def get(self, request, person_id, date):
+        person = human_or_404(person_id)
+        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        day = parse_day(date, "Invalid month or year.")
+        return Response(queries.time_spents_of_day(person, day, project_ids, department_ids))
+
+
+class PersonMonthAllTimeSpentsView(KitsuView):
+    """`GET /data/persons/{person_id}/time-spents/month/all/{year}/{month}`: every time spent of
+    the month, for admins and the person only."""
+
+    @extend_schema(tags=PERSONS, responses={200: TIME_SPENT(many=True)})
+    def get(self, request, person_id, year, month):
+        person = human_or_404(person_id)
+        access = access_for(request)
+        if not access.is_admin and access.person.pk != person.pk:
+            raise PermissionDenied
+        start, end = queries.period(queries.month_interval, year, month, message="Invalid month or year.")
+        return Response(queries.time_spents_of_month(person, start, end))
+
+
+class PersonTimesheetView(KitsuView):
+    """The person's time of a period summed per task; `?project_id=` narrows it to a production
+    (one of theirs for managers and supervisors)."""
+
+    interval = None
+    message = "Invalid month or year."
+
+    def timesheet(self, request, person_id, *period):
+        person = human_or_404(person_id)
+        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        project = queries.scoped_project(project_ids, request.query_params.get("project_id") or None)
+        start, end = queries.period(type(self).interval, *period, message=self.message)
+        return Response(queries.timesheet(person, start, end, project, department_ids))
+
+
+class PersonYearTimeSpentsView(PersonTimesheetView):
+    """`GET /data/persons/{person_id}/time-spents/year/{year}`"""
+
+    interval = staticmethod(queries.year_interval)
+    message = "Invalid date format."
+
+    @extend_schema(
+        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
+    )
+    def get(self, request, person_id, year):
+        return self.timesheet(request, person_id, year)
+
+
+class PersonMonthTimeSpentsView(PersonTimesheetView):
+    """`GET /data/persons/{person_id}/time-spents/month/{year}/{month}`"""
+
+    interval = staticmethod(queries.month_interval)
+    message = "Invalid date format."
+
+    @extend_schema(
+        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
+    )
+    def get(self, request, person_id, year, month):
+        return self.timesheet(request, person_id, year, month)
+
+
+class PersonWeekTimeSpentsView(PersonTimesheetView):
+    """`GET /data/persons/{person_id}/time-spents/week/{year}/{week}` (ISO weeks)"""
+
+    interval = staticmethod(queries.week_interval)
+
+    @extend_schema(
+        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
+    )
+    def get(self, request, person_id, year, week):
+        return self.timesheet(request, person_id, year, week)
+
+
+class PersonDayTimeSpentsView(PersonTimesheetView):
+    """`GET /data/persons/{person_id}/time-spents/day/{year}/{month}/{day}`"""
+
+    interval = staticmethod(queries.day_interval)
+
+    @extend_schema(
+        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
+    )
+    def get(self, request, person_id, year, month, day):
+        return self.timesheet(request, person_id, year, month, day)
+
+
+# --- studio time tables ------------------------------------------------------------------------
+
+
+class TimeTableView(KitsuView):
+    """{unit: {person id: total}}: admins see everyone, managers and supervisors the time of their
+    productions (supervisors: of their departments), others their own."""
+
+    unit = None
+
+    def table(self, request, year=None, month=None):
+        scope = queries.time_table_scope(access_for(request), request.query_params)
+        return Response(queries.time_table(self.unit, year=year, month=month, **scope))
+
+
+def table_year(year):
+    try:
+        value = int(year)
+        datetime.date(value, 1, 1)
+    except (TypeError, ValueError):
+        raise WrongParameter("Invalid month or year.") from None
+    return value
+
+
+TABLE_RESPONSE = {200: OpenApiTypes.OBJECT}
+
+
+class YearTableView(TimeTableView):
+    """`GET /data/persons/time-spents/year-table`: totals per year."""
+
+    unit = "year"
+
+    @extend_schema(tags=PERSONS, parameters=TABLE_FILTERS, responses=TABLE_RESPONSE)
+    def get(self, request):
+        return self.table(request)
+
+
+class MonthTableView(TimeTableView):
+    """`GET /data/persons/time-spents/month-table/{year}`: totals per month of the year."""
+
+    unit = "month"
+
+    @extend_schema(tags=PERSONS, parameters=TABLE_FILTERS, responses=TABLE_RESPONSE)
+    def get(self, request, year):
+        return self.table(request, table_year(year))
+
+
+class WeekTableView(TimeTableView):
+    """`GET /data/persons/time-spents/week-table/{year}`: totals per ISO week number of the days
+    of the year (the last days of December may fall in week 1)."""
+
+    unit = "week"
+
+    @extend_schema(tags=PERSONS, parameters=TABLE_FILTERS, responses=TABLE_RESPONSE)
+    def get(self, request, year):
+        return self.table(request, table_year(year))
+
+
+class DayTableView(TimeTableView):
+    """`GET /data/persons/time-spents/day-table/{year}/{month}`: totals per day of the month."""
+
+    unit = "day"
+
+    @extend_schema(tags=PERSONS, parameters=TABLE_FILTERS, responses=TABLE_RESPONSE)
+    def get(self, request, year, month):
+        year = table_year(year)
+        queries.period(queries.month_interval, year, month, message="Invalid month or year.")
+        return self.table(request, year, int(month))
