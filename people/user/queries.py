@@ -22,10 +22,10 @@ from kitsu_server.core.access.scopes import (
     OPEN_PROJECT_STATUS,
     assigned_task_ids,
     open_team_project_ids,
-    team_project_ids,
 )
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
+from people.filters.queries import FILTER_ORDER, GROUP_ORDER, grouped_search_filters
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
 from people.payloads import PERSON_SHAPE
 from productions.models import Project, ProjectPersonLink
@@ -87,8 +87,8 @@ def user_context(access):
         "projects": open_project_rows(access),
         "task_types": rows_of("task-types", "priority", "name", "pk"),
         "task_status": rows_of("task-status", "priority", "name", "pk"),
-        "search_filters": grouped_search_filters(access, SearchFilter, ("created_at", "pk")),
-        "search_filter_groups": grouped_search_filters(access, SearchFilterGroup, ("-created_at", "-pk")),
+        "search_filters": grouped_search_filters(access, SearchFilter, FILTER_ORDER),
+        "search_filter_groups": grouped_search_filters(access, SearchFilterGroup, GROUP_ORDER),
         "preview_background_files": rows_of("preview-background-files", "name", "pk"),
         "plugins": plugins(),
     }
@@ -168,43 +168,6 @@ def client_persons(access):
         )
     ]
     return sorted(rows, key=lambda row: (row["full_name"], row["id"]))
-
-
-def visible_search_filters(access, model):
-    """The filters (or groups) `access.person` lists: their own and the shared ones, studio-wide or
-    of their team's projects (any project's for an admin), of open projects or of none."""
-    person = access.person
-    shared = Q(is_shared=True)
-    if not access.is_admin:
-        # Shared with the studio (no project), or within a production of their team.
-        shared &= Q(project__isnull=True) | Q(project_id__in=team_project_ids(person))
-    return model.objects.filter(Q(person_id=person.pk) | shared).filter(
-        Q(project__isnull=True) | Q(project__project_status__name=OPEN_PROJECT_STATUS)
-    )
-
-
-def grouped_search_filters(access, model, order):
-    """`{list type: {project id or "all": [rows]}}` of what `access.person` sees.
-    As on the reference, the list type of a group kept from the requester by its department still
-    shows (empty); a filter's does not."""
-    rows = render_rows(visible_search_filters(access, model).order_by(*order))
-    my_departments = None
-    if access.role not in MANAGER_ROLES:
-        my_departments = {
-            str(pk)
-            for pk in DepartmentLink.objects.filter(person_id=access.person.pk).values_list(
-                "department_id", flat=True
-            )
-        }
-    result = {}
-    for row in rows:
-        if model is SearchFilterGroup:
-            result.setdefault(row["list_type"], {})
-        department_id = row["department_id"]
-        if department_id is None or my_departments is None or department_id in my_departments:
-            by_project = result.setdefault(row["list_type"], {})
-            by_project.setdefault(row["project_id"] or "all", []).append(row)
-    return result
 
 
 PLUGIN_FIELDS = (

@@ -1,9 +1,11 @@
-"""The rules of persons and time: the directory a client meets, whose time one reads."""
+"""The rules of persons and time: the directory a client meets, whose time, desktop logins and
+quotas one reads, whose saved search filters one lists, changes or shares."""
 
 from django.db.models import Q
+from rest_framework.exceptions import NotFound, PermissionDenied
 
-from kitsu_server.core.access.scopes import open_team_project_ids
-from productions.models import ProjectPersonLink
+from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids
+from productions.models import Project, ProjectPersonLink
 
 
 def visible_persons(access, queryset):
@@ -39,3 +41,70 @@ def visible_time_spents(access, queryset):
     return queryset.filter(
         Q(person_id=access.person.pk) | Q(task__project_id__in=access.others_time_project_ids())
     )
+
+
+# --- a person's own rows ----------------------------------------------------------------------------
+
+
+def _is_person(access, person_id):
+    return str(access.person.pk) == str(person_id)
+
+
+def check_self_or_admin(access, person_id):
+    """What only the person themselves (or an admin) reads or records: their desktop logins, the
+    whole time of their month."""
+    if not access.is_admin and not _is_person(access, person_id):
+        raise PermissionDenied
+
+
+def check_desktop_login_read(access, person_id):
+    """A person's desktop logins are read by the person and the studio's managers (global role)."""
+    if not _is_person(access, person_id) and access.role not in ("admin", "manager"):
+        raise PermissionDenied
+
+
+def check_quota_access(access, person_id, project_id=None):
+    """Whose quotas one reads: with a production (404 when it is none), its managers and
+    supervisors (and admins) read anyone's; otherwise, and for everyone else, admins and the
+    person only."""
+    if project_id is not None:
+        if not Project.objects.filter(pk=project_id).exists():
+            raise NotFound("Project not found.")
+        if access.project_role(project_id) in ("admin", "manager", "supervisor"):
+            if not access.is_admin and not access.is_member(project_id):
+                raise PermissionDenied
+            return
+    if not access.is_admin and not _is_person(access, person_id):
+        raise PermissionDenied
+
+
+# --- saved search filters and filter groups -----------------------------------------------------------
+
+
+def visible_search_filters(access, queryset):
+    """The filters (or groups) one lists: one's own and the shared ones, studio-wide or of the
+    team's projects (any project's for an admin), of open projects or of none."""
+    person = access.person
+    shared = Q(is_shared=True)
+    if not access.is_admin:
+        # Shared with the studio (no project), or within a production of their team.
+        shared &= Q(project__isnull=True) | Q(project_id__in=team_project_ids(person))
+    return queryset.filter(Q(person_id=person.pk) | shared).filter(
+        Q(project__isnull=True) | Q(project__project_status__name=OPEN_PROJECT_STATUS)
+    )
+
+
+def own_search_filters(access, queryset):
+    """The filters (or groups) one reads, changes or removes: one's own (an admin: anyone's)."""
+    return queryset if access.is_admin else queryset.filter(person_id=access.person.pk)
+
+
+def may_share_search_filter(access, project_id):
+    """Sharing is a project manager's privilege, and a filter of no project is never shared."""
+    if project_id is None:
+        return False
+    try:
+        access.check_manager(project_id)
+    except PermissionDenied:
+        return False
+    return True
