@@ -131,12 +131,18 @@ def route_table():
 
     for regex, pattern in walk(get_resolver().url_patterns, ""):
         view_class = getattr(pattern.callback, "view_class", None)
-        if not regex.startswith("api/") or view_class is None:
+        actions = getattr(pattern.callback, "actions", None)  # a viewset: the verbs of its action map
+        if not regex.startswith("api/") or (view_class is None and not actions):
             continue
-        allowed = pattern.callback.view_initkwargs.get("http_method_names", view_class.http_method_names)
-        methods = [m for m in WRITE_METHODS if m in allowed and hasattr(view_class, m)]
+        if actions:
+            methods = [m for m in WRITE_METHODS if m in actions]
+            initkwargs = pattern.callback.initkwargs
+        else:
+            initkwargs = pattern.callback.view_initkwargs
+            allowed = initkwargs.get("http_method_names", view_class.http_method_names)
+            methods = [m for m in WRITE_METHODS if m in allowed and hasattr(view_class, m)]
         if methods:
-            yield regex, pattern.callback.view_initkwargs.get("policy"), methods
+            yield regex, initkwargs.get("policy"), methods
 
 
 def fill(regex, values):

@@ -104,7 +104,6 @@ def production_write_routes():
     routes = []
     for module in ROUTE_MODULES:
         for pattern in importlib.import_module(module).urlpatterns:
-            view = pattern.callback.view_class
             regex = pattern.pattern.regex.pattern
             names = re.findall(r"\(\?P<([a-z_]+)>", regex)
             if not PRODUCTION_PARAMETERS & set(names) or regex.removeprefix("^").startswith(SELF_ROUTES):
@@ -113,7 +112,11 @@ def production_write_routes():
                 r"\(\?P<([a-z_]+)>\[\^/\]\+\)", r"{\1}", regex.strip("^$").removesuffix("/?")
             )
             route = route.replace("\\", "")
-            for method in set(view().allowed_methods) & {"POST", "PUT", "PATCH", "DELETE"}:
+            if hasattr(pattern.callback, "actions"):  # a viewset: the verbs of its action map
+                methods = {verb.upper() for verb in pattern.callback.actions}
+            else:
+                methods = set(pattern.callback.view_class().allowed_methods)
+            for method in methods & {"POST", "PUT", "PATCH", "DELETE"}:
                 routes.append((method, route, names))
     return routes
 

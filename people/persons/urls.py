@@ -5,6 +5,9 @@ before the person id route it would otherwise match."""
 from kitsu_server.routing import kitsu_path
 from people.persons.views import accounts, day_offs, desktop_logins, quotas, time_spents
 
+# A viewset serves each family of a person's routes: the verbs of each path and the action they call.
+DESKTOP_LOGINS = {"get": "list", "post": "create"}
+
 urlpatterns = [
     # --- account actions
     kitsu_path(
@@ -76,32 +79,34 @@ urlpatterns = [
     ),
     # --- day offs of a person
     kitsu_path(
-        "/data/persons/{person_id}/day-offs", day_offs.PersonDayOffsView.as_view(), name="person-day-offs"
+        "/data/persons/{person_id}/day-offs",
+        day_offs.PersonDayOffViewSet.as_view({"get": "list"}),
+        name="person-day-offs",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/month/{year}/{month}",
-        day_offs.PersonMonthDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "month"}),
         name="person-day-offs-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/week/{year}/{week}",
-        day_offs.PersonWeekDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "week"}),
         name="person-day-offs-week",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/year/{year}",
-        day_offs.PersonYearDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "year"}),
         name="person-day-offs-year",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/{date}",
-        day_offs.PersonDateDayOffView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "day"}),
         name="person-day-off-date",
     ),
     # --- desktop logins
     kitsu_path(
         "/data/persons/{person_id}/desktop-login-logs",
-        desktop_logins.PersonDesktopLoginLogsView.as_view(),
+        desktop_logins.PersonDesktopLoginLogViewSet.as_view(DESKTOP_LOGINS),
         name="person-desktop-login-logs",
     ),
     # --- quotas

@@ -3,6 +3,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
@@ -39,60 +40,45 @@ class MonthDayOffsView(StudioDayOffsView):
         return self.day_offs(request, queries.month_interval, year, month)
 
 
-def day_off_reader(request, person_id):
-    """The person of the URL and whether the requester reads their day offs' descriptions (403 when
-    they read nothing of them)."""
-    person = human_or_404(person_id)
-    return person, day_off_read_level(access_for(request), person.pk) == "full"
+class PersonDayOffViewSet(ViewSetMixin, KitsuView):
+    """`GET /data/persons/{person_id}/day-offs[/year/{year}|/month/{year}/{month}|/week/{year}/{week}|
+    /{date}]`: the person's day offs (all, of a period, covering a day). Their descriptions are read
+    by admins, the person and the managers of a production the person is on; supervisors of such a
+    production read the dates of the persons they supervise (403 for anyone else)."""
 
+    def reader(self, request, person_id):
+        """The person of the URL, and whether the requester reads their day offs' descriptions."""
+        person = human_or_404(person_id)
+        return person, day_off_read_level(access_for(request), person.pk) == "full"
 
-class PersonDayOffsView(KitsuView):
-    """`GET /data/persons/{person_id}/day-offs`: all the person's day offs."""
-
-    @extend_schema(tags=PERSONS, operation_id="list_person_day_offs", responses={200: DAY_OFF(many=True)})
-    def get(self, request, person_id):
-        person, full = day_off_reader(request, person_id)
-        return Response(queries.render_day_offs(queries.day_offs_between(person_id=person.pk), full))
-
-
-class PersonPeriodDayOffsView(KitsuView):
-    def day_offs(self, request, person_id, interval, *period):
-        person, full = day_off_reader(request, person_id)
+    def of_period(self, request, person_id, interval, *period):
+        person, full = self.reader(request, person_id)
         start, end = queries.last_day(queries.period(interval, *period, message="Invalid date format."))
         return Response(
             queries.render_day_offs(queries.day_offs_between(start, end, person_id=person.pk), full)
         )
 
-
-class PersonYearDayOffsView(PersonPeriodDayOffsView):
-    """`GET /data/persons/{person_id}/day-offs/year/{year}`"""
-
-    @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
-    def get(self, request, person_id, year):
-        return self.day_offs(request, person_id, queries.year_interval, year)
-
-
-class PersonMonthDayOffsView(PersonPeriodDayOffsView):
-    """`GET /data/persons/{person_id}/day-offs/month/{year}/{month}`"""
+    @extend_schema(tags=PERSONS, operation_id="list_person_day_offs", responses={200: DAY_OFF(many=True)})
+    def list(self, request, person_id):
+        person, full = self.reader(request, person_id)
+        return Response(queries.render_day_offs(queries.day_offs_between(person_id=person.pk), full))
 
     @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
-    def get(self, request, person_id, year, month):
-        return self.day_offs(request, person_id, queries.month_interval, year, month)
-
-
-class PersonWeekDayOffsView(PersonPeriodDayOffsView):
-    """`GET /data/persons/{person_id}/day-offs/week/{year}/{week}` (ISO weeks)"""
+    def year(self, request, person_id, year):
+        return self.of_period(request, person_id, queries.year_interval, year)
 
     @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
-    def get(self, request, person_id, year, week):
-        return self.day_offs(request, person_id, queries.week_interval, year, week)
+    def month(self, request, person_id, year, month):
+        return self.of_period(request, person_id, queries.month_interval, year, month)
 
-
-class PersonDateDayOffView(KitsuView):
-    """`GET /data/persons/{person_id}/day-offs/{date}`: the day off covering that day, or {}."""
+    @extend_schema(tags=PERSONS, responses={200: DAY_OFF(many=True)})
+    def week(self, request, person_id, year, week):
+        """ISO weeks."""
+        return self.of_period(request, person_id, queries.week_interval, year, week)
 
     @extend_schema(tags=PERSONS, responses={200: DAY_OFF_OR_NONE})
-    def get(self, request, person_id, date):
-        person, full = day_off_reader(request, person_id)
+    def day(self, request, person_id, date):
+        """The day off covering that day, or {}."""
+        person, full = self.reader(request, person_id)
         day = parse_day(date, "Invalid date format.")
         return Response(queries.day_off_on(person, day, full))

@@ -7,8 +7,8 @@ import io
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -26,23 +26,20 @@ from people.serializers import (
 PERSONS = ["persons"]
 
 
-class PersonDesktopLoginLogsView(KitsuView):
+class PersonDesktopLoginLogViewSet(ViewSetMixin, KitsuView):
     """`GET|POST /data/persons/{person_id}/desktop-login-logs`: the person and managers read the
-    logins of the desktop app, latest first; the person (or an admin) records one."""
+    logins of the desktop app, latest first; the person (or an admin) records one. Who may ask is
+    checked before the person is looked up, as on the reference."""
 
     @extend_schema(tags=PERSONS, responses={200: DESKTOP_LOGIN_LOGS})
-    def get(self, request, person_id):
-        access = access_for(request)
-        if str(access.person.pk) != str(person_id) and access.role not in ("admin", "manager"):
-            raise PermissionDenied
+    def list(self, request, person_id):
+        access_for(request).check_desktop_login_read(person_id)
         return Response(queries.desktop_login_logs(person_or_404(person_id)))
 
     @extend_schema(tags=PERSONS, request=DesktopLoginSerializer, responses={201: DESKTOP_LOGIN_LOG})
-    def post(self, request, person_id):
+    def create(self, request, person_id):
         date = validated(DesktopLoginSerializer, request.data).get("date")
-        access = access_for(request)
-        if str(access.person.pk) != str(person_id) and not access.is_admin:
-            raise PermissionDenied
+        access_for(request).check_self_or_admin(person_id)
         log = services.create_desktop_login_log(person_or_404(person_id), date, request.user)
         return Response(render(log, relations=False), status=201)
 

@@ -2,7 +2,6 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
@@ -12,7 +11,6 @@ from kitsu_server.core.calendar import person_timezone
 from people import queries
 from people.lookups import human_or_404
 from people.serializers import PROJECT_FILTER
-from productions.models import Project
 
 PERSONS = ["persons"]
 QUOTA_FILTERS = [
@@ -44,7 +42,7 @@ class PersonQuotaShotsView(KitsuView):
         count_mode = params.get("count_mode") or "weighted"
         if count_mode not in COUNT_MODES:
             raise WrongParameter("count_mode must be equal to weighted, weighteddone, feedback, or done")
-        self.check_quota_access(access_for(request), person, project_id)
+        access_for(request).check_quota_access(person.pk, project_id)
         start, end = queries.period(type(self).interval, *period, message="Invalid month or year.")
         shots = queries.quota_shots(
             person,
@@ -57,20 +55,6 @@ class PersonQuotaShotsView(KitsuView):
             feedback="done" not in count_mode,
         )
         return Response(shots)
-
-    @staticmethod
-    def check_quota_access(access, person, project_id):
-        """With a production, its managers and supervisors (and admins) read anyone's quotas;
-        otherwise, and for everyone else, admins and the person only."""
-        if project_id is not None:
-            if not Project.objects.filter(pk=project_id).exists():
-                raise NotFound("Project not found.")
-            if access.project_role(project_id) in ("admin", "manager", "supervisor"):
-                if not access.is_admin and not access.is_member(project_id):
-                    raise PermissionDenied
-                return
-        if not access.is_admin and access.person.pk != person.pk:
-            raise PermissionDenied
 
 
 QUOTA_RESPONSE = {200: OpenApiTypes.OBJECT}

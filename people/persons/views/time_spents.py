@@ -6,7 +6,6 @@ import datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
@@ -85,9 +84,7 @@ class PersonMonthAllTimeSpentsView(KitsuView):
     @extend_schema(tags=PERSONS, responses={200: TIME_SPENT(many=True)})
     def get(self, request, person_id, year, month):
         person = human_or_404(person_id)
-        access = access_for(request)
-        if not access.is_admin and access.person.pk != person.pk:
-            raise PermissionDenied
+        access_for(request).check_self_or_admin(person.pk)
         start, end = queries.period(queries.month_interval, year, month, message="Invalid month or year.")
         return Response(queries.time_spents_of_month(person, start, end))
 
