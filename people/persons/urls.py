@@ -112,53 +112,53 @@ urlpatterns = [
     # --- quotas
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/day/{year}/{month}/{day}",
-        quotas.PersonDayQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "day"}),
         name="person-quota-shots-day",
     ),
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/month/{year}/{month}",
-        quotas.PersonMonthQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "month"}),
         name="person-quota-shots-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/week/{year}/{week}",
-        quotas.PersonWeekQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "week"}),
         name="person-quota-shots-week",
     ),
     # --- time spents of a person
     kitsu_path(
         "/data/persons/{person_id}/time-spents",
-        time_spents.PersonTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "list"}),
         name="person-time-spents",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/day/{year}/{month}/{day}",
-        time_spents.PersonDayTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "day"}),
         name="person-time-spents-day",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/month/all/{year}/{month}",
-        time_spents.PersonMonthAllTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "month_all"}),
         name="person-time-spents-month-all",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/month/{year}/{month}",
-        time_spents.PersonMonthTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "month"}),
         name="person-time-spents-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/week/{year}/{week}",
-        time_spents.PersonWeekTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "week"}),
         name="person-time-spents-week",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/year/{year}",
-        time_spents.PersonYearTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "year"}),
         name="person-time-spents-year",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/{date}",
-        time_spents.PersonDateTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "of_date"}),
         name="person-time-spents-date",
     ),
 ]

@@ -143,6 +143,7 @@ class Access:
     visible_search_filters = people_rules.visible_search_filters
     own_search_filters = people_rules.own_search_filters
     may_share_search_filter = people_rules.may_share_search_filter
+    day_off_read_level = people_rules.day_off_read_level
 
 
 def _as_uuid(value):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, open_team_project_ids, team_project_ids
+from people.models import DepartmentLink
 from productions.models import Project, ProjectPersonLink
 
 
@@ -108,3 +109,41 @@ def may_share_search_filter(access, project_id):
     except PermissionDenied:
         return False
     return True
+
+
+# --- day offs -------------------------------------------------------------------------------------
+
+
+def day_off_read_level(access, person_id):
+    """What one reads of the day offs of `person_id`: "full" with their description (an admin, the
+    person, a manager of a production the person is on), "dates" for a supervisor of such a
+    production who supervises the person; PermissionDenied for anyone else."""
+    cache = access.__dict__.setdefault("_day_off_levels", {})
+    key = str(person_id)
+    if key not in cache:
+        cache[key] = _day_off_read_level(access, person_id)
+    if cache[key] is None:
+        raise PermissionDenied
+    return cache[key]
+
+
+def _day_off_read_level(access, person_id):
+    if access.is_admin or str(access.person.pk) == str(person_id):
+        return "full"
+    scopes = {}
+    for project_id in access.member_project_ids():
+        role = access.project_role(project_id)
+        if role in ("manager", "supervisor"):
+            scopes[project_id] = role
+    shared = ProjectPersonLink.objects.filter(project_id__in=list(scopes), person_id=person_id)
+    roles = {scopes[project_id] for project_id in shared.values_list("project_id", flat=True)}
+    if "manager" in roles:
+        return "full"
+    if "supervisor" in roles:
+        departments = list(access.person.departments.values_list("pk", flat=True))
+        if (
+            not departments
+            or DepartmentLink.objects.filter(person_id=person_id, department_id__in=departments).exists()
+        ):
+            return "dates"
+    return None

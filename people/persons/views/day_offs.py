@@ -8,7 +8,6 @@ from rest_framework.viewsets import ViewSetMixin
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
 from people import queries
-from people.crud import day_off_read_level
 from people.lookups import human_or_404, parse_day
 from people.serializers import DAY_OFF, DAY_OFF_OR_NONE
 
@@ -49,7 +48,7 @@ class PersonDayOffViewSet(ViewSetMixin, KitsuView):
     def reader(self, request, person_id):
         """The person of the URL, and whether the requester reads their day offs' descriptions."""
         person = human_or_404(person_id)
-        return person, day_off_read_level(access_for(request), person.pk) == "full"
+        return person, access_for(request).day_off_read_level(person.pk) == "full"
 
     def of_period(self, request, person_id, interval, *period):
         person, full = self.reader(request, person_id)

@@ -3,6 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -28,13 +29,15 @@ QUOTA_FILTERS = [
 COUNT_MODES = ("weighted", "weighteddone", "feedback", "done")
 
 
-class PersonQuotaShotsView(KitsuView):
-    """The shots counted in a person's quota over a period. With `?project_id=`, the production's
-    managers and supervisors read anyone's; otherwise admins and the person only."""
+QUOTA_SCHEMA = extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses={200: OpenApiTypes.OBJECT})
 
-    interval = None
 
-    def quota(self, request, person_id, *period):
+class PersonQuotaShotViewSet(ViewSetMixin, KitsuView):
+    """`GET /data/persons/{person_id}/quota-shots/{day|week|month}/...`: the shots counted in a
+    person's quota over a period. With `?project_id=`, the production's managers and supervisors
+    read anyone's; otherwise admins and the person only (`access.check_quota_access`)."""
+
+    def quota(self, request, person_id, interval, *period):
         person = human_or_404(person_id)
         params = request.query_params
         project_id = queries.optional_id(params, "project_id")
@@ -43,7 +46,7 @@ class PersonQuotaShotsView(KitsuView):
         if count_mode not in COUNT_MODES:
             raise WrongParameter("count_mode must be equal to weighted, weighteddone, feedback, or done")
         access_for(request).check_quota_access(person.pk, project_id)
-        start, end = queries.period(type(self).interval, *period, message="Invalid month or year.")
+        start, end = queries.period(interval, *period, message="Invalid month or year.")
         shots = queries.quota_shots(
             person,
             start,
@@ -56,35 +59,15 @@ class PersonQuotaShotsView(KitsuView):
         )
         return Response(shots)
 
+    @QUOTA_SCHEMA
+    def month(self, request, person_id, year, month):
+        return self.quota(request, person_id, queries.month_interval, year, month)
 
-QUOTA_RESPONSE = {200: OpenApiTypes.OBJECT}
+    @QUOTA_SCHEMA
+    def week(self, request, person_id, year, week):
+        """ISO weeks."""
+        return self.quota(request, person_id, queries.week_interval, year, week)
 
-
-class PersonMonthQuotaShotsView(PersonQuotaShotsView):
-    """`GET /data/persons/{person_id}/quota-shots/month/{year}/{month}`"""
-
-    interval = staticmethod(queries.month_interval)
-
-    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
-    def get(self, request, person_id, year, month):
-        return self.quota(request, person_id, year, month)
-
-
-class PersonWeekQuotaShotsView(PersonQuotaShotsView):
-    """`GET /data/persons/{person_id}/quota-shots/week/{year}/{week}` (ISO weeks)"""
-
-    interval = staticmethod(queries.week_interval)
-
-    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
-    def get(self, request, person_id, year, week):
-        return self.quota(request, person_id, year, week)
-
-
-class PersonDayQuotaShotsView(PersonQuotaShotsView):
-    """`GET /data/persons/{person_id}/quota-shots/day/{year}/{month}/{day}`"""
-
-    interval = staticmethod(queries.day_interval)
-
-    @extend_schema(tags=PERSONS, parameters=QUOTA_FILTERS, responses=QUOTA_RESPONSE)
-    def get(self, request, person_id, year, month, day):
-        return self.quota(request, person_id, year, month, day)
+    @QUOTA_SCHEMA
+    def day(self, request, person_id, year, month, day):
+        return self.quota(request, person_id, queries.day_interval, year, month, day)

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -35,10 +36,15 @@ class TimesheetEntrySerializer(serializers.Serializer):
     duration = serializers.FloatField()
 
 
-class PersonTimeSpentsView(KitsuView):
-    """`GET /data/persons/{person_id}/time-spents?start_date=&end_date=`: the person's time spents
-    of a range of days (both included) with their task's project and type; admins and the person
-    read all, managers those of their productions, supervisors of their departments too."""
+TIMESHEET_SCHEMA = extend_schema(
+    tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
+)
+
+
+class PersonTimeSpentViewSet(ViewSetMixin, KitsuView):
+    """`GET /data/persons/{person_id}/time-spents[...]`: a person's time. Admins and the person read
+    all of it, managers the time of their productions, supervisors of their departments too
+    (`people.queries.person_time_scope`); the whole month is for admins and the person only."""
 
     @extend_schema(
         tags=PERSONS,
@@ -48,7 +54,9 @@ class PersonTimeSpentsView(KitsuView):
         ],
         responses={200: TIME_SPENTS_IN_RANGE},
     )
-    def get(self, request, person_id):
+    def list(self, request, person_id):
+        """`?start_date=&end_date=`: the time spents of a range of days (both included) with their
+        task's project and type."""
         person = human_or_404(person_id)
         project_ids, department_ids = queries.person_time_scope(access_for(request), person)
         start, end = request.query_params.get("start_date"), request.query_params.get("end_date")
@@ -63,95 +71,51 @@ class PersonTimeSpentsView(KitsuView):
         start, end = parse_day(start, message), parse_day(end, message)
         return Response(queries.time_spents_between(person, start, end, project_ids, department_ids))
 
-
-class PersonDateTimeSpentsView(KitsuView):
-    """`GET /data/persons/{person_id}/time-spents/{date}`: the person's time spents of one day."""
-
     @extend_schema(
         tags=PERSONS, operation_id="list_person_time_spents_of_day", responses={200: TIME_SPENT(many=True)}
     )
-    def get(self, request, person_id, date):
+    def of_date(self, request, person_id, date):
+        """The time spents of one day."""
         person = human_or_404(person_id)
         project_ids, department_ids = queries.person_time_scope(access_for(request), person)
         day = parse_day(date, "Invalid month or year.")
         return Response(queries.time_spents_of_day(person, day, project_ids, department_ids))
 
-
-class PersonMonthAllTimeSpentsView(KitsuView):
-    """`GET /data/persons/{person_id}/time-spents/month/all/{year}/{month}`: every time spent of
-    the month, for admins and the person only."""
-
     @extend_schema(tags=PERSONS, responses={200: TIME_SPENT(many=True)})
-    def get(self, request, person_id, year, month):
+    def month_all(self, request, person_id, year, month):
+        """Every time spent of the month, for admins and the person only."""
         person = human_or_404(person_id)
         access_for(request).check_self_or_admin(person.pk)
         start, end = queries.period(queries.month_interval, year, month, message="Invalid month or year.")
         return Response(queries.time_spents_of_month(person, start, end))
 
-
-class PersonTimesheetView(KitsuView):
-    """The person's time of a period summed per task; `?project_id=` narrows it to a production
-    (one of theirs for managers and supervisors)."""
-
-    interval = None
-    message = "Invalid month or year."
-
-    def timesheet(self, request, person_id, *period):
+    def timesheet(self, request, person_id, interval, message, *period):
+        """The time of a period summed per task; `?project_id=` narrows it to a production (one of
+        theirs for managers and supervisors)."""
         person = human_or_404(person_id)
         project_ids, department_ids = queries.person_time_scope(access_for(request), person)
         project = queries.scoped_project(project_ids, request.query_params.get("project_id") or None)
-        start, end = queries.period(type(self).interval, *period, message=self.message)
+        start, end = queries.period(interval, *period, message=message)
         return Response(queries.timesheet(person, start, end, project, department_ids))
 
+    @TIMESHEET_SCHEMA
+    def year(self, request, person_id, year):
+        return self.timesheet(request, person_id, queries.year_interval, "Invalid date format.", year)
 
-class PersonYearTimeSpentsView(PersonTimesheetView):
-    """`GET /data/persons/{person_id}/time-spents/year/{year}`"""
+    @TIMESHEET_SCHEMA
+    def month(self, request, person_id, year, month):
+        return self.timesheet(request, person_id, queries.month_interval, "Invalid date format.", year, month)
 
-    interval = staticmethod(queries.year_interval)
-    message = "Invalid date format."
+    @TIMESHEET_SCHEMA
+    def week(self, request, person_id, year, week):
+        """ISO weeks."""
+        return self.timesheet(request, person_id, queries.week_interval, "Invalid month or year.", year, week)
 
-    @extend_schema(
-        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
-    )
-    def get(self, request, person_id, year):
-        return self.timesheet(request, person_id, year)
-
-
-class PersonMonthTimeSpentsView(PersonTimesheetView):
-    """`GET /data/persons/{person_id}/time-spents/month/{year}/{month}`"""
-
-    interval = staticmethod(queries.month_interval)
-    message = "Invalid date format."
-
-    @extend_schema(
-        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
-    )
-    def get(self, request, person_id, year, month):
-        return self.timesheet(request, person_id, year, month)
-
-
-class PersonWeekTimeSpentsView(PersonTimesheetView):
-    """`GET /data/persons/{person_id}/time-spents/week/{year}/{week}` (ISO weeks)"""
-
-    interval = staticmethod(queries.week_interval)
-
-    @extend_schema(
-        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
-    )
-    def get(self, request, person_id, year, week):
-        return self.timesheet(request, person_id, year, week)
-
-
-class PersonDayTimeSpentsView(PersonTimesheetView):
-    """`GET /data/persons/{person_id}/time-spents/day/{year}/{month}/{day}`"""
-
-    interval = staticmethod(queries.day_interval)
-
-    @extend_schema(
-        tags=PERSONS, parameters=[PROJECT_FILTER], responses={200: TimesheetEntrySerializer(many=True)}
-    )
-    def get(self, request, person_id, year, month, day):
-        return self.timesheet(request, person_id, year, month, day)
+    @TIMESHEET_SCHEMA
+    def day(self, request, person_id, year, month, day):
+        return self.timesheet(
+            request, person_id, queries.day_interval, "Invalid month or year.", year, month, day
+        )
 
 
 # --- studio time tables ------------------------------------------------------------------------
