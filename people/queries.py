@@ -216,15 +216,12 @@ def time_spents_between(person, start, end, project_ids=None, department_ids=Non
     queryset = queryset.order_by("date", "created_at", "pk")
     rows = render_rows(queryset)
     tasks = {
-        str(pk): (project_id, task_type_id)
-        for pk, project_id, task_type_id in queryset.values_list(
-            "pk", "task__project_id", "task__task_type_id"
-        )
+        str(task["pk"]): task for task in queryset.values("pk", "task__project_id", "task__task_type_id")
     }
     for row in rows:
-        project_id, task_type_id = tasks.get(row["id"], (None, None))
-        row["project_id"] = str(project_id)
-        row["task_type_id"] = str(task_type_id)
+        task = tasks.get(row["id"], {})
+        row["project_id"] = str(task.get("task__project_id"))
+        row["task_type_id"] = str(task.get("task__task_type_id"))
     return rows
 
 
@@ -406,25 +403,29 @@ def presence_sheet(year, month):
     persons = (
         Person.objects.filter(active=True, is_guest=False, preview_project__isnull=True)
         .order_by("first_name", "last_name")
-        .values_list("pk", "first_name", "last_name")
+        .values("pk", "first_name", "last_name")
     )
     rows = [[str(year), *(str(day) for day in range(1, nb_days + 1))]]
-    for pk, first_name, last_name in persons:
-        row = [full_name(first_name, last_name)]
-        row += ["X" if day in logged[pk] else "" for day in range(1, nb_days + 1)]
+    for person in persons:
+        row = [full_name(person["first_name"], person["last_name"])]
+        row += ["X" if day in logged[person["pk"]] else "" for day in range(1, nb_days + 1)]
         rows.append(row)
     return rows
 
 
 def last_presence(person):
     """The day of the person's latest desktop login or time spent, whichever is later."""
-    login = DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
-    logged = TimeSpent.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
+    login = (
+        DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date", flat=True)
+    ).first()
+    logged = (
+        TimeSpent.objects.filter(person_id=person.pk).order_by("-date").values_list("date", flat=True).first()
+    )
     days = []
     if login is not None:
-        days.append(login[0].astimezone(datetime.UTC).date())
+        days.append(login.astimezone(datetime.UTC).date())
     if logged is not None:
-        days.append(logged[0])
+        days.append(logged)
     return max(days, default=None)
 
 
@@ -554,11 +555,13 @@ def quota_shots(person, start, end, tz, project_id=None, task_type_id=None, weig
             )
             .exclude(Exists(TimeSpent.objects.filter(task_id=OuterRef("pk"))))
             .order_by("created_at", "pk")
-            .values_list("entity_id", "real_start_date", end_column)
+            .values("entity_id", "real_start_date", end_column)
         )
-        for entity_id, task_start, task_end in untimed:
-            if entity_id not in weights:
-                weights[entity_id] = spread_weight(naive_utc(task_start), naive_utc(task_end), start, end)
+        for task in untimed:
+            if task["entity_id"] not in weights:
+                weights[task["entity_id"]] = spread_weight(
+                    naive_utc(task["real_start_date"]), naive_utc(task[end_column]), start, end
+                )
     else:
         ended = Task.objects.filter(
             Exists(assigned), **{f"{end_column}__range": (utc_start, utc_end)}, **scope
@@ -593,8 +596,10 @@ def render_quota_shots(weights):
     ids = list(weights)
     shots = serialize_rows(Entity.objects.filter(pk__in=ids), shape=ENTITY_SHAPE)
     names = {
-        str(pk): shot_full_name(*names)
-        for pk, *names in Entity.objects.filter(pk__in=ids).values_list(
+        str(row["pk"]): shot_full_name(
+            row["name"], row["parent__name"], row["parent__parent_id"], row["parent__parent__name"]
+        )
+        for row in Entity.objects.filter(pk__in=ids).values(
             "pk", "name", "parent__name", "parent__parent_id", "parent__parent__name"
         )
     }

@@ -401,7 +401,7 @@ def tasks_to_check_filter_values(access):
         return {name: [] for name in EMPTY_FILTER_VALUES}
     queryset = to_check_queryset(project_ids, department_ids)
     values = {name: set() for name in EMPTY_FILTER_VALUES}
-    rows = queryset.values_list(
+    rows = queryset.values(
         "project_id",
         "task_type_id",
         "task_status_id",
@@ -410,15 +410,16 @@ def tasks_to_check_filter_values(access):
         "entity__parent_id",
         "entity__entity_type__name",
     ).distinct()
-    for project_id, task_type_id, task_status_id, episode_id, source_id, parent_id, kind in rows:
-        values["project_ids"].add(project_id)
-        values["task_type_ids"].add(task_type_id)
-        values["task_status_ids"].add(task_status_id)
+    for row in rows:
+        values["project_ids"].add(row["project_id"])
+        values["task_type_ids"].add(row["task_type_id"])
+        values["task_status_ids"].add(row["task_status_id"])
         # The episode a row shows: the sequence's parent, else the source, and a sequence's parent.
+        episode_id = row["entity__parent__parent_id"]
         if episode_id is None:
-            episode_id = source_id
-        if kind == "Sequence" and parent_id is not None:
-            episode_id = parent_id
+            episode_id = row["entity__source_id"]
+        if row["entity__entity_type__name"] == "Sequence" and row["entity__parent_id"] is not None:
+            episode_id = row["entity__parent_id"]
         if episode_id is not None:
             values["episode_ids"].add(episode_id)
     persons = TaskPersonLink.objects.filter(task_id__in=queryset.values("pk")).values_list(
