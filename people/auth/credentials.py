@@ -4,11 +4,7 @@ address's failures, the account's lockout, the password and the second factor.""
 import datetime
 import secrets
 
-from django.contrib.auth.hashers import (
-    check_password,
-    is_password_usable,
-    make_password,
-)
+from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone

@@ -20,11 +20,8 @@ logger = logging.getLogger(__name__)
 
 # The reference's numbers (zou.app.config and auth_service).
 MIN_PASSWORD_LENGTH = 8
-
 RESET_TOKEN_LIFETIME = datetime.timedelta(hours=2)
-
 RESET_TOKEN_LENGTH = 64
-
 DEFAULT_PASSWORD = "default"  # a person created without password must choose one at first login
 
 

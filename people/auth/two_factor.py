@@ -6,10 +6,7 @@ import datetime
 import secrets
 
 import pyotp
-from django.contrib.auth.hashers import (
-    PBKDF2PasswordHasher,
-    make_password,
-)
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +18,6 @@ from people.payloads import get_organisation
 
 # The reference's numbers (zou.app.config and auth_service).
 EMAIL_OTP_LIFETIME = datetime.timedelta(minutes=5)
-
 RECOVERY_CODE_COUNT = 16
 RECOVERY_CODE_LENGTH = 10
 
