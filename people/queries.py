@@ -5,11 +5,10 @@ rows: sums and groupings are done by the database (`values().annotate()`),
 lists are rendered by the shared fast path (`render_rows`), and what a row
 needs from elsewhere comes from one more query for the whole list.
 
-The scopes (`person_time_scope`, `time_table_scope`, `day_off_readers`)
-say whose time and leave the requester reads, the reference's rules:
-admins and the person read everything of theirs; managers read the time
-logged on the productions of their team, supervisors that of their
-departments too; anyone else reads their own only.
+Whose time and leave the requester reads are Access rules
+(`access.person_time_scope`, `access.day_off_readers`, in
+kitsu_server.core.access.people); `time_table_scope` turns them and the
+query string into the filters of the studio time tables.
 """
 
 import calendar
@@ -31,6 +30,7 @@ from assets.models import Entity
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.access.people import own_department_ids, time_reader_project_ids
 from kitsu_server.core.calendar import business_days, local_to_utc
 from kitsu_server.core.crud import REGISTRY
 from kitsu_server.core.rendering import render_rows
@@ -46,7 +46,6 @@ from people.models import (
     full_name,
 )
 from people.payloads import PERSON_SHAPE
-from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
 
 SHOT_TYPE_NAME = "Shot"
@@ -95,34 +94,6 @@ def last_day(interval):
 
 
 # --- who reads whose time -----------------------------------------------------------------
-
-
-def time_reader_project_ids(access):
-    """The productions on which a manager or a supervisor reads the time of others: those of their
-    team, except where they are held to their own time there (a vendor, a client)."""
-    return [str(pk) for pk in access.others_time_project_ids()]
-
-
-def own_department_ids(person):
-    return [
-        str(pk)
-        for pk in DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True)
-    ]
-
-
-def person_time_scope(access, person):
-    """(project ids, department ids) that bound what `access` reads of `person`'s time.
-
-    (None, None) for admins and the person: everything. A manager reads the
-    time logged on the productions of their team; a supervisor only that of
-    their departments (every department when they have none); others: 403.
-    """
-    if access.is_admin or access.person.pk == person.pk:
-        return None, None
-    if access.role not in ("manager", "supervisor"):
-        raise PermissionDenied
-    department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
-    return time_reader_project_ids(access), department_ids
 
 
 def scoped_project(project_ids, requested):
@@ -322,51 +293,9 @@ def day_off_on(person, day, with_description=True):
     return rows[0] if rows else {}
 
 
-def day_off_readers(access):
-    """{person id: True when the description is readable, False for the dates only}, the persons
-    whose day offs the requester reads; None for everybody (admins).
-
-    The person reads their own. On the productions where the requester is a manager they read
-    the team's leave in full; where a supervisor, the dates of the team members sharing one of
-    their departments (every member when they have no department).
-    """
-    if access.is_admin:
-        return None
-    me = access.person
-    readable = {str(me.pk): True}
-    scopes = {}
-    for project_id, role in ProjectPersonLink.objects.filter(person_id=me.pk).values_list(
-        "project_id", "role"
-    ):
-        role = role or me.role
-        if role in ("manager", "supervisor"):
-            scopes[project_id] = role
-    if not scopes:
-        return readable
-    supervised = set()
-    team = ProjectPersonLink.objects.filter(project_id__in=list(scopes)).values_list(
-        "project_id", "person_id"
-    )
-    for project_id, person_id in team:
-        if scopes[project_id] == "manager":
-            readable[str(person_id)] = True
-        else:
-            supervised.add(person_id)
-    departments = own_department_ids(me)
-    if departments and supervised:
-        supervised = set(
-            DepartmentLink.objects.filter(
-                person_id__in=list(supervised), department_id__in=departments
-            ).values_list("person_id", flat=True)
-        )
-    for person_id in supervised:
-        readable.setdefault(str(person_id), False)
-    return readable
-
-
 def readable_day_offs(access, start, end):
     """The day offs of [start, end] the requester reads, with descriptions where allowed."""
-    readers = day_off_readers(access)
+    readers = access.day_off_readers()
     if readers is None:
         return render_day_offs(day_offs_between(start, end))
     queryset = day_offs_between(start, end, person_ids=list(readers))

@@ -144,6 +144,8 @@ class Access:
     own_search_filters = people_rules.own_search_filters
     may_share_search_filter = people_rules.may_share_search_filter
     day_off_read_level = people_rules.day_off_read_level
+    day_off_readers = people_rules.day_off_readers
+    person_time_scope = people_rules.person_time_scope
 
 
 def _as_uuid(value):

@@ -44,7 +44,7 @@ def visible_time_spents(access, queryset):
     )
 
 
-# --- a person's own rows ----------------------------------------------------------------------------
+# --- a person's own rows -----------------------------------------------------------------------
 
 
 def _is_person(access, person_id):
@@ -79,7 +79,7 @@ def check_quota_access(access, person_id, project_id=None):
         raise PermissionDenied
 
 
-# --- saved search filters and filter groups -----------------------------------------------------------
+# --- saved search filters and filter groups ------------------------------------------------------
 
 
 def visible_search_filters(access, queryset):
@@ -111,7 +111,7 @@ def may_share_search_filter(access, project_id):
     return True
 
 
-# --- day offs -------------------------------------------------------------------------------------
+# --- day offs ----------------------------------------------------------------------------------
 
 
 def day_off_read_level(access, person_id):
@@ -147,3 +147,76 @@ def _day_off_read_level(access, person_id):
         ):
             return "dates"
     return None
+
+
+def day_off_readers(access):
+    """{person id: True when the description is readable, False for the dates only}, the persons
+    whose day offs the requester reads; None for everybody (admins).
+
+    The person reads their own. On the productions where the requester is a manager they read
+    the team's leave in full; where a supervisor, the dates of the team members sharing one of
+    their departments (every member when they have no department).
+    """
+    if access.is_admin:
+        return None
+    me = access.person
+    readable = {str(me.pk): True}
+    scopes = {}
+    for project_id, role in ProjectPersonLink.objects.filter(person_id=me.pk).values_list(
+        "project_id", "role"
+    ):
+        role = role or me.role
+        if role in ("manager", "supervisor"):
+            scopes[project_id] = role
+    if not scopes:
+        return readable
+    supervised = set()
+    team = ProjectPersonLink.objects.filter(project_id__in=list(scopes)).values_list(
+        "project_id", "person_id"
+    )
+    for project_id, person_id in team:
+        if scopes[project_id] == "manager":
+            readable[str(person_id)] = True
+        else:
+            supervised.add(person_id)
+    departments = own_department_ids(me)
+    if departments and supervised:
+        supervised = set(
+            DepartmentLink.objects.filter(
+                person_id__in=list(supervised), department_id__in=departments
+            ).values_list("person_id", flat=True)
+        )
+    for person_id in supervised:
+        readable.setdefault(str(person_id), False)
+    return readable
+
+
+# --- whose time one reads -----------------------------------------------------------------------
+
+
+def time_reader_project_ids(access):
+    """The productions on which a manager or a supervisor reads the time of others: those of their
+    team, except where they are held to their own time there (a vendor, a client)."""
+    return [str(pk) for pk in access.others_time_project_ids()]
+
+
+def own_department_ids(person):
+    return [
+        str(pk)
+        for pk in DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True)
+    ]
+
+
+def person_time_scope(access, person):
+    """(project ids, department ids) that bound what `access` reads of `person`'s time.
+
+    (None, None) for admins and the person: everything. A manager reads the
+    time logged on the productions of their team; a supervisor only that of
+    their departments (every department when they have none); others: 403.
+    """
+    if access.is_admin or access.person.pk == person.pk:
+        return None, None
+    if access.role not in ("manager", "supervisor"):
+        raise PermissionDenied
+    department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
+    return time_reader_project_ids(access), department_ids

@@ -44,7 +44,7 @@ TIMESHEET_SCHEMA = extend_schema(
 class PersonTimeSpentViewSet(ViewSetMixin, KitsuView):
     """`GET /data/persons/{person_id}/time-spents[...]`: a person's time. Admins and the person read
     all of it, managers the time of their productions, supervisors of their departments too
-    (`people.queries.person_time_scope`); the whole month is for admins and the person only."""
+    (`access.person_time_scope`); the whole month is for admins and the person only."""
 
     @extend_schema(
         tags=PERSONS,
@@ -58,7 +58,7 @@ class PersonTimeSpentViewSet(ViewSetMixin, KitsuView):
         """`?start_date=&end_date=`: the time spents of a range of days (both included) with their
         task's project and type."""
         person = human_or_404(person_id)
-        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        project_ids, department_ids = access_for(request).person_time_scope(person)
         start, end = request.query_params.get("start_date"), request.query_params.get("end_date")
         if not start and not end:
             # The reference matches the time spents of a null day here, that is none.
@@ -77,7 +77,7 @@ class PersonTimeSpentViewSet(ViewSetMixin, KitsuView):
     def of_date(self, request, person_id, date):
         """The time spents of one day."""
         person = human_or_404(person_id)
-        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        project_ids, department_ids = access_for(request).person_time_scope(person)
         day = parse_day(date, "Invalid month or year.")
         return Response(queries.time_spents_of_day(person, day, project_ids, department_ids))
 
@@ -93,7 +93,7 @@ class PersonTimeSpentViewSet(ViewSetMixin, KitsuView):
         """The time of a period summed per task; `?project_id=` narrows it to a production (one of
         theirs for managers and supervisors)."""
         person = human_or_404(person_id)
-        project_ids, department_ids = queries.person_time_scope(access_for(request), person)
+        project_ids, department_ids = access_for(request).person_time_scope(person)
         project = queries.scoped_project(project_ids, request.query_params.get("project_id") or None)
         start, end = queries.period(interval, *period, message=message)
         return Response(queries.timesheet(person, start, end, project, department_ids))
