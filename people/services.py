@@ -1,4 +1,5 @@
-"""Writes of the persons and departments routes, each in one transaction with its events.
+"""Writes of the persons routes (and of the `user` routes about the same rows), each in one
+transaction with its events.
 
 Mails (invitations, notices of what an admin changed on an account) leave
 once the write they follow is committed, so a rolled-back change mails
@@ -26,9 +27,7 @@ from people.models import (
     AuthToken,
     DepartmentLink,
     DesktopLoginLog,
-    HardwareItemDepartmentLink,
     Person,
-    SoftwareDepartmentLink,
 )
 from people.payloads import get_organisation
 
@@ -210,33 +209,6 @@ def create_desktop_login_log(person, date, user):
         person.save(update_fields=["last_presence"])
         person_updated(person, user)
     return log
-
-
-# --- software and hardware of departments ------------------------------------------------------
-
-
-def link_software(department, software):
-    with transaction.atomic():
-        link, _ = SoftwareDepartmentLink.objects.get_or_create(department=department, software=software)
-    return link
-
-
-def unlink_software(department, software):
-    with transaction.atomic():
-        SoftwareDepartmentLink.objects.filter(department=department, software=software).delete()
-
-
-def link_hardware_item(department, hardware_item):
-    with transaction.atomic():
-        link, _ = HardwareItemDepartmentLink.objects.get_or_create(
-            department=department, hardware_item=hardware_item
-        )
-    return link
-
-
-def unlink_hardware_item(department, hardware_item):
-    with transaction.atomic():
-        HardwareItemDepartmentLink.objects.filter(department=department, hardware_item=hardware_item).delete()
 
 
 def issue_api_token(person):

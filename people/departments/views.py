@@ -12,7 +12,7 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.crud import REGISTRY, output_serializer
 from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.rendering import render
-from people import queries, services
+from people.departments import queries, services
 from people.models import Department, HardwareItem, Software
 
 DEPARTMENTS = ["departments"]

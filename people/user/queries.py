@@ -276,22 +276,6 @@ class ToCheckFilters:
     due_date_until: object = None
 
 
-def to_check_scope(access):
-    """(allowed, project ids or None for every open production, department ids or None), by the
-    requester's global role: admins check everything open, managers their open productions,
-    supervisors those of their departments (all when they have none); others nothing."""
-    if access.is_admin:
-        return True, None, None
-    if access.role == "manager":
-        return True, open_team_project_ids(access.person), None
-    if access.role == "supervisor":
-        departments = list(
-            DepartmentLink.objects.filter(person_id=access.person.pk).values_list("department_id", flat=True)
-        )
-        return True, open_team_project_ids(access.person), departments
-    return False, None, None
-
-
 def to_check_queryset(project_ids, department_ids, filters=None):
     """Tasks waiting for feedback in the scope, narrowed by `filters`."""
     queryset = with_full_context(
@@ -354,7 +338,7 @@ def tasks_to_check(access, filters, order_by=None, page=None, limit=100):
     """The tasks waiting for feedback the requester checks, with the names around them, their
     assignees and last comment: a plain list, or with `page` a page of them in the reference's
     envelope with the stats of the whole selection. Five queries whatever their number."""
-    allowed, project_ids, department_ids = to_check_scope(access)
+    allowed, project_ids, department_ids = access.tasks_to_check_scope()
     if page is not None:
         page, limit = max(page, 1), max(limit, 1)
     if not allowed:
@@ -396,7 +380,7 @@ EMPTY_FILTER_VALUES = ("project_ids", "task_type_ids", "task_status_ids", "episo
 def tasks_to_check_filter_values(access):
     """The distinct productions, task types, statuses, episodes and assignees of the tasks waiting
     for feedback the requester checks (ids, sorted): two queries."""
-    allowed, project_ids, department_ids = to_check_scope(access)
+    allowed, project_ids, department_ids = access.tasks_to_check_scope()
     if not allowed:
         return {name: [] for name in EMPTY_FILTER_VALUES}
     queryset = to_check_queryset(project_ids, department_ids)

@@ -146,6 +146,7 @@ class Access:
     day_off_read_level = people_rules.day_off_read_level
     day_off_readers = people_rules.day_off_readers
     person_time_scope = people_rules.person_time_scope
+    tasks_to_check_scope = people_rules.tasks_to_check_scope
 
 
 def _as_uuid(value):

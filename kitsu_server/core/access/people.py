@@ -220,3 +220,23 @@ def person_time_scope(access, person):
         raise PermissionDenied
     department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
     return time_reader_project_ids(access), department_ids
+
+
+# --- tasks to check -----------------------------------------------------------------------------
+
+
+def tasks_to_check_scope(access):
+    """The tasks waiting for feedback one checks, by the global role: (allowed, project ids or None
+    for every open production, department ids or None). Admins check everything open, managers
+    their open productions, supervisors those of their departments (all when they have none);
+    others nothing."""
+    if access.is_admin:
+        return True, None, None
+    if access.role == "manager":
+        return True, open_team_project_ids(access.person), None
+    if access.role == "supervisor":
+        departments = list(
+            DepartmentLink.objects.filter(person_id=access.person.pk).values_list("department_id", flat=True)
+        )
+        return True, open_team_project_ids(access.person), departments
+    return False, None, None
