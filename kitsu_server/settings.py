@@ -129,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "people.Person"
-AUTHENTICATION_BACKENDS = ["people.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = ["people.auth.backends.EmailBackend"]
 # Person.email is unique among non-bot persons only (a partial unique
 # constraint, as in the reference), so Django's "USERNAME_FIELD must be
 # unique" check downgrades to this warning; EmailBackend handles the lookup.
@@ -237,8 +237,8 @@ CELERY_TIMEZONE = "UTC"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Bearer JWT (or the reference's `access_token_cookie`), refusing revoked tokens and inactive persons.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["people.authentication.KitsuJWTAuthentication"],
-    # Failed logins per client address (people.authentication.LoginFailures), at the API's
+    "DEFAULT_AUTHENTICATION_CLASSES": ["people.auth.authentication.KitsuJWTAuthentication"],
+    # Failed logins per client address (people.auth.authentication.LoginFailures), at the API's
     # login and the back-office's alike; the per-account lockout of the reference (5
     # failures, then 1 minute) is on the person row, shared by both doors too.
     "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURES_RATE", "30/hour")},
@@ -267,7 +267,7 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "sub",
     "TOKEN_TYPE_CLAIM": "type",
     "JTI_CLAIM": "jti",
-    "AUTH_TOKEN_CLASSES": ("people.authentication.KitsuAccessToken",),
+    "AUTH_TOKEN_CLASSES": ("people.auth.authentication.KitsuAccessToken",),
     "UPDATE_LAST_LOGIN": False,
 }
 SPECTACULAR_SETTINGS = {

@@ -38,8 +38,8 @@ from files.models import PreviewFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
 from kitsu_server.core.events import publish_event
-from people.auth_services import get_organisation
 from people.models import Person
+from people.payloads import get_organisation
 from tasks.models import Comment
 
 logger = logging.getLogger(__name__)

@@ -19,10 +19,11 @@ admin.site.login_template = "people/admin_login.html"
 
 ROUTE_MODULES = (
     "kitsu_server.status_urls",
-    "people.urls",
-    "people.person_urls",
-    "people.user_urls",
-    "people.user_filter_urls",
+    "people.auth.urls",
+    "people.persons.urls",
+    "people.departments.urls",
+    "people.user.urls",
+    "people.filters.urls",
     "productions.urls",
     "productions.project_settings.urls",
     "productions.schedules.urls",

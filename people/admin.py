@@ -13,7 +13,8 @@ from django.db import models
 from django.urls import path
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
-from people.auth_services import MissingOTP, TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
+from people.auth.refusals import TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
+from people.auth.two_factor import MissingOTP
 from people.models import (
     AuthToken,
     DayOff,

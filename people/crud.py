@@ -14,7 +14,6 @@ from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, reg
 from people.models import (
     DayOff,
     Department,
-    DepartmentLink,
     HardwareItem,
     Organisation,
     Person,
@@ -24,7 +23,6 @@ from people.models import (
     Software,
     Studio,
 )
-from productions.models import ProjectPersonLink
 from tasks.models import TimeSpent
 from tasks.services import refresh_task_duration
 
@@ -170,7 +168,7 @@ class PersonsPolicy(CrudPolicy):
     def extra_inputs(self, creating):
         if not creating:
             return {}  # a password changes through the password routes
-        from people.auth_services import MIN_PASSWORD_LENGTH  # it imports this module
+        from people.auth.passwords import MIN_PASSWORD_LENGTH  # it imports this module
 
         password = serializers.CharField(
             required=False,
@@ -258,27 +256,23 @@ class DayOffsPolicy(CrudPolicy):
         super().__init__()
         self.dates_shape = ModelShape(DayOff, hidden=("description",))
 
-    def _check_self_or_admin(self, access, person_id):
-        if not access.is_admin and str(person_id) != str(access.person.pk):
-            raise PermissionDenied
-
     def check_read(self, access, instance):
-        day_off_read_level(access, instance.person_id)
+        access.day_off_read_level(instance.person_id)
 
     def shape_for(self, access, instance=None):
-        if instance is not None and day_off_read_level(access, instance.person_id) == "dates":
+        if instance is not None and access.day_off_read_level(instance.person_id) == "dates":
             return self.dates_shape
         return self.shape
 
     def check_create(self, access, data):
         person = data.get("person_id")
-        self._check_self_or_admin(access, getattr(person, "pk", person))
+        access.check_self_or_admin(getattr(person, "pk", person))
         check_no_overlap(getattr(person, "pk", person), data.get("date"), data.get("end_date"))
 
     def check_update(self, access, instance, data):
-        self._check_self_or_admin(access, instance.person_id)
+        access.check_self_or_admin(instance.person_id)
         if "person_id" in data:
-            self._check_self_or_admin(access, getattr(data["person_id"], "pk", data["person_id"]))
+            access.check_self_or_admin(getattr(data["person_id"], "pk", data["person_id"]))
         person = data.get("person_id", instance.person_id)
         check_no_overlap(
             getattr(person, "pk", person),
@@ -288,7 +282,7 @@ class DayOffsPolicy(CrudPolicy):
         )
 
     def check_delete(self, access, instance):
-        self._check_self_or_admin(access, instance.person_id)
+        access.check_self_or_admin(instance.person_id)
 
     def after_write(self, access, instance, created):
         covered = TimeSpent.objects.filter(
@@ -310,41 +304,6 @@ def check_no_overlap(person_id, start, end, exclude=None):
         overlapping = overlapping.exclude(pk=exclude)
     if overlapping.exists():
         raise WrongParameter("Day off already exists for this period")
-
-
-def day_off_read_level(access, person_id):
-    """ "full" when this person reads the day offs of `person_id` with their description (an
-    admin, the person, a manager of a production the person is on), "dates" for a supervisor
-    of such a production who supervises the person; PermissionDenied for anyone else."""
-    cache = access.__dict__.setdefault("_day_off_levels", {})
-    key = str(person_id)
-    if key not in cache:
-        cache[key] = _day_off_read_level(access, person_id)
-    if cache[key] is None:
-        raise PermissionDenied
-    return cache[key]
-
-
-def _day_off_read_level(access, person_id):
-    if access.is_admin or str(access.person.pk) == str(person_id):
-        return "full"
-    scopes = {}
-    for project_id in access.member_project_ids():
-        role = access.project_role(project_id)
-        if role in ("manager", "supervisor"):
-            scopes[project_id] = role
-    shared = ProjectPersonLink.objects.filter(project_id__in=list(scopes), person_id=person_id)
-    roles = {scopes[project_id] for project_id in shared.values_list("project_id", flat=True)}
-    if "manager" in roles:
-        return "full"
-    if "supervisor" in roles:
-        departments = list(access.person.departments.values_list("pk", flat=True))
-        if (
-            not departments
-            or DepartmentLink.objects.filter(person_id=person_id, department_id__in=departments).exists()
-        ):
-            return "dates"
-    return None
 
 
 @register

@@ -275,7 +275,7 @@ class Person(AbstractBaseUser, KitsuModel):
     preview_open_until = models.DateTimeField(null=True, blank=True)
     jti = models.CharField(max_length=60, null=True, blank=True, unique=True)
     # Not in the reference: login tokens carry it, and a new password moves it on,
-    # so that the tokens issued before stop working (people.authentication).
+    # so that the tokens issued before stop working (people.auth.authentication).
     token_generation = models.IntegerField(default=0)
     expiration_date = models.DateField(null=True, blank=True)
     is_generated_from_ldap = models.BooleanField(null=True, blank=True, default=False)

@@ -1,15 +1,15 @@
-"""Heavy reads of the persons and departments routes: timesheets, day offs, quotas, presence.
+"""Heavy reads of the persons routes (and of the `user` routes about the same rows): time spents
+and timesheets, time tables, day offs, desktop logins and presence, quotas.
 
 Every function here runs a fixed number of queries whatever the number of
 rows: sums and groupings are done by the database (`values().annotate()`),
 lists are rendered by the shared fast path (`render_rows`), and what a row
 needs from elsewhere comes from one more query for the whole list.
 
-The scopes (`person_time_scope`, `time_table_scope`, `day_off_readers`)
-say whose time and leave the requester reads, the reference's rules:
-admins and the person read everything of theirs; managers read the time
-logged on the productions of their team, supervisors that of their
-departments too; anyone else reads their own only.
+Whose time and leave the requester reads are Access rules
+(`access.person_time_scope`, `access.day_off_readers`, in
+kitsu_server.core.access.people); `time_table_scope` turns them and the
+query string into the filters of the studio time tables.
 """
 
 import calendar
@@ -31,22 +31,16 @@ from assets.models import Entity
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.access.people import own_department_ids, time_reader_project_ids
 from kitsu_server.core.calendar import business_days, local_to_utc
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.rendering import render_rows
-from people.auth_services import PERSON_SHAPE
 from people.models import (
     DayOff,
-    DepartmentLink,
     DesktopLoginLog,
-    HardwareItem,
-    HardwareItemDepartmentLink,
     Person,
-    Software,
-    SoftwareDepartmentLink,
     full_name,
 )
-from productions.models import ProjectPersonLink
 from tasks.models import Task, TaskPersonLink, TimeSpent
 
 SHOT_TYPE_NAME = "Shot"
@@ -95,34 +89,6 @@ def last_day(interval):
 
 
 # --- who reads whose time -----------------------------------------------------------------
-
-
-def time_reader_project_ids(access):
-    """The productions on which a manager or a supervisor reads the time of others: those of their
-    team, except where they are held to their own time there (a vendor, a client)."""
-    return [str(pk) for pk in access.others_time_project_ids()]
-
-
-def own_department_ids(person):
-    return [
-        str(pk)
-        for pk in DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True)
-    ]
-
-
-def person_time_scope(access, person):
-    """(project ids, department ids) that bound what `access` reads of `person`'s time.
-
-    (None, None) for admins and the person: everything. A manager reads the
-    time logged on the productions of their team; a supervisor only that of
-    their departments (every department when they have none); others: 403.
-    """
-    if access.is_admin or access.person.pk == person.pk:
-        return None, None
-    if access.role not in ("manager", "supervisor"):
-        raise PermissionDenied
-    department_ids = own_department_ids(access.person) if access.role == "supervisor" else None
-    return time_reader_project_ids(access), department_ids
 
 
 def scoped_project(project_ids, requested):
@@ -216,15 +182,12 @@ def time_spents_between(person, start, end, project_ids=None, department_ids=Non
     queryset = queryset.order_by("date", "created_at", "pk")
     rows = render_rows(queryset)
     tasks = {
-        str(pk): (project_id, task_type_id)
-        for pk, project_id, task_type_id in queryset.values_list(
-            "pk", "task__project_id", "task__task_type_id"
-        )
+        str(task["pk"]): task for task in queryset.values("pk", "task__project_id", "task__task_type_id")
     }
     for row in rows:
-        project_id, task_type_id = tasks.get(row["id"], (None, None))
-        row["project_id"] = str(project_id)
-        row["task_type_id"] = str(task_type_id)
+        task = tasks.get(row["id"], {})
+        row["project_id"] = str(task.get("task__project_id"))
+        row["task_type_id"] = str(task.get("task__task_type_id"))
     return rows
 
 
@@ -325,51 +288,9 @@ def day_off_on(person, day, with_description=True):
     return rows[0] if rows else {}
 
 
-def day_off_readers(access):
-    """{person id: True when the description is readable, False for the dates only}, the persons
-    whose day offs the requester reads; None for everybody (admins).
-
-    The person reads their own. On the productions where the requester is a manager they read
-    the team's leave in full; where a supervisor, the dates of the team members sharing one of
-    their departments (every member when they have no department).
-    """
-    if access.is_admin:
-        return None
-    me = access.person
-    readable = {str(me.pk): True}
-    scopes = {}
-    for project_id, role in ProjectPersonLink.objects.filter(person_id=me.pk).values_list(
-        "project_id", "role"
-    ):
-        role = role or me.role
-        if role in ("manager", "supervisor"):
-            scopes[project_id] = role
-    if not scopes:
-        return readable
-    supervised = set()
-    team = ProjectPersonLink.objects.filter(project_id__in=list(scopes)).values_list(
-        "project_id", "person_id"
-    )
-    for project_id, person_id in team:
-        if scopes[project_id] == "manager":
-            readable[str(person_id)] = True
-        else:
-            supervised.add(person_id)
-    departments = own_department_ids(me)
-    if departments and supervised:
-        supervised = set(
-            DepartmentLink.objects.filter(
-                person_id__in=list(supervised), department_id__in=departments
-            ).values_list("person_id", flat=True)
-        )
-    for person_id in supervised:
-        readable.setdefault(str(person_id), False)
-    return readable
-
-
 def readable_day_offs(access, start, end):
     """The day offs of [start, end] the requester reads, with descriptions where allowed."""
-    readers = day_off_readers(access)
+    readers = access.day_off_readers()
     if readers is None:
         return render_day_offs(day_offs_between(start, end))
     queryset = day_offs_between(start, end, person_ids=list(readers))
@@ -406,109 +327,30 @@ def presence_sheet(year, month):
     persons = (
         Person.objects.filter(active=True, is_guest=False, preview_project__isnull=True)
         .order_by("first_name", "last_name")
-        .values_list("pk", "first_name", "last_name")
+        .values("pk", "first_name", "last_name")
     )
     rows = [[str(year), *(str(day) for day in range(1, nb_days + 1))]]
-    for pk, first_name, last_name in persons:
-        row = [full_name(first_name, last_name)]
-        row += ["X" if day in logged[pk] else "" for day in range(1, nb_days + 1)]
+    for person in persons:
+        row = [full_name(person["first_name"], person["last_name"])]
+        row += ["X" if day in logged[person["pk"]] else "" for day in range(1, nb_days + 1)]
         rows.append(row)
     return rows
 
 
 def last_presence(person):
     """The day of the person's latest desktop login or time spent, whichever is later."""
-    login = DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
-    logged = TimeSpent.objects.filter(person_id=person.pk).order_by("-date").values_list("date").first()
+    login = (
+        DesktopLoginLog.objects.filter(person_id=person.pk).order_by("-date").values_list("date", flat=True)
+    ).first()
+    logged = (
+        TimeSpent.objects.filter(person_id=person.pk).order_by("-date").values_list("date", flat=True).first()
+    )
     days = []
     if login is not None:
-        days.append(login[0].astimezone(datetime.UTC).date())
+        days.append(login.astimezone(datetime.UTC).date())
     if logged is not None:
-        days.append(logged[0])
+        days.append(logged)
     return max(days, default=None)
-
-
-# --- departments ----------------------------------------------------------------------------
-
-
-def items_by_department(model, link_model, item_field):
-    """{department id: [items linked to it]}, two queries whatever the number of links."""
-    policy_path = {Software: "softwares", HardwareItem: "hardware-items"}[model]
-    links = list(
-        link_model.objects.values_list("department_id", f"{item_field}_id").order_by("created_at", "pk")
-    )
-    items = {
-        row["id"]: row
-        for row in render_rows(
-            model.objects.filter(pk__in=link_model.objects.values(f"{item_field}_id")),
-            shape=REGISTRY[policy_path].shape,
-        )
-    }
-    grouped = {}
-    for department_id, item_id in links:
-        item = items.get(str(item_id))
-        if item is not None:
-            grouped.setdefault(str(department_id), []).append(item)
-    return grouped
-
-
-def software_by_department():
-    return items_by_department(Software, SoftwareDepartmentLink, "software")
-
-
-def hardware_items_by_department():
-    return items_by_department(HardwareItem, HardwareItemDepartmentLink, "hardware_item")
-
-
-MINIMAL_PERSON_COLUMNS = (
-    "first_name",
-    "last_name",
-    "has_avatar",
-    "active",
-    "role",
-    "desktop_login",
-    "is_bot",
-)
-
-
-def department_persons(department, access):
-    """The members of a department that `access` may list (visible_persons), by name: the whole
-    (safe) person for admins, the minimal person (names, avatar, role, departments) for everyone
-    else."""
-    minimal = not access.is_admin
-    queryset = Person.objects.filter(
-        pk__in=DepartmentLink.objects.filter(department_id=department.pk).values("person_id")
-    ).order_by("first_name", "last_name", "pk")
-    queryset = access.visible_persons(queryset)
-    if not minimal:
-        rows = serialize_rows(queryset, relations=True, shape=PERSON_SHAPE)
-        for row in rows:
-            row["full_name"] = full_name(row["first_name"], row["last_name"])
-        return rows
-    persons = list(queryset.values("pk", "studio_id", *MINIMAL_PERSON_COLUMNS))
-    departments = defaultdict(list)
-    links = DepartmentLink.objects.filter(person_id__in=queryset.values("pk")).values_list(
-        "person_id", "department_id"
-    )
-    for person_id, department_id in links:
-        departments[person_id].append(str(department_id))
-    return [
-        {
-            "id": str(person["pk"]),
-            "type": "Person",
-            "first_name": person["first_name"],
-            "last_name": person["last_name"],
-            "full_name": full_name(person["first_name"], person["last_name"]),
-            "has_avatar": person["has_avatar"],
-            "active": person["active"],
-            "departments": departments[person["pk"]],
-            "studio_id": str(person["studio_id"]) if person["studio_id"] else None,
-            "role": person["role"],
-            "desktop_login": person["desktop_login"],
-            "is_bot": person["is_bot"],
-        }
-        for person in persons
-    ]
 
 
 # --- quotas ---------------------------------------------------------------------------------
@@ -554,11 +396,13 @@ def quota_shots(person, start, end, tz, project_id=None, task_type_id=None, weig
             )
             .exclude(Exists(TimeSpent.objects.filter(task_id=OuterRef("pk"))))
             .order_by("created_at", "pk")
-            .values_list("entity_id", "real_start_date", end_column)
+            .values("entity_id", "real_start_date", end_column)
         )
-        for entity_id, task_start, task_end in untimed:
-            if entity_id not in weights:
-                weights[entity_id] = spread_weight(naive_utc(task_start), naive_utc(task_end), start, end)
+        for task in untimed:
+            if task["entity_id"] not in weights:
+                weights[task["entity_id"]] = spread_weight(
+                    naive_utc(task["real_start_date"]), naive_utc(task[end_column]), start, end
+                )
     else:
         ended = Task.objects.filter(
             Exists(assigned), **{f"{end_column}__range": (utc_start, utc_end)}, **scope
@@ -593,8 +437,10 @@ def render_quota_shots(weights):
     ids = list(weights)
     shots = serialize_rows(Entity.objects.filter(pk__in=ids), shape=ENTITY_SHAPE)
     names = {
-        str(pk): shot_full_name(*names)
-        for pk, *names in Entity.objects.filter(pk__in=ids).values_list(
+        str(row["pk"]): shot_full_name(
+            row["name"], row["parent__name"], row["parent__parent_id"], row["parent__parent__name"]
+        )
+        for row in Entity.objects.filter(pk__in=ids).values(
             "pk", "name", "parent__name", "parent__parent_id", "parent__parent__name"
         )
     }

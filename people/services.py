@@ -1,4 +1,5 @@
-"""Writes of the persons and departments routes, each in one transaction with its events.
+"""Writes of the persons routes (and of the `user` routes about the same rows), each in one
+transaction with its events.
 
 Mails (invitations, notices of what an admin changed on an account) leave
 once the write they follow is committed, so a rolled-back change mails
@@ -17,16 +18,18 @@ from django.utils import timezone
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event
-from people import auth_services, queries
-from people.auth_services import AuthRefused
+from people import queries
+from people.auth.codes import hash_secret, random_code
+from people.auth.passwords import RESET_TOKEN_LENGTH, validate_new_password
+from people.auth.refusals import AuthRefused
+from people.auth.two_factor import has_two_factor_authentication
 from people.models import (
     AuthToken,
     DepartmentLink,
     DesktopLoginLog,
-    HardwareItemDepartmentLink,
     Person,
-    SoftwareDepartmentLink,
 )
+from people.payloads import get_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +90,14 @@ def set_password(person, password, confirmation, admin, address=None):
     """An admin gives `person` a new password; the person is told by mail."""
     check_password_change_allowed(admin, person)
     try:
-        auth_services.validate_new_password(password, confirmation)
+        validate_new_password(password, confirmation)
     except AuthRefused as refusal:
         raise WrongParameter(refusal.message) from None
     with transaction.atomic():
         person.set_password(password)
         person.save(update_fields=["password"])
         mail_after_commit(
-            f"{auth_services.get_organisation().name} - Kitsu: your password was changed",
+            f"{get_organisation().name} - Kitsu: your password was changed",
             admin_action_notice(
                 person, "an administrator changed the password of your Kitsu account", address
             ),
@@ -107,7 +110,7 @@ def disable_two_factor_authentication(person, admin, address=None):
     """An admin turns every second factor of `person` off (never another admin's)."""
     if person.role == "admin" and person.pk != admin.pk:
         raise WrongParameter("An admin can't disable 2FA for other admins.")
-    if not auth_services.has_two_factor_authentication(person):
+    if not has_two_factor_authentication(person):
         raise WrongParameter("Two factor authentication not enabled for this user.")
     with transaction.atomic():
         person.totp_enabled = False
@@ -131,7 +134,7 @@ def disable_two_factor_authentication(person, admin, address=None):
             ]
         )
         mail_after_commit(
-            f"{auth_services.get_organisation().name} - Kitsu: two-factor authentication disabled",
+            f"{get_organisation().name} - Kitsu: two-factor authentication disabled",
             admin_action_notice(
                 person,
                 "an administrator disabled the two-factor authentication of your Kitsu account",
@@ -158,11 +161,11 @@ def admin_action_notice(person, what, address):
 def issue_reset_token(person, lifetime):
     """A new password reset token for `person`; the links handed out before stay valid until used
     or expired (the reset route then drops them all)."""
-    token = auth_services.random_code(auth_services.RESET_TOKEN_LENGTH)
+    token = random_code(RESET_TOKEN_LENGTH)
     AuthToken.objects.filter(expires_at__lt=timezone.now()).delete()
     AuthToken.objects.create(
         kind="reset-password",
-        key=auth_services.hash_secret(token),
+        key=hash_secret(token),
         person=person,
         expires_at=timezone.now() + lifetime,
     )
@@ -181,7 +184,7 @@ def invite_person(person, build_url):
     """Mail `person` a link to choose their password and log in (valid a week)."""
     if not person.email:
         raise WrongParameter("This person has no email address.")
-    organisation = auth_services.get_organisation().name
+    organisation = get_organisation().name
     with transaction.atomic():
         token = issue_reset_token(person, INVITATION_LIFETIME)
         url = f"{build_url(person.email, token)}&type=new"
@@ -208,40 +211,13 @@ def create_desktop_login_log(person, date, user):
     return log
 
 
-# --- software and hardware of departments ------------------------------------------------------
-
-
-def link_software(department, software):
-    with transaction.atomic():
-        link, _ = SoftwareDepartmentLink.objects.get_or_create(department=department, software=software)
-    return link
-
-
-def unlink_software(department, software):
-    with transaction.atomic():
-        SoftwareDepartmentLink.objects.filter(department=department, software=software).delete()
-
-
-def link_hardware_item(department, hardware_item):
-    with transaction.atomic():
-        link, _ = HardwareItemDepartmentLink.objects.get_or_create(
-            department=department, hardware_item=hardware_item
-        )
-    return link
-
-
-def unlink_hardware_item(department, hardware_item):
-    with transaction.atomic():
-        HardwareItemDepartmentLink.objects.filter(department=department, hardware_item=hardware_item).delete()
-
-
 def issue_api_token(person):
     """A long-lived API token for `person` (what the reference hands out for a bot when it is
     created or its expiration date moves): valid until the end of that date, or without expiry.
     The person's `jti` names it, so the previous one stops working."""
     from rest_framework_simplejwt.utils import datetime_to_epoch
 
-    from people.authentication import KitsuAccessToken
+    from people.auth.authentication import KitsuAccessToken
 
     token = KitsuAccessToken.for_person(person, identity_type="bot" if person.is_bot else "person_api")
     if person.expiration_date is None:

@@ -9,7 +9,7 @@ import itertools
 from rest_framework.test import APIClient
 
 from assets.models import Asset, EntityType
-from people.authentication import KitsuAccessToken
+from people.auth.authentication import KitsuAccessToken
 from people.models import Department, Person
 from productions.models import Project, ProjectPersonLink, ProjectStatus
 from shots.models import Episode, Sequence, Shot

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from people import auth_services
-from people.authentication import KitsuAccessToken, KitsuRefreshToken
+from people.auth import app_logins, credentials
+from people.auth.authentication import KitsuAccessToken, KitsuRefreshToken
 from people.models import AuthToken, LoginLog, Person
 from tests import factories
 
@@ -45,7 +45,7 @@ SECRET_COLUMNS = {
 
 @pytest.fixture(autouse=True)
 def clean_cache():
-    auth_services._dummy_password_hash = None
+    credentials._dummy_password_hash = None
     cache.clear()
     yield
     cache.clear()
@@ -850,7 +850,7 @@ VERIFIER = "v" * 20 + "erifier-of-the-desktop-app-0123456789"
 def mint_code(artist, verifier=VERIFIER):
     client = bearer(tokens_of(artist)[0])
     response = client.post(
-        "/api/auth/app-login/code", {"code_challenge": auth_services.pkce_challenge(verifier)}, format="json"
+        "/api/auth/app-login/code", {"code_challenge": app_logins.pkce_challenge(verifier)}, format="json"
     )
     assert response.status_code == 201
     return response.json()["code"]
@@ -972,7 +972,7 @@ def test_auth_routes_answer_with_a_trailing_slash(api, artist):
 def test_authenticating_a_request_costs_one_query(artist, django_assert_num_queries):
     from rest_framework.test import APIRequestFactory
 
-    from people.authentication import KitsuJWTAuthentication
+    from people.auth.authentication import KitsuJWTAuthentication
 
     access, _ = tokens_of(artist)
     request = APIRequestFactory().get("/api/data/projects", HTTP_AUTHORIZATION=f"Bearer {access}")

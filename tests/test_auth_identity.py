@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from people import auth_services
+from people.auth import two_factor
 from people.models import Person
 from tests import factories
 from tests.management import manage
@@ -175,8 +175,8 @@ def test_the_back_office_asks_the_second_factor_of_who_uses_one(client, boss):
 
 def test_a_recovery_code_opens_the_back_office_once(client, boss):
     with_totp(boss)
-    codes = auth_services.generate_recovery_codes()
-    Person.objects.filter(pk=boss.pk).update(otp_recovery_codes=auth_services.hash_recovery_codes(codes))
+    codes = two_factor.generate_recovery_codes()
+    Person.objects.filter(pk=boss.pk).update(otp_recovery_codes=two_factor.hash_recovery_codes(codes))
     form = {"username": "boss@example.com", "password": "boss-password", "otp": codes[0].lower()}
 
     assert client.post(reverse("admin:login"), form).status_code == 302

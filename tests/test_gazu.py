@@ -11,7 +11,7 @@ gazu = pytest.importorskip("gazu")
 
 from gazu.exception import AuthFailedException, NotAuthenticatedException  # noqa: E402
 
-from people.authentication import KitsuAccessToken  # noqa: E402
+from people.auth.authentication import KitsuAccessToken  # noqa: E402
 from people.models import LoginLog, Person  # noqa: E402
 from productions.models import Project  # noqa: E402
 from tests import factories  # noqa: E402

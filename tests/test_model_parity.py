@@ -26,7 +26,7 @@ MERGED_CLASSES = {
 # surrogate UUID `id` (Django needs one column) and a unique constraint on the pair.
 LINK_TABLE_EXTRA_COLUMNS = {"id"}
 # Person is the auth user model: AbstractBaseUser adds `last_login`; `token_generation`
-# ends the login tokens issued before a password change (people.authentication).
+# ends the login tokens issued before a password change (people.auth.authentication).
 PERSON_EXTRA_COLUMNS = {"last_login", "token_generation"}
 # Constraints the reference lacks, on purpose: {model: {constraint name: why}}.
 DELIBERATE_CONSTRAINTS = {

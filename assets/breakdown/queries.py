@@ -2,7 +2,7 @@
 
 Castings are read straight from the link table joined to the names they show, in one flat
 query whatever the size of the production (5,000 shots casting 2,000 assets is one query and a
-Python grouping). The task readers are in tasks.task_queries.
+Python grouping). The task readers are in tasks.boards and tasks.queries.
 """
 
 from collections import defaultdict

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from people import auth_services
+from people.auth import passwords
 from people.models import AuthToken, DayOff, DepartmentLink, DesktopLoginLog, Person
 from productions.models import ProjectPersonLink
 from tasks.models import ApiEvent, TaskPersonLink, TimeSpent
@@ -244,7 +244,7 @@ def test_invitation_mails_a_working_link(studio, mailoutbox, django_capture_on_c
     link = next(line for line in mailoutbox[0].body.splitlines() if "reset-change-password" in line)
     assert link.endswith("&type=new")
     token = link.split("token=")[1].split("&")[0]
-    auth_services.reset_password(artist.email, token, "chosen-password", "chosen-password")
+    passwords.reset_password(artist.email, token, "chosen-password", "chosen-password")
     assert Person.objects.get(pk=artist.pk).check_password("chosen-password")
     assert client_for(admin).get(f"/api/actions/persons/{MISSING}/invite").status_code == 404
 
@@ -258,7 +258,7 @@ def test_reset_password_link(studio):
     assert "/reset-change-password?email=" in first
     # A link handed out earlier keeps working.
     token = first.split("token=")[1]
-    auth_services.reset_password(artist.email, token, "chosen-password", "chosen-password")
+    passwords.reset_password(artist.email, token, "chosen-password", "chosen-password")
     assert Person.objects.get(pk=artist.pk).check_password("chosen-password")
     assert second != first
     assert not AuthToken.objects.filter(person=artist).exists()  # a reset uses every link up

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assets.models import EntityType
 from files.models import PreviewBackgroundFile
-from people.authentication import KitsuAccessToken
+from people.auth.authentication import KitsuAccessToken
 from people.models import DayOff, DesktopLoginLog, Person, Plugin, SearchFilter, SearchFilterGroup
 from productions.models import CustomAction, MetadataDescriptor, ProjectPersonLink
 from tasks.models import ApiEvent, Notification, TimeSpent

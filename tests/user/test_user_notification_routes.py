@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from files.models import Playlist, PreviewFile
-from people.authentication import KitsuAccessToken
+from people.auth.authentication import KitsuAccessToken
 from tasks.models import (
     ApiEvent,
     Comment,

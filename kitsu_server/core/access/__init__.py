@@ -172,6 +172,16 @@ class Access:
     visible_persons = people_rules.visible_persons
     others_time_project_ids = people_rules.others_time_project_ids
     visible_time_spents = people_rules.visible_time_spents
+    check_self_or_admin = people_rules.check_self_or_admin
+    check_desktop_login_read = people_rules.check_desktop_login_read
+    check_quota_access = people_rules.check_quota_access
+    visible_search_filters = people_rules.visible_search_filters
+    own_search_filters = people_rules.own_search_filters
+    may_share_search_filter = people_rules.may_share_search_filter
+    day_off_read_level = people_rules.day_off_read_level
+    day_off_readers = people_rules.day_off_readers
+    person_time_scope = people_rules.person_time_scope
+    tasks_to_check_scope = people_rules.tasks_to_check_scope
 
 
 def _as_uuid(value):

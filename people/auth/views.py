@@ -4,9 +4,6 @@ Browsers (told apart by their User-Agent, as the reference does) also get
 the tokens as HttpOnly cookies, which is how the Kitsu web UI stays logged in.
 """
 
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import MethodNotAllowed
@@ -16,16 +13,17 @@ from rest_framework.views import APIView
 
 from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.api.requests import validated
-from people import auth_serializers as s
-from people import auth_services
-from people.auth_services import AuthRefused
-from people.authentication import (
+from people.auth import app_logins, logins, passwords, two_factor
+from people.auth import serializers as s
+from people.auth.authentication import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     KitsuRefreshJWTAuthentication,
     client_address,
     is_from_browser,
 )
+from people.auth.refusals import AuthRefused
+from people.payloads import organisation_data, person_data
 
 COOKIE_MAX_AGE = 31_540_000  # a year, as the reference's (non-session) cookies
 REFUSED = {400: s.AuthErrorSerializer, 401: s.AuthErrorSerializer}
@@ -62,7 +60,7 @@ def second_factor_codes(data):
 
 def tokens_response(request, data, person):
     """A 2FA method was just enabled: a fresh token pair with the answer, as the reference sends."""
-    access_token, refresh_token = auth_services.create_auth_tokens(person)
+    access_token, refresh_token = logins.create_auth_tokens(person)
     response = Response({**data, "access_token": access_token, "refresh_token": refresh_token})
     if is_from_browser(request):
         set_token_cookies(request, response, access_token, refresh_token)
@@ -102,7 +100,7 @@ class LoginView(AuthView):
     """`POST /auth/login`: email (or desktop login) and password, plus a 2FA code when the person uses one.
 
     Failures count per account and per client address, shared with the back-office's
-    login (auth_services.authenticate_login); too many from one address answer 429.
+    login (people.auth.credentials.authenticate_login); too many from one address answer 429.
     """
 
     public_methods = ("post",)
@@ -114,7 +112,7 @@ class LoginView(AuthView):
     def post(self, request):
         data = validated(s.LoginSerializer, request.data)
         browser = is_from_browser(request)
-        body = auth_services.log_in(
+        body = logins.log_in(
             data["email"],
             data["password"],
             address=client_address(request),
@@ -132,7 +130,7 @@ class LogoutView(AuthView):
 
     @extend_schema(responses=s.LogoutSerializer)
     def get(self, request):
-        auth_services.log_out(request.user, request.auth)
+        logins.log_out(request.user, request.auth)
         response = Response({"logout": True})
         if is_from_browser(request):
             unset_token_cookies(response)
@@ -147,8 +145,8 @@ class AuthenticatedView(AuthView):
         return Response(
             {
                 "authenticated": True,
-                "user": auth_services.person_data(request.user, with_fido_devices=True),
-                "organisation": auth_services.organisation_data(sensitive=request.user.is_admin),
+                "user": person_data(request.user, with_fido_devices=True),
+                "organisation": organisation_data(sensitive=request.user.is_admin),
             }
         )
 
@@ -160,7 +158,7 @@ class RefreshTokenView(AuthView):
 
     @extend_schema(responses=s.RefreshTokenResponseSerializer)
     def get(self, request):
-        access_token = auth_services.refresh_access_token(request.user, request.auth)
+        access_token = logins.refresh_access_token(request.user, request.auth)
         if is_from_browser(request):
             response = Response({"refresh": True})
             set_token_cookies(request, response, access_token=access_token)
@@ -175,27 +173,13 @@ class ChangePasswordView(AuthView):
     @extend_schema(request=s.ChangePasswordSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def post(self, request):
         data = validated(s.ChangePasswordSerializer, request.data)
-        auth_services.change_password(
-            request.user, data["old_password"], data["password"], data["password_2"]
-        )
+        passwords.change_password(request.user, data["old_password"], data["password"], data["password_2"])
         response = Response({"success": True})
         if is_from_browser(request):
             # The change ended every session, this one too: the browser that made it stays in.
-            access_token, refresh_token = auth_services.create_auth_tokens(request.user)
+            access_token, refresh_token = logins.create_auth_tokens(request.user)
             set_token_cookies(request, response, access_token, refresh_token)
         return response
-
-
-def reset_url_builder(request):
-    """Reset links point at Kitsu's `/reset-change-password` page, on DOMAIN_NAME when set, else this host."""
-    domain = getattr(settings, "DOMAIN_NAME", None)
-    protocol = getattr(settings, "DOMAIN_PROTOCOL", None) or request.scheme
-
-    def build(email, token):
-        path = f"/reset-change-password?{urlencode({'email': email, 'token': token})}"
-        return f"{protocol}://{domain}{path}" if domain else request.build_absolute_uri(path)
-
-    return build
 
 
 class ResetPasswordView(AuthView):
@@ -206,13 +190,13 @@ class ResetPasswordView(AuthView):
     @extend_schema(request=s.PasswordResetRequestSerializer, responses=s.ResetRequestedSerializer)
     def post(self, request):
         data = validated(s.PasswordResetRequestSerializer, request.data)
-        auth_services.request_password_reset(data["email"], reset_url_builder(request))
+        passwords.request_password_reset(data["email"], passwords.reset_url_builder(request))
         return Response({"success": "Reset token sent"})
 
     @extend_schema(request=s.PasswordResetSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def put(self, request):
         data = validated(s.PasswordResetSerializer, request.data)
-        auth_services.reset_password(data["email"], data["token"], data["password"], data["password2"])
+        passwords.reset_password(data["email"], data["token"], data["password"], data["password2"])
         return Response({"success": True})
 
 
@@ -221,19 +205,19 @@ class TOTPView(AuthView):
 
     @extend_schema(request=None, responses={200: s.TOTPProvisioningSerializer, **REFUSED})
     def put(self, request):
-        uri, secret = auth_services.pre_enable_totp(request.user)
+        uri, secret = two_factor.pre_enable_totp(request.user)
         return Response({"totp_provisionning_uri": uri, "otp_secret": secret})
 
     @extend_schema(request=s.TOTPSerializer, responses={200: s.TwoFactorEnabledSerializer, **REFUSED})
     def post(self, request):
         data = validated(s.TOTPSerializer, request.data)
-        codes = auth_services.enable_totp(request.user, data["totp"])
+        codes = two_factor.enable_totp(request.user, data["totp"])
         return tokens_response(request, {"otp_recovery_codes": codes}, request.user)
 
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def delete(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        auth_services.disable_totp(request.user, second_factor_codes(data))
+        two_factor.disable_totp(request.user, second_factor_codes(data))
         return Response({"success": True})
 
 
@@ -245,24 +229,24 @@ class EmailOTPView(AuthView):
     @extend_schema(parameters=[OpenApiParameter("email", str, required=True)], responses=s.SuccessSerializer)
     def get(self, request):
         data = validated(s.EmailOTPRequestSerializer, request.query_params)
-        auth_services.send_email_otp_to(data["email"])
+        logins.send_email_otp_to(data["email"])
         return Response({"success": True})
 
     @extend_schema(request=None, responses={200: s.SuccessSerializer, **REFUSED})
     def put(self, request):
-        auth_services.pre_enable_email_otp(request.user)
+        two_factor.pre_enable_email_otp(request.user)
         return Response({"success": True})
 
     @extend_schema(request=s.EmailOTPSerializer, responses={200: s.TwoFactorEnabledSerializer, **REFUSED})
     def post(self, request):
         data = validated(s.EmailOTPSerializer, request.data)
-        codes = auth_services.enable_email_otp(request.user, data["email_otp"])
+        codes = two_factor.enable_email_otp(request.user, data["email_otp"])
         return tokens_response(request, {"otp_recovery_codes": codes}, request.user)
 
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def delete(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        auth_services.disable_email_otp(request.user, second_factor_codes(data))
+        two_factor.disable_email_otp(request.user, second_factor_codes(data))
         return Response({"success": True})
 
 
@@ -272,7 +256,7 @@ class RecoveryCodesView(AuthView):
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.RecoveryCodesSerializer, **REFUSED})
     def put(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        codes = auth_services.regenerate_recovery_codes(request.user, second_factor_codes(data))
+        codes = two_factor.regenerate_recovery_codes(request.user, second_factor_codes(data))
         return Response({"otp_recovery_codes": codes})
 
 
@@ -282,7 +266,7 @@ class AppLoginCodeView(AuthView):
     @extend_schema(request=s.AppLoginCodeSerializer, responses={201: s.AppLoginCodeResponseSerializer})
     def post(self, request):
         data = validated(s.AppLoginCodeSerializer, request.data)
-        code = auth_services.create_app_login_code(
+        code = app_logins.create_app_login_code(
             request.user, data["code_challenge"], skip_2fa_setup=bool(request.auth.get("skip_2fa_setup"))
         )
         return Response({"code": code}, status=201)
@@ -296,7 +280,7 @@ class AppLoginTokenView(AuthView):
     @extend_schema(request=s.AppLoginTokenSerializer, responses={200: s.LoginResponseSerializer, **REFUSED})
     def post(self, request):
         data = validated(s.AppLoginTokenSerializer, request.data)
-        body = auth_services.exchange_app_login_code(
+        body = app_logins.exchange_app_login_code(
             data["code"], data["code_verifier"], address=client_address(request)
         )
         return Response(body)

@@ -3,7 +3,7 @@ and tasks they are assigned, their to-do, done and to-check lists, their time, d
 logins and avatar.
 
 Every route answers for `request.user` alone, so there is no one else to check access to: the
-reads are scoped to the requester in `people.user_queries` (assigned tasks of the open productions
+reads are scoped to the requester in `people.user.queries` (assigned tasks of the open productions
 they reach), the few writes go through `people.services`. As on the reference, these routes serve
 persons only: a bot's API token is refused (403).
 """
@@ -13,27 +13,30 @@ import uuid
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import UserView
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.permissions import IsPersonIdentity
 from kitsu_server.api.requests import query_id, query_int, query_moment, query_text, validated
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, ROWS, or_null
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
-from kitsu_server.core.lookups import asset_type_or_404, entity_or_404, project_or_404
+from kitsu_server.core.lookups import asset_type_or_404, entity_or_404
 from kitsu_server.core.rendering import render
+from kitsu_server.core.scoped import ANYONE, ProjectScopedView
 from people import queries, services
-from people import user_queries as user
-from people.views import (
+from people.lookups import parse_day
+from people.serializers import (
     DAY_OFF_OR_NONE,
     DESKTOP_LOGIN_LOG,
     DESKTOP_LOGIN_LOGS,
     TIME_SPENT,
     TIME_SPENTS_IN_RANGE,
     DesktopLoginSerializer,
-    parse_day,
 )
+from people.user import queries as user
 
 USER = ["data/user"]
 USER_ACTIONS = ["actions/user"]
@@ -92,45 +95,49 @@ class OpenProjectsView(UserView):
         return Response(user.open_project_rows(access_for(request), query_text(request, "name")))
 
 
-class ProjectAssetTypesView(UserView):
+class UserProjectView(ProjectScopedView):
+    """Base of `/data/user/projects/{project_id}/...`: the project of the URL (404 when none),
+    then what the requester holds a task on in it (no one else to check access to)."""
+
+    permission_classes = [IsPersonIdentity]
+    rules = {"GET": ANYONE}
+
+
+class ProjectAssetTypesView(UserProjectView):
     """`GET /data/user/projects/{project_id}/asset-types`: the types of the project's assets the
     requester holds a task on."""
 
     @extend_schema(tags=USER, responses={200: ASSET_TYPE(many=True)})
     def get(self, request, project_id):
-        project = project_or_404(project_id)
-        return Response(user.project_asset_types(access_for(request), project.pk))
+        return Response(user.project_asset_types(self.access, self.project.pk))
 
 
-class AssetTypeAssetsView(UserView):
+class AssetTypeAssetsView(UserProjectView):
     """`GET /data/user/projects/{project_id}/asset-types/{asset_type_id}/assets`: the project's
     assets of that type the requester holds a task on."""
 
     @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
     def get(self, request, project_id, asset_type_id):
-        project = project_or_404(project_id)
         asset_type = asset_type_or_404(asset_type_id)
-        return Response(user.asset_type_assets(access_for(request), project.pk, asset_type.pk))
+        return Response(user.asset_type_assets(self.access, self.project.pk, asset_type.pk))
 
 
-class ProjectSequencesView(UserView):
+class ProjectSequencesView(UserProjectView):
     """`GET /data/user/projects/{project_id}/sequences`: the sequences holding a shot the
     requester has a task on."""
 
     @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
     def get(self, request, project_id):
-        project = project_or_404(project_id)
-        return Response(user.project_sequences(access_for(request), project.pk))
+        return Response(user.project_sequences(self.access, self.project.pk))
 
 
-class ProjectEpisodesView(UserView):
+class ProjectEpisodesView(UserProjectView):
     """`GET /data/user/projects/{project_id}/episodes`: the episodes holding a shot the requester
     has a task on."""
 
     @extend_schema(tags=USER, responses={200: ENTITY(many=True)})
     def get(self, request, project_id):
-        project = project_or_404(project_id)
-        return Response(user.project_episodes(access_for(request), project.pk))
+        return Response(user.project_episodes(self.access, self.project.pk))
 
 
 # --- entities and their tasks ----------------------------------------------------------------------
@@ -408,16 +415,16 @@ class DayOffView(UserView):
         return Response(queries.day_off_on(request.user, url_day(date)))
 
 
-class DesktopLoginLogsView(UserView):
+class DesktopLoginLogViewSet(ViewSetMixin, UserView):
     """`GET|POST /data/user/desktop-login-logs`: the requester's logins from the desktop app,
     latest first; a POST records one (now, or at `date`) and updates their last presence."""
 
     @extend_schema(tags=USER, responses={200: DESKTOP_LOGIN_LOGS})
-    def get(self, request):
+    def list(self, request):
         return Response(queries.desktop_login_logs(request.user))
 
     @extend_schema(tags=USER, request=DesktopLoginSerializer, responses={201: DESKTOP_LOGIN_LOG})
-    def post(self, request):
+    def create(self, request):
         date = validated(DesktopLoginSerializer, request.data).get("date")
         log = services.create_desktop_login_log(request.user, date, request.user)
         return Response(render(log, relations=False), status=201)

@@ -1,191 +1,164 @@
-"""Kitsu routes of the persons and departments areas, one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of the persons area (`/actions/persons/...`, `/data/persons/...`), one line each
+(see kitsu_server.routing.kitsu_path). A literal segment ("day-offs", "presence-logs") comes
+before the person id route it would otherwise match."""
 
 from kitsu_server.routing import kitsu_path
-from people import views
+from people.persons.views import accounts, day_offs, desktop_logins, quotas, time_spents
+
+# A viewset serves each family of a person's routes: the verbs of each path and the action they call.
+DESKTOP_LOGINS = {"get": "list", "post": "create"}
 
 urlpatterns = [
     # --- account actions
     kitsu_path(
         "/actions/persons/{person_id}/change-password",
-        views.PersonChangePasswordView.as_view(),
+        accounts.PersonChangePasswordView.as_view(),
         name="person-change-password",
     ),
     kitsu_path(
         "/actions/persons/{person_id}/clear-avatar",
-        views.PersonClearAvatarView.as_view(),
+        accounts.PersonClearAvatarView.as_view(),
         name="person-clear-avatar",
     ),
     kitsu_path(
         "/actions/persons/{person_id}/departments/add",
-        views.PersonAddDepartmentView.as_view(),
+        accounts.PersonAddDepartmentView.as_view(),
         name="person-add-department",
     ),
     kitsu_path(
         "/actions/persons/{person_id}/departments/{department_id}",
-        views.PersonRemoveDepartmentView.as_view(),
+        accounts.PersonRemoveDepartmentView.as_view(),
         name="person-remove-department",
     ),
     kitsu_path(
         "/actions/persons/{person_id}/disable-two-factor-authentication",
-        views.PersonDisableTwoFactorView.as_view(),
+        accounts.PersonDisableTwoFactorView.as_view(),
         name="person-disable-two-factor-authentication",
     ),
-    kitsu_path("/actions/persons/{person_id}/invite", views.PersonInviteView.as_view(), name="person-invite"),
+    kitsu_path(
+        "/actions/persons/{person_id}/invite", accounts.PersonInviteView.as_view(), name="person-invite"
+    ),
     kitsu_path(
         "/actions/persons/{person_id}/reset-password-link",
-        views.PersonResetPasswordLinkView.as_view(),
+        accounts.PersonResetPasswordLinkView.as_view(),
         name="person-reset-password-link",
     ),
     # --- studio-wide tables
     kitsu_path(
-        "/data/persons/day-offs/{year}", views.YearDayOffsView.as_view(), name="persons-day-offs-year"
+        "/data/persons/day-offs/{year}", day_offs.YearDayOffsView.as_view(), name="persons-day-offs-year"
     ),
     kitsu_path(
         "/data/persons/day-offs/{year}/{month}",
-        views.MonthDayOffsView.as_view(),
+        day_offs.MonthDayOffsView.as_view(),
         name="persons-day-offs-month",
     ),
     kitsu_path(
         "/data/persons/presence-logs/{month_date}",
-        views.PresenceLogsView.as_view(),
+        desktop_logins.PresenceLogsView.as_view(),
         name="persons-presence-logs",
     ),
     kitsu_path(
         "/data/persons/time-spents/day-table/{year}/{month}",
-        views.DayTableView.as_view(),
+        time_spents.DayTableView.as_view(),
         name="persons-time-spents-day-table",
     ),
     kitsu_path(
         "/data/persons/time-spents/month-table/{year}",
-        views.MonthTableView.as_view(),
+        time_spents.MonthTableView.as_view(),
         name="persons-time-spents-month-table",
     ),
     kitsu_path(
         "/data/persons/time-spents/week-table/{year}",
-        views.WeekTableView.as_view(),
+        time_spents.WeekTableView.as_view(),
         name="persons-time-spents-week-table",
     ),
     kitsu_path(
         "/data/persons/time-spents/year-table",
-        views.YearTableView.as_view(),
+        time_spents.YearTableView.as_view(),
         name="persons-time-spents-year-table",
     ),
     # --- day offs of a person
     kitsu_path(
-        "/data/persons/{person_id}/day-offs", views.PersonDayOffsView.as_view(), name="person-day-offs"
+        "/data/persons/{person_id}/day-offs",
+        day_offs.PersonDayOffViewSet.as_view({"get": "list"}),
+        name="person-day-offs",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/month/{year}/{month}",
-        views.PersonMonthDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "month"}),
         name="person-day-offs-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/week/{year}/{week}",
-        views.PersonWeekDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "week"}),
         name="person-day-offs-week",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/year/{year}",
-        views.PersonYearDayOffsView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "year"}),
         name="person-day-offs-year",
     ),
     kitsu_path(
         "/data/persons/{person_id}/day-offs/{date}",
-        views.PersonDateDayOffView.as_view(),
+        day_offs.PersonDayOffViewSet.as_view({"get": "day"}),
         name="person-day-off-date",
     ),
     # --- desktop logins
     kitsu_path(
         "/data/persons/{person_id}/desktop-login-logs",
-        views.PersonDesktopLoginLogsView.as_view(),
+        desktop_logins.PersonDesktopLoginLogViewSet.as_view(DESKTOP_LOGINS),
         name="person-desktop-login-logs",
     ),
     # --- quotas
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/day/{year}/{month}/{day}",
-        views.PersonDayQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "day"}),
         name="person-quota-shots-day",
     ),
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/month/{year}/{month}",
-        views.PersonMonthQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "month"}),
         name="person-quota-shots-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/quota-shots/week/{year}/{week}",
-        views.PersonWeekQuotaShotsView.as_view(),
+        quotas.PersonQuotaShotViewSet.as_view({"get": "week"}),
         name="person-quota-shots-week",
     ),
     # --- time spents of a person
     kitsu_path(
         "/data/persons/{person_id}/time-spents",
-        views.PersonTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "list"}),
         name="person-time-spents",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/day/{year}/{month}/{day}",
-        views.PersonDayTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "day"}),
         name="person-time-spents-day",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/month/all/{year}/{month}",
-        views.PersonMonthAllTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "month_all"}),
         name="person-time-spents-month-all",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/month/{year}/{month}",
-        views.PersonMonthTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "month"}),
         name="person-time-spents-month",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/week/{year}/{week}",
-        views.PersonWeekTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "week"}),
         name="person-time-spents-week",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/year/{year}",
-        views.PersonYearTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "year"}),
         name="person-time-spents-year",
     ),
     kitsu_path(
         "/data/persons/{person_id}/time-spents/{date}",
-        views.PersonDateTimeSpentsView.as_view(),
+        time_spents.PersonTimeSpentViewSet.as_view({"get": "of_date"}),
         name="person-time-spents-date",
-    ),
-    # --- departments
-    kitsu_path(
-        "/data/departments/hardware-items",
-        views.DepartmentsHardwareItemsView.as_view(),
-        name="departments-hardware-items",
-    ),
-    kitsu_path(
-        "/data/departments/software-licenses",
-        views.DepartmentsSoftwareView.as_view(),
-        name="departments-software-licenses",
-    ),
-    kitsu_path(
-        "/data/departments/{department_id}/hardware-items",
-        views.DepartmentHardwareItemAddView.as_view(),
-        name="department-hardware-items",
-    ),
-    kitsu_path(
-        "/data/departments/{department_id}/hardware-items/{hardware_item_id}",
-        views.DepartmentHardwareItemView.as_view(),
-        name="department-hardware-item",
-    ),
-    kitsu_path(
-        "/data/departments/{department_id}/persons",
-        views.DepartmentPersonsView.as_view(),
-        name="department-persons",
-    ),
-    kitsu_path(
-        "/data/departments/{department_id}/software-licenses",
-        views.DepartmentSoftwareAddView.as_view(),
-        name="department-software-licenses",
-    ),
-    kitsu_path(
-        "/data/departments/{department_id}/software-licenses/{software_id}",
-        views.DepartmentSoftwareView.as_view(),
-        name="department-software-license",
     ),
 ]

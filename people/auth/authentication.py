@@ -294,11 +294,11 @@ class KitsuRefreshJWTAuthentication(KitsuJWTAuthentication):
 class KitsuJWTScheme(SimpleJWTScheme):
     """OpenAPI: a bearer JWT, as simplejwt documents it."""
 
-    target_class = "people.authentication.KitsuJWTAuthentication"
+    target_class = "people.auth.authentication.KitsuJWTAuthentication"
 
 
 class KitsuRefreshJWTScheme(SimpleJWTScheme):
-    target_class = "people.authentication.KitsuRefreshJWTAuthentication"
+    target_class = "people.auth.authentication.KitsuRefreshJWTAuthentication"
     name = "jwtRefreshAuth"
 
 
@@ -309,7 +309,7 @@ class LoginFailures(SimpleRateThrottle):
     """The failed logins of one client address (rate `login_failures`, e.g. "30/hour").
 
     Both doors count here, the API login and the back-office login (see
-    `auth_services.authenticate_login`). Only failures count, so a busy office
+    `people.auth.credentials.authenticate_login`). Only failures count, so a busy office
     behind one address is never slowed by its successful logins. The counts live
     in the cache (Redis in production, shared by every process).
     """

@@ -1,7 +1,11 @@
-"""Kitsu routes of this module's area, one line each (see kitsu_server.routing.kitsu_path)."""
+"""Kitsu routes of the `user` area (about the person calling), one line each (see
+kitsu_server.routing.kitsu_path)."""
 
 from kitsu_server.routing import kitsu_path
-from people import user_views as views
+from people.user import views
+
+# A viewset serves the requester's desktop logins: the verbs of the path and the action they call.
+DESKTOP_LOGINS = {"get": "list", "post": "create"}
 
 urlpatterns = [
     # --- context and projects
@@ -88,7 +92,7 @@ urlpatterns = [
     kitsu_path("/data/user/day-offs/{date}", views.DayOffView.as_view(), name="user-day-off"),
     kitsu_path(
         "/data/user/desktop-login-logs",
-        views.DesktopLoginLogsView.as_view(),
+        views.DesktopLoginLogViewSet.as_view(DESKTOP_LOGINS),
         name="user-desktop-login-logs",
     ),
     kitsu_path("/actions/user/clear-avatar", views.ClearAvatarView.as_view(), name="user-clear-avatar"),

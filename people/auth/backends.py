@@ -2,8 +2,10 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from people import auth_services
-from people.authentication import client_address
+from people.auth.authentication import client_address
+from people.auth.credentials import authenticate_login, second_factor_codes
+from people.auth.passwords import DEFAULT_PASSWORD
+from people.auth.refusals import AuthRefused
 from people.models import Person
 
 
@@ -11,7 +13,7 @@ class EmailBackend(ModelBackend):
     """Email (any case) or desktop login and password, checked as `POST /auth/login` checks them.
 
     The same per-account lockout, per-address failure count and second factor
-    hold at both doors (auth_services.authenticate_login), so the back-office is
+    hold at both doors (people.auth.credentials.authenticate_login), so the back-office is
     no way around a locked account or a two-factor authentication. `otp` is the
     login form's two-factor code. A refusal is left on the request as
     `login_refusal` for the login form to tell (e.g. the lockout).
@@ -23,14 +25,12 @@ class EmailBackend(ModelBackend):
             return None
         address = client_address(request) if request is not None else None
         try:
-            person = auth_services.authenticate_login(
-                identifier, password, address, **auth_services.second_factor_codes(otp)
-            )
-        except auth_services.AuthRefused as refusal:
+            person = authenticate_login(identifier, password, address, **second_factor_codes(otp))
+        except AuthRefused as refusal:
             if request is not None:
                 request.login_refusal = refusal
             return None
-        if password == auth_services.DEFAULT_PASSWORD:
+        if password == DEFAULT_PASSWORD:
             return None  # to be changed first, through Kitsu's login page
         return person if self.user_can_authenticate(person) else None
 

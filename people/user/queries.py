@@ -22,12 +22,12 @@ from kitsu_server.core.access.scopes import (
     OPEN_PROJECT_STATUS,
     assigned_task_ids,
     open_team_project_ids,
-    team_project_ids,
 )
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.rendering import render_rows
-from people.auth_services import PERSON_SHAPE
+from people.filters.queries import FILTER_ORDER, GROUP_ORDER, grouped_search_filters
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
+from people.payloads import PERSON_SHAPE
 from productions.models import Project, ProjectPersonLink
 from productions.project_settings.queries import open_project_rows
 from shots.queries import entity_rows, task_types_of
@@ -86,8 +86,8 @@ def user_context(access):
         "projects": open_project_rows(access),
         "task_types": rows_of("task-types", "priority", "name", "pk"),
         "task_status": rows_of("task-status", "priority", "name", "pk"),
-        "search_filters": grouped_search_filters(access, SearchFilter, ("created_at", "pk")),
-        "search_filter_groups": grouped_search_filters(access, SearchFilterGroup, ("-created_at", "-pk")),
+        "search_filters": grouped_search_filters(access, SearchFilter, FILTER_ORDER),
+        "search_filter_groups": grouped_search_filters(access, SearchFilterGroup, GROUP_ORDER),
         "preview_background_files": rows_of("preview-background-files", "name", "pk"),
         "plugins": plugins(),
     }
@@ -167,43 +167,6 @@ def client_persons(access):
         )
     ]
     return sorted(rows, key=lambda row: (row["full_name"], row["id"]))
-
-
-def visible_search_filters(access, model):
-    """The filters (or groups) `access.person` lists: their own and the shared ones, studio-wide or
-    of their team's projects (any project's for an admin), of open projects or of none."""
-    person = access.person
-    shared = Q(is_shared=True)
-    if not access.is_admin:
-        # Shared with the studio (no project), or within a production of their team.
-        shared &= Q(project__isnull=True) | Q(project_id__in=team_project_ids(person))
-    return model.objects.filter(Q(person_id=person.pk) | shared).filter(
-        Q(project__isnull=True) | Q(project__project_status__name=OPEN_PROJECT_STATUS)
-    )
-
-
-def grouped_search_filters(access, model, order):
-    """`{list type: {project id or "all": [rows]}}` of what `access.person` sees.
-    As on the reference, the list type of a group kept from the requester by its department still
-    shows (empty); a filter's does not."""
-    rows = render_rows(visible_search_filters(access, model).order_by(*order))
-    my_departments = None
-    if access.role not in MANAGER_ROLES:
-        my_departments = {
-            str(pk)
-            for pk in DepartmentLink.objects.filter(person_id=access.person.pk).values_list(
-                "department_id", flat=True
-            )
-        }
-    result = {}
-    for row in rows:
-        if model is SearchFilterGroup:
-            result.setdefault(row["list_type"], {})
-        department_id = row["department_id"]
-        if department_id is None or my_departments is None or department_id in my_departments:
-            by_project = result.setdefault(row["list_type"], {})
-            by_project.setdefault(row["project_id"] or "all", []).append(row)
-    return result
 
 
 PLUGIN_FIELDS = (
@@ -312,22 +275,6 @@ class ToCheckFilters:
     due_date_until: object = None
 
 
-def to_check_scope(access):
-    """(allowed, project ids or None for every open production, department ids or None), by the
-    requester's global role: admins check everything open, managers their open productions,
-    supervisors those of their departments (all when they have none); others nothing."""
-    if access.is_admin:
-        return True, None, None
-    if access.role == "manager":
-        return True, open_team_project_ids(access.person), None
-    if access.role == "supervisor":
-        departments = list(
-            DepartmentLink.objects.filter(person_id=access.person.pk).values_list("department_id", flat=True)
-        )
-        return True, open_team_project_ids(access.person), departments
-    return False, None, None
-
-
 def to_check_queryset(project_ids, department_ids, filters=None):
     """Tasks waiting for feedback in the scope, narrowed by `filters`."""
     queryset = with_full_context(
@@ -390,7 +337,7 @@ def tasks_to_check(access, filters, order_by=None, page=None, limit=100):
     """The tasks waiting for feedback the requester checks, with the names around them, their
     assignees and last comment: a plain list, or with `page` a page of them in the reference's
     envelope with the stats of the whole selection. Five queries whatever their number."""
-    allowed, project_ids, department_ids = to_check_scope(access)
+    allowed, project_ids, department_ids = access.tasks_to_check_scope()
     if page is not None:
         page, limit = max(page, 1), max(limit, 1)
     if not allowed:
@@ -432,12 +379,12 @@ EMPTY_FILTER_VALUES = ("project_ids", "task_type_ids", "task_status_ids", "episo
 def tasks_to_check_filter_values(access):
     """The distinct productions, task types, statuses, episodes and assignees of the tasks waiting
     for feedback the requester checks (ids, sorted): two queries."""
-    allowed, project_ids, department_ids = to_check_scope(access)
+    allowed, project_ids, department_ids = access.tasks_to_check_scope()
     if not allowed:
         return {name: [] for name in EMPTY_FILTER_VALUES}
     queryset = to_check_queryset(project_ids, department_ids)
     values = {name: set() for name in EMPTY_FILTER_VALUES}
-    rows = queryset.values_list(
+    rows = queryset.values(
         "project_id",
         "task_type_id",
         "task_status_id",
@@ -446,15 +393,16 @@ def tasks_to_check_filter_values(access):
         "entity__parent_id",
         "entity__entity_type__name",
     ).distinct()
-    for project_id, task_type_id, task_status_id, episode_id, source_id, parent_id, kind in rows:
-        values["project_ids"].add(project_id)
-        values["task_type_ids"].add(task_type_id)
-        values["task_status_ids"].add(task_status_id)
+    for row in rows:
+        values["project_ids"].add(row["project_id"])
+        values["task_type_ids"].add(row["task_type_id"])
+        values["task_status_ids"].add(row["task_status_id"])
         # The episode a row shows: the sequence's parent, else the source, and a sequence's parent.
+        episode_id = row["entity__parent__parent_id"]
         if episode_id is None:
-            episode_id = source_id
-        if kind == "Sequence" and parent_id is not None:
-            episode_id = parent_id
+            episode_id = row["entity__source_id"]
+        if row["entity__entity_type__name"] == "Sequence" and row["entity__parent_id"] is not None:
+            episode_id = row["entity__parent_id"]
         if episode_id is not None:
             values["episode_ids"].add(episode_id)
     persons = TaskPersonLink.objects.filter(task_id__in=queryset.values("pk")).values_list(
