@@ -2,21 +2,10 @@
 criteria, their ids checked, the production they name checked for the caller, and the board
 filter they make."""
 
-from rest_framework.exceptions import PermissionDenied
-
 from assets.typed_entities import BoardFilter
-from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.api.params import parse_uuid
 from kitsu_server.core.access import access_for
-from kitsu_server.core.lookups import project_or_404
-
-
-def list_criteria(request):
-    """The query string as the reference's list criteria (`page` aside)."""
-    return {key: value for key, value in request.query_params.items() if key != "page"}
-
-
-def relations_asked(request):
-    return parse_bool(request.query_params.get("relations", "false"))
+from kitsu_server.core.lookups import listed_project_role
 
 
 def check_id_criteria(criteria, names=("id", "project_id", "episode_id")):
@@ -36,12 +25,7 @@ def criteria_project_access(request, criteria):
     access = access_for(request)
     raw = criteria.get("project_id")
     project_id = parse_uuid(raw, f"Invalid UUID value: {raw}") if raw is not None else None
-    if access.is_admin:
-        return "admin"
-    if project_id is None:
-        raise PermissionDenied
-    project_or_404(project_id)
-    return access.check_project_access(project_id)
+    return listed_project_role(access, project_id)
 
 
 def board_filter(criteria):

@@ -21,7 +21,7 @@ from assets.models import Entity
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
-from kitsu_server.api.requests import validated
+from kitsu_server.api.requests import json_list, list_criteria, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import ROWS, board
 from kitsu_server.core.access import Access, access_for
@@ -30,7 +30,7 @@ from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,
-    project_or_404,
+    listed_project_role,
 )
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from tasks.boards import entity_tasks
@@ -98,13 +98,6 @@ class SharedAssetsSerializer(serializers.Serializer):
     asset_ids = serializers.ListField(child=serializers.UUIDField(), required=False, allow_null=True)
 
 
-def json_list(request):
-    """The request's JSON array, or a 400 saying one is expected."""
-    if not isinstance(request.data, list):
-        raise WrongParameter("Request body must be a JSON array.")
-    return request.data
-
-
 # --- shared lookups and checks -------------------------------------------------------------
 
 
@@ -116,20 +109,13 @@ class AssetScopedView(EntityScopedView):
     rules = {"GET": READER}
 
 
-def list_criteria(request):
-    """The query string as the reference's list criteria (`page` aside)."""
-    return {key: value for key, value in request.query_params.items() if key != "page"}
-
-
 def check_criteria_access(access, criteria):
     """The production the criteria name (directly or through their episode), checked as the
     reference does: a team member's (404 when absent), anyone's for an admin. Returns its id
     when one is named, so that the caller's role on it applies."""
     if "project_id" in criteria:
         project_id = parse_uuid(criteria["project_id"], f"Invalid UUID value: {criteria['project_id']}")
-        if not access.is_admin:
-            project_or_404(project_id)
-            access.check_project_access(project_id)
+        listed_project_role(access, project_id)
         return project_id
     if "episode_id" in criteria:
         if criteria["episode_id"] in EPISODE_SENTINELS:
@@ -138,11 +124,6 @@ def check_criteria_access(access, criteria):
         access.check_project_access(episode.project_id)
         return episode.project_id
     return None
-
-
-def caller_role(access, project_id):
-    """The caller's role on the production in question (their global role without one)."""
-    return access.project_role(project_id) if project_id is not None else access.role
 
 
 def scope_to_vendor(access, role, criteria):
@@ -206,7 +187,7 @@ class AllAssetsView(KitsuView):
         access = access_for(request)
         criteria = list_criteria(request)
         project_id = check_criteria_access(access, criteria)
-        departments = scope_to_vendor(access, caller_role(access, project_id), criteria)
+        departments = scope_to_vendor(access, access.project_role(project_id), criteria)
         rows = queries.list_assets(
             criteria, access.person, only_team_projects=not access.is_admin, vendor_departments=departments
         )
@@ -239,7 +220,7 @@ class AssetsWithTasksView(KitsuView):
             if value is not None and not (name == "episode_id" and value in EPISODE_SENTINELS):
                 parse_uuid(value, f"Invalid UUID format for {name}: {value}")
         project_id = check_criteria_access(access, criteria)
-        role = caller_role(access, project_id)
+        role = access.project_role(project_id)
         departments = scope_to_vendor(access, role, criteria)
         board = queries.BoardCriteria(
             asset_id=parse_uuid(criteria["id"], "Invalid UUID format for id.") if "id" in criteria else None,

@@ -4,6 +4,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from budgets.models import Budget, BudgetEntry
+from kitsu_server.api.json import pick
 from kitsu_server.core.rendering import render_rows
 from tasks.models import TimeSpent
 
@@ -21,10 +22,6 @@ BUDGET_ENTRY_COLUMNS = (
     "seniority",
     "exceptions",
 )
-
-
-def pick(rows, columns):
-    return [{column: row[column] for column in columns} for row in rows]
 
 
 def project_budgets(project_id):

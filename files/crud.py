@@ -1,7 +1,5 @@
 """The `/data/...` routes of this app: one policy per model (see kitsu_server.core.data)."""
 
-import uuid
-
 from assets.models import Entity
 from files.models import (
     AttachmentFile,
@@ -15,7 +13,7 @@ from files.models import (
     WorkingFile,
 )
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.params import parse_bool, parse_uuid
+from kitsu_server.api.params import is_uuid, parse_bool, parse_uuid
 from kitsu_server.core import deletion
 from kitsu_server.core.access.tasks import check_task_access, check_task_action_access
 from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
@@ -177,7 +175,7 @@ def unpin_foreign_previews(shots):
     preview_ids = {str(shot["preview_file_id"]).lower() for shot in entries if shot.get("preview_file_id")}
     owners = {}
     if preview_ids:
-        valid_ids = [pk for pk in preview_ids if _is_uuid(pk)]
+        valid_ids = [pk for pk in preview_ids if is_uuid(pk)]
         rows = PreviewFile.objects.filter(pk__in=valid_ids).values_list("pk", "task__entity_id")
         owners = {str(pk): str(entity_id) for pk, entity_id in rows}
     for shot in entries:
@@ -186,14 +184,6 @@ def unpin_foreign_previews(shots):
             entity_id = str(shot.get("entity_id") or shot.get("id")).lower()
             shot["preview_file_id"] = preview_id if owners.get(preview_id) == entity_id else None
     return shots
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @register
@@ -211,7 +201,7 @@ class PlaylistsPolicy(CrudPolicy):
         if creating:
             if body.get("episode_id") in ("all", "main"):
                 body["episode_id"] = None
-            if "task_type_id" in body and not _is_uuid(str(body["task_type_id"])):
+            if "task_type_id" in body and not is_uuid(str(body["task_type_id"])):
                 body["task_type_id"] = None
         return body
 

@@ -32,7 +32,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape, serialize_rows
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.core.access.people import own_department_ids, time_reader_project_ids
-from kitsu_server.core.calendar import business_days, local_to_utc
+from kitsu_server.core.calendar import business_days, local_to_utc, naive_utc
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.rendering import render_rows
 from people.models import (
@@ -409,12 +409,6 @@ def quota_shots(person, start, end, tz, project_id=None, task_type_id=None, weig
         ).values_list("entity_id", flat=True)
         weights = dict.fromkeys(ended.order_by().distinct(), 1)
     return render_quota_shots(weights)
-
-
-def naive_utc(value):
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value
 
 
 def spread_weight(task_start, task_end, start, end):

@@ -4,26 +4,18 @@ assignments, the custom fields of their departments); the base of the routes lis
 tasks under an entity.
 """
 
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets.queries import hidden_metadata_fields, hide_vendor_metadata
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.params import parse_bool
+from kitsu_server.api.requests import list_criteria, relations_asked
 from kitsu_server.core.access import Access, access_for
-from kitsu_server.core.lookups import entity_or_404, project_or_404
+from kitsu_server.core.lookups import entity_or_404, listed_project_role
 from kitsu_server.core.scoped import EntityScopedView
 from shots import queries
 
 EPISODE_SENTINELS = ("all", "main")
-
-
-def list_criteria(request):
-    return {key: value for key, value in request.query_params.items() if key != "page"}
-
-
-def relations_asked(request):
-    return parse_bool(request.query_params.get("relations", "false"))
 
 
 def force_asked(request):
@@ -42,12 +34,7 @@ def check_id_formats(criteria, names):
 def check_criteria_project(access, project_id):
     """Who may list what the query string's production holds: its team (a 404 when there is no
     such production); without a production, admins only."""
-    if access.is_admin:
-        return
-    if project_id is None:
-        raise PermissionDenied
-    project = project_or_404(project_id)
-    access.check_project_access(project.pk)
+    listed_project_role(access, project_id)
 
 
 def list_scope(request, id_names=(), parent=None):

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from assets.queries import board_fingerprint, cast_assets, entity_task_types
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.requests import json_body, validated
+from kitsu_server.api.requests import json_body, relations_asked, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
 from kitsu_server.api.schema import board
 from kitsu_server.core.access import Access, access_for
@@ -27,14 +27,7 @@ from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
-from shots.requests import (
-    as_entity,
-    force_asked,
-    list_scope,
-    parent_in_project,
-    project_entity_rows,
-    relations_asked,
-)
+from shots.requests import as_entity, force_asked, list_scope, parent_in_project, project_entity_rows
 from shots.serializers import (
     EPISODE_PARAMETER,
     FORCE_PARAMETER,

@@ -5,7 +5,6 @@ task routes' own lists (a project's tasks, an entity's tasks of a type, one task
 Every list is built from a few flat queries whatever its length, never a query per row.
 """
 
-import datetime
 import math
 
 import orjson
@@ -74,18 +73,6 @@ def render_entity(entity, type_name="Entity"):
     data = serialize_instance(entity, relations=False, shape=shape_of("entities"))
     data["type"] = type_name
     return data
-
-
-def _text(value):
-    return str(value) if value is not None else None
-
-
-def _date_text(value):
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return format_datetime(value)
-    return value.isoformat()
 
 
 # --- pagination ---------------------------------------------------------------------------------

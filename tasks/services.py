@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from kitsu_server.api.json import text_or_none
 from kitsu_server.core import deletion
 from kitsu_server.core.events import publish_event, record_event, record_events
 from tasks.comments.attachments import remove_attachments
@@ -215,9 +216,9 @@ def remove_comment(comment, task, user=None):
 def record_status_change(task, previous_status_id, person_id, user=None):
     data = {
         "task_id": str(task.pk),
-        "new_task_status_id": _str(task.task_status_id),
-        "previous_task_status_id": _str(previous_status_id),
-        "person_id": _str(person_id),
+        "new_task_status_id": text_or_none(task.task_status_id),
+        "previous_task_status_id": text_or_none(previous_status_id),
+        "person_id": text_or_none(person_id),
     }
     record_event("task:status-changed", data, project_id=task.project_id, user=user)
 
@@ -226,10 +227,6 @@ def remove_preview_file(preview_file, force=False):
     """Delete a preview: the entity showing it and the news and comments quoting it let go of it
     first, the task falls back on its newest remaining main preview (see kitsu_server.core.deletion)."""
     deletion.remove_preview_file(preview_file, force=force)
-
-
-def _str(value):
-    return str(value) if value is not None else None
 
 
 # Entity kinds whose events are named after themselves ("shot:update"); the others are assets.
@@ -322,7 +319,11 @@ def delete_tasks(tasks, user):
     )
     by_project = defaultdict(list)
     for task_id, entity_id, task_type_id, project_id in removed:
-        data = {"task_id": str(task_id), "entity_id": _text(entity_id), "task_type_id": _text(task_type_id)}
+        data = {
+            "task_id": str(task_id),
+            "entity_id": text_or_none(entity_id),
+            "task_type_id": text_or_none(task_type_id),
+        }
         by_project[project_id].append(data)
     for project_id, datas in by_project.items():
         record_events("task:delete", datas, project_id=project_id, user=user)
@@ -335,7 +336,3 @@ def announce(name, data, project_id=None, user=None):
     """Publish an event to the live stream after the commit without storing it, as the reference
     does for the signals whose rows are the record (notifications, acknowledgements)."""
     publish_event(name, data, project_id=project_id, user=user, after_commit=True)
-
-
-def _text(value):
-    return str(value) if value is not None else None

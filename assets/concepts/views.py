@@ -14,13 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from assets.boards import (
-    board_filter,
-    check_id_criteria,
-    criteria_project_access,
-    list_criteria,
-    relations_asked,
-)
+from assets.boards import board_filter, check_id_criteria, criteria_project_access
 from assets.concepts import queries, services
 from assets.models import Entity
 from assets.queries import entity_task_types
@@ -36,7 +30,7 @@ from assets.services import remove_entity
 from assets.typed_entities import BoardFilter, listed_entities, project_entities, render_typed
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_bool
-from kitsu_server.api.requests import validated
+from kitsu_server.api.requests import list_criteria, relations_asked, validated
 from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.policies import REGISTRY

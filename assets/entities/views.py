@@ -21,7 +21,7 @@ from assets.queries import TASK_SHAPE
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import parse_uuid
-from kitsu_server.api.requests import validated
+from kitsu_server.api.requests import json_list, validated
 from kitsu_server.api.schema import ROWS
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
@@ -38,13 +38,6 @@ FORCE_PARAMETER = OpenApiParameter(
 
 class EntityTasksSerializer(serializers.Serializer):
     task_type_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-
-
-def json_list(request):
-    """The request's JSON array, or a 400 saying one is expected."""
-    if not isinstance(request.data, list):
-        raise WrongParameter("Request body must be a JSON array.")
-    return request.data
 
 
 class EntityReadView(EntityScopedView):

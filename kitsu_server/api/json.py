@@ -44,6 +44,31 @@ def format_datetime(value):
     return value.isoformat(timespec="seconds")[:19]
 
 
+def text_or_none(value):
+    """A value as the API writes an id or a name: its text, or null."""
+    return str(value) if value is not None else None
+
+
+def datetime_or_none(value):
+    """A datetime in the API's format, or null."""
+    return format_datetime(value) if value is not None else None
+
+
+def date_text(value):
+    """A date or datetime as the API writes it (a datetime in the API's format, a date as
+    YYYY-MM-DD), or null."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    return value.isoformat()
+
+
+def pick(rows, columns):
+    """Rows cut down to `columns`, in that order."""
+    return [{column: row[column] for column in columns} for row in rows]
+
+
 def column_converter(field):
     """The conversion a column's raw value needs for JSON, or None when it is JSON-ready.
 

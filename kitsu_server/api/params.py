@@ -30,3 +30,15 @@ def parse_int(params, name, default, minimum=INT32_RANGE[0], maximum=INT32_RANGE
     if not minimum <= value <= maximum:
         raise WrongParameter(f"{name} must be an integer between {minimum} and {maximum}.")
     return value
+
+
+def uuid_or_none(value):
+    """An id as a UUID, None when malformed (for routes that answer a malformed id as no row)."""
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def is_uuid(value):
+    return uuid_or_none(value) is not None

@@ -5,7 +5,7 @@ import datetime
 
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import INT32_RANGE, harden
-from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.params import parse_bool, parse_uuid
 
 
 def json_body(request):
@@ -145,3 +145,20 @@ def parse_month(value):
     if not 1 <= month <= 12:
         raise WrongParameter(f"Wrong month: {value!r}.")
     return month
+
+
+def list_criteria(request):
+    """The query string as the reference's list criteria (`page` aside)."""
+    return {key: value for key, value in request.query_params.items() if key != "page"}
+
+
+def relations_asked(request):
+    """`?relations=true`: the rows with their relation id lists."""
+    return parse_bool(request.query_params.get("relations", "false"))
+
+
+def json_list(request):
+    """The request's JSON array, or a 400 saying one is expected."""
+    if not isinstance(request.data, list):
+        raise WrongParameter("Request body must be a JSON array.")
+    return request.data

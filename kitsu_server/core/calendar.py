@@ -28,3 +28,10 @@ def business_days(start, end):
     return sum(
         1 for offset in range(1, (end - start).days + 1) if (start + datetime.timedelta(offset)).weekday() < 5
     )
+
+
+def naive_utc(value):
+    """An aware datetime as a naive UTC one (a naive one is taken as UTC already)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value

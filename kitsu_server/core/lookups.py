@@ -9,23 +9,13 @@ Two answers for a malformed id, each the reference's for its family of routes:
 `team_project` and `managed_project` are the production of a URL once the caller reaches it.
 """
 
-import uuid
-
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from assets.models import KIND_NAMES, Entity, EntityType, entity_kind
-from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.params import parse_uuid, uuid_or_none
 from kitsu_server.core import access as access_rules  # a module: the access rules look rows up here
 from productions.models import Project
 from tasks.models import Task
-
-
-def uuid_or_none(value):
-    """An id of the URL as a UUID, None when malformed."""
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        return None
 
 
 def object_or_404(model_or_queryset, object_id, name=None):
@@ -70,6 +60,18 @@ def asset_type_or_404(asset_type_id):
     """An entity type that classifies assets (not Shot, Sequence... which name kinds)."""
     asset_types = EntityType.objects.exclude(name__in=KIND_NAMES)
     return found_or_404(asset_types, asset_type_id, "Asset type not found.")
+
+
+def listed_project_role(access, project_id):
+    """The rule of a list whose query string names its production: admins list anything; anyone
+    else must name one (403) that exists (404) and whose team holds them (403). Returns the
+    caller's role there ("admin" for an admin)."""
+    if access.is_admin:
+        return "admin"
+    if project_id is None:
+        raise PermissionDenied
+    project_or_404(project_id)
+    return access.check_project_access(project_id)
 
 
 def team_project(request, project_id, blocked_roles=()):

@@ -48,7 +48,7 @@ def unset_token_cookies(response, access=True, refresh=True):
         response.delete_cookie(REFRESH_COOKIE, path=refresh_cookie_path(), samesite="Lax")
 
 
-def second_factor_codes(data):
+def second_factor_inputs(data):
     """The codes of a `SecondFactorSerializer` body, named as the services take them."""
     return {
         "totp": data.get("totp"),
@@ -117,7 +117,7 @@ class LoginView(AuthView):
             data["password"],
             address=client_address(request),
             origin="web" if browser else "script",
-            **second_factor_codes(data),
+            **second_factor_inputs(data),
         )
         response = Response(body)
         if browser:
@@ -217,7 +217,7 @@ class TOTPView(AuthView):
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def delete(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        two_factor.disable_totp(request.user, second_factor_codes(data))
+        two_factor.disable_totp(request.user, second_factor_inputs(data))
         return Response({"success": True})
 
 
@@ -246,7 +246,7 @@ class EmailOTPView(AuthView):
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.SuccessSerializer, **REFUSED})
     def delete(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        two_factor.disable_email_otp(request.user, second_factor_codes(data))
+        two_factor.disable_email_otp(request.user, second_factor_inputs(data))
         return Response({"success": True})
 
 
@@ -256,7 +256,7 @@ class RecoveryCodesView(AuthView):
     @extend_schema(request=s.SecondFactorSerializer, responses={200: s.RecoveryCodesSerializer, **REFUSED})
     def put(self, request):
         data = validated(s.SecondFactorSerializer, request.data)
-        codes = two_factor.regenerate_recovery_codes(request.user, second_factor_codes(data))
+        codes = two_factor.regenerate_recovery_codes(request.user, second_factor_inputs(data))
         return Response({"otp_recovery_codes": codes})
 
 

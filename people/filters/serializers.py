@@ -9,7 +9,7 @@ FILTER_SCHEMA = output_serializer(REGISTRY["search-filters"])
 GROUP_SCHEMA = output_serializer(REGISTRY["search-filter-groups"])
 
 
-def optional_id(**options):
+def optional_id_field(**options):
     return serializers.UUIDField(required=False, allow_null=True, default=None, **options)
 
 
@@ -17,11 +17,11 @@ class FilterCreateBody(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     query = serializers.CharField(max_length=500, trim_whitespace=False)
     list_type = serializers.CharField(max_length=80, default="todo")
-    project_id = optional_id()
+    project_id = optional_id_field()
     entity_type = serializers.CharField(max_length=80, required=False, allow_null=True, default=None)
     is_shared = serializers.BooleanField(required=False, allow_null=True, default=False)
-    search_filter_group_id = optional_id()
-    department_id = optional_id()
+    search_filter_group_id = optional_id_field()
+    department_id = optional_id_field()
 
 
 class FilterUpdateBody(serializers.Serializer):
@@ -42,10 +42,10 @@ class GroupCreateBody(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     color = serializers.CharField(max_length=8, required=False, allow_blank=True, allow_null=True, default="")
     list_type = serializers.CharField(max_length=80, default="todo")
-    project_id = optional_id()
+    project_id = optional_id_field()
     is_shared = serializers.BooleanField(required=False, allow_null=True, default=False)
     entity_type = serializers.CharField(max_length=80, required=False, allow_null=True, default=None)
-    department_id = optional_id()
+    department_id = optional_id_field()
 
 
 class GroupUpdateBody(serializers.Serializer):

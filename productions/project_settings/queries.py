@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from assets.models import Entity, EntityType
 from files.models import PreviewBackgroundFile
 from kitsu_server.core.rendering import render, render_rows
-from people.models import Person
+from people.models import Person, full_name
 from productions.models import (
     DepartmentMetadataDescriptorLink,
     MetadataDescriptor,
@@ -34,13 +34,6 @@ from tasks.models import TaskStatus, TaskType
 # only "Open" (its get_open_status).
 OPEN_STATUS_NAMES = ("Active", "open", "Open")
 OPEN_STATUS = "Open"
-
-
-def full_name(first_name, last_name):
-    """The reference's `full_name`: both names with a space, or whichever is set."""
-    if first_name and last_name:
-        return f"{first_name} {last_name}"
-    return f"{first_name or ''}{last_name or ''}"
 
 
 def team_rows(project, role):
@@ -196,7 +189,7 @@ def descriptor_dicts(criteria):
     return by_project
 
 
-def visible_descriptors(project, access, role):
+def project_descriptors_read_by(project, access, role):
     """The descriptors of a project that the person of `access`, holding `role` there, reads, in
     column order."""
     descriptors = MetadataDescriptor.objects.filter(project=project)

@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from assets.models import EntityType
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event
+from kitsu_server.core.teams import join_team
 from people.models import Person, Software
 from productions.models import (
     Project,
@@ -57,13 +58,8 @@ def add_team_member(project, person_id, role=None, user=None):
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise WrongParameter(f"Person with id {person_id} not found")
-    if person.preview_project_id is not None and person.preview_project_id != project.pk:
-        raise WrongParameter("A preview account can only belong to its own project")
     with transaction.atomic():
-        _, created = ProjectPersonLink.objects.get_or_create(project=project, person=person)
-        if created:
-            _touch(project)
-            project_updated(project.pk, user)
+        join_team(project, person, user=user)
         if role is not None:
             update_team_member_role(project, person_id, role, user=user)
     return project

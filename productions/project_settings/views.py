@@ -350,7 +350,7 @@ class ProjectMetadataDescriptorViewSet(ViewSetMixin, ProjectScopedView):
     def list(self, request, project_id):
         """The project's descriptors its members read: clients those published to clients,
         vendors those of their departments or of none."""
-        visible = queries.visible_descriptors(self.project, self.access, self.role)
+        visible = queries.project_descriptors_read_by(self.project, self.access, self.role)
         return Response(render_rows(visible, relations=True))
 
     @extend_schema(tags=TAGS, request=MetadataDescriptorInput, responses={201: DescriptorOutput})
@@ -386,7 +386,7 @@ class ProjectMetadataDescriptorViewSet(ViewSetMixin, ProjectScopedView):
     @extend_schema(tags=TAGS, responses=DescriptorOutput)
     def retrieve(self, request, project_id, metadata_descriptor_id):
         descriptor = project_descriptor(self.project, metadata_descriptor_id)
-        visible = queries.visible_descriptors(self.project, self.access, self.role)
+        visible = queries.project_descriptors_read_by(self.project, self.access, self.role)
         if not visible.filter(pk=descriptor.pk).exists():
             raise PermissionDenied
         return Response(render(descriptor))

@@ -12,7 +12,6 @@ event; applying a template records `metadata-descriptor:new` per descriptor it c
 `project:update`. The reads are in productions.project_templates.queries.
 """
 
-import unicodedata
 import uuid
 
 from django.conf import settings
@@ -38,6 +37,7 @@ from productions.models import (
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
 )
+from productions.project_settings.descriptors import field_name_of
 from productions.project_templates.queries import background_entry, snapshot_descriptors
 from tasks.models import TaskType
 
@@ -304,13 +304,6 @@ def set_default_preview_background_file(template, background_id, user=None):
 
 
 # --- metadata descriptors ------------------------------------------------------------------------
-
-
-def field_name_of(name):
-    """The field name a descriptor name gives: ASCII, lower case, words joined by "_"."""
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode("ascii").lower()
-    words = "".join(char if char.isalnum() else " " for char in text).split()
-    return "_".join(words)
 
 
 def clean_descriptor(descriptor):

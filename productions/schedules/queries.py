@@ -8,6 +8,7 @@ what the reference groups (by person) is grouped here from that one result.
 from collections import defaultdict
 
 from assets.models import Asset, EntityType
+from kitsu_server.api.json import pick
 from kitsu_server.core.rendering import render_rows
 from people.models import DayOff
 from productions.models import (
@@ -34,11 +35,6 @@ SCHEDULE_ITEM_COLUMNS = (
 
 # Task types the schedule has a line for (the reference's list, `None` included out).
 SCHEDULED_ENTITY_KINDS = ("Asset", "Shot", "Sequence", "Episode", "Edit")
-
-
-def pick(rows, columns):
-    """Rows cut down to `columns`, in that order."""
-    return [{column: row[column] for column in columns} for row in rows]
 
 
 # --- milestones and schedule items -------------------------------------------------------

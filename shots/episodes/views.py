@@ -14,20 +14,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
-from kitsu_server.api.requests import validated
+from kitsu_server.api.requests import list_criteria, relations_asked, validated
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.episodes.queries import episode_retake_stats, episode_stats
-from shots.requests import (
-    TeamTasksView,
-    force_asked,
-    list_criteria,
-    list_scope,
-    mask_for_vendor,
-    relations_asked,
-)
+from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor
 from shots.serializers import (
     EPISODE_PARAMETER,
     FORCE_PARAMETER,

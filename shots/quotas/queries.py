@@ -6,7 +6,7 @@ import datetime
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Sum
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 
-from kitsu_server.core.calendar import business_days, person_timezone
+from kitsu_server.core.calendar import business_days, naive_utc, person_timezone
 from shots.queries import project_fps
 from tasks.models import Task, TaskPersonLink, TimeSpent
 
@@ -193,9 +193,3 @@ def weighted_quotas(project, tz, task_type_id=None, person_id=None, studio_id=No
                 quotas.add([entry_id, "total"], day, frames, drawings or 0, 1 / days)
             day += datetime.timedelta(days=1)
     return quotas.rounded()
-
-
-def naive_utc(value):
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value

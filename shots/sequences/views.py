@@ -13,19 +13,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
-from kitsu_server.api.requests import validated
+from kitsu_server.api.requests import list_criteria, relations_asked, validated
 from kitsu_server.core.access import Access
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
-from shots.requests import (
-    TeamTasksView,
-    force_asked,
-    list_criteria,
-    list_scope,
-    mask_for_vendor,
-    parent_in_project,
-    relations_asked,
-)
+from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor, parent_in_project
 from shots.serializers import (
     EPISODE_PARAMETER,
     FORCE_PARAMETER,

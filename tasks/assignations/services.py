@@ -6,9 +6,8 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from kitsu_server.api.errors import WrongParameter
-from kitsu_server.core.events import record_event, record_events
-from productions.models import ProjectPersonLink
+from kitsu_server.core.events import record_events
+from kitsu_server.core.teams import join_team
 from tasks.crud import check_assignable
 from tasks.models import Notification, Task, TaskPersonLink
 from tasks.queries import render_tasks
@@ -43,20 +42,9 @@ def assign_tasks(tasks, person, author):
                 for task_id in task_ids
             ]
         )
-    add_team_member(tasks[0].project, person, author)
+    join_team(tasks[0].project, person, author)
     rows = {row["id"]: row for row in render_tasks(Task.objects.filter(pk__in=task_ids), relations=True)}
     return [rows[str(task_id)] for task_id in task_ids]
-
-
-def add_team_member(project, person, user):
-    """`person` joins the team of `project` if not there yet (`project:update`); a preview account
-    belongs to its own project only."""
-    if person.preview_project_id is not None and person.preview_project_id != project.pk:
-        raise WrongParameter("A preview account can only belong to its own project")
-    # get_or_create inserts in a savepoint: a concurrent request may add them first.
-    _, created = ProjectPersonLink.objects.get_or_create(project=project, person=person)
-    if created:
-        record_event("project:update", {}, project_id=project.pk, user=user)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 acknowledgements and reply authors (narrowed for clients), and a project's comments.
 """
 
-import uuid
 from collections import defaultdict
 
 from django.db.models import OuterRef, Subquery
@@ -10,7 +9,9 @@ from django.db.models import OuterRef, Subquery
 from files.models import AttachmentFile
 from kitsu_server.api.json import (
     serialize_rows,
+    text_or_none,
 )
+from kitsu_server.api.params import is_uuid
 from people.models import Person
 from tasks.models import (
     Comment,
@@ -119,7 +120,7 @@ def comment_previews(comment_ids, skip_rejected=False):
     lookups = [f"preview_file__{name}" for name in PREVIEW_SUMMARY]
     for row in rows.values("comment_id", *lookups):
         preview = {name: row[f"preview_file__{name}"] for name in PREVIEW_SUMMARY}
-        preview["id"], preview["task_id"] = str(preview["id"]), _text(preview["task_id"])
+        preview["id"], preview["task_id"] = str(preview["id"]), text_or_none(preview["task_id"])
         preview["status"] = preview["status"] or "ready"
         preview["validation_status"] = preview["validation_status"] or "neutral"
         by_comment[str(row["comment_id"])].append(preview)
@@ -133,7 +134,13 @@ def comment_attachments(comment_ids):
         "comment_id", "pk", "name", "extension", "reply_id", "size"
     ):
         by_comment[str(comment_id)].append(
-            {"id": str(pk), "name": name, "extension": extension, "reply_id": _text(reply_id), "size": size}
+            {
+                "id": str(pk),
+                "name": name,
+                "extension": extension,
+                "reply_id": text_or_none(reply_id),
+                "size": size,
+            }
         )
     return by_comment
 
@@ -148,7 +155,7 @@ def embed_reply_authors(comments):
     }
     if not person_ids:
         return
-    valid_ids = [person_id for person_id in person_ids if _is_uuid(person_id)]
+    valid_ids = [person_id for person_id in person_ids if is_uuid(person_id)]
     people = {}
     for row in Person.objects.filter(pk__in=valid_ids).values(
         "pk", "first_name", "last_name", "has_avatar", "role"
@@ -168,14 +175,6 @@ def embed_reply_authors(comments):
         for reply in comment.get("replies") or []:
             if isinstance(reply, dict):
                 reply["person"] = people.get(str(reply.get("person_id")))
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def comments_for_client(comments, task, reader):
@@ -229,10 +228,6 @@ def project_comments(project, access, page, limit):
     return paginated(queryset, page, limit, render)
 
 
-def _text(value):
-    return str(value) if value is not None else None
-
-
 def last_client_comments(project_id, task_ids):
     """(task, its last comment written by a client of the project) for each listed task of the
     project that has one and a status, in task id order. Two queries."""
@@ -251,3 +246,12 @@ def last_client_comments(project_id, task_ids):
     )
     comments = Comment.objects.in_bulk([task.client_comment_id for task in tasks])
     return [(task, comments[task.client_comment_id]) for task in tasks]
+
+
+def reply_in(replies, reply_id):
+    """The reply of `reply_id` among a comment's `replies` (a JSON list), or None."""
+    wanted = str(reply_id)
+    for reply in replies or []:
+        if isinstance(reply, dict) and reply.get("id") == wanted:
+            return reply
+    return None

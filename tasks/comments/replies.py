@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from assets.models import Entity
 from files.models import AttachmentFile
+from kitsu_server.api.json import text_or_none
+from kitsu_server.api.params import is_uuid, uuid_or_none
 from kitsu_server.core.events import record_event
 from people.models import Person
 from tasks.comments.attachments import FileWrites, remove_attachments, store_attachment
 from tasks.comments.mentions import mentioned_department_ids, mentioned_person_ids
+from tasks.comments.queries import reply_in
 from tasks.comments.services import (
-    _as_uuid,
     _save_notifications,
     mentioned_recipient_ids,
     notification_recipient_ids,
@@ -92,7 +94,7 @@ def notify_reply(task, comment, reply, previous_repliers, user):
             created_at=created_at,
         )
         for person_id in sorted(recipients)
-        if _is_uuid(person_id)
+        if is_uuid(person_id)
     ]
     mentioned = mentioned_recipient_ids(
         task.project_id, reply["mentions"], reply["department_mentions"], author_id
@@ -113,15 +115,12 @@ def notify_reply(task, comment, reply, previous_repliers, user):
         Person.objects.filter(pk__in=[n.person_id for n in notifications]).values_list("pk", flat=True)
     )
     _save_notifications(
-        [n for n in notifications if _as_uuid(n.person_id) in existing], task.project_id, user
+        [n for n in notifications if uuid_or_none(n.person_id) in existing], task.project_id, user
     )
 
 
 def find_reply(comment, reply_id):
-    for reply in comment.replies or []:
-        if isinstance(reply, dict) and reply.get("id") == str(reply_id):
-            return reply
-    return None
+    return reply_in(comment.replies, reply_id)
 
 
 @transaction.atomic
@@ -129,7 +128,7 @@ def delete_reply(comment, reply_id, task, user=None):
     """Remove a reply with its attachments and the notifications it raised. Announces
     `comment:delete-reply`; returns the comment (no relations), as the reference does."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if _is_uuid(reply_id):
+    if is_uuid(reply_id):
         remove_attachments(AttachmentFile.objects.filter(comment=comment, reply_id=reply_id))
         Notification.objects.filter(reply_id=reply_id).delete()
     comment.replies = [
@@ -141,7 +140,7 @@ def delete_reply(comment, reply_id, task, user=None):
     announce(
         "comment:delete-reply",
         {
-            "task_id": _text(task.pk if task else comment.object_id),
+            "task_id": text_or_none(task.pk if task else comment.object_id),
             "comment_id": str(comment.pk),
             "reply_id": str(reply_id),
         },
@@ -175,15 +174,7 @@ def toggle_acknowledgement(comment, task, person):
     return render_comment(comment)
 
 
-def _is_uuid(value):
-    return _as_uuid(value) is not None
-
-
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _text(value):
-    return str(value) if value is not None else None
 
 
 def _now_text():

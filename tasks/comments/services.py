@@ -14,7 +14,6 @@ to the live stream after the commit without being stored (`announce`).
 """
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from django.utils import timezone
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
 from files.models import AttachmentFile
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import serialize_instance
+from kitsu_server.api.json import serialize_instance, text_or_none
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.events import record_event
 from people.models import Person, full_name
@@ -256,7 +255,7 @@ def apply_status_change(task, task_status, comment, user):
         data = {
             "task_id": str(task.pk),
             "new_task_status_id": str(task_status.pk),
-            "previous_task_status_id": _text(previous_status_id),
+            "previous_task_status_id": text_or_none(previous_status_id),
             "person_id": str(comment.person_id),
         }
         record_event("task:status-changed", data, project_id=task.project_id, user=user)
@@ -338,8 +337,8 @@ def add_news(task, comment, changed, user):
         "news:new",
         {
             "news_id": str(news.pk),
-            "task_status_id": _text(comment.task_status_id),
-            "task_type_id": _text(task.task_type_id),
+            "task_status_id": text_or_none(comment.task_status_id),
+            "task_type_id": text_or_none(task.task_type_id),
         },
         project_id=task.project_id,
         user=user,
@@ -457,7 +456,7 @@ def _automate_ready_for(run, task, entity, automation):
     )
     record_event(
         "asset:update",
-        {"asset_id": str(entity.pk), "data": {"ready_for": _text(automation.out_task_type_id)}},
+        {"asset_id": str(entity.pk), "data": {"ready_for": text_or_none(automation.out_task_type_id)}},
         project_id=task.project_id,
         user=run.user,
     )
@@ -541,13 +540,6 @@ def move_comment(comment, source, target, user):
     return data
 
 
-def _as_uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 @transaction.atomic
 def delete_comment(comment, task, user):
     """Remove a comment with what hangs off it and recompute its task (see remove_comment).
@@ -560,7 +552,3 @@ def delete_comment(comment, task, user):
         project_id=task.project_id,
         user=user,
     )
-
-
-def _text(value):
-    return str(value) if value is not None else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from kitsu_server.api.errors import WrongParameter
-from kitsu_server.api.json import format_datetime
+from kitsu_server.api.json import datetime_or_none, text_or_none
 from people.models import LoginLog
 from tasks.models import ApiEvent
 
@@ -69,10 +69,10 @@ def last_events(filters, cursor_id, limit):
     return [
         {
             "id": str(row["pk"]),
-            "created_at": _moment(row["created_at"]),
+            "created_at": datetime_or_none(row["created_at"]),
             "name": row["name"],
-            "user_id": _text(row["user_id"]),
-            "project_id": _text(row["project_id"]),
+            "user_id": text_or_none(row["user_id"]),
+            "project_id": text_or_none(row["project_id"]),
             "data": row["data"],
         }
         for row in rows[:limit]
@@ -98,9 +98,9 @@ def last_login_logs(person_ids, after, before, cursor_id, limit):
     return [
         {
             "id": str(row["pk"]),
-            "created_at": _moment(row["created_at"]),
+            "created_at": datetime_or_none(row["created_at"]),
             "ip_address": row["ip_address"],
-            "person_id": _text(row["person_id"]),
+            "person_id": text_or_none(row["person_id"]),
             "origin": row["origin"],
         }
         for row in rows[:limit]
@@ -117,11 +117,3 @@ def _any_of(conditions):
     for condition in conditions[1:]:
         combined |= condition
     return combined
-
-
-def _text(value):
-    return str(value) if value is not None else None
-
-
-def _moment(value):
-    return format_datetime(value) if value is not None else None

@@ -19,6 +19,7 @@ from kitsu_server.api.json import (
 )
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, team_project_ids
 from kitsu_server.core.data.policies import REGISTRY
+from tasks.comments.queries import reply_in
 from tasks.models import (
     Chat,
     ChatMessage,
@@ -208,7 +209,7 @@ class NotificationContext:
         comment_text, reply_text = row["comment__text"], ""
         reply_mentions, reply_department_mentions = [], []
         if row["type"] in REPLY_TYPES:
-            reply = find_reply(row["comment__replies"], row["reply_id"])
+            reply = reply_in(row["comment__replies"], row["reply_id"])
             if reply is not None:
                 reply_text = reply.get("text")
                 reply_mentions = reply.get("mentions") or []
@@ -246,14 +247,6 @@ class NotificationContext:
             "playlist_for_entity": playlist_for_entity,
             "playlist_is_for_all": playlist_is_for_all,
         }
-
-
-def find_reply(replies, reply_id):
-    wanted = str(reply_id)
-    for reply in replies or []:
-        if isinstance(reply, dict) and reply.get("id") == wanted:
-            return reply
-    return None
 
 
 def render_notification(notification):

@@ -14,13 +14,13 @@ from rest_framework.response import Response
 from rest_framework.viewsets import ViewSetMixin
 
 from kitsu_server.api.endpoints import KitsuView, UserView
-from kitsu_server.api.params import parse_uuid
+from kitsu_server.api.params import parse_uuid, uuid_or_none
 from kitsu_server.api.requests import query_id, query_int, query_text, validated
 from kitsu_server.api.schema import rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
-from kitsu_server.core.lookups import object_or_404, task_or_404, uuid_or_none
+from kitsu_server.core.lookups import object_or_404, task_or_404
 from kitsu_server.core.scoped import READER, EntityScopedView
 from productions.models import Project
 from shots.models import Sequence

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from files.models import PreviewFile
-from kitsu_server.api.json import format_datetime
-from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, team_project_ids
-from productions.models import Project
+from kitsu_server.api.json import datetime_or_none, text_or_none
+from kitsu_server.core.access.scopes import team_project_ids
 from tasks.models import News
 from tasks.queries import full_entity_names, short_persons
 
@@ -102,23 +101,23 @@ def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None):
             {
                 "id": str(row["pk"]),
                 "type": "News",
-                "author_id": _text(row["author_id"]),
-                "comment_id": _text(row["comment_id"]),
-                "task_id": _text(row["task_id"]),
-                "task_type_id": _text(row["task__task_type_id"]),
-                "task_status_id": _text(row["comment__task_status_id"]),
-                "task_entity_id": _text(row["task__entity_id"]),
-                "preview_file_id": _text(row["preview_file_id"]),
+                "author_id": text_or_none(row["author_id"]),
+                "comment_id": text_or_none(row["comment_id"]),
+                "task_id": text_or_none(row["task_id"]),
+                "task_type_id": text_or_none(row["task__task_type_id"]),
+                "task_status_id": text_or_none(row["comment__task_status_id"]),
+                "task_entity_id": text_or_none(row["task__entity_id"]),
+                "preview_file_id": text_or_none(row["preview_file_id"]),
                 "preview_file_extension": row["preview_file__extension"],
                 "preview_file_revision": row["preview_file__revision"],
-                "project_id": _text(row["task__project_id"]),
+                "project_id": text_or_none(row["task__project_id"]),
                 "project_name": row["task__project__name"],
-                "created_at": _moment(row["created_at"]),
+                "created_at": datetime_or_none(row["created_at"]),
                 "change": row["change"],
                 "full_entity_name": entity_name,
-                "episode_id": _text(episode_id),
-                "entity_preview_file_id": _text(row["task__entity__preview_file_id"]),
-                "person": authors.get(_text(row["author_id"])),
+                "episode_id": text_or_none(episode_id),
+                "entity_preview_file_id": text_or_none(row["task__entity__preview_file_id"]),
+                "person": authors.get(text_or_none(row["author_id"])),
             }
         )
     if filters.only_preview:
@@ -171,15 +170,3 @@ def attach_revision_previews(entries):
             )
     for entry in entries:
         entry["preview_files"] = by_revision.get((entry["task_id"], entry["preview_file_revision"]), [])
-
-
-def open_project_ids():
-    return list(Project.objects.filter(project_status__name=OPEN_PROJECT_STATUS).values_list("pk", flat=True))
-
-
-def _text(value):
-    return str(value) if value is not None else None
-
-
-def _moment(value):
-    return format_datetime(value) if value is not None else None

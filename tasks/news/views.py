@@ -21,7 +21,8 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import open_team_project_ids
 from kitsu_server.core.scoped import ProjectScopedView
 from tasks.inputs import MOMENT_MESSAGE, query_bool
-from tasks.news.queries import NEWS_PAGE_SIZE, NewsFilters, news_page, news_stats, open_project_ids
+from tasks.news.queries import NEWS_PAGE_SIZE, NewsFilters, news_page, news_stats
+from tasks.queries import open_project_ids
 
 NEWS_PARAMETERS = [
     OpenApiParameter("only_preview", bool, description="Only the news with a preview"),
@@ -111,7 +112,7 @@ class OpenProjectsNewsView(KitsuView):
     def get(self, request):
         access = access_for(request)
         if access.is_admin:
-            project_ids = open_project_ids()
+            project_ids = list(open_project_ids().values_list("pk", flat=True))
         else:
             project_ids = list(open_team_project_ids(access.person).values_list("project_id", flat=True))
         asked = query_text(request, "project_id")

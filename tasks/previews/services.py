@@ -104,7 +104,3 @@ def set_main_previews(tasks, user):
 def remove_comment_preview(preview_file, force=False):
     """A preview of a comment goes (see kitsu_server.core.deletion.remove_preview_file)."""
     remove_preview_file(preview_file, force=force)
-
-
-def _text(value):
-    return str(value) if value is not None else None

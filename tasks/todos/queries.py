@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from assets.models import EntityLink
 from kitsu_server.api.json import (
-    format_datetime,
+    date_text,
+    text_or_none,
 )
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, open_team_project_ids
 from tasks.models import (
@@ -81,8 +82,8 @@ def detailed_task(row, shape):
             # as an empty object, as every row the reference writes does: the to-do's metadata
             # columns index into it.
             "entity_data": row["entity__data"] or {},
-            "entity_preview_file_id": _text(row["entity__preview_file_id"]) or "",
-            "entity_source_id": _text(row["entity__source_id"]) or "",
+            "entity_preview_file_id": text_or_none(row["entity__preview_file_id"]) or "",
+            "entity_source_id": text_or_none(row["entity__source_id"]) or "",
             "entity_type_name": row["entity__entity_type__name"],
             "entity_canceled": row["entity__canceled"],
             "sequence_name": row["entity__parent__name"],
@@ -122,7 +123,7 @@ def attach_last_comments(tasks, task_ids):
     )
     last = {}
     for task_id, text, created_at, person_id in comments:
-        last[str(task_id)] = {"text": text, "date": _date_text(created_at), "person_id": str(person_id)}
+        last[str(task_id)] = {"text": text, "date": date_text(created_at), "person_id": str(person_id)}
     for task in tasks:
         task["last_comment"] = last.get(task["id"], {})
 
@@ -390,11 +391,11 @@ def open_tasks_burndown(access, filters):
     return {
         "total": totals["total"],
         "total_estimation": totals["estimation"] or 0,
-        "start_date": _date_text(min(bounds)) if bounds else None,
-        "end_date": _date_text(max(bounds)) if bounds else None,
+        "start_date": date_text(min(bounds)) if bounds else None,
+        "end_date": date_text(max(bounds)) if bounds else None,
         "done_by_day": [
             {
-                "date": _date_text(row["day"]),
+                "date": date_text(row["day"]),
                 "done": row["done"],
                 "done_estimation": row["done_estimation"] or 0,
             }
@@ -446,8 +447,8 @@ def persons_task_dates(project_ids, busy_project_ids=None):
         person_id = str(span["person_id"])
         entries[person_id] = {
             "person_id": person_id,
-            "min_date": _date_text(span["min_date"]),
-            "max_date": _date_text(span["max_date"]),
+            "min_date": date_text(span["min_date"]),
+            "max_date": date_text(span["max_date"]),
             "busy_periods": [],
         }
     if busy_project_ids:
@@ -485,15 +486,3 @@ def merge_periods(periods):
         else:
             merged.append([start, end])
     return merged
-
-
-def _date_text(value):
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return format_datetime(value)
-    return value.isoformat()
-
-
-def _text(value):
-    return str(value) if value is not None else None

@@ -10,6 +10,7 @@ team roles it reads, so a view checks as often as it likes for one query.
 
 from rest_framework.exceptions import PermissionDenied
 
+from kitsu_server.api.params import uuid_or_none
 from kitsu_server.core.access import comments as comment_rules
 from kitsu_server.core.access import entities as entity_rules
 from kitsu_server.core.access import files as file_rules
@@ -42,13 +43,13 @@ class Access:
         return set(self._memberships())
 
     def is_member(self, project_id):
-        return project_id is not None and _as_uuid(project_id) in self._memberships()
+        return project_id is not None and uuid_or_none(project_id) in self._memberships()
 
     def project_role(self, project_id):
         """The effective role on a project: admin stays admin, else the team role, else the global one."""
         if self.is_admin:
             return "admin"
-        role = self._memberships().get(_as_uuid(project_id))
+        role = self._memberships().get(uuid_or_none(project_id))
         return role if role not in (None, "admin") else self.role
 
     def projects_by_role(self):
@@ -182,17 +183,6 @@ class Access:
     day_off_readers = people_rules.day_off_readers
     person_time_scope = people_rules.person_time_scope
     tasks_to_check_scope = people_rules.tasks_to_check_scope
-
-
-def _as_uuid(value):
-    import uuid
-
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def access_for(request):

@@ -1,7 +1,6 @@
 """`/actions/persons/{person_id}/...`: what an admin does to a person's account (password, avatar,
 departments, second factors, invitation, reset link)."""
 
-import ipaddress
 import uuid
 
 from drf_spectacular.utils import extend_schema
@@ -15,6 +14,7 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
 from people import services
+from people.auth.authentication import client_address
 from people.auth.passwords import reset_url_builder
 from people.auth.serializers import SuccessSerializer
 from people.lookups import human_or_404, person_or_404
@@ -48,19 +48,6 @@ class ResetLinkSerializer(serializers.Serializer):
 
 
 PERSON = output_serializer(REGISTRY["persons"])
-
-
-def client_address(request):
-    """The first address of X-Forwarded-For when it is one, for the account notices."""
-    forwarded = request.headers.get("X-Forwarded-For")
-    if not forwarded:
-        return None
-    candidate = forwarded.split(",")[0].strip()
-    try:
-        ipaddress.ip_address(candidate)
-    except ValueError:
-        return None
-    return candidate
 
 
 class PersonChangePasswordView(KitsuView):
