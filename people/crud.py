@@ -113,6 +113,10 @@ class PersonsPolicy(CrudPolicy):
         "expiration_date",
     )
 
+    # The web UI's people page and team schedule list `?is_guest=false` whatever the role; the
+    # reference filters on it for everyone though it shows it to admins only.
+    filterable_hidden = ("is_guest",)
+
     def __init__(self):
         super().__init__()
         self.shape = PersonShape(hidden=self.hidden_columns)

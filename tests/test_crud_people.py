@@ -69,6 +69,24 @@ def test_chat_tokens_cannot_be_probed_through_a_filter(organisation):
     assert len(client_for(admin).get("/api/data/organisations?chat_token_slack=xoxb-secret").json()) == 1
 
 
+@pytest.mark.parametrize("role", ["user", "manager", "supervisor", "client", "vendor"])
+def test_every_role_lists_persons_by_guest_flag(role):
+    """The web UI's people page and team schedule ask `?relations=true&is_guest=false` whatever the
+    role; the reference filters on the flag though it shows it to admins only (found by the web UI
+    run as an artist: it was a 400)."""
+    reader = factories.make_person(role=role)
+    guest = factories.make_person(role="user", is_guest=True)
+    response = client_for(reader).get("/api/data/persons?relations=true&is_guest=false")
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()}
+    assert str(guest.pk) not in ids
+    if role != "client":  # a client meets the teams of their productions only
+        assert str(reader.pk) in ids
+        assert "is_guest" not in response.json()[0]  # filtered on, still not shown
+    guests = client_for(reader).get("/api/data/persons?is_guest=true").json()
+    assert [row["id"] for row in guests] == ([str(guest.pk)] if role != "client" else [])
+
+
 def test_organisation_writes_are_for_admins(organisation):
     artist = factories.make_person(role="user")
     url = f"/api/data/organisations/{organisation.pk}"

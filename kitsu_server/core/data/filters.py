@@ -146,11 +146,11 @@ def filterset_for(policy):
 
 class DataFilterBackend(DjangoFilterBackend):
     """The filter backend of the /data viewset: the FilterSet of the view's policy, narrowed to
-    the columns of the shape the person reads (`view.shape`)."""
+    the columns of the shape the person reads (`view.shape`) and the policy's `filterable_hidden`."""
 
     def get_filterset_class(self, view, queryset=None):
         return filterset_for(view.policy)
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
-        return {**kwargs, "readable": set(view.shape.column_names)}
+        return {**kwargs, "readable": {*view.shape.column_names, *view.policy.filterable_hidden}}

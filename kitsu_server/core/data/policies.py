@@ -32,6 +32,9 @@ class CrudPolicy:
     # a creation / an update (the reference's protected fields of each resource).
     read_only_on_create = ()
     read_only_on_update = ()
+    # Columns a person may filter by though their shape does not show them: plain flags the web UI
+    # filters on for every role (a person's `is_guest`); never a secret.
+    filterable_hidden = ()
     # Rules of a column beyond its SQL type, {column: [DRF validators]} (e.g. a person's time zone).
     column_validators = {}
 
