@@ -3,9 +3,15 @@
 from budgets import views
 from kitsu_server.routing import kitsu_path
 
+# The verbs of each path and the viewset action they call.
+LIST_CREATE = {"get": "list", "post": "create"}
+READ_CHANGE_DELETE = {"get": "retrieve", "put": "update", "delete": "destroy"}
+
 urlpatterns = [
     kitsu_path(
-        "/data/projects/{project_id}/budgets", views.ProjectBudgetsView.as_view(), name="project-budgets"
+        "/data/projects/{project_id}/budgets",
+        views.BudgetViewSet.as_view(LIST_CREATE),
+        name="project-budgets",
     ),
     # Before the budget route: "time-spents" is no budget id.
     kitsu_path(
@@ -15,17 +21,17 @@ urlpatterns = [
     ),
     kitsu_path(
         "/data/projects/{project_id}/budgets/{budget_id}",
-        views.ProjectBudgetView.as_view(),
+        views.BudgetViewSet.as_view(READ_CHANGE_DELETE),
         name="project-budget",
     ),
     kitsu_path(
         "/data/projects/{project_id}/budgets/{budget_id}/entries",
-        views.BudgetEntriesView.as_view(),
+        views.BudgetEntryViewSet.as_view(LIST_CREATE),
         name="project-budget-entries",
     ),
     kitsu_path(
         "/data/projects/{project_id}/budgets/{budget_id}/entries/{entry_id}",
-        views.BudgetEntryView.as_view(),
+        views.BudgetEntryViewSet.as_view(READ_CHANGE_DELETE),
         name="project-budget-entry",
     ),
 ]

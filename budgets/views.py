@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
 from budgets import queries, services
 from budgets.models import Budget, BudgetEntry
@@ -17,8 +18,9 @@ from kitsu_server.api.requests import validated
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
-from kitsu_server.core.lookups import managed_project, object_or_404
+from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.rendering import render
+from kitsu_server.core.scoped import MANAGER, ProjectScopedView
 from people.models import POSITION_TYPES, SENIORITY_TYPES, Department, Person
 from productions.models import Project
 
@@ -118,36 +120,37 @@ BUDGET_ENTRY = output_serializer(REGISTRY["budget-entries"])
 # --- budgets ------------------------------------------------------------------------------------
 
 
-class ProjectBudgetsView(KitsuView):
+class BudgetViewSet(ViewSetMixin, ProjectScopedView):
+    """A production's budgets: list and create on `/budgets`, read, change and delete on
+    `/budgets/{budget_id}`. Its managers only."""
+
+    rules = {"list": MANAGER, "create": MANAGER, "retrieve": MANAGER, "update": MANAGER, "destroy": MANAGER}
+
     @extend_schema(tags=TAGS, responses=BudgetSummary(many=True))
-    def get(self, request, project_id):
-        project_id = managed_project(request, project_id).pk
-        return Response(queries.project_budgets(project_id))
+    def list(self, request, project_id):
+        return Response(queries.project_budgets(self.project.pk))
 
-    @extend_schema(tags=TAGS, request=BudgetInput, responses=BUDGET)
-    def post(self, request, project_id):
-        project_id = managed_project(request, project_id).pk
+    @extend_schema(tags=TAGS, request=BudgetInput, responses={200: BUDGET})  # 200, as the reference
+    def create(self, request, project_id):
         values = validated(BudgetInput, request.data)
-        budget = services.create_budget(project_id, values["name"], values["currency"], user=request.user)
+        budget = services.create_budget(
+            self.project.pk, values["name"], values["currency"], user=request.user
+        )
         return Response(render(budget))
 
-
-class ProjectBudgetView(KitsuView):
     @extend_schema(tags=TAGS, responses=BUDGET)
-    def get(self, request, project_id, budget_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
-        return Response(render(budget))
+    def retrieve(self, request, project_id, budget_id):
+        return Response(render(budget_of(self.project.pk, budget_id)))
 
     @extend_schema(tags=TAGS, request=BudgetChanges, responses=BUDGET)
-    def put(self, request, project_id, budget_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
+    def update(self, request, project_id, budget_id):
+        budget = budget_of(self.project.pk, budget_id)
         changes = validated(BudgetChanges, request.data)
         return Response(render(services.update_budget(budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})
-    def delete(self, request, project_id, budget_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
-        services.delete_budget(budget, user=request.user)
+    def destroy(self, request, project_id, budget_id):
+        services.delete_budget(budget_of(self.project.pk, budget_id), user=request.user)
         return Response(status=204)
 
 
@@ -158,6 +161,7 @@ class ProjectMonthTimeSpentsView(KitsuView):
         description='{department id: {"total": t, person id: {"total": t, "YYYY-MM": t}}} (admins only).',
     )
     def get(self, request, project_id):
+        # Admins only, checked before the production is looked up (a 403 before a 404).
         access_for(request).check_admin()
         project = object_or_404(Project.objects.only("pk"), project_id, "Project")
         return Response(queries.month_time_spents(project.pk))
@@ -166,35 +170,38 @@ class ProjectMonthTimeSpentsView(KitsuView):
 # --- budget entries ----------------------------------------------------------------------------
 
 
-class BudgetEntriesView(KitsuView):
+class BudgetEntryViewSet(ViewSetMixin, ProjectScopedView):
+    """A budget's entries: list and create on `/entries`, read, change and delete on
+    `/entries/{entry_id}`. The production's managers only."""
+
+    rules = {"list": MANAGER, "create": MANAGER, "retrieve": MANAGER, "update": MANAGER, "destroy": MANAGER}
+
+    def budget(self, budget_id):
+        return budget_of(self.project.pk, budget_id)
+
     @extend_schema(tags=TAGS, responses=BudgetEntrySummary(many=True))
-    def get(self, request, project_id, budget_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
-        return Response(queries.budget_entries(budget.pk))
+    def list(self, request, project_id, budget_id):
+        return Response(queries.budget_entries(self.budget(budget_id).pk))
 
-    @extend_schema(tags=TAGS, request=BudgetEntryInput, responses=BUDGET_ENTRY)
-    def post(self, request, project_id, budget_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
+    @extend_schema(tags=TAGS, request=BudgetEntryInput, responses={200: BUDGET_ENTRY})
+    def create(self, request, project_id, budget_id):
+        budget = self.budget(budget_id)
         values = validated(BudgetEntryInput, request.data)
-        entry = services.create_budget_entry(budget, values, user=request.user)
-        return Response(render(entry))
+        return Response(render(services.create_budget_entry(budget, values, user=request.user)))
 
-
-class BudgetEntryView(KitsuView):
     @extend_schema(tags=TAGS, responses=BUDGET_ENTRY)
-    def get(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
-        return Response(render(entry_of(budget, entry_id)))
+    def retrieve(self, request, project_id, budget_id, entry_id):
+        return Response(render(entry_of(self.budget(budget_id), entry_id)))
 
     @extend_schema(tags=TAGS, request=BudgetEntryChanges, responses=BUDGET_ENTRY)
-    def put(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
+    def update(self, request, project_id, budget_id, entry_id):
+        budget = self.budget(budget_id)
         entry = entry_of(budget, entry_id)
         changes = validated(BudgetEntryChanges, request.data)
         return Response(render(services.update_budget_entry(entry, budget, changes, user=request.user)))
 
     @extend_schema(tags=TAGS, responses={204: None})
-    def delete(self, request, project_id, budget_id, entry_id):
-        budget = budget_of(managed_project(request, project_id).pk, budget_id)
+    def destroy(self, request, project_id, budget_id, entry_id):
+        budget = self.budget(budget_id)
         services.delete_budget_entry(entry_of(budget, entry_id), budget, user=request.user)
         return Response(status=204)

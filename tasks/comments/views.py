@@ -28,7 +28,6 @@ from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import query_int, validated
 from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.core.access import access_for
-from kitsu_server.core.access.roles import MANAGER_ROLES
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import found_or_404, object_or_404
@@ -322,7 +321,7 @@ class CommentMoveView(KitsuView):
     @extend_schema(request=MoveCommentBody, responses={200: COMMENT_SCHEMA}, tags=["actions/tasks"])
     def post(self, request, task_id, comment_id):
         access = access_for(request)
-        access.check_role(MANAGER_ROLES)  # read on the global role, before any project is known
+        access.check_manager()  # read on the global role, before any project is known
         source = object_or_404(Task.objects.select_related("entity"), task_id)
         access.check_task_access(source)
         body = validated(MoveCommentBody, request.data)

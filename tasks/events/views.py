@@ -11,7 +11,6 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import query_id, query_int, query_moment
 from kitsu_server.api.schema import PAGE_SIZE
 from kitsu_server.core.access import access_for
-from kitsu_server.core.access.roles import MANAGER_ROLES
 from tasks.events.queries import EventFilters, event_names, last_events, last_login_logs
 from tasks.inputs import MOMENT_MESSAGE, query_ids
 
@@ -138,5 +137,5 @@ class EventNamesView(KitsuView):
 
     @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}}, tags=["data/events"])
     def get(self, request):
-        access_for(request).check_role(MANAGER_ROLES)
+        access_for(request).check_manager()
         return Response(event_names())
