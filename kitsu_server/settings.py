@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tasks",
     "files",
     "budgets",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,12 @@ ROUTE_MODULES = (
     "tasks.news.urls",
     "tasks.events.urls",
     "tasks.inbox.urls",
+    "files.media.urls",
+    "files.working.urls",
+    "exchange.exports.urls",
+    "exchange.csv_imports.urls",
+    "exchange.shotgrid.urls",
+    "exchange.kitsu.urls",
     "kitsu_server.core.urls",
 )
 

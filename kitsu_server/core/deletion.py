@@ -75,7 +75,7 @@ from tasks.models import (
 )
 
 # The apps whose rows can hold a row back; the framework's own (the admin's log) follow it.
-PRODUCTION_APPS = {"people", "productions", "assets", "shots", "tasks", "files", "budgets"}
+PRODUCTION_APPS = {"people", "productions", "assets", "shots", "tasks", "files", "budgets", "exchange"}
 # A removed main preview gives way to the newest main preview with a thumbnail.
 THUMBNAIL_EXTENSIONS = ("png", "mp4")
 FILE_ID_BATCH = 500

@@ -1,0 +1,1 @@
+"""CSV and OTIO imports (/import/csv/..., /import/otio/...)."""

@@ -1,0 +1,3 @@
+"""Kitsu routes of CSV exports (/export/csv/...), one line each."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Kitsu-to-Kitsu imports (/import/kitsu/...)."""

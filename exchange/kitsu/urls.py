@@ -1,0 +1,3 @@
+"""Kitsu routes of Kitsu-to-Kitsu imports (/import/kitsu/...), one line each."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""ShotGrid push imports (/import/shotgun/...)."""

@@ -1,0 +1,3 @@
+"""Kitsu routes of ShotGrid push imports (/import/shotgun/...), one line each."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Preview media: uploads, pictures and movies processed as jobs, downloads with ranges, storage."""

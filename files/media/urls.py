@@ -1,0 +1,3 @@
+"""Kitsu routes of preview media (/pictures/..., /movies/..., /actions/preview-files/...), one line each."""
+
+urlpatterns = []

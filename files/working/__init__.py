@@ -1,0 +1,1 @@
+"""Working and output files: file tree templates, path generation, revisions."""

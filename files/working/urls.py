@@ -1,0 +1,3 @@
+"""Kitsu routes of working and output files, one line each."""
+
+urlpatterns = []
