@@ -1,3 +1,10 @@
 """Kitsu routes of CSV and OTIO imports (/import/csv/..., /import/otio/...), one line each."""
 
-urlpatterns = []
+from exchange.csv_imports import views
+from kitsu_server.routing import kitsu_path
+
+urlpatterns = [
+    kitsu_path(
+        "/import/csv/projects/{project_id}/shots", views.ShotsCsvImport.as_view(), name="import-csv-shots"
+    ),
+]
