@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from exchange.csv_imports.entities import AssetsImporter, EditsImporter
 from exchange.csv_imports.shots import ShotsImporter
 from exchange.rows import error_body, run_import
 from kitsu_server.api.params import parse_bool
@@ -56,6 +57,22 @@ class ImportView(ProjectScopedView):
 
 class ShotsCsvImport(ImportView):
     importer = ShotsImporter
+
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
+    def post(self, request, project_id):
+        return self.run(request)
+
+
+class AssetsCsvImport(ImportView):
+    importer = AssetsImporter
+
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
+    def post(self, request, project_id):
+        return self.run(request)
+
+
+class EditsCsvImport(ImportView):
+    importer = EditsImporter
 
     @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
     def post(self, request, project_id):
