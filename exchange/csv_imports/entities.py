@@ -9,8 +9,7 @@ from django.db import transaction
 from assets.models import NON_ASSET_TYPE_NAMES, Entity, EntityType, TaskTypeAssetTypeLink
 from assets.services import create_asset, create_tasks_for_entity
 from exchange.csv_imports.columns import MetadataColumns, PersonCells, TaskColumns
-from exchange.csv_imports.shots import rendered_in_order
-from exchange.rows import Importer, RowError, RowPlan, in_batches
+from exchange.rows import Importer, RowError, RowPlan, in_batches, rendered_in_order
 from kitsu_server.core.events import record_event
 from productions.models import ProjectAssetTypeLink, ProjectTaskTypeLink
 from shots.edits.services import create_edit
@@ -107,7 +106,7 @@ class EntityImporter(Importer):
                 if plan.values["tasks"] and (created or self.update):
                     self.task_columns.apply(plan.values["tasks"], entity, self.tasks, self.user)
                 imported.append(entity.pk)
-        return rendered_in_order(imported)
+        return rendered_in_order(Entity, imported)
 
     def create_workflow_tasks(self, entity, created):
         pass

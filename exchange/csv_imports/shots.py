@@ -5,8 +5,7 @@ by its episode, sequence and name (updated only with the `update` flag, never du
 
 from assets.models import Entity
 from exchange.csv_imports.columns import MetadataColumns, PersonCells, TaskColumns
-from exchange.rows import Importer, RowError, RowPlan, in_batches, parse_int
-from kitsu_server.core.rendering import render_rows
+from exchange.rows import Importer, RowError, RowPlan, in_batches, parse_int, rendered_in_order
 from shots.models import Shot
 from shots.services import create_episode, create_sequence, create_shot, update_shot
 from tasks.services import create_tasks
@@ -140,7 +139,7 @@ class ShotsImporter(Importer):
             for plan in batch:
                 if plan.values["tasks"] and plan.action != "unchanged":
                     self.task_columns.apply(plan.values["tasks"], plan.entity, self.tasks, self.user)
-        return rendered_in_order(imported)
+        return rendered_in_order(Entity, imported)
 
     def create_workflow_tasks(self, shots):
         """A new shot gets a task of each of the production's shot task types, as on the
@@ -150,9 +149,3 @@ class ShotsImporter(Importer):
         for task_type in self.task_columns.task_types:
             create_tasks(task_type, shots, self.user)
         self.tasks.update(self.task_columns.existing([shot.pk for shot in shots]))
-
-
-def rendered_in_order(entity_ids):
-    """The entities as /data renders them, in the file's order (a row named twice, twice)."""
-    rows = {row["id"]: row for row in render_rows(Entity.objects.filter(pk__in=set(entity_ids)))}
-    return [rows[str(pk)] for pk in entity_ids]

@@ -8,11 +8,18 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from exchange.csv_imports.casting import CastingImporter
 from exchange.csv_imports.entities import AssetsImporter, EditsImporter
+from exchange.csv_imports.estimations import EstimationsImporter
+from exchange.csv_imports.persons import PersonsImporter
 from exchange.csv_imports.shots import ShotsImporter
 from exchange.rows import error_body, run_import
+from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import parse_bool
-from kitsu_server.core.scoped import MANAGER, ProjectScopedView
+from kitsu_server.core.access import access_for
+from kitsu_server.core.lookups import entity_or_404, found_or_404
+from kitsu_server.core.scoped import MANAGER, MEMBER, ProjectScopedView
+from tasks.models import TaskType
 
 UPLOAD = inline_serializer("CsvUpload", {"file": serializers.FileField()})
 PARAMETERS = [
@@ -36,6 +43,14 @@ def flag(request, name):
     return parse_bool(request.query_params.get(name) or request.data.get(name) or "false")
 
 
+def run(request, importer):
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return Response(error_body("No file given: send it as the `file` field.", None), status=400)
+    status, body = run_import(importer, uploaded, dry_run=flag(request, "dry_run"))
+    return Response(body, status=status)
+
+
 class ImportView(ProjectScopedView):
     """An import into the production of the URL: its managers."""
 
@@ -43,16 +58,8 @@ class ImportView(ProjectScopedView):
     rules = {"POST": MANAGER}
     importer = None
 
-    def make_importer(self, request, **kwargs):
-        return self.importer(request.user, self.project, update=flag(request, "update"))
-
-    def run(self, request, **kwargs):
-        uploaded = request.FILES.get("file")
-        if uploaded is None:
-            return Response(error_body("No file given: send it as the `file` field.", None), status=400)
-        importer = self.make_importer(request, **kwargs)
-        status, body = run_import(importer, uploaded, dry_run=flag(request, "dry_run"))
-        return Response(body, status=status)
+    def run(self, request):
+        return run(request, self.importer(request.user, self.project, update=flag(request, "update")))
 
 
 class ShotsCsvImport(ImportView):
@@ -77,3 +84,48 @@ class EditsCsvImport(ImportView):
     @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
     def post(self, request, project_id):
         return self.run(request)
+
+
+class CastingCsvImport(ImportView):
+    importer = CastingImporter
+
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
+    def post(self, request, project_id):
+        return self.run(request)
+
+
+class PersonsCsvImport(KitsuView):
+    """The studio's people: admins."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS, responses=ANSWERS)
+    def post(self, request):
+        access_for(request).check_admin()
+        return run(request, PersonsImporter(request.user, update=flag(request, "update")))
+
+
+class EstimationsCsvImport(ProjectScopedView):
+    """A task type's estimations in a production: its managers, and the supervisors of the task
+    type's department."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    rules = {"POST": MEMBER}
+
+    def estimations(self, request, task_type_id, episode_id=None):
+        task_type = found_or_404(TaskType, task_type_id, "Task type not found.")
+        self.access.check_supervisor_project_task_type_access(self.project.pk, task_type.pk)
+        if episode_id is not None:
+            episode_id = entity_or_404(episode_id, "Episode").pk
+        importer = EstimationsImporter(request.user, self.project, task_type, episode_id)
+        return run(request, importer)
+
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS[1:], responses=ANSWERS)
+    def post(self, request, project_id, task_type_id):
+        return self.estimations(request, task_type_id)
+
+
+class EpisodeEstimationsCsvImport(EstimationsCsvImport):
+    @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS[1:], responses=ANSWERS)
+    def post(self, request, project_id, episode_id, task_type_id):
+        return self.estimations(request, task_type_id, episode_id)
