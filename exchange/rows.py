@@ -133,6 +133,10 @@ class Importer:
     def __init__(self, user, project=None, update=False):
         self.user, self.project, self.update = user, project, update
 
+    def read(self, uploaded):
+        """(header, [(line number, row)]) of the uploaded file: a CSV file by default."""
+        return read_rows(uploaded)
+
     def prepare(self, header):
         self.header = header
 
@@ -150,7 +154,7 @@ def plan_rows(importer, rows):
         try:
             plans.append(importer.plan(line, row))
         except RowError as exc:
-            key = " / ".join(value for value in row.values() if value)[:80]
+            key = " / ".join(str(value) for value in row.values() if value not in (None, ""))[:80]
             plans.append(RowPlan(line, key, "error", reason=exc.message, column=exc.column))
     return plans
 
@@ -178,7 +182,7 @@ def error_body(message, line_number, column=None, errors=()):
 def run_import(importer, uploaded, dry_run=False):
     """(status, body) of an import of `uploaded` (see the module)."""
     try:
-        header, rows = read_rows(uploaded)
+        header, rows = importer.read(uploaded)
         check_columns(header, importer.required_columns)
         importer.prepare(header)
     except ImportFileError as exc:

@@ -61,6 +61,12 @@ class MetadataColumns:
         return new_data
 
 
+def project_task_types(project, for_entity):
+    """The task types of the production for a kind of entity, by priority and name."""
+    links = ProjectTaskTypeLink.objects.filter(project=project, task_type__for_entity=for_entity)
+    return list(TaskType.objects.filter(pk__in=links.values("task_type_id")).order_by("priority", "name"))
+
+
 class TaskColumns:
     """The task columns of the production's task types for a kind of entity."""
 

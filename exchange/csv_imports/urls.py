@@ -29,4 +29,10 @@ urlpatterns = [
         views.EstimationsCsvImport.as_view(),
         name="import-csv-estimations",
     ),
+    kitsu_path("/import/otio/projects/{project_id}", views.OtioImport.as_view(), name="import-otio"),
+    kitsu_path(
+        "/import/otio/projects/{project_id}/episodes/{episode_id}",
+        views.EpisodeOtioImport.as_view(),
+        name="import-otio-episode",
+    ),
 ]

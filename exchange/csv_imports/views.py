@@ -5,12 +5,14 @@ the line and column of a bad file, nothing written."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from exchange.csv_imports.casting import CastingImporter
 from exchange.csv_imports.entities import AssetsImporter, EditsImporter
 from exchange.csv_imports.estimations import EstimationsImporter
+from exchange.csv_imports.otio import OtioImporter
 from exchange.csv_imports.persons import PersonsImporter
 from exchange.csv_imports.shots import ShotsImporter
 from exchange.rows import error_body, run_import
@@ -129,3 +131,46 @@ class EpisodeEstimationsCsvImport(EstimationsCsvImport):
     @extend_schema(request={"multipart/form-data": UPLOAD}, parameters=PARAMETERS[1:], responses=ANSWERS)
     def post(self, request, project_id, episode_id, task_type_id):
         return self.estimations(request, task_type_id, episode_id)
+
+
+OTIO_UPLOAD = inline_serializer(
+    "OtioUpload",
+    {
+        "file": serializers.FileField(),
+        "naming_convention": serializers.CharField(required=False),
+        "match_case": serializers.BooleanField(required=False),
+    },
+)
+
+
+class OtioImport(ImportView):
+    """An edit (an OTIO file) into the production's shots: its managers."""
+
+    def otio(self, request, episode_id=None):
+        episode = entity_or_404(episode_id, "Episode") if episode_id is not None else None
+        if episode is not None and episode.project_id != self.project.pk:
+            raise NotFound("Episode not found.")
+        if episode is None and self.project.production_type == "tvshow":
+            return Response(
+                error_body("A TV show's edit is imported into one of its episodes.", None), status=400
+            )
+        match_case = request.query_params.get("match_case") or request.data.get("match_case") or "true"
+        importer = OtioImporter(
+            request.user,
+            self.project,
+            episode,
+            naming_convention=request.query_params.get("naming_convention")
+            or request.data.get("naming_convention"),
+            match_case=parse_bool(match_case),
+        )
+        return run(request, importer)
+
+    @extend_schema(request={"multipart/form-data": OTIO_UPLOAD}, parameters=PARAMETERS[1:], responses=ANSWERS)
+    def post(self, request, project_id):
+        return self.otio(request)
+
+
+class EpisodeOtioImport(OtioImport):
+    @extend_schema(request={"multipart/form-data": OTIO_UPLOAD}, parameters=PARAMETERS[1:], responses=ANSWERS)
+    def post(self, request, project_id, episode_id):
+        return self.otio(request, episode_id)
