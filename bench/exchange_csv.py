@@ -1,7 +1,7 @@
 """Time a big CSV import and a big CSV export over HTTP, with the server's peak memory.
 
     # ours (uvicorn on 8130) and the reference (:5000), same machine:
-    .venv/bin/python bench/exchange_csv.py --url http://127.0.0.1:8130/api --pid $(pgrep -n uvicorn) --shots 10000
+    .venv/bin/python bench/exchange_csv.py --url http://127.0.0.1:8130/api --pid UVICORN_PID --shots 10000
     .venv/bin/python bench/exchange_csv.py --url http://127.0.0.1:5000 --pid $(cat /run/zou.pid) --shots 10000
 
 1. import: a new TV show production (named with the time) gets a CSV of --shots shots (10
@@ -132,7 +132,8 @@ def main():
                 lines += chunk.count(b"\n")
         elapsed = time.perf_counter() - started
     print(
-        f"export tasks.csv: {answer.status_code}, {lines - 1} tasks, {size / 1e6:.1f} MB in {elapsed:.1f} s, memory {memory}"
+        f"export tasks.csv: {answer.status_code}, {lines - 1} tasks, {size / 1e6:.1f} MB"
+        f" in {elapsed:.1f} s, memory {memory}"
     )
 
 
