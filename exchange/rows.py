@@ -148,6 +148,11 @@ class Importer:
         raise NotImplementedError
 
 
+def changed_values(before, after):
+    """{name: [before, after]} of the values of `after` that differ from `before` (a dict)."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
 def plan_rows(importer, rows):
     plans = []
     for line, row in rows:

@@ -9,7 +9,7 @@ from django.db import transaction
 from assets.models import NON_ASSET_TYPE_NAMES, Entity, EntityType, TaskTypeAssetTypeLink
 from assets.services import create_asset, create_tasks_for_entity
 from exchange.csv_imports.columns import MetadataColumns, PersonCells, TaskColumns
-from exchange.rows import Importer, RowError, RowPlan, in_batches, rendered_in_order
+from exchange.rows import Importer, RowError, RowPlan, changed_values, in_batches, rendered_in_order
 from kitsu_server.core.events import record_event
 from productions.models import ProjectAssetTypeLink, ProjectTaskTypeLink
 from shots.edits.services import create_edit
@@ -18,10 +18,6 @@ from shots.services import create_episode
 from tasks.models import TaskType
 
 NO_EPISODE = (None, "", "MP")  # the main pack
-
-
-def diff(before, after):
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 def update_entity(entity, values, kind, user):
@@ -75,7 +71,7 @@ class EntityImporter(Importer):
             plan.action = "update" if self.update else "unchanged"
             return plan
         if self.update:
-            plan.changes = diff(existing, values)
+            plan.changes = changed_values(existing, values)
             plan.changes.update(self.task_columns.changes(updates, existing["pk"], self.tasks))
         missing = self.missing_tasks(existing)
         if missing:

@@ -5,14 +5,18 @@ by its episode, sequence and name (updated only with the `update` flag, never du
 
 from assets.models import Entity
 from exchange.csv_imports.columns import MetadataColumns, PersonCells, TaskColumns
-from exchange.rows import Importer, RowError, RowPlan, in_batches, parse_int, rendered_in_order
+from exchange.rows import (
+    Importer,
+    RowError,
+    RowPlan,
+    changed_values,
+    in_batches,
+    parse_int,
+    rendered_in_order,
+)
 from shots.models import Shot
 from shots.services import create_episode, create_sequence, create_shot, update_shot
 from tasks.services import create_tasks
-
-
-def diff(before, after):
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 class ShotsImporter(Importer):
@@ -88,7 +92,7 @@ class ShotsImporter(Importer):
         if existing is None:  # named twice in the file: created by the first row, updated here
             plan.action = "update"
             return plan
-        plan.changes = diff(existing, values)
+        plan.changes = changed_values(existing, values)
         plan.changes.update(self.task_columns.changes(updates, existing["pk"], self.tasks))
         plan.action = "update" if plan.changes else "unchanged"
         return plan

@@ -22,7 +22,7 @@ def descriptor_columns(project, kind):
     """(name, field name, data type) of the production's metadata columns for `kind`."""
     return list(
         MetadataDescriptor.objects.filter(project=project, entity_type=kind)
-        .order_by(*ascending("position", "name"))
+        .order_by(*ascending("=position", "name"))
         .values_list("name", "field_name", "data_type")
     )
 

@@ -25,8 +25,11 @@ def batches(rows, size=BATCH):
 
 
 def ascending(*names):
-    """Ordering by these columns as the reference's database does: code points, nulls last."""
-    return [by_codepoint(F(name)).asc(nulls_last=True) for name in names]
+    """Ordering by these text columns as the reference's database does: code points, nulls last
+    (a name prefixed with `=` is no text: compared as it is)."""
+    return [
+        (F(name[1:]) if name.startswith("=") else by_codepoint(F(name))).asc(nulls_last=True) for name in names
+    ]
 
 
 def day(value):
@@ -227,7 +230,7 @@ def time_spents_rows():
         )
         .order_by(
             *ascending(
-                "date",
+                "=date",
                 "person__last_name",
                 "task__project__name",
                 "task__entity__entity_type__name",
