@@ -27,9 +27,8 @@ def batches(rows, size=BATCH):
 def ascending(*names):
     """Ordering by these text columns as the reference's database does: code points, nulls last
     (a name prefixed with `=` is no text: compared as it is)."""
-    return [
-        (F(name[1:]) if name.startswith("=") else by_codepoint(F(name))).asc(nulls_last=True) for name in names
-    ]
+    columns = (F(name[1:]) if name.startswith("=") else by_codepoint(F(name)) for name in names)
+    return [column.asc(nulls_last=True) for column in columns]
 
 
 def day(value):
