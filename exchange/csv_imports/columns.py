@@ -107,7 +107,8 @@ class TaskColumns:
         return updates
 
     def existing(self, entity_ids):
-        """{(entity id, task type id): {"task", "status_id", "assignee_ids", "last_comment"}}."""
+        """{(entity id, task type id): {"task", "status_id", "assignee_ids", "last_comment"}} of the
+        entities of `entity_ids` (a list, or a values() queryset for a whole production)."""
         tasks = Task.objects.filter(entity_id__in=entity_ids)
         if self.with_comments:
             last = Comment.objects.filter(object_id=OuterRef("pk")).order_by("-created_at").values("text")[:1]
@@ -121,8 +122,10 @@ class TaskColumns:
                 "last_comment": getattr(task, "last_comment", None),
             }
         by_task = {entry["task"].pk: entry for entry in found.values()}
-        for link in TaskPersonLink.objects.filter(task_id__in=list(by_task)).values("task_id", "person_id"):
-            by_task[link["task_id"]]["assignee_ids"].add(link["person_id"])
+        links = TaskPersonLink.objects.filter(task__entity_id__in=entity_ids).values("task_id", "person_id")
+        for link in links:
+            if link["task_id"] in by_task:  # else made since the tasks were read
+                by_task[link["task_id"]]["assignee_ids"].add(link["person_id"])
         return found
 
     def changes(self, updates, entity_id, existing):

@@ -132,7 +132,7 @@ class AssetsImporter(EntityImporter):
         )
         for row in rows:
             self.assets[(row["entity_type_id"], row["name"])] = row
-        self.tasks = self.task_columns.existing([row["pk"] for row in self.assets.values()])
+        self.tasks = self.task_columns.existing(rows.values("pk"))
         enabled = {task_type.pk: task_type for task_type in self.task_columns.task_types}
         self.workflows = {}
         for link in TaskTypeAssetTypeLink.objects.values("asset_type_id", "task_type_id"):
@@ -246,7 +246,7 @@ class EditsImporter(EntityImporter):
             "pk", "name", "description", "data", "parent__name"
         )
         self.edits = {(row["parent__name"], row["name"]): row for row in rows}
-        self.tasks = self.task_columns.existing([row["pk"] for row in self.edits.values()])
+        self.tasks = self.task_columns.existing(rows.values("pk"))
 
     def plan(self, line, row):
         if not (row["Name"] or "").strip():

@@ -38,7 +38,7 @@ class ShotsImporter(Importer):
         )
         for row in rows:
             self.shots[(row["parent__parent__name"], row["parent__name"], row["name"])] = row
-        self.tasks = self.task_columns.existing([row["pk"] for row in self.shots.values()])
+        self.tasks = self.task_columns.existing(rows.values("pk"))
         self.planned = set()
 
     def key_of(self, row):

@@ -92,6 +92,18 @@ def test_the_same_file_twice_changes_nothing_the_second_time(target, admin_perso
     assert ApiEvent.objects.count() == events
 
 
+def test_the_update_flag_may_be_a_form_field(target, admin_person):
+    project, _ = target
+    client = factories.client_for(admin_person)
+    upload(client, project, "Episode;Sequence;Name;Description\nE1;S1;A;old\n")
+    file = SimpleUploadedFile("shots.csv", b"Episode;Sequence;Name;Description\nE1;S1;A;new\n")
+    response = client.post(
+        f"/api/import/csv/projects/{project.pk}/shots", {"file": file, "update": "true"}, format="multipart"
+    )
+    assert response.status_code == 201
+    assert Shot.objects.get(project=project, name="A").description == "new"
+
+
 def test_update_changes_only_what_differs(target, admin_person):
     project, _ = target
     client = factories.client_for(admin_person)
