@@ -1,5 +1,5 @@
 """The OTIO import of an edit into shots (/import/otio/projects/{id}[/episodes/{id}]), through the
-`opentimelineio` package: each clip of the timeline's video tracks is a shot, found by the name
+`opentimelineio` package and its adapters (OTIO, EDL, FCP XML, AAF...): each clip of the timeline's video tracks is a shot, found by the name
 the naming convention gives it (`${project_name}_${sequence_name}-${shot_name}` by default, with
 `${episode_name}` in an episode), else created (its sequence too) from the parts the convention
 reads in the clip's name; its frame in and out are the clip's place in the edit, its length the
@@ -16,6 +16,7 @@ from assets.models import Entity
 from exchange.csv_imports.columns import project_task_types
 from exchange.rows import Importer, ImportFileError, RowError, RowPlan, in_batches, rendered_in_order
 from shots.models import Shot
+from shots.queries import project_fps
 from shots.services import create_sequence, create_shot, update_shot
 from tasks.services import create_tasks
 
@@ -71,8 +72,9 @@ def clip_frames(clip):
     return frame_in, frame_out, nb_frames
 
 
-def read_timeline(uploaded):
-    """The timeline of an uploaded OTIO file (its adapter chosen by its suffix)."""
+def read_timeline(uploaded, fps):
+    """The timeline of an uploaded edit (its adapter chosen by its suffix: OTIO, EDL at the
+    production's frame rate, FCP XML, AAF...)."""
     suffix = os.path.splitext(uploaded.name or "")[1].lstrip(".").lower()
     supported = otio.adapters.suffixes_with_defined_adapters(read=True)
     if suffix not in supported:
@@ -84,7 +86,8 @@ def read_timeline(uploaded):
             handle.write(chunk)
         handle.flush()
         try:
-            return otio.adapters.read_from_file(handle.name)
+            options = {"rate": fps, "ignore_timecode_mismatch": True} if suffix == "edl" else {}
+            return otio.adapters.read_from_file(handle.name, **options)
         except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault: a 400
             raise ImportFileError(f"Failed to parse OTIO file: {exc}") from None
 
@@ -102,7 +105,7 @@ class OtioImporter(Importer):
 
     def read(self, uploaded):
         """One row per clip of the video tracks: {"name", "frame_in", "frame_out", "nb_frames"}."""
-        timeline = read_timeline(uploaded)
+        timeline = read_timeline(uploaded, project_fps(self.project))
         rows = []
         for track in timeline.video_tracks():
             for item in track:

@@ -13,17 +13,19 @@ from tests import factories
 from tests.exchange.conftest import empty_show, statuses
 
 
-def timeline(*clips, rate=24):
-    """A timeline of one video track with a clip per (name, first source frame, length)."""
+def timeline(*clips, rate=24, adapter="otio_json"):
+    """A timeline of one video track with a clip per (name, first source frame, length), written
+    by the `adapter` of opentimelineio."""
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     for name, start, length in clips:
         source = otio.opentime.TimeRange(
             otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(length, rate)
         )
-        track.append(otio.schema.Clip(name=name, source_range=source))
+        media = otio.schema.ExternalReference(target_url=f"/edit/{name}.mov")
+        track.append(otio.schema.Clip(name=name, source_range=source, media_reference=media))
     edit = otio.schema.Timeline(name="Montage")
     edit.tracks.append(track)
-    return otio.adapters.write_to_string(edit, "otio_json").encode()
+    return otio.adapters.write_to_string(edit, adapter).encode()
 
 
 def upload(client, path, content, name="edit.otio", data=None, query=""):
@@ -57,6 +59,22 @@ def test_a_timeline_makes_shots(short, admin_person):
     assert response.status_code == 201
     assert len(response.json()["updated_shots"]) == 3
     assert (Entity.objects.count(), Task.objects.count(), ApiEvent.objects.count()) == before
+
+
+def test_an_edl_at_the_production_frame_rate(short, admin_person):
+    short.fps = "25"
+    short.save()
+    content = timeline(
+        ("Court_SQ01-SH010", 0, 50), ("Court_SQ01-SH020", 100, 25), rate=25, adapter="cmx_3600"
+    )
+    assert content.startswith(b"TITLE:")
+    response = upload(factories.client_for(admin_person), f"projects/{short.pk}", content, name="cut.edl")
+    assert response.status_code == 201, response.json()
+    shots = {shot.name: (shot.data, shot.nb_frames) for shot in Shot.objects.filter(project=short)}
+    assert shots == {
+        "SH010": ({"frame_in": 0, "frame_out": 49}, 50),
+        "SH020": ({"frame_in": 50, "frame_out": 74}, 25),
+    }
 
 
 def test_a_new_cut_updates_shots_and_a_dry_run_shows_it(short, admin_person):
