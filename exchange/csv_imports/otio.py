@@ -1,9 +1,10 @@
 """The OTIO import of an edit into shots (/import/otio/projects/{id}[/episodes/{id}]), through the
-`opentimelineio` package and its adapters (OTIO, EDL, FCP XML, AAF...): each clip of the timeline's video tracks is a shot, found by the name
-the naming convention gives it (`${project_name}_${sequence_name}-${shot_name}` by default, with
-`${episode_name}` in an episode), else created (its sequence too) from the parts the convention
-reads in the clip's name; its frame in and out are the clip's place in the edit, its length the
-clip's. A clip is a row of the import machinery: dry run, job, errors per clip."""
+`opentimelineio` package and its adapters (OTIO, EDL, FCP XML, AAF...): each clip of the
+timeline's video tracks is a shot, found by the name the naming convention gives it
+(`${project_name}_${sequence_name}-${shot_name}` by default, with `${episode_name}` in an
+episode), else created (its sequence too) from the parts the convention reads in the clip's name;
+its frame in and out are the clip's place in the edit, its length the clip's. A clip is a row of
+the import machinery: dry run, job, errors per clip."""
 
 import os
 import re
