@@ -214,8 +214,10 @@ def run_import(importer, uploaded, dry_run=False):
     return 201, body
 
 
-def in_batches(plans, report, size=BATCH):
-    """The plans a batch at a time, each batch in its own transaction, progress reported after."""
+def in_batches(plans, report, size=None):
+    """The plans a batch at a time (BATCH by default), each batch in its own transaction, progress
+    reported after."""
+    size = size or BATCH
     done = 0
     for start in range(0, len(plans), size):
         batch = plans[start : start + size]

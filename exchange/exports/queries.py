@@ -17,8 +17,10 @@ BATCH = 2000
 OPEN_STATUS_NAMES = ("Active", "open", "Open")  # the time spent export's "open" projects
 
 
-def batches(rows, size=BATCH):
-    """Lists of at most `size` rows from an iterable (a queryset read through `.iterator()`)."""
+def batches(rows, size=None):
+    """Lists of at most `size` rows (BATCH by default) from an iterable (a queryset read through
+    `.iterator()`)."""
+    size = size or BATCH
     rows = iter(rows)
     while batch := list(islice(rows, size)):
         yield batch

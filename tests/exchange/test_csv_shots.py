@@ -261,3 +261,22 @@ def test_unknown_production(db, admin_person):
         format="multipart",
     )
     assert response.status_code == 404
+
+
+def test_progress_is_reported_and_committed_batch_by_batch(target, admin_person, monkeypatch):
+    """Each batch commits with its progress: a reader of /data/jobs sees the import advance."""
+    import exchange.rows
+
+    project, _ = target
+    seen = []
+
+    class Spy(exchange.rows.ProgressReport):
+        def __call__(self, done, total=None):
+            seen.append((done, total, Shot.objects.filter(project=project).count()))
+            super().__call__(done, total)
+
+    monkeypatch.setattr(exchange.rows, "BATCH", 2)
+    monkeypatch.setattr(exchange.rows, "ProgressReport", Spy)
+    content = "Episode;Sequence;Name\n" + "".join(f"E1;S1;SH{n}\n" for n in range(5))
+    assert upload(factories.client_for(admin_person), project, content).status_code == 201
+    assert seen == [(2, 5, 2), (4, 5, 4), (5, 5, 5)]

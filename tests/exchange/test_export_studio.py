@@ -248,3 +248,24 @@ def test_unknown_playlist(db, admin_person):
     )
     assert response.status_code == 404
     assert response.json() == {"error": True, "message": "Playlist not found."}
+
+
+def test_the_tasks_export_is_streamed_a_batch_at_a_time(reference_show, admin_person, monkeypatch):
+    """Rows are read as they are sent, a batch (and its assignees' query) at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import exchange.exports.queries
+
+    monkeypatch.setattr(exchange.exports.queries, "BATCH", 2)
+    response = factories.client_for(admin_person).get("/api/export/csv/tasks.csv")
+    assert response.streaming
+    lines = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = [next(lines) for _ in range(3)]  # the header and the first batch of 2
+    assert first[0].startswith(b"Project;Task Type")
+    assert len([query for query in queries if "task_person_link" in query["sql"]]) == 1
+    with CaptureQueriesContext(connection) as queries:
+        rest = list(lines)
+    assert len(rest) == 3
+    assert len([query for query in queries if "task_person_link" in query["sql"]]) == 2
