@@ -133,7 +133,7 @@ class ShotsImporter(Importer):
                 if is_new:
                     created.append(shot)
                 elif plan.action == "update":
-                    changed = {name: value for name, value in values.items() if getattr(shot, name) != value}
+                    changed = {field: value for field, value in values.items() if getattr(shot, field) != value}
                     if changed:
                         update_shot(shot, changed, self.user)
                 imported.append(shot.pk)
