@@ -133,7 +133,9 @@ class ShotsImporter(Importer):
                 if is_new:
                     created.append(shot)
                 elif plan.action == "update":
-                    changed = {field: value for field, value in values.items() if getattr(shot, field) != value}
+                    changed = {
+                        field: value for field, value in values.items() if getattr(shot, field) != value
+                    }
                     if changed:
                         update_shot(shot, changed, self.user)
                 imported.append(shot.pk)
