@@ -141,3 +141,32 @@ def test_entity_exports_run_a_bounded_number_of_queries(
     for what in ("shots", "assets", "edits", "casting"):
         with django_assert_max_num_queries(12):
             assert len(body(export(client, reference_show.project, what))) > 0
+
+
+def test_a_production_without_episodes(db, admin_person):
+    """No Episode column in its casting; its shots' Episode cells empty."""
+    project = factories.make_project(name="Court métrage", production_type="short")
+    sequence = factories.make_sequence(project, name="SQ1")
+    shot = factories.make_shot(project, sequence, name="SH1", nb_frames=10)
+    prop = factories.make_asset(project, factories.make_asset_type("Prop"), name="Lampe")
+    EntityLink.objects.create(entity_in=shot, entity_out=prop, nb_occurences=1, label="")
+    client = factories.client_for(admin_person)
+    assert rows(export(client, project, "shots")) == [
+        [
+            "Project",
+            "Episode",
+            "Sequence",
+            "Name",
+            "Description",
+            "Time Spent",
+            "Frames",
+            "Frame In",
+            "Frame Out",
+            "FPS",
+        ],
+        ["Court métrage", "", "SQ1", "SH1", "", "0.00", "10", "", "", ""],
+    ]
+    assert rows(export(client, project, "casting", "?is_shot_casting=true")) == [
+        ["Parent", "Name", "Asset Type", "Asset", "Occurences", "Label"],
+        ["SQ1", "SH1", "Prop", "Lampe", "1", ""],
+    ]

@@ -269,3 +269,10 @@ def test_the_tasks_export_is_streamed_a_batch_at_a_time(reference_show, admin_pe
         rest = list(lines)
     assert len(rest) == 3
     assert len([query for query in queries if "task_person_link" in query["sql"]]) == 2
+
+
+def test_a_person_with_the_defaults_is_the_reference_line(reference_show, admin_person):
+    """The reference's persons export wrote this line for the Zoé its production was made with."""
+    exported = body(factories.client_for(admin_person).get("/api/export/csv/persons.csv"))
+    line = "Zoé;Lefèvre 074954;zoe.074954@example.com;;user;;;;open-ended;artist;mid;0;yes\r\n"
+    assert line.encode() in exported
