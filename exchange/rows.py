@@ -227,9 +227,13 @@ def in_batches(plans, report, size=None):
         report(done, len(plans))
 
 
-def rendered_in_order(model, ids):
-    """The rows of `ids` as /data renders them, in the file's order (a row named twice, twice)."""
+def rendered_in_order(model, ids, type_name=None):
+    """The rows of `ids` as /data renders them, in the file's order (a row named twice, twice);
+    `type_name`: their `type` (the reference answers its imported entities as "Entity")."""
     rows = {row["id"]: row for row in render_rows(model.objects.filter(pk__in=set(ids)))}
+    if type_name is not None:
+        for row in rows.values():
+            row["type"] = type_name
     return [rows[str(pk)] for pk in ids]
 
 

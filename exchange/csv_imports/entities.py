@@ -102,7 +102,7 @@ class EntityImporter(Importer):
                 if plan.values["tasks"] and (created or self.update):
                     self.task_columns.apply(plan.values["tasks"], entity, self.tasks, self.user)
                 imported.append(entity.pk)
-        return rendered_in_order(Entity, imported)
+        return rendered_in_order(Entity, imported, "Entity")
 
     def create_workflow_tasks(self, entity, created):
         pass

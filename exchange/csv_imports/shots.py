@@ -145,7 +145,7 @@ class ShotsImporter(Importer):
             for plan in batch:
                 if plan.values["tasks"] and plan.action != "unchanged":
                     self.task_columns.apply(plan.values["tasks"], plan.entity, self.tasks, self.user)
-        return rendered_in_order(Entity, imported)
+        return rendered_in_order(Entity, imported, "Entity")
 
     def create_workflow_tasks(self, shots):
         """A new shot gets a task of each of the production's shot task types, as on the
