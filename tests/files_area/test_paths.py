@@ -4,7 +4,7 @@ same requests on the same tree and names (recorded from Zou 1.0.97)."""
 
 import pytest
 
-from files.models import OutputFile, WorkingFile
+from files.models import FileStatus, OutputFile, WorkingFile
 from people.models import Software
 from tests import factories
 
@@ -193,7 +193,7 @@ def test_output_path_revision_follows_existing_files(default_world, admin_client
     world.project.save()
     OutputFile.objects.create(
         name="main", revision=2, entity=world.shot, output_type=world.output_type, task_type=world.animation,
-        file_status=factories.make_row(__import__("files.models", fromlist=["FileStatus"]).FileStatus),
+        file_status=factories.make_row(FileStatus),
     )  # fmt: skip
     ids = {"output_type_id": str(world.output_type.pk), "task_type_id": str(world.animation.pk)}
     response = post(admin_client, f"/data/entities/{world.shot.pk}/output-file-path", ids)
