@@ -110,7 +110,9 @@ def new_output_file(author, entity, output_type, task_type, person, values, asse
     sep = values["sep"]
     try:
         folder = file_tree.folder_path(rendering, "output", sep)
-        name_of_file = file_tree.file_name(rendering, "output", values["nb_elements"])
+        # The reference gives the range suffix to an entity's outputs only.
+        elements = values["nb_elements"] if asset_instance is None else 1
+        name_of_file = file_tree.file_name(rendering, "output", elements)
     except file_tree.MalformedFileTree as error:
         raise FileTreeError(str(error)) from None
     path = checked_path(f"{folder}{sep}{name_of_file}{values['extension']}")
