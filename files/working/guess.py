@@ -154,6 +154,12 @@ def template_data(project, template, template_folders, values):
     return found
 
 
+def in_stored_order(mapping):
+    """The keys of a JSON object in the order PostgreSQL's jsonb keeps them (shorter first, then
+    bytewise), the order the reference walks its trees in, whatever the database."""
+    return sorted(mapping, key=lambda key: (len(key.encode()), key.encode()))
+
+
 def guess_from_path(project, file_path, sep="/"):
     """[{"Template": "shot", "Project": id, "Sequence": id...}] for each template of the
     production's tree the path matches."""
@@ -161,7 +167,7 @@ def guess_from_path(project, file_path, sep="/"):
     if not isinstance(context.tree, dict):
         raise MalformedFileTree("No tree can be found for given project.")
     matches = []
-    for mode in context.tree:
+    for mode in in_stored_order(context.tree):
         folder_templates = context.section(mode, "folder_path")
         style = folder_templates.get("style", "")
         root = apply_style(context.root_path(mode, sep), style)
@@ -169,7 +175,8 @@ def guess_from_path(project, file_path, sep="/"):
         if not path.startswith(root):
             continue
         folders = path[len(root) :].split(sep)
-        for template, template_path in folder_templates.items():
+        for template in in_stored_order(folder_templates):
+            template_path = folder_templates[template]
             if not isinstance(template_path, str):
                 continue
             template_folders = template_path.split(sep)
