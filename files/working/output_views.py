@@ -95,17 +95,6 @@ def list_filters(request):
     return filters
 
 
-def rendered_path(rendering, mode, sep, file_rendering=None):
-    """{folder_path, file_name} of a rendering (the file name from `file_rendering` when given:
-    the reference names the file with the computed revision, the folder with the one asked)."""
-    try:
-        folder = file_tree.folder_path(rendering, mode, sep)
-        name = file_tree.file_name(file_rendering or rendering, mode)
-    except file_tree.MalformedFileTree as error:
-        raise services.FileTreeError(str(error)) from None
-    return {"folder_path": folder, "file_name": name}
-
-
 def new_output_values(request):
     """The body of a new output file with its ids checked: (values, output type, task type,
     person)."""
@@ -183,7 +172,7 @@ class EntityOutputFilePathView(EntityScopedView):
             self.entity, output_type, task_type, name, representation, body["revision"]
         )
         file = file_tree.output_rendering(self.entity, output_type, task_type, name, representation, revision)
-        return Response(rendered_path(folder, body["mode"], body["separator"], file))
+        return Response(services.output_file_path(folder, body["mode"], body["separator"], file))
 
 
 class InstanceOutputFilePathView(AssetInstanceScopedView):
@@ -207,7 +196,7 @@ class InstanceOutputFilePathView(AssetInstanceScopedView):
             body["representation"],
             body["revision"],
         )
-        return Response(rendered_path(rendering, body["mode"], body["separator"]))
+        return Response(services.output_file_path(rendering, body["mode"], body["separator"]))
 
 
 # --- new output files and revision numbers ---------------------------------------------------------

@@ -14,6 +14,7 @@ from tasks.models import TaskPersonLink
 
 DEFAULT_FILE_STATUS = {"name": "To review", "color": "#FFFFFF"}  # the reference's default
 DEFAULT_WORKING_SOFTWARE = {"name": "Blender", "short_name": "blender", "file_extension": ".blend"}
+DEFAULT_PATH_SOFTWARE = {"name": "3ds Max", "short_name": "max", "file_extension": ".max"}
 PATH_MAX_LENGTH = 400  # the path column
 
 
@@ -36,25 +37,57 @@ def assign_author(task, person):
         record_event("task:update", {"task_id": str(task.pk)}, project_id=task.project_id, user=person)
 
 
-def default_working_software():
-    return file_tree.get_or_create_software(**DEFAULT_WORKING_SOFTWARE)
+def software_or_default(software, default):
+    """`software`, else the reference's default one (made when the studio has none)."""
+    return software or file_tree.get_or_create_software(**default)
+
+
+def rendered(render):
+    """`render()`, a malformed tree a 400."""
+    try:
+        return render()
+    except file_tree.MalformedFileTree as error:
+        raise FileTreeError(str(error)) from None
+
+
+@transaction.atomic
+def working_file_path(task, software, name, mode, revision, sep):
+    """(folder, file name) of a working file of the task; nothing is kept of the rows a template
+    makes on the fly (a default software) when the tree cannot render it."""
+    software = software_or_default(software, DEFAULT_PATH_SOFTWARE)
+    revision = revision or next_working_revision(task, name)
+    rendering = file_tree.working_rendering(task, software, name, revision)
+    return rendered(
+        lambda: (file_tree.folder_path(rendering, mode, sep), file_tree.file_name(rendering, mode))
+    )
+
+
+@transaction.atomic
+def output_file_path(rendering, mode, sep, file_rendering=None):
+    """{folder_path, file_name} of an output (the file name from `file_rendering` when given:
+    the reference names the file with the computed revision, the folder with the one asked)."""
+    return rendered(
+        lambda: {
+            "folder_path": file_tree.folder_path(rendering, mode, sep),
+            "file_name": file_tree.file_name(file_rendering or rendering, mode),
+        }
+    )
 
 
 @transaction.atomic
 def new_working_file(task, author, person, software, name, mode="working", comment="", revision=0, sep="/"):
     """A new revision of the task's working file `name` (the next one when `revision` is 0),
     its path built from the working templates; the author becomes an assignee of the task."""
+    software = software_or_default(software, DEFAULT_WORKING_SOFTWARE)
     assign_author(task, author)
     if revision == 0:
         revision = next_working_revision(task, name)
     rendering = file_tree.working_rendering(task, software=software, name=name, revision=revision)
-    try:
-        # The folder keeps the server's separator, the file name is joined with `sep`: the
-        # reference's path.
-        folder = file_tree.folder_path(rendering, mode, "/")
-        path = checked_path(f"{folder}{sep}{file_tree.file_name(rendering, mode)}")
-    except file_tree.MalformedFileTree as error:
-        raise FileTreeError(str(error)) from None
+    # The folder keeps the server's separator, the file name is joined with `sep`: the reference's.
+    folder, file_name = rendered(
+        lambda: (file_tree.folder_path(rendering, mode, "/"), file_tree.file_name(rendering, mode))
+    )
+    path = checked_path(f"{folder}{sep}{file_name}")
     twins = WorkingFile.objects.filter(
         name=name, task_id=task.pk, entity_id=task.entity_id, revision=revision
     )
@@ -108,13 +141,14 @@ def new_output_file(author, entity, output_type, task_type, person, values, asse
             asset_instance, temporal_entity, output_type, task_type, name, representation, revision
         )
     sep = values["sep"]
-    try:
-        folder = file_tree.folder_path(rendering, "output", sep)
-        # The reference gives the range suffix to an entity's outputs only.
-        elements = values["nb_elements"] if asset_instance is None else 1
-        name_of_file = file_tree.file_name(rendering, "output", elements)
-    except file_tree.MalformedFileTree as error:
-        raise FileTreeError(str(error)) from None
+    # The reference gives the range suffix to an entity's outputs only.
+    elements = values["nb_elements"] if asset_instance is None else 1
+    folder, name_of_file = rendered(
+        lambda: (
+            file_tree.folder_path(rendering, "output", sep),
+            file_tree.file_name(rendering, "output", elements),
+        )
+    )
     path = checked_path(f"{folder}{sep}{name_of_file}{values['extension']}")
     key = {
         "name": name,

@@ -28,7 +28,7 @@ CLIENT_CACHE_MAX_AGE = 604800  # a week, the reference's cache age of downloads
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-class UploadBody(serializers.Serializer):
+class WorkingFileUploadBody(serializers.Serializer):
     file = serializers.FileField()
 
 
@@ -67,7 +67,7 @@ class WorkingFileBinaryView(KitsuView):
         return response
 
     @extend_schema(
-        request={"multipart/form-data": UploadBody},
+        request={"multipart/form-data": WorkingFileUploadBody},
         responses={201: output_serializer(REGISTRY["working-files"])},
         tags=["data/working-files"],
     )

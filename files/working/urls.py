@@ -56,7 +56,9 @@ urlpatterns = [
     kitsu_path("/data/entities/guess-from-path", views.GuessFromPathView.as_view(), name="guess-from-path"),
     # The snake_case spelling gazu still posts.
     kitsu_path(
-        "/data/entities/guess_from_path", views.GuessFromPathView.as_view(), name="guess-from-path-legacy"
+        "/data/entities/guess_from_path",
+        views.LegacyGuessFromPathView.as_view(),
+        name="guess-from-path-legacy",
     ),
     kitsu_path(
         "/data/entities/{entity_id}/output-file-path",

@@ -25,7 +25,6 @@ from people.models import Person, Software
 
 WORKING_FILE = output_serializer(REGISTRY["working-files"])
 TAGS = ["data/working-files"]
-PATH_DEFAULTS = {"software": {"name": "3ds Max", "short_name": "max", "file_extension": ".max"}}
 
 
 def text(default, **options):
@@ -48,7 +47,7 @@ class NewWorkingFileBody(WorkingFilePathBody):
     person_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-class CommentBody(serializers.Serializer):
+class WorkingFileCommentBody(serializers.Serializer):
     comment = serializers.CharField(trim_whitespace=False, help_text="The working file's comment")
 
 
@@ -63,11 +62,11 @@ class PathAnswer(serializers.Serializer):
     name = serializers.CharField()
 
 
-def software_or_404(software_id, default):
-    """The software of the body (404 when unknown), else `default` (made when missing)."""
+def software_or_404(software_id):
+    """The software the body names (404 when unknown), None when it names none."""
     if software_id:
         return found_or_404(Software, software_id, "Software not found.")
-    return file_tree.get_or_create_software(**default)
+    return None
 
 
 def working_file_or_404(working_file_id):
@@ -110,7 +109,7 @@ class NewWorkingFileView(TaskScopedView):
     @extend_schema(request=NewWorkingFileBody, responses={201: WORKING_FILE}, tags=TAGS)
     def post(self, request, task_id):
         body = validated(NewWorkingFileBody, request.data)
-        software = software_or_404(body.get("software_id"), services.DEFAULT_WORKING_SOFTWARE)
+        software = software_or_404(body.get("software_id"))
         person = request.user
         if body.get("person_id"):
             person = found_or_404(Person, body["person_id"], "Person not found.")
@@ -137,14 +136,10 @@ class WorkingFilePathView(TaskScopedView):
     @extend_schema(request=WorkingFilePathBody, responses={200: PathAnswer}, tags=TAGS)
     def post(self, request, task_id):
         body = validated(WorkingFilePathBody, request.data)
-        software = software_or_404(body.get("software_id"), PATH_DEFAULTS["software"])
-        revision = body["revision"] or queries.next_working_revision(self.task, body["name"])
-        rendering = file_tree.working_rendering(self.task, software, body["name"], revision)
-        try:
-            folder = file_tree.folder_path(rendering, body["mode"], body["sep"])
-            name = file_tree.file_name(rendering, body["mode"])
-        except file_tree.MalformedFileTree as error:
-            raise services.FileTreeError(str(error)) from None
+        software = software_or_404(body.get("software_id"))
+        folder, name = services.working_file_path(
+            self.task, software, body["name"], body["mode"], body["revision"], body["sep"]
+        )
         return Response({"path": folder, "name": name})
 
 
@@ -202,12 +197,14 @@ class WorkingFileCommentView(KitsuView):
     """`PUT /actions/working-files/{working_file_id}/comment` {comment}: who may act on the task
     sets the file's comment; the file."""
 
-    @extend_schema(request=CommentBody, responses={200: WORKING_FILE}, tags=["actions/working-files"])
+    @extend_schema(
+        request=WorkingFileCommentBody, responses={200: WORKING_FILE}, tags=["actions/working-files"]
+    )
     def put(self, request, working_file_id):
         access = access_for(request)
         working_file = working_file_or_404(working_file_id)
         access.check_working_file_task(working_file, Access.check_task_action_access)
-        body = validated(CommentBody, request.data)
+        body = validated(WorkingFileCommentBody, request.data)
         working_file = services.update_working_file(working_file, request.user, comment=body["comment"])
         return Response(render(working_file, relations=False))
 
@@ -245,3 +242,16 @@ class GuessFromPathView(KitsuView):
             return Response(guess_from_path(project, body["file_path"], body["sep"]))
         except file_tree.MalformedFileTree as error:
             raise services.FileTreeError(str(error)) from None
+
+
+class LegacyGuessFromPathView(GuessFromPathView):
+    """`POST /data/entities/guess_from_path`: the snake_case spelling gazu still posts."""
+
+    @extend_schema(
+        request=GuessBody,
+        responses={200: rows()},
+        tags=["data/entities"],
+        operation_id="data_entities_guess_from_path_legacy",
+    )
+    def post(self, request):
+        return super().post(request)
