@@ -4,13 +4,19 @@ each, the output types in use, and the lists by entity, instance, output type an
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets.models import AssetInstance
 from files.models import FileStatus, OutputType, WorkingFile
 from files.working import file_tree, queries, services
+from files.working.inputs import (
+    NewOutputFileBody,
+    NextRevisionAnswer,
+    NextRevisionBody,
+    OutputFilePathBody,
+    OutputPathAnswer,
+)
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import uuid_or_none
 from kitsu_server.api.requests import query_id, query_text, validated
@@ -32,52 +38,6 @@ FILTER_PARAMETERS = [
     OpenApiParameter("name", str),
     OpenApiParameter("representation", str),
 ]
-
-
-def text(default, **options):
-    return serializers.CharField(default=default, allow_blank=True, trim_whitespace=False, **options)
-
-
-class OutputFilePathBody(serializers.Serializer):
-    name = text("main")
-    mode = text("output")
-    output_type_id = serializers.CharField()
-    task_type_id = serializers.CharField()
-    revision = serializers.IntegerField(default=0, help_text="0: the next revision")
-    extension = text("")
-    representation = text("")
-    separator = text("/")
-
-
-class NewOutputFileBody(serializers.Serializer):
-    name = text("main", max_length=250)
-    mode = text("output")
-    output_type_id = serializers.CharField()
-    task_type_id = serializers.CharField()
-    person_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    working_file_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    comment = text("")
-    revision = serializers.IntegerField(default=0, help_text="0: the next revision")
-    extension = text("", max_length=10)
-    representation = text("", max_length=20)
-    nb_elements = serializers.IntegerField(default=1)
-    sep = text("/")
-    file_status_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-
-
-class NextRevisionBody(serializers.Serializer):
-    name = text("main")
-    output_type_id = serializers.CharField()
-    task_type_id = serializers.CharField()
-
-
-class OutputPathAnswer(serializers.Serializer):
-    folder_path = serializers.CharField()
-    file_name = serializers.CharField()
-
-
-class NextRevisionAnswer(serializers.Serializer):
-    next_revision = serializers.IntegerField()
 
 
 def output_type_or_404(output_type_id):

@@ -4,13 +4,19 @@ file's comment and modification date, and guessing what a path names."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from files.models import OutputFile, WorkingFile
 from files.working import file_tree, queries, services
 from files.working.guess import guess_from_path
+from files.working.inputs import (
+    GuessBody,
+    NewWorkingFileBody,
+    PathAnswer,
+    WorkingFileCommentBody,
+    WorkingFilePathBody,
+)
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.params import uuid_or_none
 from kitsu_server.api.requests import query_id, query_text, relations_asked, validated
@@ -25,41 +31,6 @@ from people.models import Person, Software
 
 WORKING_FILE = output_serializer(REGISTRY["working-files"])
 TAGS = ["data/working-files"]
-
-
-def text(default, **options):
-    """A free text of the body, kept as sent (a separator may be a space)."""
-    return serializers.CharField(default=default, allow_blank=True, trim_whitespace=False, **options)
-
-
-class WorkingFilePathBody(serializers.Serializer):
-    name = text("main")
-    mode = text("working")
-    software_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    comment = text("")
-    revision = serializers.IntegerField(default=0, help_text="0: the next revision of the name")
-    sep = text("/", help_text="The separator of the folders")
-
-
-class NewWorkingFileBody(WorkingFilePathBody):
-    name = serializers.CharField(max_length=250, trim_whitespace=False, help_text="The file name")
-    description = text("")
-    person_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-
-
-class WorkingFileCommentBody(serializers.Serializer):
-    comment = serializers.CharField(trim_whitespace=False, help_text="The working file's comment")
-
-
-class GuessBody(serializers.Serializer):
-    project_id = serializers.CharField()
-    file_path = serializers.CharField(trim_whitespace=False)
-    sep = text("/")
-
-
-class PathAnswer(serializers.Serializer):
-    path = serializers.CharField()
-    name = serializers.CharField()
 
 
 def software_or_404(software_id):
