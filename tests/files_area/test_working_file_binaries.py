@@ -3,10 +3,11 @@ in the "working_files" storage under the file's id), downloaded with conditional
 limit answered 413 with nothing kept; who may, 404s and bad input."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils.http import http_date
 
 from files.models import WorkingFile
+from files.working import transfer_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,17 @@ def test_a_vendor_on_the_entity_transfers(default_world, working_file, clients):
     factories.assign(default_world.asset_task, default_world.team["vendor"])
     assert upload(clients["vendor"], working_file.pk, b"vendor work").status_code == 201
     assert b"".join(download(clients["vendor"], working_file.pk).streaming_content) == b"vendor work"
+
+
+def test_uploads_go_to_disk_never_whole_in_memory(working_file, clients, settings, monkeypatch):
+    """Even a file far under Django's in-memory threshold is written to a temporary file."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+    received = []
+    store = transfer_views.store_working_file
+    monkeypatch.setattr(
+        transfer_views,
+        "store_working_file",
+        lambda wf, uploaded: received.append(uploaded) or store(wf, uploaded),
+    )
+    assert upload(clients["admin"], working_file.pk, b"small").status_code == 201
+    assert [type(uploaded) for uploaded in received] == [TemporaryUploadedFile]
