@@ -96,7 +96,7 @@ class FileTreeContext:
     # --- the tree ------------------------------------------------------------------------------
 
     def mode(self, mode):
-        if not isinstance(self.tree, dict) or not self.tree:
+        if not isinstance(self.tree, dict):
             raise MalformedFileTree("No tree can be found for given project.")
         if mode not in self.tree:
             raise MalformedFileTree(f"Mode {mode} cannot be found on given tree.")

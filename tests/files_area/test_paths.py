@@ -214,3 +214,23 @@ def test_working_path_revision_follows_existing_files(default_world, admin_clien
     assert response.json()["name"] == "magic_cup_v005"
     response = post(admin_client, f"/data/tasks/{world.asset_task.pk}/working-file-path", {"name": "other"})
     assert response.json()["name"] == "magic_cup_v001"
+
+
+@pytest.mark.parametrize(
+    "tree, message",
+    [
+        (None, "No tree can be found for given project."),
+        ({}, "Mode working cannot be found on given tree."),
+        ({"working": {"folder_path": {}}}, "Can't find given mode (working) in given tree."),
+        ({"working": {"mountpoint": "/m", "root": "", "folder_path": {}}}, None),
+    ],
+)
+def test_malformed_trees_are_400s_naming_what_is_missing(default_world, admin_client, tree, message):
+    default_world.project.file_tree = tree
+    default_world.project.save()
+    response = post(admin_client, f"/data/tasks/{default_world.asset_task.pk}/working-file-path", {})
+    assert response.status_code == 400
+    assert response.json()["error"] is True
+    if message:
+        assert response.json()["message"] == message
+    assert not Software.objects.filter(name="3ds Max").exists()  # nothing made for a path not given
