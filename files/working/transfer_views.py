@@ -7,7 +7,7 @@ from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, UnsupportedMediaType
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -81,7 +81,10 @@ class WorkingFileBinaryView(KitsuView):
         if limit is not None and length > limit + MULTIPART_OVERHEAD:
             return error_response(error_message(413), 413)
         request._request.upload_handlers = [LimitedDiskUploadHandler(request._request)]
-        uploaded = request.FILES.get("file")
+        try:
+            uploaded = request.FILES.get("file")
+        except UnsupportedMediaType:  # no multipart body: no file either, as the reference reads it
+            uploaded = None
         if uploaded is None:
             raise WrongParameter("No file given: send it in the multipart field `file`.")
         store_working_file(working_file, uploaded)
