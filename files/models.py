@@ -353,6 +353,9 @@ class WorkingFile(KitsuModel):
 
     class Meta:
         db_table = "working_file"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "task", "entity", "revision"], name="working_file_uc"),
+        ]
 
     def __str__(self):
         return f"{self.name} v{self.revision}"

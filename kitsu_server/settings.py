@@ -303,3 +303,14 @@ if not DEBUG and SECRET_KEY != DEVELOPMENT_SECRET_KEY:
 
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY and env_bool("REQUIRE_SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment (REQUIRE_SECRET_KEY is on).")
+
+# --- Working files (files.working) -------------------------------------------
+# The binaries of working files (/data/working-files/{id}/file), in the named storage
+# "working_files": a local folder by default.
+WORKING_FILE_FOLDER = Path(os.environ.get("WORKING_FILE_FOLDER", BASE_DIR / "var" / "working-files"))
+# The largest working file accepted, in bytes (a 413 beyond it; 0: no limit but MAX_CONTENT_LENGTH).
+WORKING_FILE_MAX_SIZE = int(os.environ.get("WORKING_FILE_MAX_SIZE", 5 * 1024**3)) or None
+STORAGES["working_files"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": WORKING_FILE_FOLDER},
+}

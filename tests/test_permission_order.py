@@ -44,7 +44,7 @@ PRODUCTION_PARAMETERS = {
 # Routes a client of the production may write, as on the reference (a 400 for a bad body is
 # theirs): comments (of tasks they see, their acknowledgements, replies and previews; several at
 # once on tasks they are assigned to), the entity chat, asset instances (the reference asks for
-# project access only), and the removal of entities they created.
+# project access only), the removal of entities they created, and working and output files.
 CLIENT_WRITES = {
     ("POST", "/actions/tasks/{task_id}/comment"),
     ("POST", "/actions/tasks/{task_id}/comments/{comment_id}/add-preview"),
@@ -55,6 +55,13 @@ CLIENT_WRITES = {
     ("POST", "/data/assets/{asset_id}/asset-asset-instances"),
     ("POST", "/data/shots/{shot_id}/asset-instances"),
     ("POST", "/actions/projects/{project_id}/delete-entities"),
+    # Working and output files: the reference asks for project access (and, for paths and
+    # working files, a vendor's entity) only.
+    ("POST", "/data/tasks/{task_id}/working-file-path"),
+    ("POST", "/data/tasks/{task_id}/working-files/new"),
+    ("POST", "/data/entities/{entity_id}/output-file-path"),
+    ("POST", "/data/entities/{entity_id}/output-files/new"),
+    ("POST", "/data/entities/{entity_id}/output-files/next-revision"),
 }
 # Routes about the caller's own rows (subscriptions, chats joined): nothing of a production is
 # written, whoever calls.
