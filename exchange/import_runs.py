@@ -1,0 +1,31 @@
+"""Imports run as jobs in the process that asks for them.
+
+A push import (ShotGrid's sync daemon, another Kitsu's sync) waits for the rows it sent, and
+`import_kitsu` is itself the long process: both run their job here, through the kind's Celery
+task applied locally (`Task.apply`), so the row gets what every job gets from
+`kitsu_server.core.jobs` (states, attempts, progress, retries on a lost database, the error of a
+failure) and is read at `/api/data/jobs` like any other, while its result goes back to the caller.
+
+Each run has its own key: two pushes of the same payload are two runs, both harmless since
+imports match rows by their natural keys (a ShotGrid id, a preserved Kitsu id).
+"""
+
+import uuid
+
+from kitsu_server.api.json import serialize_value
+from kitsu_server.core.models import Job
+
+
+def run_job_here(job_kind, /, created_by=None, project=None, **params):
+    """Run the job `job_kind` with `params` now, in this process: its `Job` row once finished
+    (succeeded, or failed with its error)."""
+    row = Job.objects.create(
+        name=job_kind.name,
+        key=f"{job_kind.name}:run:{uuid.uuid4()}",
+        params=serialize_value(params),
+        project=project,
+        created_by=created_by,
+    )
+    job_kind.task.apply(args=[str(row.pk)])
+    row.refresh_from_db()
+    return row
