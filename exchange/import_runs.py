@@ -14,6 +14,7 @@ import uuid
 
 from kitsu_server.api.json import serialize_value
 from kitsu_server.core.models import Job
+from kitsu_server.core.rendering import render_rows
 
 
 def run_job_here(job_kind, /, created_by=None, project=None, **params):
@@ -29,3 +30,19 @@ def run_job_here(job_kind, /, created_by=None, project=None, **params):
     job_kind.task.apply(args=[str(row.pk)])
     row.refresh_from_db()
     return row
+
+
+def failure_message(job):
+    """What a failed import job tells its caller: its error without the exception's name when
+    it is a refusal of the data (a 400 raised in the job)."""
+    error = job.error or "The import failed."
+    refused = "WrongParameter: "
+    return error[len(refused) :] if error.startswith(refused) else f"The import failed: {error}"
+
+
+def rows_in_order(model, ids):
+    """The rows of `ids` rendered as their /data route gives them, in that order (an id named
+    twice, twice); an asset, shot... as an entity."""
+    rows = model._meta.concrete_model.objects.filter(pk__in=set(ids))
+    rendered = {row["id"]: row for row in render_rows(rows)}
+    return [rendered[row_id] for row_id in ids if row_id in rendered]

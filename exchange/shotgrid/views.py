@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from exchange.import_runs import run_job_here
+from exchange.import_runs import failure_message, rows_in_order, run_job_here
 from exchange.shotgrid import payloads, services
 from exchange.shotgrid.jobs import import_shotgrid_records
 from exchange.shotgrid.removals import remove_record
@@ -33,19 +33,12 @@ REMOVAL_RESULT = {
 }
 
 
-def rows_in_order(model, ids):
-    """The rows of `ids` rendered in that order (an id named twice, twice)."""
-    rows = model._meta.concrete_model.objects.filter(pk__in=set(ids))  # an Asset as an entity
-    rendered = {row["id"]: row for row in render_rows(rows)}
-    return [rendered[row_id] for row_id in ids if row_id in rendered]
-
-
 class ShotgunImportView(KitsuView):
     """`POST /import/shotgun/<kind>`: import ShotGrid records of one kind (admins)."""
 
     kind = None
 
-    @extend_schema(tags=TAGS, request=ROWS, responses={200: ROWS})
+    @extend_schema(tags=TAGS, request={"application/json": ROWS}, responses={200: ROWS})
     def post(self, request):
         access_for(request).check_admin()
         entries = payloads.checked_entries(self.kind, request.data)
@@ -57,7 +50,7 @@ class ShotgunImportView(KitsuView):
             person_id=request.user.pk,
         )
         if job.result is None:
-            raise WrongParameter(f"The import failed: {job.error}", code="import_failed")
+            raise WrongParameter(failure_message(job))
         model = services.IMPORTERS[self.kind].model
         return Response(rows_in_order(model, job.result["ids"]))
 
@@ -68,7 +61,7 @@ class ShotgunRemoveView(KitsuView):
 
     kind = None
 
-    @extend_schema(tags=TAGS, request=OBJECT, responses={200: REMOVAL_RESULT})
+    @extend_schema(tags=TAGS, request={"application/json": OBJECT}, responses={200: REMOVAL_RESULT})
     def post(self, request):
         access_for(request).check_admin()
         shotgun_id = payloads.checked_removal(request.data)

@@ -1,0 +1,11 @@
+"""The job of a Kitsu push (see kitsu_server.core.jobs), run in the request that pushes
+(exchange.import_runs)."""
+
+from exchange.kitsu import services
+from kitsu_server.core.jobs import job
+
+
+@job("kitsu.import")
+def import_kitsu_rows(report, route, entries, person_id, silent=False):
+    """Import a push of rows of another Kitsu (projects, entities, tasks, comments...)."""
+    return services.import_rows(report, route, entries, person_id, silent=silent)
