@@ -182,6 +182,20 @@ def clean_value(field, value):
     return cleaned
 
 
+def column_values(model, entry, index=0):
+    """{attribute name: value} of the columns of `model` that `entry` holds (keyed by column
+    name, as Kitsu serves rows), the primary key aside; a 400 naming the first one wrong."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.column not in entry:
+            continue
+        try:
+            values[field.attname] = clean_value(field, entry[field.column])
+        except (ValueError, TypeError, ValidationError, OverflowError):
+            raise WrongParameter(f'Entry {index}: the field "{field.column}" is wrong.') from None
+    return values
+
+
 def _prepare(kind, index, entry):
     if not isinstance(entry, dict):
         raise WrongParameter(f"Entry {index}: a JSON object is expected.")
@@ -190,14 +204,7 @@ def _prepare(kind, index, entry):
         pk = uuid.UUID(str(entry["id"]))
     except (KeyError, ValueError):
         raise WrongParameter(f'Entry {index}: the field "id" must be a UUID.') from None
-    values = {}
-    for field in kind.model._meta.concrete_fields:
-        if field.primary_key or field.column not in entry:
-            continue
-        try:
-            values[field.attname] = clean_value(field, entry[field.column])
-        except (ValueError, TypeError, ValidationError, OverflowError):
-            raise WrongParameter(f'Entry {index}: the field "{field.column}" is wrong.') from None
+    values = column_values(kind.model, entry, index)
     lists = {}
     for name in kind.lists:
         if name in entry and entry[name] is not None:
