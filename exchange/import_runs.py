@@ -12,6 +12,7 @@ imports match rows by their natural keys (a ShotGrid id, a preserved Kitsu id).
 
 import uuid
 
+from files.models import DataImportError
 from kitsu_server.api.json import serialize_value
 from kitsu_server.core.models import Job
 from kitsu_server.core.rendering import render_rows
@@ -46,3 +47,10 @@ def rows_in_order(model, ids):
     rows = model._meta.concrete_model.objects.filter(pk__in=set(ids))
     rendered = {row["id"]: row for row in render_rows(rows)}
     return [rendered[row_id] for row_id in ids if row_id in rendered]
+
+
+def keep_row_error(source, kind, reason, job_id, **about):
+    """A row an import left out, with the reason, in the import errors (`DataImportError`)."""
+    return DataImportError.objects.create(
+        source=source, event_data={"kind": kind, "error": reason, "job_id": str(job_id), **about}
+    )

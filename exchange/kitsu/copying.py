@@ -19,9 +19,10 @@ import contextvars
 from django.db import DataError, IntegrityError, transaction
 
 from assets.models import Entity, EntityLink, EntityType
+from exchange.import_runs import keep_row_error
 from exchange.kitsu.records import KINDS, checked_rows, column_values
 from exchange.kitsu.services import write_row
-from files.models import DataImportError, Playlist, PreviewFile
+from files.models import Playlist, PreviewFile
 from kitsu_server.api.errors import WrongParameter, integrity_message
 from kitsu_server.core.models import SUCCEEDED, Job
 from people.models import Department, Person
@@ -223,15 +224,7 @@ class Copy:
 
     def keep_error(self, step, entry, reason):
         self.errors += 1
-        DataImportError.objects.create(
-            source=SOURCE,
-            event_data={
-                "kind": step,
-                "id": entry.get("id"),
-                "error": reason,
-                "job_id": str(self.report.job_id),
-            },
-        )
+        keep_row_error(SOURCE, step, reason, self.report.job_id, id=entry.get("id"))
 
     def written(self):
         """Rows done: those of the steps done, and of the current one so far."""

@@ -10,6 +10,7 @@ matched before it is written.
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from exchange.import_runs import keep_row_error
 from exchange.shotgrid.breakdown import (
     AssetImporter,
     EpisodeImporter,
@@ -67,10 +68,12 @@ def import_records(report, kind, entries, person_id):
                 row, created = importer.save(entry)
                 importer.announce(row, created)
         except RowSkipped as skipped:
-            keep_row_error(kind, entry, str(skipped), report.job_id)
+            keep_row_error(SOURCE, kind, str(skipped), report.job_id, shotgun_id=entry.get("id"), entry=entry)
             counts["skipped"] += 1
         except (IntegrityError, DataError, ProtectedError) as error:
-            keep_row_error(kind, entry, integrity_message(error), report.job_id)
+            keep_row_error(
+                SOURCE, kind, integrity_message(error), report.job_id, shotgun_id=entry.get("id"), entry=entry
+            )
             counts["skipped"] += 1
         else:
             ids.append(str(row.pk))
@@ -79,19 +82,6 @@ def import_records(report, kind, entries, person_id):
     with transaction.atomic():
         importer.finish()
     return {"kind": kind, **counts, "ids": ids}
-
-
-def keep_row_error(kind, entry, reason, job_id):
-    DataImportError.objects.create(
-        source=SOURCE,
-        event_data={
-            "kind": kind,
-            "shotgun_id": entry.get("id"),
-            "error": reason,
-            "job_id": str(job_id),
-            "entry": entry,
-        },
-    )
 
 
 def import_errors():

@@ -178,3 +178,35 @@ def test_only_admins_import_the_breakdown(team, production, kind):
         assert (
             client_for(team[role]).post(f"/api/import/shotgun/{kind}", [], format="json").status_code == 403
         )
+
+
+def test_a_push_cut_short_is_finished_by_pushing_it_again(admin, production, monkeypatch):
+    from exchange.shotgrid.breakdown import EpisodeImporter
+    from kitsu_server.core.models import Job
+
+    real_save = EpisodeImporter.save
+    calls = {"n": 0}
+
+    def dying_save(self, entry):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the database went away")
+        return real_save(self, entry)
+
+    monkeypatch.setattr(EpisodeImporter, "save", dying_save)
+    records = [sg.episode(200 + n, f"E{n:02d}") for n in range(1, 5)]
+    response = admin.post("/api/import/shotgun/episodes", records, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "The import failed: RuntimeError: the database went away"
+    job = Job.objects.get(name="shotgrid.import", state="failed")
+    assert (job.progress_done, job.progress_total) == (2, 4)
+    assert sorted(Episode.objects.values_list("name", flat=True)) == ["E01", "E02"]
+
+    monkeypatch.setattr(EpisodeImporter, "save", real_save)
+    rows = push(admin, "episodes", records)
+    assert [row["name"] for row in rows] == ["E01", "E02", "E03", "E04"]
+    assert Episode.objects.count() == 4
+    assert (
+        Job.objects.filter(name="shotgrid.import", state="succeeded").latest("created_at").result["created"]
+        == 2
+    )

@@ -244,3 +244,14 @@ def test_the_import_errors_list(admin, team):
     other = DataImportError.objects.get(source="csv")
     assert admin.delete(f"/api/import/shotgun/errors/{other.id}").status_code == 404
     assert client_for(team["manager"]).delete(f"/api/import/shotgun/errors/{other.id}").status_code == 403
+
+
+@pytest.mark.parametrize("errors", [1, 40])
+def test_the_errors_list_reads_in_a_bounded_number_of_queries(admin, errors, django_assert_max_num_queries):
+    DataImportError.objects.bulk_create(
+        DataImportError(source="shotgun", event_data={"n": n}) for n in range(errors)
+    )
+    with django_assert_max_num_queries(4):  # the person, the list
+        response = admin.get("/api/import/shotgun/errors")
+    assert response.status_code == 200
+    assert sorted(row["event_data"]["n"] for row in response.json()) == list(range(errors))
