@@ -4,9 +4,9 @@ import_kitsu`), as the `kitsu.copy` job.
 What is copied, in this order: departments, people (matched by email), project statuses, task
 types (by name and kind of entity), task statuses (by short name) and entity types (by name),
 created when missing; then the productions (matched by name, else under their own id), their
-entities, casting, tasks, preview files (their rows: the media are not fetched yet), comments,
-time spents and playlists, under their own ids. Every row is matched before it is written (by
-natural key or id), so a copy run twice changes nothing the second time.
+metadata descriptors, entities, casting, tasks, preview files (their rows: the media are not
+fetched yet), comments, time spents and playlists, under their own ids. Every row is matched
+before it is written (by natural key or id), so a copy run twice changes nothing the second time.
 
 Resuming: the job's row keeps a checkpoint (the steps done, and how far the current one went)
 as it goes; a run after an interrupted one (killed, failed, the source gone) starts from that
@@ -26,7 +26,7 @@ from files.models import Playlist, PreviewFile
 from kitsu_server.api.errors import WrongParameter, integrity_message
 from kitsu_server.core.models import SUCCEEDED, Job
 from people.models import Department, Person
-from productions.models import Project, ProjectStatus
+from productions.models import MetadataDescriptor, Project, ProjectStatus
 from tasks.models import Comment, Task, TaskStatus, TaskType, TimeSpent
 
 SOURCE = "kitsu"
@@ -34,6 +34,7 @@ BATCH = 200  # rows written per transaction (and per checkpoint)
 LOOKUP_STEPS = ("departments", "persons", "project-statuses", "task-types", "task-statuses", "entity-types")
 ROW_STEPS = (
     "projects",
+    "metadata-descriptors",
     "entities",
     "casting",
     "tasks",
@@ -121,7 +122,9 @@ class Copy:
     def fetch(self):
         source = self.source
         self.remote["departments"] = source.rows("/data/departments")
-        self.remote["persons"] = [row for row in source.rows("/data/persons") if not row.get("is_bot")]
+        persons = source.rows("/data/persons")
+        self.remote["persons"] = [row for row in persons if not row.get("is_bot")]
+        self.people = {row["id"] for row in persons}  # bots too: who may be named and not copied
         self.remote["project-statuses"] = source.rows("/data/project-status")
         self.remote["task-types"] = source.rows("/data/task-types")
         self.remote["task-statuses"] = source.rows("/data/task-status")
@@ -133,8 +136,11 @@ class Copy:
                 raise CopyFailed(f"The source has no production named {self.project_name!r}.")
         self.remote["projects"] = projects
         type_names = {row["id"]: row["name"] for row in self.remote["entity-types"]}
-        entities, tasks, playlists = [], [], []
+        entities, tasks, playlists, descriptors = [], [], [], []
         for project in projects:
+            descriptors += source.rows(
+                "/data/metadata-descriptors", project_id=project["id"], relations="true"
+            )
             entities += source.rows("/data/entities", project_id=project["id"], relations="true")
             tasks += source.rows("/data/tasks", project_id=project["id"], relations="true")
             playlists += source.rows("/data/playlists", project_id=project["id"])
@@ -158,6 +164,7 @@ class Copy:
                 for row in source.rows(path, **{key: task["id"]}, **query)
             ]
         self.remote["playlists"] = sorted(playlists, key=lambda row: row["id"])
+        self.remote["metadata-descriptors"] = sorted(descriptors, key=lambda row: row["id"])
 
     # --- the run -------------------------------------------------------------------------------
 
@@ -192,6 +199,8 @@ class Copy:
                 continue
             if isinstance(value, str):
                 value = self.ids.get(value, value)
+                if value in self.people and value not in self.ids:  # a bot, or a person refused
+                    value = None
             elif isinstance(value, list):
                 value = [self.ids.get(item, item) if isinstance(item, str) else item for item in value]
             result[key] = value
@@ -334,6 +343,7 @@ class Copy:
                 pk__in=[self.ids.get(row["id"]) for row in self.remote["persons"]]
             ).count(),
             "projects": Project.objects.filter(pk__in=project_ids).count(),
+            "metadata-descriptors": MetadataDescriptor.objects.filter(project__in=project_ids).count(),
             "entities": Entity.objects.filter(project__in=project_ids).count(),
             "casting": EntityLink.objects.filter(entity_in__project__in=project_ids).count(),
             "tasks": Task.objects.filter(project__in=project_ids).count(),

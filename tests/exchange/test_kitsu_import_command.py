@@ -43,8 +43,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
-    """A production on the reference: a team member, two assets, a sequence with two shots (one
-    casting an asset twice), two tasks, two comments, a preview, a time spent and a playlist."""
+    """A production on the reference: a team member, a metadata descriptor, two assets, a sequence
+    with two shots (one casting an asset twice), two tasks, two comments, a preview, a time spent
+    and a playlist."""
     gazu = pytest.importorskip("gazu")
     from PIL import Image
 
@@ -79,6 +80,9 @@ def production(tmp_path_factory):
     gazu.task.add_preview(shot_task, comment, str(image), client=client)
     gazu.task.set_time_spent(asset_task, artist, "2026-01-05", 120, client=client)
     gazu.playlist.new_playlist(project, f"Dailies {suffix}", client=client)
+    gazu.project.add_metadata_descriptor(
+        project, "Camera", "Shot", data_type="list", choices=["A", "B"], client=client
+    )
     return {"project": project, "artist": artist, "shot": shot, "chair": chair, "asset_task": asset_task}
 
 
@@ -90,6 +94,7 @@ def import_kitsu(project_name, **extra):
 
 EXPECTED = {
     "projects": 1,
+    "metadata-descriptors": 1,
     "entities": 5,
     "casting": 1,
     "tasks": 2,
@@ -156,7 +161,7 @@ def test_an_interrupted_copy_resumes_where_it_stopped(production, monkeypatch):
 
     def failing_write_row(kind, row):
         calls["n"] += 1
-        if calls["n"] == 4:  # the project, then two entities, then the worker dies
+        if calls["n"] == 5:  # the project, its descriptor, two entities, then the worker dies
             raise RuntimeError("the worker died")
         return real_write_row(kind, row)
 
@@ -177,8 +182,8 @@ def test_an_interrupted_copy_resumes_where_it_stopped(production, monkeypatch):
         copying, "write_row", lambda kind, row: written.append(kind.route) or real_write_row(kind, row)
     )
     assert "Copied, counts verified" in import_kitsu(name)
-    # Resumed: the project and the two entities done before were not written again.
-    assert written.count("projects") == 0
+    # Resumed: the project, its descriptor and the two entities done before were not written again.
+    assert written.count("projects") == written.count("metadata-descriptors") == 0
     assert written.count("entities") == 3
     resumed = Job.objects.filter(name="kitsu.copy").latest("created_at")
     assert resumed.state == "succeeded"
