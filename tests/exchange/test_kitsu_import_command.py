@@ -200,3 +200,14 @@ def test_a_refused_login_or_an_unknown_production_stops_the_copy(production):
     with pytest.raises(CommandError, match="no production named 'Nowhere"):
         import_kitsu(f"Nowhere {uuid.uuid4().hex[:6]}")
     assert not Project.objects.exists()
+
+
+def test_a_production_here_of_the_same_name_receives_the_copy(production):
+    name = production["project"]["name"]
+    here = Project.objects.create(name=name, fps="30")
+    assert "Copied, counts verified" in import_kitsu(name)
+    assert Project.objects.filter(name=name).count() == 1
+    here.refresh_from_db()
+    assert here.fps == production["project"]["fps"]  # the source's settings
+    assert Entity.objects.filter(project=here).count() == EXPECTED["entities"]
+    assert not Project.objects.filter(pk=production["project"]["id"]).exists()
