@@ -18,6 +18,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool
 from kitsu_server.api.schema import ROWS
 from kitsu_server.core.access import access_for
+from kitsu_server.core.models import SUCCEEDED
 
 SILENT = OpenApiParameter("silent", bool, description="Write without announcing each row.")
 
@@ -44,6 +45,6 @@ class KitsuImportView(KitsuView):
             person_id=request.user.pk,
             silent=silent,
         )
-        if job.result is None:
+        if job.state != SUCCEEDED:
             raise WrongParameter(failure_message(job))
         return Response(rows_in_order(kind.model, job.result["ids"]))

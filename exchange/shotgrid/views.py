@@ -21,6 +21,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.schema import OBJECT, ROWS
 from kitsu_server.core.access import access_for
 from kitsu_server.core.lookups import found_or_404
+from kitsu_server.core.models import SUCCEEDED
 from kitsu_server.core.rendering import render, render_rows
 
 TAGS = ["Import"]
@@ -49,7 +50,7 @@ class ShotgunImportView(KitsuView):
             entries=entries,
             person_id=request.user.pk,
         )
-        if job.result is None:
+        if job.state != SUCCEEDED:
             raise WrongParameter(failure_message(job))
         model = services.IMPORTERS[self.kind].model
         return Response(rows_in_order(model, job.result["ids"]))
