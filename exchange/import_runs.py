@@ -12,6 +12,7 @@ imports match rows by their natural keys (a ShotGrid id, a preserved Kitsu id).
 
 import uuid
 
+from assets.models import Entity
 from files.models import DataImportError
 from kitsu_server.api.json import serialize_value
 from kitsu_server.core.models import Job
@@ -43,9 +44,13 @@ def failure_message(job):
 
 def rows_in_order(model, ids):
     """The rows of `ids` rendered as their /data route gives them, in that order (an id named
-    twice, twice); an asset, shot... as an entity."""
-    rows = model._meta.concrete_model.objects.filter(pk__in=set(ids))
-    rendered = {row["id"]: row for row in render_rows(rows)}
+    twice, twice). Entities (assets, shots...) are of type "Entity" there, as the reference's
+    imports answer them."""
+    model = model._meta.concrete_model
+    rendered = {row["id"]: row for row in render_rows(model.objects.filter(pk__in=set(ids)))}
+    if model is Entity:
+        for row in rendered.values():
+            row["type"] = "Entity"
     return [rendered[row_id] for row_id in ids if row_id in rendered]
 
 
