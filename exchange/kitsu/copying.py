@@ -198,15 +198,21 @@ class Copy:
             if key in dropped:
                 continue
             if isinstance(value, str):
-                value = self.ids.get(value, value)
-                if value in self.people and value not in self.ids:  # a bot, or a person refused
-                    value = None
+                value = None if self.left_out(value) else self.ids.get(value, value)
             elif isinstance(value, list):
-                value = [self.ids.get(item, item) if isinstance(item, str) else item for item in value]
+                value = [
+                    self.ids.get(item, item) if isinstance(item, str) else item
+                    for item in value
+                    if not self.left_out(item)
+                ]
             result[key] = value
         if step == "projects":
             result["id"] = self.ids.get(row["id"], row["id"])
         return result
+
+    def left_out(self, value):
+        """Whether `value` is the id of a person of the source not copied (a bot, a refusal)."""
+        return isinstance(value, str) and value in self.people and value not in self.ids
 
     def write_rows(self, step, kind, entries):
         start = self.checkpoint.get("index", 0) if self.checkpoint.get("step") == step else 0
