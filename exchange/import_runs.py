@@ -13,10 +13,10 @@ imports match rows by their natural keys (a ShotGrid id, a preserved Kitsu id).
 import uuid
 
 from assets.models import Entity
+from exchange.rows import rendered_in_order
 from files.models import DataImportError
 from kitsu_server.api.json import serialize_value
 from kitsu_server.core.models import Job
-from kitsu_server.core.rendering import render_rows
 
 
 def run_job_here(job_kind, /, created_by=None, project=None, **params):
@@ -43,15 +43,10 @@ def failure_message(job):
 
 
 def rows_in_order(model, ids):
-    """The rows of `ids` rendered as their /data route gives them, in that order (an id named
-    twice, twice). Entities (assets, shots...) are of type "Entity" there, as the reference's
-    imports answer them."""
-    model = model._meta.concrete_model
-    rendered = {row["id"]: row for row in render_rows(model.objects.filter(pk__in=set(ids)))}
-    if model is Entity:
-        for row in rendered.values():
-            row["type"] = "Entity"
-    return [rendered[row_id] for row_id in ids if row_id in rendered]
+    """The rows of `ids` rendered as their /data route gives them, in that order; entities
+    (assets, shots...) typed "Entity", as the reference's imports answer them."""
+    is_entity = model._meta.concrete_model is Entity
+    return rendered_in_order(model, ids, type_name="Entity" if is_entity else None)
 
 
 def keep_row_error(source, kind, reason, job_id, **about):

@@ -230,11 +230,12 @@ def in_batches(plans, report, size=None):
 def rendered_in_order(model, ids, type_name=None):
     """The rows of `ids` as /data renders them, in the file's order (a row named twice, twice);
     `type_name`: their `type` (the reference answers its imported entities as "Entity")."""
+    model = model._meta.concrete_model
     rows = {row["id"]: row for row in render_rows(model.objects.filter(pk__in=set(ids)))}
     if type_name is not None:
         for row in rows.values():
             row["type"] = type_name
-    return [rows[str(pk)] for pk in ids]
+    return [rows[str(pk)] for pk in ids if str(pk) in rows]
 
 
 # --- the job row -------------------------------------------------------------------------------
