@@ -160,6 +160,20 @@ MOVIE_LOWDEF_BITRATE = int(os.environ.get("MOVIE_LOWDEF_BITRATE", "6"))
 # The operator's token for /api/admin/config/check (the route answers 404 while unset).
 ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
 
+# --- Notifications out and single sign-on (issue 19: tasks/outbox, people/sso) -------
+# Links in mails and chat messages, and the SSO redirects, point at the web UI on this host
+# (the reference's names; unset: password reset links use the request's host, the rest
+# http://localhost:8080 as the reference's defaults).
+DOMAIN_NAME = os.environ.get("DOMAIN_NAME", "")
+DOMAIN_PROTOCOL = os.environ.get("DOMAIN_PROTOCOL", "")
+# 0: a mail per notification; N: one digest mail per person at most every N minutes.
+NOTIFICATION_MAIL_DIGEST_MINUTES = int(os.environ.get("NOTIFICATION_MAIL_DIGEST_MINUTES", "0"))
+# The chat services' APIs (the organisation holds the tokens; tests point these at local servers).
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api")
+DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
+# Finds Discord users by name (the reference's way) when a person's Discord id is not numeric.
+DISCORD_GUILD_ID = os.environ.get("DISCORD_GUILD_ID", "")
+
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
