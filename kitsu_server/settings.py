@@ -173,6 +173,20 @@ SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api")
 DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
 # Finds Discord users by name (the reference's way) when a person's Discord id is not numeric.
 DISCORD_GUILD_ID = os.environ.get("DISCORD_GUILD_ID", "")
+# Single sign-on, each off until configured (the reference's names and defaults). Persons an
+# identity provider signs in for the first time, with no account of their email, get this role.
+SSO_DEFAULT_ROLE = os.environ.get("SSO_DEFAULT_ROLE", "user")
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_IDP_NAME = os.environ.get("OIDC_IDP_NAME", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_GIVEN_NAME_CLAIM = os.environ.get("OIDC_GIVEN_NAME_CLAIM", "given_name")
+OIDC_FAMILY_NAME_CLAIM = os.environ.get("OIDC_FAMILY_NAME_CLAIM", "family_name")
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_SKIP_2FA = env_bool("OIDC_SKIP_2FA", False)
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

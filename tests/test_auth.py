@@ -948,6 +948,9 @@ AUTH_ROUTES = {
     ("put", "/api/auth/recovery-codes"),
     ("post", "/api/auth/app-login/code"),
     ("post", "/api/auth/app-login/token"),
+    # single sign-on (people.sso, tests/sso)
+    ("get", "/api/auth/oidc/login"),
+    ("get", "/api/auth/oidc/callback"),
 }
 
 

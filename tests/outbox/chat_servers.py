@@ -2,11 +2,11 @@
 requests it receives and answers from a script (status, JSON body) per path, on an ephemeral port."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.local_server import JSONHandler, LocalServer
 
 
-class RecordingServer:
+class RecordingServer(LocalServer):
     """`answers[path]`: a list of (status, body) consumed in order (the last one repeats);
     `received`: [(method, path, headers, JSON body)]."""
 
@@ -15,32 +15,17 @@ class RecordingServer:
         self.received = []
         recorder = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JSONHandler):
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 recorder.received.append((self.command, self.path, dict(self.headers), body))
-                status, answer = recorder.answer_for(self.path)
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.answer(*recorder.answer_for(self.path))
 
             do_GET = do_POST = _handle
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        host, port = self.httpd.server_address
-        return f"http://{host}:{port}"
+        self.serve(Handler)
 
     def answer_for(self, path):
         path = path.split("?", 1)[0]
@@ -51,11 +36,3 @@ class RecordingServer:
 
     def bodies(self, path_prefix=""):
         return [body for _, path, _, body in self.received if path.startswith(path_prefix)]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
