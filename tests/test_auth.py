@@ -951,6 +951,10 @@ AUTH_ROUTES = {
     # single sign-on (people.sso, tests/sso)
     ("get", "/api/auth/oidc/login"),
     ("get", "/api/auth/oidc/callback"),
+    ("get", "/api/auth/fido"),
+    ("put", "/api/auth/fido"),
+    ("post", "/api/auth/fido"),
+    ("delete", "/api/auth/fido"),
 }
 
 

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_server.api.permissions import IsActivePerson
+from people.auth import logins
 from people.auth import serializers as s
-from people.auth.authentication import ACCESS_COOKIE, REFRESH_COOKIE
+from people.auth.authentication import ACCESS_COOKIE, REFRESH_COOKIE, is_from_browser
 from people.auth.refusals import AuthRefused
 
 COOKIE_MAX_AGE = 31_540_000  # a year, as the reference's (non-session) cookies
@@ -62,3 +63,22 @@ class AuthView(APIView):
         if isinstance(exc, AuthRefused):
             return Response(exc.body(), status=exc.status, headers=exc.headers)
         return super().handle_exception(exc)
+
+
+def second_factor_inputs(data):
+    """The codes of a `SecondFactorSerializer` body, named as the services take them."""
+    return {
+        "totp": data.get("totp"),
+        "email_otp": data.get("email_otp"),
+        "recovery_code": data.get("recovery_code"),
+        "fido_response": data.get("fido_authentication_response"),
+    }
+
+
+def tokens_response(request, data, person):
+    """A 2FA method was just enabled: a fresh token pair with the answer, as the reference sends."""
+    access_token, refresh_token = logins.create_auth_tokens(person)
+    response = Response({**data, "access_token": access_token, "refresh_token": refresh_token})
+    if is_from_browser(request):
+        set_token_cookies(request, response, access_token, refresh_token)
+    return response

@@ -15,27 +15,15 @@ from people.auth.authentication import (
     client_address,
     is_from_browser,
 )
-from people.auth.http import REFUSED, AuthView, set_token_cookies, unset_token_cookies
+from people.auth.http import (
+    REFUSED,
+    AuthView,
+    second_factor_inputs,
+    set_token_cookies,
+    tokens_response,
+    unset_token_cookies,
+)
 from people.payloads import organisation_data, person_data
-
-
-def second_factor_inputs(data):
-    """The codes of a `SecondFactorSerializer` body, named as the services take them."""
-    return {
-        "totp": data.get("totp"),
-        "email_otp": data.get("email_otp"),
-        "recovery_code": data.get("recovery_code"),
-        "fido_response": data.get("fido_authentication_response"),
-    }
-
-
-def tokens_response(request, data, person):
-    """A 2FA method was just enabled: a fresh token pair with the answer, as the reference sends."""
-    access_token, refresh_token = logins.create_auth_tokens(person)
-    response = Response({**data, "access_token": access_token, "refresh_token": refresh_token})
-    if is_from_browser(request):
-        set_token_cookies(request, response, access_token, refresh_token)
-    return response
 
 
 class LoginView(AuthView):

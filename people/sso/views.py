@@ -5,9 +5,14 @@ error JSON)."""
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
 
-from people.auth.http import REFUSED, AuthView
-from people.sso import identities, oidc
+from kitsu_server.api.requests import validated
+from people.auth.credentials import find_person_for_login
+from people.auth.http import REFUSED, AuthView, second_factor_inputs, tokens_response
+from people.auth.serializers import SuccessSerializer, TwoFactorEnabledSerializer
+from people.sso import fido, identities, oidc
+from people.sso import serializers as s
 from people.sso.identities import BROWSER_COOKIE, NotEnabled
 
 REDIRECT = {
@@ -48,3 +53,36 @@ class OIDCCallbackView(AuthView):
             raise NotEnabled(oidc.PROTOCOL)
         person = oidc.finish_login(request.query_params, request.COOKIES.get(BROWSER_COOKIE))
         return identities.sign_in(request, person, skip_2fa=settings.OIDC_SKIP_2FA)
+
+
+class FIDOView(AuthView):
+    """`GET /auth/fido?email=`: a login challenge for the person's security keys; `PUT`: the options to
+    register a key, `POST`: register it (FIDO on, recovery codes when new), `DELETE`: remove one,
+    proved by a second factor. The keys are listed as `fido_devices` at `/auth/authenticated`."""
+
+    public_methods = ("get",)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("email", str, required=True)],
+        responses={200: s.WebAuthnOptionsSerializer, **REFUSED},
+        operation_id="auth_fido_challenge",
+    )
+    def get(self, request):
+        data = validated(s.FIDOChallengeQuerySerializer, request.query_params)
+        return Response(fido.login_challenge(find_person_for_login(data["email"])))
+
+    @extend_schema(request=None, responses={200: s.WebAuthnOptionsSerializer, **REFUSED})
+    def put(self, request):
+        return Response(fido.begin_registration(request.user))
+
+    @extend_schema(request=s.FIDORegisterSerializer, responses={200: TwoFactorEnabledSerializer, **REFUSED})
+    def post(self, request):
+        data = validated(s.FIDORegisterSerializer, request.data)
+        codes = fido.complete_registration(request.user, data["registration_response"], data["device_name"])
+        return tokens_response(request, {"otp_recovery_codes": codes}, request.user)
+
+    @extend_schema(request=s.FIDOUnregisterSerializer, responses={200: SuccessSerializer, **REFUSED})
+    def delete(self, request):
+        data = validated(s.FIDOUnregisterSerializer, request.data)
+        fido.remove_key(request.user, data["device_name"], second_factor_inputs(data))
+        return Response({"success": True})
