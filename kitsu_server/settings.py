@@ -187,6 +187,15 @@ OIDC_GIVEN_NAME_CLAIM = os.environ.get("OIDC_GIVEN_NAME_CLAIM", "given_name")
 OIDC_FAMILY_NAME_CLAIM = os.environ.get("OIDC_FAMILY_NAME_CLAIM", "family_name")
 OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
 OIDC_SKIP_2FA = env_bool("OIDC_SKIP_2FA", False)
+SAML_ENABLED = env_bool("SAML_ENABLED", False)
+SAML_IDP_NAME = os.environ.get("SAML_IDP_NAME", "")
+SAML_METADATA_URL = os.environ.get("SAML_METADATA_URL", "")
+SAML_SKIP_2FA = env_bool("SAML_SKIP_2FA", False)
+# The assertion attribute holding the provider's stable user id (unset: persons found by email).
+SAML_SUBJECT_ATTRIBUTE = os.environ.get("SAML_SUBJECT_ATTRIBUTE", "")
+# Accept responses the provider sends unasked (IdP-initiated sign-in; the reference does): they
+# then have no request to answer, only their signature, validity and one-time use.
+SAML_ALLOW_UNSOLICITED = env_bool("SAML_ALLOW_UNSOLICITED", False)
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

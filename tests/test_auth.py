@@ -955,6 +955,8 @@ AUTH_ROUTES = {
     ("put", "/api/auth/fido"),
     ("post", "/api/auth/fido"),
     ("delete", "/api/auth/fido"),
+    ("get", "/api/auth/saml/login"),
+    ("post", "/api/auth/saml/sso"),
 }
 
 

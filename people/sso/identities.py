@@ -99,9 +99,12 @@ def person_for_identity(protocol, issuer, subject, email, info, email_trusted=Tr
     """The person this identity signs in: the one bound to it, else the one of its email (bound now),
     else a new person with the default role (SSO_DEFAULT_ROLE). Protected accounts and persons bound
     to another subject of the same issuer are refused; the provider's names update the person.
-    email_trusted=False: the email may not find nor create a person (an unverified one)."""
+    email_trusted=False: the email may not find nor create a person (an unverified one).
+    subject=None (a provider without a stable id): found or created by email only, never bound."""
     persons = Person.objects.filter(is_bot=False)
-    person = persons.filter(**{f"{protocol}_issuer": issuer, f"{protocol}_subject": subject}).first()
+    person = None
+    if subject is not None:
+        person = persons.filter(**{f"{protocol}_issuer": issuer, f"{protocol}_subject": subject}).first()
     if person is None:
         if not email:
             raise SSORefused("No email returned by the identity provider.")
@@ -114,11 +117,14 @@ def person_for_identity(protocol, issuer, subject, email, info, email_trusted=Tr
             )
         elif person.email in settings.PROTECTED_ACCOUNTS:
             raise SSORefused(NOT_BOUND)
+        elif subject is None:
+            pass  # no stable id from the provider: the email is all there is (the reference's SAML)
         elif getattr(person, f"{protocol}_issuer") == issuer and getattr(person, f"{protocol}_subject"):
             raise SSORefused(NOT_BOUND)  # bound to another subject of this provider
-        setattr(person, f"{protocol}_issuer", issuer)
-        setattr(person, f"{protocol}_subject", subject)
-        person.save(update_fields=[f"{protocol}_issuer", f"{protocol}_subject"])
+        if subject is not None:
+            setattr(person, f"{protocol}_issuer", issuer)
+            setattr(person, f"{protocol}_subject", subject)
+            person.save(update_fields=[f"{protocol}_issuer", f"{protocol}_subject"])
     changed = [name for name, value in info.items() if value and getattr(person, name) != value]
     if changed:
         for name in changed:

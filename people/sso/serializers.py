@@ -34,3 +34,10 @@ class WebAuthnOptionsSerializer(serializers.Serializer):
     excludeCredentials = serializers.ListField(child=serializers.DictField(), required=False)  # noqa: N815
     allowCredentials = serializers.ListField(child=serializers.DictField(), required=False)  # noqa: N815
     authenticatorSelection = serializers.DictField(required=False)  # noqa: N815
+
+
+class SAMLResponseSerializer(serializers.Serializer):
+    """The form the identity provider's page posts (HTTP-POST binding)."""
+
+    SAMLResponse = serializers.CharField(max_length=1_000_000)  # noqa: N815 (SAML's name)
+    RelayState = serializers.CharField(required=False, allow_blank=True, max_length=1000)  # noqa: N815

@@ -11,7 +11,7 @@ from kitsu_server.api.requests import validated
 from people.auth.credentials import find_person_for_login
 from people.auth.http import REFUSED, AuthView, second_factor_inputs, tokens_response
 from people.auth.serializers import SuccessSerializer, TwoFactorEnabledSerializer
-from people.sso import fido, identities, oidc
+from people.sso import fido, identities, oidc, saml
 from people.sso import serializers as s
 from people.sso.identities import BROWSER_COOKIE, NotEnabled
 
@@ -86,3 +86,42 @@ class FIDOView(AuthView):
         data = validated(s.FIDOUnregisterSerializer, request.data)
         fido.remove_key(request.user, data["device_name"], second_factor_inputs(data))
         return Response({"success": True})
+
+
+def saml_endpoints(request):
+    """(our entity id, our assertion consumer URL), on the web UI's host as the reference's."""
+    return (
+        identities.web_ui_url(request, reverse("auth-saml-login")),
+        identities.web_ui_url(request, reverse("auth-saml-sso")),
+    )
+
+
+class SAMLLoginView(AuthView):
+    """`GET /auth/saml/login`: to the provider's sign-on page with an AuthnRequest (HTTP-Redirect)."""
+
+    public_methods = ("get",)
+
+    @extend_schema(responses={**REDIRECT, **REFUSED}, operation_id="auth_saml_login")
+    def get(self, request):
+        if not saml.is_enabled():
+            raise NotEnabled(saml.PROTOCOL)
+        url, browser = saml.start_login(*saml_endpoints(request))
+        return identities.redirect_to_provider(request, url, browser)
+
+
+class SAMLSSOView(AuthView):
+    """`POST /auth/saml/sso`: the provider's Response (HTTP-POST); signed in, back to the web UI."""
+
+    public_methods = ("post",)
+
+    @extend_schema(
+        request=s.SAMLResponseSerializer, responses={**REDIRECT, **REFUSED}, operation_id="auth_saml_sso"
+    )
+    def post(self, request):
+        if not saml.is_enabled():
+            raise NotEnabled(saml.PROTOCOL)
+        data = validated(s.SAMLResponseSerializer, request.data)
+        person = saml.finish_login(
+            data["SAMLResponse"], request.COOKIES.get(BROWSER_COOKIE), *saml_endpoints(request)
+        )
+        return identities.sign_in(request, person, skip_2fa=settings.SAML_SKIP_2FA)
