@@ -4,11 +4,13 @@ Discord per the recipient's settings, through background jobs (run eagerly here,
 request's transaction commits), against Django's mail outbox and local servers standing in for
 the chat services. Failures are retried or refused, and visible on the job's row."""
 
+import html
 import logging
 import socket
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from kitsu_server.core.models import FAILED, SUCCEEDED, Job
 from people.models import Organisation
@@ -116,9 +118,9 @@ def test_a_mention_goes_out_by_mail_and_chats_through_jobs(world, chat, django_c
     task_url = f"https://kitsu.studio.test/productions/{world['show'].pk}/assets/tasks/{world['task'].pk}"
     assert "Mia Boss mentioned you in a comment on" in message.body and task_url in message.body
     assert "@Jane Doe please check <the> chair" in message.body  # plain text: no escaping
-    html, mimetype = message.alternatives[0]
+    html_body, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert f'<a href="{task_url}">' in html and "please check &lt;the&gt; chair" in html
+    assert f'<a href="{task_url}">' in html_body and "please check &lt;the&gt; chair" in html_body
 
     [slack] = chat.bodies("/slack")
     assert slack["channel"] == "@jane.slack" and f"<{task_url}|" in slack["text"]
@@ -339,3 +341,18 @@ def test_the_digest_leaves_out_what_was_read(world, chat, settings):
     since = notification.created_at.isoformat()
     result = services.send_mail_digest("notification.mail-digest", str(world["jane"].pk), since)
     assert result["sent"] == 0 and mail.outbox == []
+
+
+def test_a_failed_delivery_is_visible_in_the_back_office(
+    world, chat, client, admin_person, django_capture_on_commit_callbacks
+):
+    chat.answers["/slack/chat.postMessage"] = [(200, {"ok": False, "error": "channel_not_found"})]
+    post_comment(world, "@Jane Doe where are you", capture=django_capture_on_commit_callbacks)
+    failed = Job.objects.get(state=FAILED)
+    client.force_login(admin_person)
+    page = client.get(reverse("admin:core_job_changelist"), {"state": "failed"}).content.decode()
+    assert "notification.deliver" in page and reverse("admin:core_job_change", args=[failed.pk]) in page
+    page = client.get(reverse("admin:core_job_change", args=[failed.pk])).content.decode()
+    page = html.unescape(page)
+    assert "DeliveryRefused: Slack refused the message: channel_not_found." in page
+    assert '"channel": "slack"' in page
