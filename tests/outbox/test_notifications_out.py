@@ -27,6 +27,23 @@ SLACK_TOKEN = "xoxb-secret-slack-token"
 DISCORD_TOKEN = "discord-secret-bot-token"
 
 
+CHAT_ANSWERS = {
+    "/slack/chat.postMessage": [(200, {"ok": True, "channel": "D1", "ts": "1.2"})],
+    "/mattermost/hooks/secret-hook": [(200, {})],
+    "/discord/users/@me/channels": [(200, {"id": "555"})],
+    "/discord/channels/555/messages": [(200, {"id": "777"})],
+}
+
+
+def make_organisation(chat_url):
+    return Organisation.objects.create(
+        name="Studio",
+        chat_token_slack=SLACK_TOKEN,
+        chat_webhook_mattermost=f"{chat_url}/mattermost/hooks/secret-hook",
+        chat_token_discord=DISCORD_TOKEN,
+    )
+
+
 @pytest.fixture
 def chat(settings):
     """One local server for the three chat services, wired in the settings and the organisation."""
@@ -35,23 +52,13 @@ def chat(settings):
         settings.DISCORD_API_URL = f"{server.url}/discord"
         settings.DOMAIN_NAME = "kitsu.studio.test"
         settings.DOMAIN_PROTOCOL = "https"
-        server.answers = {
-            "/slack/chat.postMessage": [(200, {"ok": True, "channel": "D1", "ts": "1.2"})],
-            "/mattermost/hooks/secret-hook": [(200, {})],
-            "/discord/users/@me/channels": [(200, {"id": "555"})],
-            "/discord/channels/555/messages": [(200, {"id": "777"})],
-        }
-        Organisation.objects.create(
-            name="Studio",
-            chat_token_slack=SLACK_TOKEN,
-            chat_webhook_mattermost=f"{server.url}/mattermost/hooks/secret-hook",
-            chat_token_discord=DISCORD_TOKEN,
-        )
+        server.answers = {path: list(script) for path, script in CHAT_ANSWERS.items()}
+        make_organisation(server.url)
         yield server
 
 
-@pytest.fixture
-def world(show):
+def build_world(show):
+    """A task of `show`, a manager who comments and Jane, who hears on every channel."""
     todo = factories.make_task_status(name="Todo", short_name="todo", is_default=True)
     wip = factories.make_task_status(name="Work In Progress", short_name="wip")
     asset = factories.make_asset(show, factories.make_asset_type("Prop"), name="Chair")
@@ -74,6 +81,11 @@ def world(show):
     for person in (manager, jane):
         ProjectPersonLink.objects.create(project=show, person=person)
     return {"task": task, "wip": wip, "manager": manager, "jane": jane, "show": show}
+
+
+@pytest.fixture
+def world(show):
+    return build_world(show)
 
 
 def post_comment(world, text, author=None, capture=None):
