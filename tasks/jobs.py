@@ -3,6 +3,7 @@ notifications out (tasks.outbox), one job per notification and channel, or one m
 person. A network failure is retried with backoff; a refusal fails the job at once; either way
 the job's row says why (`/api/data/jobs`, the back-office's job list)."""
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from kitsu_server.core.jobs import job
@@ -29,6 +30,8 @@ def deliver_notification(report, notification_id, channel):
     "notification.mail-digest",
     key=lambda person_id, since: f"person:{person_id}",
     transient=RETRIED,
+    # A digest waits its minutes queued: it holds its person's key that long plus an hour.
+    stale_after=settings.NOTIFICATION_MAIL_DIGEST_MINUTES * 60 + 3600,
     **RETRIES,
 )
 def send_mail_digest(report, person_id, since):

@@ -101,6 +101,9 @@ def person_for_identity(protocol, issuer, subject, email, info, email_trusted=Tr
     to another subject of the same issuer are refused; the provider's names update the person.
     email_trusted=False: the email may not find nor create a person (an unverified one).
     subject=None (a provider without a stable id): found or created by email only, never bound."""
+    info = {  # the provider's values, cut to the columns' sizes
+        name: str(value)[: Person._meta.get_field(name).max_length] for name, value in info.items() if value
+    }
     persons = Person.objects.filter(is_bot=False)
     person = None
     if subject is not None:

@@ -63,9 +63,11 @@ def provider_keys(metadata, refresh=False):
 def client(**extra):
     return OAuth2Session(
         settings.OIDC_CLIENT_ID,
-        settings.OIDC_CLIENT_SECRET,
+        settings.OIDC_CLIENT_SECRET or None,
         scope=settings.OIDC_SCOPES,
         code_challenge_method="S256",
+        # Without a secret, a public client: PKCE is its proof.
+        token_endpoint_auth_method="client_secret_basic" if settings.OIDC_CLIENT_SECRET else "none",
         **extra,
     )
 

@@ -33,6 +33,7 @@ class OIDCProvider(LocalServer):
             "given_name": "Sso",
             "family_name": "Person",
         }
+        self.public_client = False  # True: no client secret, PKCE alone
         self.tamper = set()  # "expired", "nonce", "audience", "issuer", "signature"
         self.codes = {}
         self.token_requests = []
@@ -57,7 +58,10 @@ class OIDCProvider(LocalServer):
                 if urlsplit(self.path).path != "/token":
                     return self.answer(404, {"error": "not_found"})
                 expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-                if self.headers.get("Authorization") != f"Basic {expected}":
+                if provider.public_client:
+                    if form.get("client_id") != CLIENT_ID or self.headers.get("Authorization"):
+                        return self.answer(401, {"error": "invalid_client"})
+                elif self.headers.get("Authorization") != f"Basic {expected}":
                     return self.answer(401, {"error": "invalid_client"})
                 grant = provider.codes.pop(form.get("code"), None)  # a code works once
                 if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):

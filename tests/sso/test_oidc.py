@@ -209,3 +209,14 @@ def test_an_unreachable_provider_is_a_clear_error(provider, settings):
     response = APIClient().get("/api/auth/oidc/login")
     assert response.status_code == 400
     assert response.json()["message"] == "The identity provider's discovery document could not be read."
+
+
+def test_a_public_client_signs_in_with_pkce_alone(provider, settings):
+    settings.OIDC_CLIENT_SECRET = ""
+    provider.public_client = True
+    response, _ = sign_in(APIClient())
+    assert response.status_code == 302
+    assert (
+        provider.token_requests[0]["client_id"] == CLIENT_ID
+        and "client_secret" not in provider.token_requests[0]
+    )

@@ -209,3 +209,13 @@ def test_unreadable_metadata_is_a_clear_error(idp, settings):
     response = APIClient().get("/api/auth/saml/login")
     assert response.status_code == 400
     assert response.json()["message"] == "The identity provider's metadata could not be read."
+
+
+def test_long_attributes_are_cut_to_the_columns(idp):
+    client = APIClient()
+    attributes = {"first_name": ["F" * 300], "phone": ["0" * 50]}
+    assert post(client, idp.response(start(client, idp), attributes=attributes)).status_code == 302
+    person = Person.objects.get()
+    assert (
+        person.phone == "0" * 30 and len(person.first_name) == Person._meta.get_field("first_name").max_length
+    )
