@@ -7,6 +7,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from kitsu_server.api.permissions import IsPersonIdentity
 from kitsu_server.api.requests import validated
 from people.auth.credentials import find_person_for_login
 from people.auth.http import REFUSED, AuthView, second_factor_inputs, tokens_response
@@ -61,6 +62,10 @@ class FIDOView(AuthView):
     proved by a second factor. The keys are listed as `fido_devices` at `/auth/authenticated`."""
 
     public_methods = ("get",)
+
+    def get_permissions(self):
+        # A person's own keys: a bot's API token is refused, as the reference's `require_person`.
+        return super().get_permissions() if getattr(self, "is_public", False) else [IsPersonIdentity()]
 
     @extend_schema(
         parameters=[OpenApiParameter("email", str, required=True)],

@@ -261,3 +261,18 @@ def test_off_until_the_web_ui_address_is_set(person, settings):
     settings.DOMAIN_NAME = ""
     response = client_for(person).put("/api/auth/fido")
     assert response.status_code == 400 and response.json() == {"error": True, "message": "FIDO not enabled."}
+
+
+def test_bots_manage_no_keys(person):
+    from people.auth.authentication import KitsuAccessToken
+
+    bot = factories.make_person(email="bot@studio.test", is_bot=True)
+    token = KitsuAccessToken.for_person(bot, identity_type="bot")
+    del token.payload["exp"]
+    bot.jti = token["jti"]
+    bot.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/auth/authenticated").status_code == 200
+    for method in ("put", "post", "delete"):
+        assert getattr(client, method)("/api/auth/fido", {}, format="json").status_code == 403, method
