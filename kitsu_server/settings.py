@@ -160,6 +160,43 @@ MOVIE_LOWDEF_BITRATE = int(os.environ.get("MOVIE_LOWDEF_BITRATE", "6"))
 # The operator's token for /api/admin/config/check (the route answers 404 while unset).
 ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
 
+# --- Notifications out and single sign-on (issue 19: tasks/outbox, people/sso) -------
+# Links in mails and chat messages, and the SSO redirects, point at the web UI on this host
+# (the reference's names; unset: password reset links use the request's host, the rest
+# http://localhost:8080 as the reference's defaults).
+DOMAIN_NAME = os.environ.get("DOMAIN_NAME", "")
+DOMAIN_PROTOCOL = os.environ.get("DOMAIN_PROTOCOL", "")
+# 0: a mail per notification; N: one digest mail per person at most every N minutes.
+NOTIFICATION_MAIL_DIGEST_MINUTES = int(os.environ.get("NOTIFICATION_MAIL_DIGEST_MINUTES", "0"))
+# The chat services' APIs (the organisation holds the tokens; tests point these at local servers).
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api")
+DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
+# Finds Discord users by name (the reference's way) when a person's Discord id is not numeric.
+DISCORD_GUILD_ID = os.environ.get("DISCORD_GUILD_ID", "")
+# Single sign-on, each off until configured (the reference's names and defaults). Persons an
+# identity provider signs in for the first time, with no account of their email, get this role.
+SSO_DEFAULT_ROLE = os.environ.get("SSO_DEFAULT_ROLE", "user")
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_IDP_NAME = os.environ.get("OIDC_IDP_NAME", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_GIVEN_NAME_CLAIM = os.environ.get("OIDC_GIVEN_NAME_CLAIM", "given_name")
+OIDC_FAMILY_NAME_CLAIM = os.environ.get("OIDC_FAMILY_NAME_CLAIM", "family_name")
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_SKIP_2FA = env_bool("OIDC_SKIP_2FA", False)
+SAML_ENABLED = env_bool("SAML_ENABLED", False)
+SAML_IDP_NAME = os.environ.get("SAML_IDP_NAME", "")
+SAML_METADATA_URL = os.environ.get("SAML_METADATA_URL", "")
+SAML_SKIP_2FA = env_bool("SAML_SKIP_2FA", False)
+# The assertion attribute holding the provider's stable user id (unset: persons found by email).
+SAML_SUBJECT_ATTRIBUTE = os.environ.get("SAML_SUBJECT_ATTRIBUTE", "")
+# Accept responses the provider sends unasked (IdP-initiated sign-in; the reference does): they
+# then have no request to answer, only their signature, validity and one-time use.
+SAML_ALLOW_UNSOLICITED = env_bool("SAML_ALLOW_UNSOLICITED", False)
+
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

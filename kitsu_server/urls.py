@@ -20,6 +20,7 @@ admin.site.login_template = "people/admin_login.html"
 ROUTE_MODULES = (
     "kitsu_server.status_urls",
     "people.auth.urls",
+    "people.sso.urls",
     "people.persons.urls",
     "people.departments.urls",
     "people.user.urls",

@@ -485,6 +485,9 @@ AUTH_TOKEN_KINDS = [
     ("reset-password", "Password reset token"),
     ("email-otp", "Email one-time password"),
     ("app-login", "App login code"),
+    ("sso-state", "Single sign-on request"),
+    ("sso-seen", "Single sign-on response seen"),
+    ("fido-challenge", "Security key challenge"),
 ]
 
 
@@ -499,7 +502,11 @@ class AuthToken(KitsuModel):
     - `revoked`: the `jti` of a JWT refused until it would have expired (logout);
     - `reset-password` / `app-login`: the SHA-256 of a one-time token mailed
       to a person or handed to an app;
-    - `email-otp`: the person's id, `data` holding the counter of the code mailed last.
+    - `email-otp`: the person's id, `data` holding the counter of the code mailed last;
+    - `sso-state`: the SHA-256 of a pending sign-in's state (OIDC) or request id (SAML), `data`
+      holding its nonce, PKCE verifier and the SHA-256 of the browser's cookie (people.sso);
+    - `sso-seen`: the SHA-256 of a SAML assertion id signed in with, refused again until it expires;
+    - `fido-challenge`: the person's id (and the use), `data` holding the security key ceremony's state.
     """
 
     kind = models.CharField(max_length=20, choices=AUTH_TOKEN_KINDS)

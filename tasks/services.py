@@ -26,6 +26,7 @@ from tasks.models import (
     TaskType,
     TimeSpent,
 )
+from tasks.outbox.services import queue_notifications_out
 from tasks.queries import render_task, render_tasks
 
 logger = logging.getLogger(__name__)
@@ -166,9 +167,11 @@ def notify_assignation(task, person_id, author):
     author_id = author.pk if author is not None else task.assigner_id
     if author_id is None or author_id == person_id:
         return None
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         person_id=person_id, author_id=author_id, task=task, type="assignation"
     )
+    queue_notifications_out([notification], task.project_id, author)
+    return notification
 
 
 def make_only_default(task_status):

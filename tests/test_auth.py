@@ -948,6 +948,15 @@ AUTH_ROUTES = {
     ("put", "/api/auth/recovery-codes"),
     ("post", "/api/auth/app-login/code"),
     ("post", "/api/auth/app-login/token"),
+    # single sign-on (people.sso, tests/sso)
+    ("get", "/api/auth/oidc/login"),
+    ("get", "/api/auth/oidc/callback"),
+    ("get", "/api/auth/fido"),
+    ("put", "/api/auth/fido"),
+    ("post", "/api/auth/fido"),
+    ("delete", "/api/auth/fido"),
+    ("get", "/api/auth/saml/login"),
+    ("post", "/api/auth/saml/sso"),
 }
 
 

@@ -119,9 +119,9 @@ class JobKind:
             text = f"{self.name}:sha256:{hashlib.sha256(text.encode()).hexdigest()}"
         return text
 
-    def enqueue(self, project=None, created_by=None, **params):
+    def enqueue(self, project=None, created_by=None, delay=None, **params):
         """The job of these parameters: the active one of the same key, or a new row whose task is
-        sent when the current transaction commits."""
+        sent when the current transaction commits (to run `delay` seconds later when given)."""
         params = serialize_value(params)
         key = self.key_for(params)
         with transaction.atomic():
@@ -135,7 +135,7 @@ class JobKind:
                     )
             except IntegrityError:  # another request enqueued the same key meanwhile
                 return Job.objects.get(key=key, state__in=ACTIVE_STATES)
-            transaction.on_commit(partial(self._send, row.pk))
+            transaction.on_commit(partial(self._send, row.pk, delay))
         return row
 
     def _abandon_if_stale(self, active):
@@ -145,9 +145,9 @@ class JobKind:
         _finish(active.pk, FAILED, state_was=ACTIVE_STATES, error=f"Abandoned: no news since {silent_since}.")
         return True
 
-    def _send(self, job_id):
+    def _send(self, job_id, delay=None):
         try:
-            self.task.apply_async(args=[str(job_id)])
+            self.task.apply_async(args=[str(job_id)], countdown=delay)
         except Exception as exc:  # the broker is down: the job would wait forever, holding its key
             logger.exception("Job %s (%s) could not be queued", job_id, self.name)
             _finish(job_id, FAILED, state_was=(QUEUED,), error=f"Could not be queued: {describe(exc)}")

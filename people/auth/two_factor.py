@@ -1,6 +1,6 @@
-"""Two-factor authentication: TOTP, codes by email, recovery codes (FIDO devices are not supported
-yet). Secrets and codes are checked here; the routes turn methods on and off, each write under a
-row lock of the person."""
+"""Two-factor authentication: TOTP, codes by email, recovery codes, and security keys (whose
+assertions people.sso.fido checks). Secrets and codes are checked here; the routes turn methods on
+and off, each write under a row lock of the person."""
 
 import datetime
 import secrets
@@ -68,7 +68,9 @@ def check_second_factor(person, totp=None, email_otp=None, recovery_code=None, f
     if person.email_otp_enabled and email_otp is not None:
         return check_email_otp(person, email_otp)
     if person.fido_enabled and fido_response is not None:
-        return False  # FIDO devices are not supported yet: no assertion can be checked
+        from people.sso.fido import check_assertion  # people.sso builds on this module
+
+        return check_assertion(person, fido_response)
     if recovery_code is not None:
         return use_recovery_code(person, recovery_code)
     raise MissingOTP(person)

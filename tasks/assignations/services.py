@@ -10,6 +10,7 @@ from kitsu_server.core.events import record_events
 from kitsu_server.core.teams import join_team
 from tasks.crud import check_assignable
 from tasks.models import Notification, Task, TaskPersonLink
+from tasks.outbox.services import queue_notifications_out
 from tasks.queries import render_tasks
 from tasks.services import record_task_events
 
@@ -36,12 +37,13 @@ def assign_tasks(tasks, person, author):
     record_task_events("task:assign", tasks, author, person_id=str(person.pk))
     record_task_events("task:update", tasks, author)
     if author.pk != person.pk:
-        Notification.objects.bulk_create(
+        notifications = Notification.objects.bulk_create(
             [
                 Notification(person=person, author=author, task_id=task_id, type="assignation")
                 for task_id in task_ids
             ]
         )
+        queue_notifications_out(notifications, tasks[0].project_id, author)
     join_team(tasks[0].project, person, author)
     rows = {row["id"]: row for row in render_tasks(Task.objects.filter(pk__in=task_ids), relations=True)}
     return [rows[str(task_id)] for task_id in task_ids]

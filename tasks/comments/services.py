@@ -46,6 +46,7 @@ from tasks.models import (
     TaskStatus,
     TaskType,
 )
+from tasks.outbox.services import queue_notifications_out
 from tasks.queries import render_person
 from tasks.services import announce, remove_comment, reset_task_data
 from tasks.signals import asset_ready_for_changed
@@ -318,6 +319,7 @@ def notify_comment(task, comment, changed, mention_ids, department_ids, entity, 
 
 def _save_notifications(notifications, project_id, user):
     Notification.objects.bulk_create(notifications)
+    queue_notifications_out(notifications, project_id, user)
     for notification in notifications:
         data = {"notification_id": str(notification.pk), "person_id": str(notification.person_id)}
         announce("notification:new", data, project_id=project_id, user=user)
