@@ -2,7 +2,7 @@
 API, through Django's test client) mentions a person, and a separate worker process sends the
 mail (to a folder) and the chat messages (to a local server of this process). Both processes share
 a SQLite file (tests.test_jobs's worker database); skipped when no Redis answers
-(TEST_JOBS_REDIS_URL, db 1 by default as for the other worker tests)."""
+(TEST_JOBS_REDIS_URL, else TEST_REDIS_URL, as for the other worker tests)."""
 
 import json
 import os
