@@ -480,7 +480,9 @@ def test_the_job_admin_lists_filters_and_shows_read_only(client, admin_person, j
 # reads the file.
 
 # Not db 0-4: the reference server beside us uses them.
-TEST_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL") or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL") or os.environ.get(
+    "TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
+)
 # Builds a project of argv[1] (argv[2] shots) with stale casting stats and enqueues its refresh.
 ENQUEUE = """
 import os, sys
