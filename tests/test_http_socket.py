@@ -26,16 +26,23 @@ NOT_FOUND_PREFIX = "404 Not Found: "
 TOO_LARGE = "The data value transmitted exceeds the capacity limit."
 
 
-@pytest.fixture(scope="module", params=["httptools", "h11"])
+@pytest.fixture(scope="module", params=["httptools", "h11", "httptools+kitsu-handler"])
 def server(request):
     """The ASGI application on uvicorn, in a thread of this process (so that it shares the test
-    database), on a port the OS chooses: its port."""
+    database), on a port the OS chooses: its port. Also with kitsu_server.api.serving's handler
+    in place of Django's."""
     from kitsu_server.asgi import application
 
+    parser, _, handler = request.param.partition("+")
+    if handler:
+        from kitsu_server.api.http import RequestBodies
+        from kitsu_server.api.serving import KitsuASGIHandler
+
+        application = RequestBodies(KitsuASGIHandler())
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(application, http=request.param, lifespan="off", log_level="warning")
+    config = uvicorn.Config(application, http=parser, lifespan="off", log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
