@@ -158,6 +158,24 @@ class WsgiCaller:
         return sent
 
 
+def rss_kib(field):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def peak_memory(call, path):
+    """(MB the process's peak RSS grows by while serving `path` once, response MB): after a
+    warm-up on a small route, the kernel's peak is reset (/proc/self/clear_refs) and read back."""
+    call("/auth/authenticated")
+    separator = "&" if "?" in path else "?"
+    call(f"{path}{separator}id=00000000-0000-4000-8000-000000000000")  # the same code, no rows
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")  # resets VmHWM to the current RSS
+    before = rss_kib("VmRSS")
+    answer = call(path)
+    return (rss_kib("VmHWM") - before) / 1024, answer["size"] / 1e6
+
+
 def cost(call, path, count):
     global QUERIES
     QUERIES = QUERIES or QueryCounter()
@@ -186,6 +204,7 @@ def routes(project, shot, episode, task, day):
             "/data/persons/time-spents/day-table/2026/12",
         ],
         "artist": ["/data/user/tasks", f"/data/user/time-spents/{day}"],
+        "list": [f"/data/tasks?project_id={project}"],
         "board": [
             f"/data/shots/with-tasks?project_id={project}&episode_id={episode}",
         ],
@@ -198,6 +217,9 @@ def main():
     parser.add_argument("--assets", type=int, default=200)
     parser.add_argument("-n", type=int, default=100, help="requests per route")
     parser.add_argument("--profile", default=None, help="a route to profile (as the admin)")
+    parser.add_argument("--memory", default=None, help="a route whose peak memory to measure (as the admin)")
+    parser.add_argument("--project", default=None, help="the project of {project} in --memory's route")
+    parser.add_argument("--chunk-size", type=int, default=None, help="rows per chunk of a streamed list")
     parser.add_argument("--handler", choices=("django", "kitsu"), default="django")
     parser.add_argument("--wsgi", action="store_true", help="through the WSGI handler (no ASGI hop)")
     parser.add_argument("--only", default=None, help="only the routes containing this text")
@@ -220,7 +242,22 @@ def main():
     def caller(person):
         return WsgiCaller(person) if args.wsgi else AsgiCaller(person, args.handler)
 
-    callers = {"admin": caller(admin), "artist": caller(artist), "board": caller(admin)}
+    callers = {
+        "admin": caller(admin),
+        "artist": caller(artist),
+        "board": caller(admin),
+        "list": caller(admin),
+    }
+    if args.chunk_size:
+        from kitsu_server.core.data.viewsets import DataViewSet
+
+        DataViewSet.chunk_size = args.chunk_size
+    if args.memory:
+        if args.project:
+            project = type(project).objects.get(name=args.project)
+        grown, size = peak_memory(callers["admin"], args.memory.replace("{project}", str(project.id)))
+        print(f"{args.memory}: {size:.1f} MB of JSON, peak RSS +{grown:.1f} MB")
+        return
     if args.profile:
         call = callers["admin"]
         call(args.profile)
@@ -238,7 +275,9 @@ def main():
         for path in paths:
             if args.only and args.only not in path:
                 continue
-            cpu, queries, size = cost(callers[who], path, args.n if who != "board" else max(5, args.n // 10))
+            cpu, queries, size = cost(
+                callers[who], path, args.n if who not in ("board", "list") else max(3, args.n // 20)
+            )
             label = path.replace(str(project.id), "{project}")
             print(f"{label[:78]:78} {cpu:8.2f} {queries:8d} {size:9d}")
 

@@ -51,6 +51,37 @@ class RowStream(StreamingHttpResponse):
             yield chunk
 
 
+class ChunkStream(RowStream):
+    """A streamed answer whose items are batches already, each sent as it is produced."""
+
+    batch_size = 1
+
+
+def json_list_response(chunks):
+    """A JSON list from `chunks`, an iterable of lists of rows (a generator reading the rows
+    from the database a chunk at a time, `serialize_row_chunks`).
+
+    A list that fits in its first chunk is an answer as any other (one body, its length). A
+    longer one is streamed as it is read and encoded, a chunk at a time (no Content-Length: sent
+    chunked), so that neither the rows nor the JSON of a 100,000-row list are ever held whole.
+    Its first two chunks are read here, in the view: a query that fails is still an error
+    answer, not a stream cut after its status line."""
+    chunks = iter(chunks)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    if second is None:
+        return Response(first)
+
+    def body():
+        yield b"[" + dumps(first)[1:-1]
+        for chunk in chain([second], chunks):
+            if chunk:
+                yield b"," + dumps(chunk)[1:-1]
+        yield b"]"
+
+    return ChunkStream(body(), content_type="application/json")
+
+
 def board_response(rows, etag, compact=False, stream=False, **compact_fields):
     """A board's answer from `rows` (an iterable, ideally a generator producing one row at a
     time): its rows; with `compact`, rows of values under a header naming the fields
