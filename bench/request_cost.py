@@ -219,7 +219,7 @@ def main():
     parser.add_argument("--profile", default=None, help="a route to profile (as the admin)")
     parser.add_argument("--memory", default=None, help="a route whose peak memory to measure (as the admin)")
     parser.add_argument("--project", default=None, help="the project of {project} in --memory's route")
-    parser.add_argument("--chunk-size", type=int, default=None, help="rows per chunk of a streamed list")
+    parser.add_argument("--chunk-size", type=int, default=None, help="rows per streamed chunk")
     parser.add_argument("--handler", choices=("django", "kitsu"), default="django")
     parser.add_argument("--wsgi", action="store_true", help="through the WSGI handler (no ASGI hop)")
     parser.add_argument("--only", default=None, help="only the routes containing this text")
@@ -252,6 +252,9 @@ def main():
         from kitsu_server.core.data.viewsets import DataViewSet
 
         DataViewSet.chunk_size = args.chunk_size
+        from kitsu_server.api import responses
+
+        responses.BOARD_BATCH = args.chunk_size
     if args.memory:
         if args.project:
             project = type(project).objects.get(name=args.project)

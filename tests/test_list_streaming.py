@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from kitsu_server.api import responses
 from kitsu_server.core.data.viewsets import DataViewSet
 from tasks.models import Task, TaskPersonLink
 from tests import factories
@@ -78,3 +79,40 @@ def test_a_streamed_list_keeps_its_queries_bounded(
         response = client.get(f"/api/data/tasks?relations=true&project_id={show.id}")
         rows = json.loads(b"".join(response.streaming_content))
     assert len(rows) == 11 and sum(len(row["assignees"]) for row in rows) == 6
+
+
+@pytest.fixture
+def board(show):
+    """`show` with three assets and three shots, a task on each."""
+    character = factories.make_asset_type("Character")
+    sequence = factories.make_sequence(show, factories.make_episode(show, name="E01"), name="SQ01")
+    modeling = factories.make_task_type("Modeling")
+    animation = factories.make_task_type("Animation", for_entity="Shot")
+    for number in range(3):
+        factories.make_task(factories.make_asset(show, character, name=f"Asset{number}"), modeling)
+        factories.make_task(factories.make_shot(show, sequence, name=f"SH{number:02}"), animation)
+    return show
+
+
+@pytest.mark.parametrize("path", ["/api/data/assets/with-tasks", "/api/data/shots/with-tasks"])
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_board_longer_than_a_batch_is_streamed_as_the_same_json(
+    admin_person, board, path, compact, monkeypatch
+):
+    client = factories.client_for(admin_person)
+    url = f"{path}?project_id={board.id}" + ("&compact=true" if compact else "")
+    expected = client.get(url)
+    assert expected.status_code == 200 and not expected.streaming
+    assert int(expected["Content-Length"]) == len(expected.content)
+    monkeypatch.setattr(responses, "BOARD_BATCH", 1)
+    response = client.get(url)
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "application/json" and response["ETag"] == expected["ETag"]
+    assert not response.has_header("Content-Length")
+    parts = list(response.streaming_content)
+    assert len(parts) >= 3
+    body = json.loads(b"".join(parts))
+    assert body == expected.json()
+    assert len(body["rows"] if compact else body) == 3
+    again = client.get(url, HTTP_IF_NONE_MATCH=expected["ETag"])
+    assert again.status_code == 304 and again.content == b""
