@@ -206,6 +206,8 @@ def routes(project, shot, episode, task, day):
         "artist": ["/data/user/tasks", f"/data/user/time-spents/{day}"],
         "list": [f"/data/tasks?project_id={project}"],
         "board": [
+            f"/data/shots/with-tasks?project_id={project}",
+            f"/data/assets/with-tasks?project_id={project}",
             f"/data/shots/with-tasks?project_id={project}&episode_id={episode}",
         ],
     }
