@@ -169,14 +169,7 @@ def bearer(person):
 @pytest.fixture
 def board(show, team):
     """`show` with three assets and three shots, a task on each."""
-    character = factories.make_asset_type("Character")
-    sequence = factories.make_sequence(show, factories.make_episode(show, name="E01"), name="SQ01")
-    modeling = factories.make_task_type("Modeling")
-    animation = factories.make_task_type("Animation", for_entity="Shot")
-    for number in range(3):
-        factories.make_task(factories.make_asset(show, character, name=f"Asset{number}"), modeling)
-        factories.make_task(factories.make_shot(show, sequence, name=f"SH{number:02}"), animation)
-    return show
+    return factories.make_boards(show)
 
 
 BOARDS = ["/api/data/assets/with-tasks", "/api/data/shots/with-tasks"]
