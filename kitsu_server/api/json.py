@@ -152,7 +152,9 @@ def fetch_row_chunks(queryset, attnames, chunk_size):
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return
-    with connection.chunked_cursor() as cursor:
+    # A server-side cursor unless the database is told to use none (a transaction pooler).
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
         for type_name in TEXT_TYPES:
             cursor.cursor.adapters.register_loader(type_name, TextLoader)
         cursor.execute(sql, params)
