@@ -11,6 +11,7 @@ every shot casting a few assets.
 """
 
 import argparse
+import datetime
 import os
 import random
 import sys
@@ -35,7 +36,16 @@ from productions.models import (  # noqa: E402
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
-from tasks.models import Task, TaskPersonLink, TaskStatus, TaskType  # noqa: E402
+from tasks.models import (  # noqa: E402
+    Comment,
+    News,
+    Notification,
+    Task,
+    TaskPersonLink,
+    TaskStatus,
+    TaskType,
+    TimeSpent,
+)
 
 TASK_TYPES_PER_ENTITY = 8
 
@@ -206,6 +216,62 @@ def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_s
     )
     print(f"{name}: {len(shots)} shots, {len(assets)} assets, {len(tasks)} tasks, {len(artists)} artists")
     return project
+
+
+@transaction.atomic
+def add_activity(project, nb_comments, nb_time_spents, days=30):
+    """What a production's artists have done: `nb_comments` comments on assigned tasks (each a
+    status change with its news, and a notification to the task's assignee) and `nb_time_spents`
+    time spents of the assignees on their tasks over the last `days` days. Once per project."""
+    if Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk")).exists():
+        print(f"{project.name}: activity already there")
+        return
+    rng = random.Random(7)
+    links = list(
+        TaskPersonLink.objects.filter(task__project=project)
+        .order_by("task_id")
+        .values_list("task_id", "person_id", "task__task_status_id")
+    )
+    if not links:
+        return
+    statuses = list(TaskStatus.objects.values_list("pk", flat=True))
+    author = Person.objects.filter(role="admin", is_bot=False).order_by("created_at").first() or None
+    comments, news, notifications = [], [], []
+    for index in range(nb_comments):
+        task_id, person_id, _ = links[(index * 7919) % len(links)]
+        comment = Comment(
+            object_id=task_id,
+            object_type="Task",
+            text=f"Comment {index}: looks good, one more pass on the silhouette.",
+            task_status_id=rng.choice(statuses),
+            person_id=person_id,
+            links=[],
+        )
+        comments.append(comment)
+        news.append(News(change=True, author_id=person_id, comment=comment, task_id=task_id))
+        notify = author.pk if author is not None else person_id
+        notifications.append(
+            Notification(
+                type="comment", person_id=notify, author_id=person_id, comment=comment, task_id=task_id
+            )
+        )
+    Comment.objects.bulk_create(comments, batch_size=2000)
+    News.objects.bulk_create(news, batch_size=2000)
+    Notification.objects.bulk_create(notifications, batch_size=2000)
+    today = datetime.date.today()
+    seen = set()
+    spents = []
+    for index in range(nb_time_spents):
+        task_id, person_id, _ = links[(index * 104729) % len(links)]
+        day = today - datetime.timedelta(days=index % days)
+        if (task_id, person_id, day) in seen:
+            continue
+        seen.add((task_id, person_id, day))
+        spents.append(
+            TimeSpent(task_id=task_id, person_id=person_id, date=day, duration=rng.choice([60, 120, 240]))
+        )
+    TimeSpent.objects.bulk_create(spents, batch_size=2000)
+    print(f"{project.name}: {len(comments)} comments and news, {len(spents)} time spents")
 
 
 def analyze():

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from kitsu_server import views
 from kitsu_server.core.data.routers import data_router
-from kitsu_server.routing import kitsu_path
+from kitsu_server.routing import indexed_include, kitsu_path
 from people.admin import AdminLoginForm
 
 admin.site.site_header = "Kitsu back-office"
@@ -81,5 +81,5 @@ api_urlpatterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^api$", views.IndexView.as_view()),  # the root without its slash
-    path("api/", include(api_urlpatterns)),
+    indexed_include("api/", api_urlpatterns),  # resolved among the routes its path may match
 ]

@@ -3,6 +3,7 @@ who is subscribed, the tasks with their type and status names, and the latest pr
 """
 
 from collections import defaultdict
+from operator import itemgetter
 
 from files.models import PreviewFile
 from kitsu_server.api.json import (
@@ -15,7 +16,7 @@ from tasks.models import (
     Task,
     TaskPersonLink,
 )
-from tasks.queries import DATETIME, JSON, UUID, read_dicts, shape_of, with_full_context
+from tasks.queries import DATETIME, JSON, UUID, read_dicts, read_rows, shape_of, with_full_context
 
 # --- tasks of entities (boards and entity pages) -----------------------------------------------
 
@@ -60,28 +61,37 @@ def subscribed_task_ids(person, project_id, kind=None, entity_type_ids=None):
 def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=False):
     """{entity id: [its tasks]} from two flat reads (`tasks` and their assignee `links`), each task
     a dict of `fields` (a list of their values when `compact`); a client reads the studio
-    fields blank."""
+    fields blank. Built for boards of 100,000 tasks: each task's values are picked from its row
+    in one step, only the computed fields (subscription, assignees, priority) set one by one."""
     assignees = defaultdict(list)
-    for task_id, person_id in links.values_list("task_id", "person_id"):
-        assignees[str(task_id)].append(str(person_id))
+    for task_id, person_id in read_rows(links, [("task_id", UUID), ("person_id", UUID)]):
+        assignees[task_id].append(person_id)
     columns = [BOARD_TASKS[name] for name in fields if name in BOARD_TASKS]
     if "entity_id" not in fields:
         columns.append(BOARD_TASKS["entity_id"])
+    position = {name: index for index, (name, _, _) in enumerate(columns)}
+    id_at, entity_at = position["id"], position["entity_id"]
+    # Every field from its column; a computed field takes the id's place until it is set below.
+    pick = itemgetter(*(position.get(name, id_at) for name in fields), id_at)
+    subscribed_at, assignees_at, priority_at = (
+        fields.index(name) if name in fields else None for name in ("is_subscribed", "assignees", "priority")
+    )
     result = defaultdict(list)
-    for row in read_dicts(tasks, columns):
-        task = {}
-        for name in fields:
-            if name == "is_subscribed":
-                task[name] = row["id"] in subscribed
-            elif name == "assignees":
-                task[name] = assignees.get(row["id"], [])
-            elif name == "priority":
-                task[name] = row["priority"] or 0
-            else:
-                task[name] = row[name]
+    for row in read_rows(tasks, [(lookup, kind) for _, lookup, kind in columns]):
+        values = list(pick(row))
+        values.pop()  # the id, picked last so that `pick` always answers a tuple
+        task_id = row[id_at]
+        if subscribed_at is not None:
+            values[subscribed_at] = task_id in subscribed
+        if assignees_at is not None:
+            values[assignees_at] = assignees.get(task_id, [])
+        if priority_at is not None:
+            values[priority_at] = values[priority_at] or 0
         if client:
-            blank_task_for_client(task)
-        result[row["entity_id"]].append(list(task.values()) if compact else task)
+            task = blank_task_for_client(dict(zip(fields, values, strict=True)))
+            result[row[entity_at]].append(list(task.values()) if compact else task)
+        else:
+            result[row[entity_at]].append(values if compact else dict(zip(fields, values, strict=True)))
     return result
 
 

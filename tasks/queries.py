@@ -153,12 +153,27 @@ def project_tasks(project, page, task_type_id=None, episode_id=None, vendor=None
 # --- one task in full ---------------------------------------------------------------------------
 
 
+def full_task_queryset():
+    """Tasks read with every row `full_task` shows beside them (a shot's sequence and episode
+    included), in one query."""
+    return Task.objects.select_related(
+        "project",
+        "task_type",
+        "task_status",
+        "entity",
+        "entity__entity_type",
+        "entity__parent",
+        "entity__parent__parent",
+        "assigner",
+    )
+
+
 def full_task(task, reader):
     """A task with what the task panel shows around it: entity, types, status, project, assignees,
-    assigner, the reader's subscription, and the sequence and episode of a shot."""
-    task = Task.objects.select_related(
-        "project", "task_type", "task_status", "entity", "entity__entity_type", "assigner"
-    ).get(pk=task.pk)
+    assigner, the reader's subscription, and the sequence and episode of a shot. `task` is best
+    read by `full_task_queryset` (it is read again otherwise)."""
+    if not Task.entity.is_cached(task) or not Task.assigner.is_cached(task):
+        task = full_task_queryset().get(pk=task.pk)
     data = serialize_instance(task, relations=True, shape=shape_of("tasks"))
     entity = task.entity
     entity_data = render_entity(entity) if entity is not None else None

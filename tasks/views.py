@@ -31,7 +31,7 @@ from kitsu_server.core.access.tasks import (
 from kitsu_server.core.data.filters import to_python
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
-from kitsu_server.core.lookups import object_or_404
+from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import (
     MANAGER,
     MEMBER,
@@ -43,7 +43,13 @@ from kitsu_server.core.scoped import (
 from productions.models import Project
 from tasks.inputs import ID_LIST, INT_MESSAGE, TaskIdsBody, id_list, known_ids
 from tasks.models import Task, TaskType
-from tasks.queries import full_task, project_tasks, tasks_for_entity_and_task_type, tasks_in_order
+from tasks.queries import (
+    full_task,
+    full_task_queryset,
+    project_tasks,
+    tasks_for_entity_and_task_type,
+    tasks_in_order,
+)
 from tasks.schemas import TASK_SCHEMA
 from tasks.services import create_tasks, delete_tasks, reorder_task_types, set_tasks_priority
 
@@ -285,6 +291,10 @@ class TaskFullView(TaskScopedView):
     and assigner, for whoever reaches it (clients: studio fields blank, no assignee)."""
 
     rules = {"GET": READER}
+
+    def lookup(self, object_id):
+        # The task with its entity, types, status, project and assigner: one query for all.
+        return found_or_404(full_task_queryset(), object_id, "Task not found.")
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/tasks"])
     def get(self, request, task_id):

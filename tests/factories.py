@@ -206,3 +206,15 @@ def made_up_value(field):
     if isinstance(field, models.GenericIPAddressField):
         return "127.0.0.1"
     raise NotImplementedError(f"make_row: no made-up value for {field!r}")
+
+
+def make_boards(project):
+    """Three assets and three shots (of SQ01 in E01) in `project`, a task on each: both boards."""
+    character = make_asset_type("Character")
+    sequence = make_sequence(project, make_episode(project, name="E01"), name="SQ01")
+    modeling = make_task_type("Modeling")
+    animation = make_task_type("Animation", for_entity="Shot")
+    for number in range(3):
+        make_task(make_asset(project, character, name=f"Asset{number}"), modeling)
+        make_task(make_shot(project, sequence, name=f"SH{number:02}"), animation)
+    return project

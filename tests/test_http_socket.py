@@ -26,16 +26,23 @@ NOT_FOUND_PREFIX = "404 Not Found: "
 TOO_LARGE = "The data value transmitted exceeds the capacity limit."
 
 
-@pytest.fixture(scope="module", params=["httptools", "h11"])
+@pytest.fixture(scope="module", params=["httptools", "h11", "httptools+kitsu-handler"])
 def server(request):
     """The ASGI application on uvicorn, in a thread of this process (so that it shares the test
-    database), on a port the OS chooses: its port."""
+    database), on a port the OS chooses: its port. Also with kitsu_server.api.serving's handler
+    in place of Django's."""
     from kitsu_server.asgi import application
 
+    parser, _, handler = request.param.partition("+")
+    if handler:
+        from kitsu_server.api.http import RequestBodies
+        from kitsu_server.api.serving import KitsuASGIHandler
+
+        application = RequestBodies(KitsuASGIHandler())
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(application, http=request.param, lifespan="off", log_level="warning")
+    config = uvicorn.Config(application, http=parser, lifespan="off", log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -162,14 +169,7 @@ def bearer(person):
 @pytest.fixture
 def board(show, team):
     """`show` with three assets and three shots, a task on each."""
-    character = factories.make_asset_type("Character")
-    sequence = factories.make_sequence(show, factories.make_episode(show, name="E01"), name="SQ01")
-    modeling = factories.make_task_type("Modeling")
-    animation = factories.make_task_type("Animation", for_entity="Shot")
-    for number in range(3):
-        factories.make_task(factories.make_asset(show, character, name=f"Asset{number}"), modeling)
-        factories.make_task(factories.make_shot(show, sequence, name=f"SH{number:02}"), animation)
-    return show
+    return factories.make_boards(show)
 
 
 BOARDS = ["/api/data/assets/with-tasks", "/api/data/shots/with-tasks"]

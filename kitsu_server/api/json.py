@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 from functools import cache
+from itertools import islice
 
 import orjson
 from django.core.exceptions import EmptyResultSet
@@ -134,6 +135,33 @@ def fetch_rows(queryset, attnames):
         return cursor.fetchall(), True
 
 
+def fetch_row_chunks(queryset, attnames, chunk_size):
+    """`fetch_rows`, `chunk_size` rows at a time: (rows, as_text) per chunk, read from a
+    server-side cursor on PostgreSQL (the result never whole in this process), in batches of
+    the database's cursor elsewhere."""
+    queryset = queryset.values_list(*attnames)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        rows = queryset.iterator(chunk_size=chunk_size)
+        while chunk := list(islice(rows, chunk_size)):
+            yield chunk, False
+        return
+    from psycopg.types.string import TextLoader
+
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return
+    # A server-side cursor unless the database is told to use none (a transaction pooler).
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
+        for type_name in TEXT_TYPES:
+            cursor.cursor.adapters.register_loader(type_name, TextLoader)
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(chunk_size):
+            yield chunk, True
+
+
 class ModelShape:
     """What the JSON of one model holds: its columns and its relation id lists."""
 
@@ -249,6 +277,28 @@ def serialize_rows(queryset, relations=False, shape=None):
             for data in result:
                 data[name] = by_object.get(data["id"], [])
     return result
+
+
+def serialize_row_chunks(queryset, relations=False, shape=None, chunk_size=1000):
+    """`serialize_rows` a chunk of `chunk_size` rows at a time (a generator of lists of rows), so
+    that a list of any length is never held whole: 1 query, plus 1 per relation when asked (the
+    relation ids of the whole list, read by subquery once: a small part of its rows' size)."""
+    shape = shape or shape_for(queryset.model)
+    with_relations = relations and (shape.relations or shape.reverse_relations)
+    whole_list_relations = None
+    for rows, as_text in fetch_row_chunks(queryset, shape.attnames, chunk_size):
+        result = [shape.format_tuple(row, as_text) for row in rows]
+        if with_relations:
+            if queryset.query.is_sliced:
+                relation_ids = shape.relation_ids([data["id"] for data in result])
+            else:
+                if whole_list_relations is None:
+                    whole_list_relations = shape.relation_ids(queryset)
+                relation_ids = whole_list_relations
+            for name, by_object in relation_ids.items():
+                for data in result:
+                    data[name] = by_object.get(data["id"], [])
+        yield result
 
 
 def serialize_instance(instance, relations=False, shape=None):

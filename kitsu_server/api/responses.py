@@ -51,17 +51,62 @@ class RowStream(StreamingHttpResponse):
             yield chunk
 
 
+class ChunkStream(RowStream):
+    """A streamed answer whose items are batches already, each sent as it is produced."""
+
+    batch_size = 1
+
+
+def json_list_response(chunks, header=None):
+    """A JSON list from `chunks`, an iterable of lists of rows (a generator reading the rows
+    from the database a chunk at a time, `serialize_row_chunks`); with `header`, the list is the
+    `rows` of an object holding the header's keys first.
+
+    A list that fits in its first chunk is an answer as any other (one body, its length). A
+    longer one is streamed as it is read and encoded, a chunk at a time (no Content-Length: sent
+    chunked), so that neither the rows nor the JSON of a 100,000-row list are ever held whole.
+    Its first two chunks are read here, in the view: a query that fails is still an error
+    answer, not a stream cut after its status line."""
+    chunks = iter(chunks)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    if second is None:
+        return Response(first if header is None else {**header, "rows": first})
+    opening = b"["
+    if header:
+        opening = dumps(header)[:-1] + b',"rows":['
+
+    def body():
+        yield opening + dumps(first)[1:-1]
+        for chunk in chain([second], chunks):
+            if chunk:
+                yield b"," + dumps(chunk)[1:-1]
+        yield b"]}" if header else b"]"
+
+    return ChunkStream(body(), content_type="application/json")
+
+
+def batches(rows, size):
+    """Lists of `size` items of the iterable `rows` (the last one shorter), as they come."""
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+BOARD_BATCH = 500  # board rows rendered and sent at a time
+
+
 def board_response(rows, etag, compact=False, stream=False, **compact_fields):
     """A board's answer from `rows` (an iterable, ideally a generator producing one row at a
     time): its rows; with `compact`, rows of values under a header naming the fields
-    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line), each row
-    produced as it is sent, so that the board is never held whole in memory."""
+    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line). Either way each
+    row is produced as it is sent, so that the rendered board is never held whole in memory."""
     header = {"compact": compact}
     if compact:
         header.update(compact_fields)
     if not stream:
-        body = list(rows) if not compact else {**header, "rows": list(rows)}
-        return with_etag(Response(body), etag)
+        # Streamed as JSON when longer than a batch: the rows are rendered as they are sent.
+        return with_etag(json_list_response(batches(rows, BOARD_BATCH), header if compact else None), etag)
     rows = iter(rows)
     # The first row now: a generator runs its queries before its first row, and a failure there
     # must still be an error answer, not a stream cut after its status line.

@@ -169,9 +169,11 @@ def todo_row(data, row):
 def person_tasks(person, project_ids, done=False):
     """The to-do list of `person` in `project_ids` (a subquery or ids): their tasks with the names
     around them, assignees and last comment; `done`: the finished ones, newest end first."""
-    queryset = with_full_context(
-        Task.objects.filter(pk__in=TaskPersonLink.objects.filter(person=person).values("task_id"))
-    )
+    # A join with the assignment links, not `pk IN (subquery)`: joined first, the links of the
+    # person lead the plan (their tasks by primary key) where the subquery, planned after the
+    # dozen joins of the names, made PostgreSQL scan every task (28-37 ms -> 7-11 ms for 500
+    # tasks among 25,600). A task is linked to a person once: no duplicate rows.
+    queryset = with_full_context(Task.objects.filter(assignees=person))
     queryset = queryset.filter(project_id__in=project_ids, task_status__is_done=done)
     if done:
         queryset = queryset.order_by(

@@ -5,9 +5,10 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from kitsu_server.api.inputs import KitsuJSONParser
-from kitsu_server.api.json import serialize_rows
+from kitsu_server.api.json import serialize_row_chunks, serialize_rows
 from kitsu_server.api.params import parse_bool
 from kitsu_server.api.permissions import IsActivePerson
+from kitsu_server.api.responses import json_list_response
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.filters import DataFilterBackend
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, changes_only, input_serializer, validated_input
@@ -63,14 +64,17 @@ class DataViewSet(GenericViewSet):
         relations = parse_bool(params.get("relations", "false"))
         page = self.paginate_queryset(queryset)
         if page is not None:
-            return self.get_paginated_response(self.rows(page, relations))
+            return self.get_paginated_response(self.only_fields(serialize_rows(page, relations, self.shape)))
         if policy.list_cap is not None:
             queryset = queryset.order_by("-created_at", "pk")[: policy.list_cap]
-        return Response(self.rows(queryset, relations))
+        # The whole list: read, rendered and sent a chunk at a time when it is long.
+        chunks = serialize_row_chunks(queryset, relations, self.shape, self.chunk_size)
+        return json_list_response(self.only_fields(chunk) for chunk in chunks)
 
-    def rows(self, queryset, relations):
-        """Rows in the shape this person reads; `fields` keeps only the columns named."""
-        rows = serialize_rows(queryset, relations, self.shape)
+    chunk_size = 1000  # rows read, rendered and sent at a time in an unpaginated list
+
+    def only_fields(self, rows):
+        """`rows` cut to the columns the `fields` parameter names, when it names some."""
         names = self.request.query_params.get("fields")
         if not names:
             return rows
