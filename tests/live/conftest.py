@@ -1,0 +1,97 @@
+"""A real ASGI server (uvicorn) for the live-event tests, and Socket.IO clients listening to it.
+
+The server runs in a thread of the test process, so that it shares the test database and the
+in-memory live log (no REDIS_URL): the writes of the test and of the server's requests reach its
+connections alike. The tests across processes start their own servers (test_processes.py).
+"""
+
+import queue
+import socket
+import threading
+import time
+
+import pytest
+import socketio
+import uvicorn
+
+from kitsu_server.core.events import publish_event
+from people.auth.authentication import KitsuAccessToken
+
+WAIT = 15  # seconds an expected event may take on a loaded machine (no timing is asserted)
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    """The ASGI application on uvicorn in a thread, on a port the OS chooses: its URL."""
+    from kitsu_server.asgi import application
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(application, lifespan="off", log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    instance.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+def token_for(person):
+    return str(KitsuAccessToken.for_person(person))
+
+
+class Listener:
+    """A python-socketio client on `/events` recording every event it receives, in order."""
+
+    def __init__(self, url, person=None, token=None, auth=None, headers=None):
+        self.events = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", lambda name, data: self.events.put((name, data)), namespace="/events")
+        if headers is None:
+            token = token or (token_for(person) if person is not None else None)
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client.connect(url, headers=headers, auth=auth, namespaces=["/events"], wait_timeout=WAIT)
+
+    def next(self, timeout=WAIT):
+        return self.events.get(timeout=timeout)
+
+    def until(self, name, timeout=WAIT, **fields):
+        """The events received up to the first `name` whose data has `fields` (included)."""
+        received = []
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self.events.get(timeout=max(deadline - time.monotonic(), 0.01))
+            received.append(event)
+            if event[0] == name and all(event[1].get(key) == value for key, value in fields.items()):
+                return received
+
+    def close(self):
+        self.client.disconnect()
+
+
+def barrier(listener, person):
+    """A personal event for `person`, published after everything before: the events `listener`
+    received before it are all it will receive of those (the log is delivered in order)."""
+    publish_event("notification:new", {"person_id": str(person.pk), "notification_id": "barrier"})
+    return listener.until("notification:new", notification_id="barrier")[:-1]
+
+
+@pytest.fixture
+def listen(server_url):
+    """listen(person) -> a connected Listener (closed after the test)."""
+    opened = []
+
+    def connect(person=None, **options):
+        listener = Listener(server_url, person, **options)
+        opened.append(listener)
+        return listener
+
+    yield connect
+    for listener in opened:
+        listener.close()
