@@ -9,6 +9,7 @@ import queue
 import socket
 import threading
 import time
+import uuid
 
 import pytest
 import socketio
@@ -49,13 +50,15 @@ def token_for(person):
 class Listener:
     """A python-socketio client on `/events` recording every event it receives, in order."""
 
-    def __init__(self, url, person=None, token=None, auth=None, headers=None):
+    def __init__(self, url, person=None, token=None, auth=None, headers=None, url_query=None):
         self.events = queue.Queue()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", lambda name, data: self.events.put((name, data)), namespace="/events")
         if headers is None:
             token = token or (token_for(person) if person is not None else None)
             headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if url_query:
+            url = f"{url}/?{url_query}"
         self.client.connect(url, headers=headers, auth=auth, namespaces=["/events"], wait_timeout=WAIT)
 
     def next(self, timeout=WAIT):
@@ -78,8 +81,14 @@ class Listener:
 def barrier(listener, person):
     """A personal event for `person`, published after everything before: the events `listener`
     received before it are all it will receive of those (the log is delivered in order)."""
-    publish_event("notification:new", {"person_id": str(person.pk), "notification_id": "barrier"})
-    return listener.until("notification:new", notification_id="barrier")[:-1]
+    marker = f"barrier-{uuid.uuid4()}"
+    publish_event("notification:new", {"person_id": str(person.pk), "notification_id": marker})
+    received = listener.until("notification:new", notification_id=marker)[:-1]
+    return [(name, data) for name, data in received if not is_barrier(data)]
+
+
+def is_barrier(data):
+    return str(data.get("notification_id")).startswith("barrier-")
 
 
 @pytest.fixture
