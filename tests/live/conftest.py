@@ -104,3 +104,50 @@ def listen(server_url):
     yield connect
     for listener in opened:
         listener.close()
+
+
+class Receiver:
+    """A local HTTP server taking webhook POSTs: it records (headers, body) of those it accepts,
+    and answers `status` (503 while "down")."""
+
+    def __init__(self):
+        import http.server
+
+        receiver = self
+        self.status = 200
+        self.received = []
+        self.refused = 0
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    status = receiver.status
+                    if status == 200:
+                        receiver.received.append((dict(self.headers), body))
+                    else:
+                        receiver.refused += 1
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    instance = Receiver()
+    yield instance
+    instance.close()

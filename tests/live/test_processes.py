@@ -1,10 +1,13 @@
 """Live events across processes: two uvicorn servers sharing one database and one Redis (the live
-log is a Redis stream there), as two workers of a deployment are. A comment posted through the API
-of one reaches gazu's listener connected to the other; a reconnection to either resumes.
+log is a Redis stream there), as two workers of a deployment are, and a Celery worker. A comment
+posted through the API of one reaches gazu's listener connected to the other; a reconnection to
+either resumes; a webhook receiver down for a while gets every delivery once back, in order.
 
 Needs Redis (TEST_REDIS_URL, default db 15): skipped with the reason otherwise.
 """
 
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -68,6 +71,9 @@ def cluster(tmp_path_factory):
         "REDIS_URL": TEST_REDIS_URL,
         "LIVE_EVENTS_STREAM_KEY": f"test:live:{uuid.uuid4()}",
         "LOG_LEVEL": "WARNING",
+        "WEBHOOK_BACKOFF": "0.5",  # retries after 0.5, 1, 2, 2... seconds
+        "WEBHOOK_BACKOFF_MAX": "2",
+        "WEBHOOK_TIMEOUT": "5",
         "PYTHONPATH": ROOT,
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True, "timeout": 600}
@@ -82,6 +88,9 @@ def cluster(tmp_path_factory):
             command += ["--fd", str(sock.fileno()), "--log-level", "warning"]
             servers.append(subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[sock.fileno()]))
             urls[name] = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        worker = [sys.executable, "-m", "celery", "-A", "kitsu_server", "worker", "--pool=solo"]
+        worker += ["--loglevel=WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        servers.append(subprocess.Popen(worker, cwd=ROOT, env=env))
         for url in urls.values():
             deadline = time.monotonic() + 60
             while True:
@@ -165,3 +174,39 @@ def test_a_reconnection_to_the_other_worker_resumes_exactly_once(cluster):
 
     assert comment_ids(again.until("main:test")) == [*missed, live]
     again.close()
+
+
+def test_a_webhook_receiver_down_for_a_while_gets_every_delivery_once_back_in_order(cluster, receiver):
+    urls, seed = cluster
+    manager = {"Authorization": f"Bearer {seed['tokens']['manager']}"}
+    hooks = f"{urls['a']}/api/data/projects/{seed['project_id']}/webhooks"
+    body = {"name": "Pipeline", "url": receiver.url, "events": ["comment:new"]}
+    created = requests.post(hooks, json=body, headers=manager, timeout=WAIT)
+    assert created.status_code == 201, created.text
+    hook = created.json()
+    receiver.status = 503
+
+    posted = [post_comment(urls["ab"[n % 2]], seed, "supervisor", f"while down {n}") for n in range(4)]
+    deadline = time.monotonic() + 60
+    while receiver.refused < 3:  # the first delivery failed, and was retried
+        assert time.monotonic() < deadline, "no retry"
+        time.sleep(0.1)
+    receiver.status = 200
+    while len(receiver.received) < len(posted):
+        assert time.monotonic() < deadline, f"delivered: {len(receiver.received)}"
+        time.sleep(0.1)
+    time.sleep(1)  # a duplicate would come now
+
+    payloads = [json.loads(body) for _, body in receiver.received]
+    assert [payload["data"]["comment_id"] for payload in payloads] == posted
+    assert len({headers["X-Kitsu-Delivery"] for headers, _ in receiver.received}) == len(posted)
+    assert all(verify_signature(headers, body, hook["secret"]) for headers, body in receiver.received)
+    log = requests.get(f"{hooks}/{hook['id']}/deliveries", headers=manager, timeout=WAIT).json()
+    assert [row["state"] for row in log] == ["delivered"] * len(posted)
+    assert log[-1]["attempts"] >= 3 and log[-1]["response_code"] == 200
+
+
+def verify_signature(headers, body, secret):
+    timestamp = headers["X-Kitsu-Timestamp"]
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers["X-Kitsu-Signature"], f"sha256={expected}")
