@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from assets.models import Entity
 from files.models import PreviewFile
 from kitsu_server.core.access import Access
+from productions.models import ProjectPersonLink
 from tasks.models import ChatParticipant, Comment, News, Task
 
 RESTRICTED_ROLES = ("client", "vendor")
@@ -50,6 +51,21 @@ def connection_rooms(person):
     for project_id in sorted(access.member_project_ids(), key=str):
         restricted = access.project_role(project_id) in RESTRICTED_ROLES
         rooms.append(restricted_room(project_id) if restricted else project_room(project_id))
+    return rooms
+
+
+def team_rooms(project_id):
+    """{person id: the room of `project_id` their connections belong in} for its team (admins
+    aside: they have theirs), read again when the team may have changed (`project:update`)."""
+    rows = ProjectPersonLink.objects.filter(project_id=project_id).values_list(
+        "person_id", "role", "person__role"
+    )
+    rooms = {}
+    for person_id, team_role, global_role in rows:
+        role = team_role if team_role not in (None, "admin") else global_role
+        rooms[str(person_id)] = (
+            restricted_room(project_id) if role in RESTRICTED_ROLES else project_room(project_id)
+        )
     return rooms
 
 

@@ -52,6 +52,10 @@ class Connection:
     access: Access
     restricted: set = field(default_factory=set)  # project ids where the person is a client or vendor
 
+    @property
+    def is_admin(self):
+        return audience.ADMINS in self.rooms
+
 
 # --- authentication ------------------------------------------------------------------------------
 
@@ -165,10 +169,16 @@ class Dispatcher:
             if batch:
                 async with self.lock:
                     for event_id, entry in batch:
-                        await self.deliver(event_id, entry)
+                        try:
+                            await self.deliver(event_id, entry)
+                        except Exception:  # noqa: BLE001  (one event's failure stops no other)
+                            self.errors += 1
+                            logger.exception("Live event %s not delivered", event_id)
                         self.position = event_id
 
     async def deliver(self, event_id, entry):
+        if entry["name"] == "project:update" and entry.get("project"):
+            await self.live.refresh_team(entry["project"])  # its team may have changed: rooms first
         payload = payload_of(event_id, entry)
         await self.live.sio.emit(entry["name"], payload, to=audience.entry_rooms(entry), namespace=NAMESPACE)
         self.delivered += 1
@@ -192,6 +202,7 @@ class LiveServer:
             async_mode="asgi", cors_allowed_origins=origins, logger=False, engineio_logger=False
         )
         self.connections = {}
+        self.joined = set()  # the connections in their rooms (a resuming one joins once caught up)
         self._dispatchers = {}  # event loop -> Dispatcher (one loop per process, but tests run several)
         self.sio.on("connect", self.on_connect, namespace=NAMESPACE)
         self.sio.on("disconnect", self.on_disconnect, namespace=NAMESPACE)
@@ -217,12 +228,40 @@ class LiveServer:
             raise socketio.exceptions.ConnectionRefusedError(_refusal(error)) from None
         self.connections[sid] = connection
         self.dispatcher.ensure_started()
-        await self.dispatcher.ready.wait()
+        try:
+            await asyncio.wait_for(self.dispatcher.ready.wait(), CATCH_UP_SECONDS)
+        except TimeoutError:
+            self.connections.pop(sid, None)
+            raise socketio.exceptions.ConnectionRefusedError("The event stream is unavailable.") from None
         last = resume_id(environ, auth)
         if last is None:
             self.join(connection)
         else:
             self.sio.start_background_task(self.resume, connection, last)
+
+    async def refresh_team(self, project_id):
+        """Move this process's connections into (or out of) the rooms of `project_id` as its team
+        is now (one query)."""
+        wanted = await sync_to_async(audience.team_rooms)(project_id)
+        project_rooms = {audience.project_room(project_id), audience.restricted_room(project_id)}
+        for connection in list(self.connections.values()):
+            if connection.is_admin:
+                continue
+            room = wanted.get(connection.person_id)
+            current = [name for name in connection.rooms if name in project_rooms]
+            if current == ([room] if room else []):
+                continue
+            for name in current:
+                self.sio.manager.basic_leave_room(connection.sid, NAMESPACE, name)
+            connection.rooms = [name for name in connection.rooms if name not in project_rooms]
+            connection.restricted.discard(project_id)
+            connection.access = Access(connection.access.person)  # its team roles read again
+            if room:
+                connection.rooms.append(room)
+                if room.startswith("restricted:"):
+                    connection.restricted.add(project_id)
+                if self.sio.manager.is_connected(connection.sid, NAMESPACE) and connection.sid in self.joined:
+                    self.sio.manager.basic_enter_room(connection.sid, NAMESPACE, room)
 
     async def on_default_connect(self, sid, environ, auth=None):
         try:
@@ -232,8 +271,10 @@ class LiveServer:
 
     async def on_disconnect(self, sid, reason=None):
         self.connections.pop(sid, None)
+        self.joined.discard(sid)
 
     def join(self, connection):
+        self.joined.add(connection.sid)
         for room in connection.rooms:
             self.sio.manager.basic_enter_room(connection.sid, NAMESPACE, room)
 

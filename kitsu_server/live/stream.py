@@ -83,7 +83,8 @@ class MemoryStream:
             try:
                 loop.call_soon_threadsafe(event.set)
             except RuntimeError:  # that loop is closed: its follower is gone
-                self._waiters.discard((loop, event))
+                with self._lock:
+                    self._waiters.discard((loop, event))
         return ids
 
     async def tail_id(self):
@@ -114,7 +115,8 @@ class MemoryStream:
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
         waiter = (loop, event)
-        self._waiters.add(waiter)
+        with self._lock:
+            self._waiters.add(waiter)
         try:
             while True:
                 found = self._after(low)
@@ -126,7 +128,8 @@ class MemoryStream:
                 except TimeoutError:
                     return []
         finally:
-            self._waiters.discard(waiter)
+            with self._lock:
+                self._waiters.discard(waiter)
 
 
 class RedisStream:

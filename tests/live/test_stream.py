@@ -151,3 +151,23 @@ def test_the_cookie_and_the_auth_payload_authenticate_too(server_url, production
 
     assert [name for name, _ in barrier(by_cookie, team["user"])] == ["task:update"]
     assert [name for name, _ in barrier(by_payload, team["supervisor"])] == ["task:update"]
+
+
+def test_a_connection_follows_the_team_changes_of_its_person(server_url, production, listen):
+    show, team, task, status = production
+    newcomer = factories.make_person(role="user", password=None)
+    listener = listen(newcomer)
+    manager = {"Authorization": f"Bearer {token_for(team['manager'])}"}
+    team_url = f"{server_url}/api/data/projects/{show.pk}/team"
+
+    record_event("task:update", {"task_id": "before"}, project_id=show.pk)
+    added = requests.post(team_url, json={"person_id": str(newcomer.pk)}, headers=manager, timeout=WAIT)
+    assert added.status_code == 201, added.text
+    record_event("task:update", {"task_id": "member"}, project_id=show.pk)
+    removed = requests.delete(f"{team_url}/{newcomer.pk}", headers=manager, timeout=WAIT)
+    assert removed.status_code == 204, removed.text
+    record_event("task:update", {"task_id": "after"}, project_id=show.pk)
+
+    received = barrier(listener, newcomer)
+    assert [data.get("task_id") for name, data in received if name == "task:update"] == ["member"]
+    assert "project:update" in [name for name, _ in received]  # the addition's, sent to the newcomer
