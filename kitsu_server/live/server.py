@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import socketio
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 from rest_framework.exceptions import AuthenticationFailed
@@ -55,6 +56,19 @@ class Connection:
     @property
     def is_admin(self):
         return audience.ADMINS in self.rooms
+
+
+def in_database_thread(function):
+    """`function` run in Django's thread for synchronous work, its database connection handed
+    back afterwards as a request's is (no connection left open by the stream)."""
+
+    def run(*args):
+        try:
+            return function(*args)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(run)
 
 
 # --- authentication ------------------------------------------------------------------------------
@@ -223,7 +237,7 @@ class LiveServer:
 
     async def on_connect(self, sid, environ, auth=None):
         try:
-            connection = await sync_to_async(open_connection)(environ, auth, sid)
+            connection = await in_database_thread(open_connection)(environ, auth, sid)
         except AuthenticationFailed as error:
             raise socketio.exceptions.ConnectionRefusedError(_refusal(error)) from None
         self.connections[sid] = connection
@@ -242,7 +256,7 @@ class LiveServer:
     async def refresh_team(self, project_id):
         """Move this process's connections into (or out of) the rooms of `project_id` as its team
         is now (one query)."""
-        wanted = await sync_to_async(audience.team_rooms)(project_id)
+        wanted = await in_database_thread(audience.team_rooms)(project_id)
         project_rooms = {audience.project_room(project_id), audience.restricted_room(project_id)}
         for connection in list(self.connections.values()):
             if connection.is_admin:
@@ -265,7 +279,7 @@ class LiveServer:
 
     async def on_default_connect(self, sid, environ, auth=None):
         try:
-            await sync_to_async(authenticate)(environ, auth)
+            await in_database_thread(authenticate)(environ, auth)
         except AuthenticationFailed as error:
             raise socketio.exceptions.ConnectionRefusedError(_refusal(error)) from None
 
@@ -283,7 +297,7 @@ class LiveServer:
             return True
         if entry.get("project") in connection.restricted:
             try:
-                return await sync_to_async(audience.restricted_may_read)(connection.access, entry)
+                return await in_database_thread(audience.restricted_may_read)(connection.access, entry)
             except Exception:  # noqa: BLE001  (a failed check sends nothing)
                 logger.exception("Live event check failed")
         return False

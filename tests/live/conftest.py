@@ -14,6 +14,8 @@ import uuid
 import pytest
 import socketio
 import uvicorn
+from asgiref.sync import SyncToAsync
+from django.db import connections
 
 from kitsu_server.core.events import publish_event
 from people.auth.authentication import KitsuAccessToken
@@ -41,6 +43,10 @@ def server_url():
     instance.should_exit = True
     thread.join(10)
     sock.close()
+    # The stream's database work runs in asgiref's thread for synchronous code, whose connection
+    # outlives the server when CONN_MAX_AGE keeps it (PostgreSQL without a pool): close it, or
+    # the test database cannot be dropped.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 def token_for(person):
