@@ -22,6 +22,7 @@ from tasks.models import ChatParticipant, Comment, News, Task
 
 RESTRICTED_ROLES = ("client", "vendor")
 ADMINS, STUDIO = "admins", "studio"
+TEAM_EVENT = "project:update"  # what a change of a production's team records
 ENTITY_KINDS = ("asset", "shot", "sequence", "episode", "edit", "concept", "scene", "entity")
 
 
@@ -56,7 +57,7 @@ def connection_rooms(person):
 
 def team_rooms(project_id):
     """{person id: the room of `project_id` their connections belong in} for its team (admins
-    aside: they have theirs), read again when the team may have changed (`project:update`)."""
+    aside: they have theirs), read when the team may have changed (TEAM_EVENT)."""
     rows = ProjectPersonLink.objects.filter(project_id=project_id).values_list(
         "person_id", "role", "person__role"
     )

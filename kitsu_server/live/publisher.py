@@ -3,7 +3,7 @@ write's transaction commits (a rolled-back write calls nothing, so publishes not
 
 import logging
 
-from kitsu_server.live.audience import event_audience
+from kitsu_server.live.audience import TEAM_EVENT, event_audience, team_rooms
 from kitsu_server.live.stream import get_stream
 
 logger = logging.getLogger(__name__)
@@ -13,7 +13,12 @@ def entry_of(event):
     """The log entry of an `ApiEvent` (stored or not): its name, data and audience."""
     data = dict(event.data or {})
     project_id = event.project_id
-    return {"name": event.name, "data": data, **event_audience(event.name, data, project_id)}
+    entry = {"name": event.name, "data": data, **event_audience(event.name, data, project_id)}
+    if event.name == TEAM_EVENT and project_id is not None:
+        # The team as this write left it, read once here: the connections' rooms follow it in
+        # the log's order (read when delivered, a later change could already show).
+        entry["team"] = team_rooms(project_id)
+    return entry
 
 
 def publish_events(events):

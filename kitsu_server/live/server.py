@@ -191,8 +191,8 @@ class Dispatcher:
                         self.position = event_id
 
     async def deliver(self, event_id, entry):
-        if entry["name"] == "project:update" and entry.get("project"):
-            await self.live.refresh_team(entry["project"])  # its team may have changed: rooms first
+        if entry["name"] == audience.TEAM_EVENT and entry.get("project"):
+            await self.live.refresh_team(entry["project"], entry.get("team"))  # rooms first
         payload = payload_of(event_id, entry)
         await self.live.sio.emit(entry["name"], payload, to=audience.entry_rooms(entry), namespace=NAMESPACE)
         self.delivered += 1
@@ -253,10 +253,11 @@ class LiveServer:
         else:
             self.sio.start_background_task(self.resume, connection, last)
 
-    async def refresh_team(self, project_id):
+    async def refresh_team(self, project_id, wanted=None):
         """Move this process's connections into (or out of) the rooms of `project_id` as its team
-        is now (one query)."""
-        wanted = await in_database_thread(audience.team_rooms)(project_id)
+        is in `wanted` ({person id: room}, read now when not given)."""
+        if wanted is None:
+            wanted = await in_database_thread(audience.team_rooms)(project_id)
         project_rooms = {audience.project_room(project_id), audience.restricted_room(project_id)}
         for connection in list(self.connections.values()):
             if connection.is_admin:

@@ -6,19 +6,19 @@ connections alike. The tests across processes start their own servers (test_proc
 """
 
 import queue
-import socket
 import threading
 import time
 import uuid
 
 import pytest
 import socketio
-import uvicorn
 from asgiref.sync import SyncToAsync
 from django.db import connections
 
 from kitsu_server.core.events import publish_event
 from people.auth.authentication import KitsuAccessToken
+from tests import factories
+from tests.servers import uvicorn_in_thread
 
 WAIT = 15  # seconds an expected event may take on a loaded machine (no timing is asserted)
 
@@ -26,27 +26,23 @@ WAIT = 15  # seconds an expected event may take on a loaded machine (no timing i
 @pytest.fixture(scope="module")
 def server_url():
     """The ASGI application on uvicorn in a thread, on a port the OS chooses: its URL."""
-    from kitsu_server.asgi import application
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(application, lifespan="off", log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    instance.should_exit = True
-    thread.join(10)
-    sock.close()
+    with uvicorn_in_thread() as port:
+        yield f"http://127.0.0.1:{port}"
     # The stream's database work runs in asgiref's thread for synchronous code, whose connection
     # outlives the server when CONN_MAX_AGE keeps it (PostgreSQL without a pool): close it, or
     # the test database cannot be dropped.
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def production(db):
+    """A production with its team (see factories.make_team), a task and a task status:
+    (show, team, task, status)."""
+    show = factories.make_project(name="Live Show")
+    team = factories.make_team(show, password=None)
+    task = factories.make_task(factories.make_asset(show))
+    status = factories.make_task_status(name="Live WIP", short_name="lwip")
+    return show, team, task, status
 
 
 def token_for(person):

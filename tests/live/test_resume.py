@@ -23,6 +23,15 @@ def task_update(show, n):
     return record_event("task:update", {"task_id": f"task-{n}"}, project_id=show.pk)
 
 
+def seen_then_away(listen, person, show):
+    """`person` connected, saw a task:update, and disconnected: the data of the event it saw."""
+    first = listen(person)
+    task_update(show, 0)
+    (_, seen), *_ = barrier(first, person)
+    first.close()
+    return seen
+
+
 def task_ids(events):
     return [data["task_id"] for name, data in events if name == "task:update"]
 
@@ -30,10 +39,7 @@ def task_ids(events):
 def test_a_reconnection_receives_the_missed_events_once_then_the_live_ones(server_url, production, listen):
     show, team = production
     artist = team["user"]
-    first = listen(artist)
-    task_update(show, 1)
-    (_, seen), *_ = barrier(first, artist)
-    first.close()
+    seen = seen_then_away(listen, artist, show)
 
     for n in (2, 3, 4):  # missed while away
         task_update(show, n)
@@ -49,10 +55,7 @@ def test_a_reconnection_receives_the_missed_events_once_then_the_live_ones(serve
 def test_a_resume_while_events_keep_coming_has_no_gap_and_no_duplicate(server_url, production, listen):
     show, team = production
     artist = team["user"]
-    first = listen(artist)
-    task_update(show, 0)
-    (_, seen), *_ = barrier(first, artist)
-    first.close()
+    seen = seen_then_away(listen, artist, show)
     for n in range(1, 101):
         task_update(show, n)
 
@@ -67,10 +70,7 @@ def test_a_resume_while_events_keep_coming_has_no_gap_and_no_duplicate(server_ur
 def test_the_last_id_in_the_query_string_resumes_too(server_url, production, listen):
     show, team = production
     artist = team["user"]
-    first = listen(artist)
-    task_update(show, 1)
-    (_, seen), *_ = barrier(first, artist)
-    first.close()
+    seen = seen_then_away(listen, artist, show)
     task_update(show, 2)
 
     again = listen(artist, url_query=f"last_event_id={seen['event_id']}")

@@ -18,15 +18,6 @@ gazu = pytest.importorskip("gazu")
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def production(db):
-    show = factories.make_project(name="Live Show")
-    team = factories.make_team(show, password=None)
-    task = factories.make_task(factories.make_asset(show))
-    status = factories.make_task_status(name="Live WIP", short_name="lwip")
-    return show, team, task, status
-
-
 def post_comment(server_url, person, task, status, text="Looks good", **fields):
     response = requests.post(
         f"{server_url}/api/actions/tasks/{task.pk}/comment",

@@ -18,15 +18,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SECRET = "a-secret-of-the-receiver"
 
 
-@pytest.fixture
-def production(db):
-    show = factories.make_project(name="Hooked Show")
-    team = factories.make_team(show, password=None)
-    task = factories.make_task(factories.make_asset(show))
-    status = factories.make_task_status(name="Hook WIP", short_name="hwip")
-    return show, team, task, status
-
-
 def subscribe(show, receiver, events=("comment:new",), **fields):
     return WebhookSubscription.objects.create(
         project=show, name="Receiver", url=receiver.url, secret=SECRET, events=list(events), **fields
