@@ -39,7 +39,7 @@ run: migrate
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
 	@echo "  Login:      $(DEMO_ADMIN_EMAIL) / $(DEMO_ADMIN_PASSWORD)"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} $(VENV)/bin/uvicorn kitsu_server.asgi:application --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

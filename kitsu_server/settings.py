@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's assets, served locally: /api/docs works offline
     "channels",
     "kitsu_server.core",
+    "kitsu_server.live",
     "people",
     "productions",
     "assets",
@@ -280,6 +281,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+
+# --- Live events and webhooks (kitsu_server.live) ------------------------------
+# The live log (a Redis stream with REDIS_URL, else this process's memory) keeps this many seconds
+# of events: a client reconnecting within them resumes, later it is told to reload.
+LIVE_EVENTS_RETENTION = int(os.environ.get("LIVE_EVENTS_RETENTION", "3600"))
+LIVE_EVENTS_STREAM_KEY = os.environ.get("LIVE_EVENTS_STREAM_KEY", "kitsu:live:events")
+# Browser origins allowed to open /socket.io from another origin (empty: same origin only).
+LIVE_ALLOWED_ORIGINS = env_list("LIVE_ALLOWED_ORIGINS", [])
+# Outgoing webhooks: request timeout, retries of a failing receiver (exponential backoff).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "12"))
+WEBHOOK_BACKOFF = float(os.environ.get("WEBHOOK_BACKOFF", "2"))
+WEBHOOK_BACKOFF_MAX = float(os.environ.get("WEBHOOK_BACKOFF_MAX", "600"))
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {

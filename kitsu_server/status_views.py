@@ -6,8 +6,11 @@ server: `database-up` runs a query on the configured database (PostgreSQL or SQL
 `key-value-store-up` pings Redis when REDIS_URL is set, else round-trips the in-process cache
 that stands in for it; `job-queue-up` pings the Celery workers through the broker, and is true in
 eager mode, where tasks run in the web process (`/status` says which mode in `job-queue-mode`);
-`event-stream-up` is true once the ASGI application routes the Socket.IO stream (and its Redis
-channel layer answers); `indexer-up` is false: this server has no search indexer.
+`event-stream-up` is true when the request came through the ASGI application, which serves the
+Socket.IO stream at `/socket.io` beside the API (not under WSGI), and the live log answers (Redis
+with REDIS_URL, else this process's memory): `event-stream` says which, and
+`event-stream-connections` counts this process's connections; `job-queue-workers` counts the
+Celery workers answering a ping; `indexer-up` is false: this server has no search indexer.
 
 Who may call them, as on the reference: everyone but `/stats` (admins) and `/admin/config/check`
 (the operator's ADMIN_TOKEN as bearer token; the route does not exist while no token is set).
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -38,6 +42,7 @@ from files.models import PreviewFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
 from kitsu_server.core.events import publish_event
+from kitsu_server.live.server import live_server
 from people.models import Person
 from people.payloads import get_organisation
 from tasks.models import Comment
@@ -122,27 +127,41 @@ def job_queue_eager():
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
-def celery_workers_answer():
-    """True when at least one Celery worker answers a ping through the broker."""
+def celery_workers_answering():
+    """How many Celery workers answer a ping through the broker (0 when it is unreachable)."""
     from kitsu_server.celery import app
 
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT_SECONDS)
-            return bool(app.control.ping(timeout=1.0, connection=broker))
+            return len(app.control.ping(timeout=1.0, connection=broker) or [])
     except Exception as error:  # noqa: BLE001  (an unreachable broker or worker means "down")
         logger.warning("Job queue probe failed: %s", error)
-        return False
+        return 0
 
 
-def job_queue_up():
-    return True if job_queue_eager() else celery_workers_answer()
+def celery_workers_answer():
+    """True when at least one Celery worker answers a ping through the broker."""
+    return celery_workers_answering() > 0
 
 
-def event_stream_up():
-    from kitsu_server.asgi import websocket_urlpatterns
+def job_queue_workers(request):
+    """The workers answering, pinged once per request (0 in eager mode: no worker to ask)."""
+    if job_queue_eager():
+        return 0
+    if not hasattr(request, "_kitsu_workers"):
+        request._kitsu_workers = celery_workers_answering()
+    return request._kitsu_workers
 
-    if not websocket_urlpatterns:
+
+def job_queue_up(request):
+    return True if job_queue_eager() else job_queue_workers(request) > 0
+
+
+def event_stream_up(request):
+    """Served here (an ASGI request: the Socket.IO route is in the same application) and its live
+    log answering."""
+    if not isinstance(getattr(request, "_request", request), ASGIRequest):
         return False
     return redis_answers(settings.REDIS_URL) if settings.REDIS_URL else True
 
@@ -151,15 +170,15 @@ def indexer_up():
     return False  # no search indexer in this server
 
 
-def health():
+def health(request):
     """(name, version, database, key-value store, event stream, job queue, indexer)."""
     return (
         settings.APP_NAME,
         settings.APP_VERSION,
         database_up(),
         key_value_store_up(),
-        event_stream_up(),
-        job_queue_up(),
+        event_stream_up(request),
+        job_queue_up(request),
         indexer_up(),
     )
 
@@ -285,6 +304,11 @@ StatusSerializer = spelled_serializer(
         "database-engine": serializers.CharField(help_text="postgresql or sqlite"),
         "key-value-store": serializers.CharField(help_text="redis, or memory (in-process cache)"),
         "job-queue-mode": serializers.CharField(help_text="workers, or eager (tasks run in the web process)"),
+        "job-queue-workers": serializers.IntegerField(help_text="Celery workers answering (0 in eager mode)"),
+        "event-stream": serializers.CharField(help_text="redis (shared by every process), or memory"),
+        "event-stream-connections": serializers.IntegerField(
+            help_text="Socket.IO connections of this process"
+        ),
     },
 )
 InfluxStatusSerializer = spelled_serializer(
@@ -403,7 +427,7 @@ class StatusView(PublicView):
     @extend_schema(tags=[INDEX_TAG], responses=StatusSerializer, operation_id="status")
     def get(self, request):
         """The health of the server and of the services it relies on."""
-        name, version, db_up, kv_up, es_up, jq_up, indexer = health()
+        name, version, db_up, kv_up, es_up, jq_up, indexer = health(request)
         return Response(
             {
                 "name": name,
@@ -416,6 +440,9 @@ class StatusView(PublicView):
                 "database-engine": connection.vendor,
                 "key-value-store": "redis" if settings.REDIS_URL else "memory",
                 "job-queue-mode": "eager" if job_queue_eager() else "workers",
+                "job-queue-workers": job_queue_workers(request),
+                "event-stream": "redis" if settings.REDIS_URL else "memory",
+                "event-stream-connections": live_server.stats()["connections"],
             }
         )
 
@@ -426,7 +453,7 @@ class TextStatusView(PublicView):
     )
     def get(self, request):
         """The health as `key: value` lines, for monitoring scripts."""
-        name, version, db_up, kv_up, es_up, jq_up, indexer = health()
+        name, version, db_up, kv_up, es_up, jq_up, indexer = health(request)
 
         def state(is_up):
             return "up" if is_up else "down"
@@ -447,7 +474,7 @@ class InfluxStatusView(PublicView):
     @extend_schema(tags=[INDEX_TAG], responses=InfluxStatusSerializer, operation_id="status_influx")
     def get(self, request):
         """The health as 0/1 numbers with a UTC timestamp, for InfluxDB."""
-        _, _, db_up, kv_up, es_up, jq_up, indexer = health()
+        _, _, db_up, kv_up, es_up, jq_up, indexer = health(request)
         return Response(
             {
                 "database-up": int(db_up),

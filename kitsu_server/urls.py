@@ -56,6 +56,7 @@ ROUTE_MODULES = (
     "exchange.shotgrid.urls",
     "exchange.kitsu.urls",
     "kitsu_server.core.urls",
+    "kitsu_server.live.urls",
 )
 
 api_urlpatterns = [

@@ -40,7 +40,7 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
-from kitsu_server.core.models import Job
+from kitsu_server.core.models import Job, WebhookDelivery, WebhookSubscription
 from people.models import (
     AuthToken,
     DayOff,
@@ -120,7 +120,7 @@ every_admin = pytest.mark.parametrize(
     ("model", "model_admin"), REGISTERED, ids=[model._meta.label for model, _ in REGISTERED]
 )
 # Rows written by the job runner only: their admin shows them, never adds or changes them.
-READ_ONLY = ("core.Job",)
+READ_ONLY = ("core.Job", "core.WebhookDelivery")
 EDITABLE = [(model, model_admin) for model, model_admin in REGISTERED if model._meta.label not in READ_ONLY]
 every_editable_admin = pytest.mark.parametrize(
     ("model", "model_admin"), EDITABLE, ids=[model._meta.label for model, _ in EDITABLE]
@@ -300,6 +300,12 @@ def build_production(admin_person):
     SalaryScale.objects.create(department=department, position="artist", seniority="mid", salary=300)
     Job.objects.create(
         name="casting-stats.refresh", key=f"casting-stats.refresh:project:{project.pk}", project=project
+    )
+    hook = WebhookSubscription.objects.create(
+        project=project, name="Pipeline", url="https://hooks.example.com", secret="s" * 32, events=["*"]
+    )
+    WebhookDelivery.objects.create(
+        subscription=hook, event_name="task:update", payload={"event": "task:update"}
     )
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}
 

@@ -9,16 +9,14 @@ streamed board must arrive chunk by chunk, not after the server has built it who
 import json
 import select
 import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from kitsu_server.api.responses import RowStream
 from people.models import Department
 from tasks.models import Comment
 from tests import factories
+from tests.servers import uvicorn_in_thread
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -26,34 +24,12 @@ NOT_FOUND_PREFIX = "404 Not Found: "
 TOO_LARGE = "The data value transmitted exceeds the capacity limit."
 
 
-@pytest.fixture(scope="module", params=["httptools", "h11", "httptools+kitsu-handler"])
+@pytest.fixture(scope="module", params=["httptools", "h11"])
 def server(request):
     """The ASGI application on uvicorn, in a thread of this process (so that it shares the test
-    database), on a port the OS chooses: its port. Also with kitsu_server.api.serving's handler
-    in place of Django's."""
-    from kitsu_server.asgi import application
-
-    parser, _, handler = request.param.partition("+")
-    if handler:
-        from kitsu_server.api.http import RequestBodies
-        from kitsu_server.api.serving import KitsuASGIHandler
-
-        application = RequestBodies(KitsuASGIHandler())
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(application, http=parser, lifespan="off", log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield sock.getsockname()[1]
-    instance.should_exit = True
-    thread.join(10)
-    sock.close()
+    database), on a port the OS chooses: its port."""
+    with uvicorn_in_thread(http=request.param) as port:
+        yield port
 
 
 class Connection:

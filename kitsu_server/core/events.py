@@ -14,12 +14,28 @@ from django.db import transaction
 from tasks.models import ApiEvent
 
 _listeners = []
+_batch_listeners = []
 
 
 def on_event(listener):
     """Register `listener(event)` to be called after each committed event."""
     _listeners.append(listener)
     return listener
+
+
+def on_events(listener):
+    """Register `listener(events)` to be called once with the events of each commit, in their
+    order (the live stream and the webhooks: one Redis round trip, one query per batch)."""
+    _batch_listeners.append(listener)
+    return listener
+
+
+def _notify(events):
+    for listener in list(_batch_listeners):
+        listener(events)
+    for event in events:
+        for listener in list(_listeners):
+            listener(event)
 
 
 def _event(name, data, project_id, user):
@@ -30,9 +46,8 @@ def _event(name, data, project_id, user):
 
 
 def _publish_after_commit(events):
-    listeners = list(_listeners)
-    if listeners and events:
-        transaction.on_commit(lambda: [listener(event) for event in events for listener in listeners])
+    if events and (_listeners or _batch_listeners):
+        transaction.on_commit(lambda: _notify(events))
 
 
 def record_event(name, data, project_id=None, user=None):
@@ -52,8 +67,7 @@ def publish_event(name, data, project_id=None, user=None, after_commit=False):
     if after_commit:
         _publish_after_commit([event])
     else:
-        for listener in list(_listeners):
-            listener(event)
+        _notify([event])
     return event
 
 

@@ -63,3 +63,6 @@ class Job(KitsuModel):
         if self.progress_total is None:
             return str(self.progress_done)
         return f"{self.progress_done}/{self.progress_total}"
+
+
+from kitsu_server.core.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -3,8 +3,10 @@ counts, the public configuration, the test event and the operator's configuratio
 
 import datetime
 import uuid
+from io import BytesIO
 
 import pytest
+from django.core.handlers.asgi import ASGIRequest
 from rest_framework.test import APIClient
 
 from files.models import PreviewFile
@@ -41,7 +43,11 @@ def test_status_reports_this_server_truthfully(anonymous):
     assert body["database-up"] is True
     assert body["key-value-store-up"] is True and body["key-value-store"] == "memory"  # no REDIS_URL in tests
     assert body["job-queue-up"] is True and body["job-queue-mode"] == "eager"
-    assert body["event-stream-up"] is False  # no Socket.IO route in the ASGI application yet
+    # The test client is no ASGI server: nothing serves /socket.io to its requests (see
+    # tests/live/test_status.py for the same route through uvicorn).
+    assert body["event-stream-up"] is False
+    assert body["event-stream"] == "memory" and body["event-stream-connections"] >= 0
+    assert body["job-queue-workers"] == 0
     assert body["indexer-up"] is False
     assert body["database-engine"] in ("sqlite", "postgresql")
     assert set(HEALTH_KEYS) <= set(body)
@@ -86,15 +92,21 @@ def test_status_influx_gives_numbers_and_a_utc_time(anonymous):
 def test_probes_report_services_that_do_not_answer(settings, monkeypatch):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     assert status_views.key_value_store_up() is False
-    monkeypatch.setattr("kitsu_server.asgi.websocket_urlpatterns", ["a socket.io route"])
-    assert status_views.event_stream_up() is False  # its Redis channel layer is down
+    asgi_request = ASGIRequest(
+        {"type": "http", "method": "GET", "path": "/api/status", "headers": []}, BytesIO()
+    )
+    assert status_views.event_stream_up(asgi_request) is False  # its Redis live log is down
     settings.REDIS_URL = ""
-    assert status_views.event_stream_up() is True
+    assert status_views.event_stream_up(asgi_request) is True
     # Without eager mode, the job queue is up only when a worker answers (none does here).
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(status_views, "celery_workers_answer", lambda: False)
+    monkeypatch.setattr(status_views, "celery_workers_answering", lambda: 0)
     response = APIClient().get("/api/status")
     assert response.json()["job-queue-up"] is False and response.json()["job-queue-mode"] == "workers"
+    assert response.json()["job-queue-workers"] == 0
+    monkeypatch.setattr(status_views, "celery_workers_answering", lambda: 2)
+    response = APIClient().get("/api/status")
+    assert response.json()["job-queue-up"] is True and response.json()["job-queue-workers"] == 2
 
 
 def test_database_probe_failure_is_down(monkeypatch):
