@@ -189,7 +189,9 @@ def encode(source, target, info, fps, width, height, bitrate):
 
 
 def lowdef_size(width, height):
-    return LOWDEF_WIDTH, even(math.floor(height / width * LOWDEF_WIDTH))
+    """1280 wide as the reference's, but never larger than the normalised movie."""
+    low_width = min(LOWDEF_WIDTH, width)
+    return low_width, even(math.floor(height / width * low_width))
 
 
 def first_frame(source, target):

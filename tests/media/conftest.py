@@ -29,7 +29,9 @@ def png_bytes(size=(64, 48), mode="RGB", color=(200, 30, 30), fmt="PNG", **save)
     return buffer.getvalue()
 
 
-def make_clip(path, size="64x48", seconds=1, fps=25, audio=True, codec="libx264", container=None):
+def make_clip(
+    path, size="64x48", seconds=1, fps=25, audio=True, codec="libx264", container=None, pix_fmt="yuv420p"
+):
     """A real clip made by ffmpeg: a test pattern (and a tone)."""
     arguments = [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y"]
     arguments += ["-f", "lavfi", "-i", f"testsrc=size={size}:rate={fps}:duration={seconds}"]
@@ -37,7 +39,7 @@ def make_clip(path, size="64x48", seconds=1, fps=25, audio=True, codec="libx264"
         arguments += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
     arguments += ["-c:v", codec]
     if codec == "libx264":
-        arguments += ["-pix_fmt", "yuv420p", "-preset", "ultrafast"]
+        arguments += ["-pix_fmt", pix_fmt, "-preset", "ultrafast"]
     if audio:
         arguments += ["-c:a", "aac", "-shortest"]
     if container:
@@ -53,7 +55,9 @@ def clips(tmp_path_factory):
     folder = tmp_path_factory.mktemp("clips")
     return {
         "h264_audio": make_clip(folder / "h264_audio.mp4"),
-        "silent_odd": make_clip(folder / "silent_odd.mov", size="63x37", audio=False, container="mov"),
+        "silent_odd": make_clip(
+            folder / "silent_odd.mov", size="63x37", audio=False, container="mov", pix_fmt="yuv444p"
+        ),
         "mpeg4": make_clip(folder / "mpeg4.avi", codec="mpeg4", audio=False, container="avi"),
     }
 

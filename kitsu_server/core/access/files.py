@@ -68,6 +68,17 @@ def check_preview_media_read(access, preview_file, thumbnail=False):
         raise PermissionDenied
 
 
+def check_annotation_access(access, task):
+    """Draw on a task's previews: the project's managers and clients, and its supervisors of the
+    task's department (or of every department when they belong to none)."""
+    role = access.check_project_access(task.project_id)
+    if role in (*MANAGER_ROLES, "client"):
+        return
+    if role == "supervisor" and supervises_task_type(access.person, task.task_type_id):
+        return
+    raise PermissionDenied
+
+
 def check_preview_file_update(access, preview_file):
     """Project managers; else the task's assignees, or the supervisors of its department."""
     task = preview_file.task
