@@ -196,7 +196,10 @@ def lowdef_size(width, height):
 
 def first_frame(source, target):
     """The movie's first frame as a PNG."""
-    run_ffmpeg("-i", source, "-frames:v", "1", "-update", "1", "-f", "image2", "-c:v", "png", target)
+    run_ffmpeg(
+        "-i", source, "-frames:v", "1", "-update", "1", "-pix_fmt", "rgb24",
+        "-f", "image2", "-c:v", "png", target,
+    )  # fmt: skip
     return target
 
 

@@ -1,7 +1,7 @@
 """Kitsu routes of preview media (/pictures/..., /movies/..., /actions/preview-files/...), one line
 each (see kitsu_server.routing.kitsu_path), in the order of routes.tsv."""
 
-from files.media import review_views, views
+from files.media import review_views, thumbnail_views, views
 from kitsu_server.routing import kitsu_path
 
 PREVIEW = "preview-files/{instance_id}"
@@ -87,5 +87,58 @@ urlpatterns += [
         "/data/playlists/preview-files/running",
         review_views.RunningPreviewFilesView.as_view(),
         name="running-preview-files",
+    ),
+]
+
+urlpatterns += [
+    kitsu_path(
+        "/pictures/preview-background-files/{instance_id}.{extension}",
+        thumbnail_views.PreviewBackgroundFileView.as_view(),
+        name="preview-background-file",
+    ),
+    kitsu_path(
+        "/pictures/preview-background-files/{instance_id}",
+        thumbnail_views.PreviewBackgroundUploadView.as_view(),
+        name="preview-background-upload",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/attachment-files/{attachment_file_id}.png",
+        thumbnail_views.AttachmentThumbnailView.as_view(),
+        name="attachment-thumbnail",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/organisations/{instance_id}.png",
+        thumbnail_views.OrganisationThumbnailView.as_view(),
+        name="organisation-thumbnail-png",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/organisations/{instance_id}",
+        thumbnail_views.OrganisationThumbnailView.as_view(),
+        name="organisation-thumbnail",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/persons/{instance_id}.png",
+        thumbnail_views.PersonThumbnailView.as_view(),
+        name="person-thumbnail-png",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/persons/{instance_id}",
+        thumbnail_views.PersonThumbnailView.as_view(),
+        name="person-thumbnail",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/preview-background-files/{instance_id}.png",
+        thumbnail_views.PreviewBackgroundThumbnailView.as_view(),
+        name="preview-background-thumbnail",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/projects/{instance_id}.png",
+        thumbnail_views.ProjectThumbnailDisplayView.as_view(),
+        name="project-thumbnail-png",
+    ),
+    kitsu_path(
+        "/pictures/thumbnails/projects/{instance_id}",
+        thumbnail_views.ProjectThumbnailView.as_view(),
+        name="project-thumbnail",
     ),
 ]

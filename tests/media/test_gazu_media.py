@@ -43,7 +43,12 @@ def test_gazu_publishes_a_picture_and_a_movie_and_every_variant_downloads(studio
     status = gazu.task.get_task_status(str(task.task_status_id), client=client)
 
     comment, preview = gazu.task.publish_preview(
-        str(task.pk), status, comment="first pass", preview_file_path=str(picture), set_thumbnail=True, client=client
+        str(task.pk),
+        status,
+        comment="first pass",
+        preview_file_path=str(picture),
+        set_thumbnail=True,
+        client=client,
     )
 
     assert comment["text"] == "first pass"

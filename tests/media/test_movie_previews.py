@@ -100,7 +100,12 @@ def test_a_tool_failure_leaves_the_preview_broken_with_its_error_then_reprocess_
     assert "preset" in body["processing_error"].lower()
     read = client_for(review["team"]["manager"]).get(f"/api/data/preview-files/{preview.pk}").json()
     assert read["processing_error"] == body["processing_error"]
-    assert client_for(review["team"]["user"]).get(f"/api/movies/originals/preview-files/{preview.pk}.mp4").status_code == 200  # the source meanwhile
+    assert (
+        client_for(review["team"]["user"])
+        .get(f"/api/movies/originals/preview-files/{preview.pk}.mp4")
+        .status_code
+        == 200
+    )  # the source meanwhile
 
     settings.FFMPEG_PRESET = "ultrafast"
     assert reprocess_preview(PreviewFile.objects.get(pk=preview.pk)) is True
@@ -139,7 +144,11 @@ def test_movie_variants_download(review, clips):
     assert upload_clip(review["team"]["manager"], preview, clips["h264_audio"]).status_code == 201
     client = client_for(review["team"]["user"])
 
-    for route in ("originals/preview-files/{}.mp4", "low/preview-files/{}.mp4", "source/preview-files/{}.mp4"):
+    for route in (
+        "originals/preview-files/{}.mp4",
+        "low/preview-files/{}.mp4",
+        "source/preview-files/{}.mp4",
+    ):
         response = client.get("/api/movies/" + route.format(preview.pk))
         assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
         assert b"".join(response.streaming_content)[4:8] == b"ftyp"
@@ -147,4 +156,9 @@ def test_movie_variants_download(review, clips):
     assert tile.status_code == 200 and tile["Content-Type"] == "image/png"
     download = client.get(f"/api/movies/originals/preview-files/{preview.pk}/download")
     assert download["Content-Disposition"] == 'attachment; filename="h264_audio.mp4"'
-    assert client_for(review["team"]["outsider"]).get(f"/api/movies/low/preview-files/{preview.pk}.mp4").status_code == 403
+    assert (
+        client_for(review["team"]["outsider"])
+        .get(f"/api/movies/low/preview-files/{preview.pk}.mp4")
+        .status_code
+        == 403
+    )
