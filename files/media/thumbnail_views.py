@@ -1,5 +1,5 @@
-"""Routes of the pictures of persons, projects, the organisation, preview backgrounds and
-attachments: uploads (multipart `file`) and downloads."""
+"""Routes of the pictures of persons, projects, the organisation and preview backgrounds:
+uploads (multipart `file`) and downloads."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -8,21 +8,16 @@ from rest_framework.response import Response
 
 from files.media.downloads import not_found, send_stored
 from files.media.storage import media_key
-from files.media.thumbnails import (
-    attachment_thumbnail_key,
-    set_row_thumbnail,
-    store_preview_background,
-)
+from files.media.thumbnails import set_row_thumbnail, store_preview_background
 from files.media.views import UploadBody
-from files.models import AttachmentFile, PreviewBackgroundFile
+from files.models import PreviewBackgroundFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter, error_response
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.lookups import found_or_404, project_or_404
-from people.models import Person
-from people.payloads import get_organisation
+from people.models import Organisation, Person
 
 PNG = {(200, "image/png"): OpenApiTypes.BINARY}
 THUMBNAIL_PATH = {201: OpenApiTypes.OBJECT}
@@ -96,7 +91,10 @@ class OrganisationThumbnailView(RowThumbnailView):
     kind = "organisation"
 
     def row(self, instance_id):
-        return get_organisation()
+        organisation = Organisation.objects.order_by("created_at", "pk").first()
+        if organisation is None:
+            raise not_found()
+        return organisation
 
 
 class ProjectThumbnailView(RowThumbnailView):
@@ -189,17 +187,3 @@ class PreviewBackgroundThumbnailView(KitsuView):
             "/pictures/preview-background-files/<preview_background_file_id>.",
             405,
         )
-
-
-class AttachmentThumbnailView(KitsuView):
-    """`GET /pictures/thumbnails/attachment-files/{attachment_file_id}.png`: the thumbnail of a
-    picture attachment, for whoever reads the attachment (404 for other files)."""
-
-    @extend_schema(responses=PNG, tags=TAGS)
-    def get(self, request, attachment_file_id):
-        attachment = found_or_404(AttachmentFile, attachment_file_id, "Attachment file not found.")
-        access_for(request).check_attachment_read(attachment)
-        key = attachment_thumbnail_key(attachment)
-        if key is None:
-            raise not_found()
-        return send_stored(request, key, "image/png", attachment.updated_at)

@@ -1,6 +1,5 @@
 """Pictures of other rows than previews: person avatars, project thumbnails and the organisation's
-logo (400x400 PNGs), preview backgrounds (HDR files and their 300x200 thumbnail), and the
-thumbnails of picture attachments (made on first read)."""
+logo (400x400 PNGs), preview backgrounds (HDR files and their 300x200 thumbnail)."""
 
 import os
 import tempfile
@@ -10,11 +9,10 @@ from django.utils import timezone
 
 from files.media import movies, pictures
 from files.media.services import split_name, upload_path
-from files.media.storage import copy_to_local, is_stored, media_key, record_stored, store_path
+from files.media.storage import media_key, record_stored, store_path
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event
-from tasks.comments.attachments import attachment_path
 
 BACKGROUND_EXTENSIONS = {"hdr"}
 BACKGROUND_THUMBNAIL_SIZE = (300, 200)
@@ -88,22 +86,3 @@ def store_preview_background(background, uploaded, user):
         record_event("preview-background-file:add-file", {**data, "extension": extension}, user=user)
     background.refresh_from_db()
     return background
-
-
-def attachment_thumbnail_key(attachment):
-    """The key of a picture attachment's thumbnail, made on first read (None when the attachment
-    is no picture, or its file is gone)."""
-    key = media_key("pictures", "thumbnails", attachment.pk)
-    if is_stored(key):
-        return key
-    with tempfile.TemporaryDirectory(prefix="kitsu-attachment-") as folder:
-        try:
-            source = copy_to_local(attachment_path(attachment.pk), os.path.join(folder, "attachment"))
-            image = pictures.open_picture(source)
-        except (FileNotFoundError, pictures.NotAPicture):
-            return None
-        target = pictures.save_png(
-            pictures.fitted(image, pictures.THUMBNAIL_SIZE), os.path.join(folder, "t.png")
-        )
-        store_path(key, target)
-    return key

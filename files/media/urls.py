@@ -1,7 +1,7 @@
 """Kitsu routes of preview media (/pictures/..., /movies/..., /actions/preview-files/...), one line
 each (see kitsu_server.routing.kitsu_path), in the order of routes.tsv."""
 
-from files.media import review_views, thumbnail_views, views
+from files.media import thumbnail_views, views
 from kitsu_server.routing import kitsu_path
 
 PREVIEW = "preview-files/{instance_id}"
@@ -49,49 +49,6 @@ urlpatterns = [
 
 urlpatterns += [
     kitsu_path(
-        "/actions/preview-files/{preview_file_id}/extract-frame",
-        review_views.ExtractFrameView.as_view(),
-        name="preview-extract-frame",
-    ),
-    kitsu_path(
-        "/actions/preview-files/{preview_file_id}/extract-tile",
-        review_views.ExtractTileView.as_view(),
-        name="preview-extract-tile",
-    ),
-    kitsu_path(
-        "/actions/preview-files/{preview_file_id}/set-main-preview",
-        review_views.SetMainPreviewView.as_view(),
-        name="preview-set-main",
-    ),
-    kitsu_path(
-        "/actions/preview-files/{preview_file_id}/update-annotations",
-        review_views.UpdateAnnotationsView.as_view(),
-        name="preview-update-annotations",
-    ),
-    kitsu_path(
-        "/actions/preview-files/{preview_file_id}/update-position",
-        review_views.UpdatePositionView.as_view(),
-        name="preview-update-position",
-    ),
-    kitsu_path(
-        "/actions/tasks/batch-comment",
-        review_views.TasksBatchCommentView.as_view(),
-        name="tasks-batch-comment",
-    ),
-    kitsu_path(
-        "/actions/tasks/{task_id}/batch-comment",
-        review_views.TaskBatchCommentView.as_view(),
-        name="task-batch-comment",
-    ),
-    kitsu_path(
-        "/data/playlists/preview-files/running",
-        review_views.RunningPreviewFilesView.as_view(),
-        name="running-preview-files",
-    ),
-]
-
-urlpatterns += [
-    kitsu_path(
         "/pictures/preview-background-files/{instance_id}.{extension}",
         thumbnail_views.PreviewBackgroundFileView.as_view(),
         name="preview-background-file",
@@ -100,11 +57,6 @@ urlpatterns += [
         "/pictures/preview-background-files/{instance_id}",
         thumbnail_views.PreviewBackgroundUploadView.as_view(),
         name="preview-background-upload",
-    ),
-    kitsu_path(
-        "/pictures/thumbnails/attachment-files/{attachment_file_id}.png",
-        thumbnail_views.AttachmentThumbnailView.as_view(),
-        name="attachment-thumbnail",
     ),
     kitsu_path(
         "/pictures/thumbnails/organisations/{instance_id}.png",

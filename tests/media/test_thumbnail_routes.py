@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from files.models import PreviewBackgroundFile
 from files.media.movies import ffmpeg_binary
+from files.models import PreviewBackgroundFile
 from people.payloads import get_organisation
 from tests.factories import client_for
 from tests.media.conftest import png_bytes

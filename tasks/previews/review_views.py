@@ -11,8 +11,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from files.media import review
-from files.media.batch_comments import post_batch_comments
 from files.media.downloads import not_found
 from files.media.storage import media_key, store_path
 from files.models import PreviewFile
@@ -24,6 +22,8 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
 from kitsu_server.core.lookups import found_or_404, task_or_404
+from tasks.previews import review
+from tasks.previews.batch_comments import post_batch_comments
 from tasks.schemas import ENTITY_SCHEMA
 
 PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
