@@ -7,9 +7,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from files.media.downloads import not_found, send_stored
+from files.media.schemas import PNG, MediaUploadBody
 from files.media.storage import media_key
 from files.media.thumbnails import set_row_thumbnail, store_preview_background
-from files.media.views import UploadBody
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter, error_response
@@ -19,7 +19,6 @@ from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.lookups import found_or_404, project_or_404
 from people.models import Organisation, Person
 
-PNG = {(200, "image/png"): OpenApiTypes.BINARY}
 THUMBNAIL_PATH = {201: OpenApiTypes.OBJECT}
 TAGS = ["pictures"]
 
@@ -60,7 +59,7 @@ class RowThumbnailView(KitsuView):
         self.check_get(access_for(request), row)
         return send_thumbnail(request, row)
 
-    @extend_schema(request={"multipart/form-data": UploadBody}, responses=THUMBNAIL_PATH, tags=TAGS)
+    @extend_schema(request={"multipart/form-data": MediaUploadBody}, responses=THUMBNAIL_PATH, tags=TAGS)
     def post(self, request, instance_id):
         row = self.row(instance_id)
         self.check_post(access_for(request), row)
@@ -141,7 +140,7 @@ class PreviewBackgroundUploadView(KitsuView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": UploadBody}, responses={201: OpenApiTypes.OBJECT}, tags=TAGS
+        request={"multipart/form-data": MediaUploadBody}, responses={201: OpenApiTypes.OBJECT}, tags=TAGS
     )
     def post(self, request, instance_id):
         access_for(request).check_admin()

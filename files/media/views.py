@@ -2,13 +2,12 @@
 downloads of every variant (movies, pictures, the original, the tile strip), with the reference's
 permission checks, ranges and caching headers (files.media.downloads)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from files.media.downloads import not_found, send_stored
+from files.media.schemas import BINARY, MP4, PNG, MediaUploadBody
 from files.media.services import FILE_EXTENSIONS, receive_preview_upload
 from files.media.storage import is_stored, media_key
 from files.models import PreviewFile
@@ -22,14 +21,7 @@ from kitsu_server.core.lookups import found_or_404
 
 PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
 PICTURE_EXTENSIONS = {"png", "jpg", "jpeg", "jpe"}
-BINARY = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
-PNG = {(200, "image/png"): OpenApiTypes.BINARY}
-MP4 = {(200, "video/mp4"): OpenApiTypes.BINARY}
 TAGS = ["previews"]
-
-
-class UploadBody(serializers.Serializer):
-    file = serializers.FileField()
 
 
 def preview_or_404(instance_id):
@@ -53,7 +45,7 @@ class PreviewFileUploadView(KitsuView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": UploadBody},
+        request={"multipart/form-data": MediaUploadBody},
         parameters=[
             OpenApiParameter("normalize", bool, description="Normalise a movie (default true)"),
             OpenApiParameter("no_job", bool, description="Process inside the request"),

@@ -4,11 +4,11 @@ the storage beside the previews' pictures."""
 import os
 import tempfile
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 
 from files.media import pictures
 from files.media.downloads import not_found, send_stored
+from files.media.schemas import PNG
 from files.media.storage import copy_to_local, is_stored, media_key, store_path
 from files.models import AttachmentFile
 from kitsu_server.api.endpoints import KitsuView
@@ -40,7 +40,7 @@ class AttachmentThumbnailView(KitsuView):
     """`GET /pictures/thumbnails/attachment-files/{attachment_file_id}.png`: the thumbnail of a
     picture attachment, for whoever reads the attachment (404 for other files)."""
 
-    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, tags=["pictures"])
+    @extend_schema(responses=PNG, tags=["pictures"])
     def get(self, request, attachment_file_id):
         attachment = found_or_404(AttachmentFile, attachment_file_id, "Attachment file not found.")
         access_for(request).check_attachment_read(attachment)

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from files.media.downloads import not_found
+from files.media.schemas import PNG
 from files.media.storage import media_key, store_path
 from files.models import PreviewFile
 from kitsu_server.api.endpoints import KitsuView
@@ -27,7 +28,6 @@ from tasks.previews.batch_comments import post_batch_comments
 from tasks.schemas import ENTITY_SCHEMA
 
 PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
-PNG = {(200, "image/png"): OpenApiTypes.BINARY}
 TAGS = ["actions/preview-files"]
 
 
@@ -201,7 +201,12 @@ class TaskBatchCommentView(KitsuView):
 class TasksBatchCommentView(KitsuView):
     """`POST /actions/tasks/batch-comment`: the same, each comment naming its `task_id`."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT}, tags=["actions/tasks"])
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+        tags=["actions/tasks"],
+        operation_id="actions_tasks_batch_comment_many",
+    )
     def post(self, request):
         comments = comments_argument(request)
         if any(not uuid_or_none(item.get("task_id")) for item in comments):
