@@ -160,7 +160,7 @@ class RunningPreviewFilesView(KitsuView):
             OpenApiParameter("cursor_preview_file_id", str, description="Previews older than this one"),
             OpenApiParameter("limit", int),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: PREVIEW_SCHEMA(many=True)},
         tags=["data/playlists"],
     )
     def get(self, request):
