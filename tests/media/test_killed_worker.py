@@ -38,9 +38,10 @@ from files.jobs import process_preview
 from files.media.storage import media_key, store_path
 from files.models import PreviewFile
 from tests import factories
-project = factories.make_project(name="Killed " + os.environ["MEDIA_TEST_QUEUE"], resolution="640x360", fps="25")
+name = "Killed " + os.environ["MEDIA_TEST_QUEUE"]
+project = factories.make_project(name=name, resolution="640x360", fps="25")
 task = factories.make_task(factories.make_asset(project))
-preview = PreviewFile.objects.create(task=task, name="killed", extension="mp4", status="processing", revision=1)
+preview = PreviewFile.objects.create(task=task, name="killed", extension="mp4", status="processing")
 store_path(media_key("movies", "source", preview.pk), sys.argv[1])
 process_preview.enqueue(project=project, preview_file_id=str(preview.pk))
 print(preview.pk.hex, preview.pk)
