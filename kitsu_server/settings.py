@@ -214,6 +214,7 @@ if PREVIEW_STORAGE == "s3":
             "file_overwrite": True,
             "default_acl": None,
             "querystring_auth": False,
+            "max_memory_size": 8 * 1024**2,  # what a read spools in memory before a temporary file
         },
     }
 elif PREVIEW_STORAGE != "local":

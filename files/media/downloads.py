@@ -14,10 +14,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 from rest_framework.exceptions import NotFound
 
-from files.media.storage import local_path, open_stored, stored_size
+from files.media.storage import local_path, read_range, stored_size
 from kitsu_server.api.http import error_message
 
-CHUNK_SIZE = 256 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -54,20 +53,6 @@ def byte_range(header, size):
     return start, end
 
 
-def stream(handle, start, length):
-    try:
-        handle.seek(start)
-        left = length
-        while left > 0:
-            chunk = handle.read(min(CHUNK_SIZE, left))
-            if not chunk:
-                break
-            left -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
-
 def send_stored(request, key, content_type, last_modified=None, download_name=None, as_attachment=False):
     """The stored file of `key` as the answer to `request` (404 when it is not stored)."""
     try:
@@ -91,13 +76,9 @@ def send_stored(request, key, content_type, last_modified=None, download_name=No
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return finish(response, etag, timestamp, disposition, download_name)
-    try:
-        handle = open_stored(key)
-    except (FileNotFoundError, OSError):
-        raise not_found() from None
     start, end = requested if requested else (0, size - 1)
     length = end - start + 1 if size else 0
-    response = StreamingHttpResponse(stream(handle, start, length), content_type=content_type)
+    response = StreamingHttpResponse(read_range(key, start, length), content_type=content_type)
     if requested:
         response.status_code = 206
         response["Content-Range"] = f"bytes {start}-{end}/{size}"

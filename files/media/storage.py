@@ -77,12 +77,49 @@ def local_path(key):
         return None
 
 
+def object_store_bucket():
+    """The boto3 bucket behind the storage when it is S3 (django-storages), else None: ranges and
+    copies then go to the object store directly, never through a whole file held in memory."""
+    return getattr(default_storage, "bucket", None) if hasattr(default_storage, "_normalize_name") else None
+
+
+def object_name(key):
+    return default_storage._normalize_name(key)
+
+
 def copy_to_local(key, path, chunk_size=1024 * 1024):
     """Write the stored file to the local `path` (what a tool needs to read it), chunk by chunk."""
+    bucket = object_store_bucket()
+    if bucket is not None:
+        if not is_stored(key):
+            raise FileNotFoundError(key)
+        bucket.download_file(object_name(key), str(path))
+        return path
     with open_stored(key) as source, open(path, "wb") as target:
         while chunk := source.read(chunk_size):
             target.write(chunk)
     return path
+
+
+def read_range(key, start, length, chunk_size=256 * 1024):
+    """The bytes [start, start + length) of the stored file, as chunks (an S3 ranged GET, or a
+    seek in the local file)."""
+    if length <= 0:
+        return
+    bucket = object_store_bucket()
+    if bucket is not None:
+        body = bucket.Object(object_name(key)).get(Range=f"bytes={start}-{start + length - 1}")["Body"]
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+        return
+    with open_stored(key) as handle:
+        handle.seek(start)
+        left = length
+        while left > 0 and (chunk := handle.read(min(chunk_size, left))):
+            left -= len(chunk)
+            yield chunk
 
 
 def delete_quietly(*keys):
