@@ -7,6 +7,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from files.media.downloads import not_found, send_stored
+from files.media.naming import preview_download_name
 from files.media.schemas import BINARY, MP4, PNG, MediaUploadBody
 from files.media.services import FILE_EXTENSIONS, receive_preview_upload
 from files.media.storage import is_stored, media_key
@@ -141,11 +142,6 @@ def movie_key(preview, lowdef=False):
     raise not_found()
 
 
-def download_name(preview, extension):
-    """`<original name>.<extension>`, or the preview's id when the upload had no name."""
-    return f"{preview.original_name or preview.pk}.{extension}"
-
-
 class PreviewMovieView(PreviewMediaView):
     """`GET /movies/originals/preview-files/{instance_id}.mp4`: the normalised movie (ranges)."""
 
@@ -155,7 +151,7 @@ class PreviewMovieView(PreviewMediaView):
     @extend_schema(responses=MP4, tags=TAGS)
     def get(self, request, instance_id):
         preview = self.readable_preview(request, instance_id)
-        name = download_name(preview, "mp4") if self.as_attachment else None
+        name = preview_download_name(preview) if self.as_attachment else None
         return self.send(
             request, preview, movie_key(preview, self.lowdef), "video/mp4", self.as_attachment, name
         )
@@ -223,4 +219,4 @@ class PreviewFileDownloadView(PreviewMediaView):
             raise not_found()
         content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
         key = original_key(preview, extension)
-        return self.send(request, preview, key, content_type, True, download_name(preview, extension))
+        return self.send(request, preview, key, content_type, True, preview_download_name(preview))

@@ -8,9 +8,12 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
+from files.media import annotations as annotations_module
 from files.media import movies, pictures
-from files.media.processing import store_variants
+from files.media.naming import preview_download_name
+from files.media.processing import movie_settings, store_variants
 from files.media.storage import copy_to_local, media_key
 from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
@@ -21,6 +24,7 @@ from tasks.previews.services import show_preview_on_entity
 from tasks.queries import full_entity_names
 
 RUNNING_STATUSES = ("broken", "missing", "processing")
+ANNOTATED_PICTURE_EXTENSIONS = ("jpg", "jpeg", "jpe", "png")
 OPEN_STATUS_NAMES = ("Active", "open", "Open")
 
 
@@ -221,3 +225,85 @@ def running_previews(cursor_id=None, limit=None):
         row["task_type_id"] = str(task_type_id)
         row["full_entity_name"] = names.get(entity_id, ("", None))[0]
     return rows
+
+
+# --- annotated frames -----------------------------------------------------------------------
+
+NO_FRAME_EXTRACTED = "No annotated frame could be extracted from this preview"
+
+
+def preview_fps(preview):
+    return movie_settings(preview)[0]
+
+
+def annotated_frame(preview, frame_number, folder):
+    """The frame of a movie (`frame_number` required) or the picture itself, with its annotation
+    burnt in, as a PNG path in `folder`; None when the media is not stored."""
+    annotations = preview.annotations or []
+    if preview.extension == "mp4":
+        if frame_number is None:
+            raise WrongParameter("frame_number is required for movie previews")
+        annotation = annotations_module.annotation_at(annotations, frame_number, preview_fps(preview))
+        if annotation is None:
+            raise WrongParameter(f"No annotation found for frame {frame_number}")
+    elif preview.extension in ANNOTATED_PICTURE_EXTENSIONS:
+        if not annotations:
+            raise WrongParameter("No annotation found on picture preview")
+        annotation = annotations[0]
+    else:
+        raise WrongParameter(
+            f"Cannot extract annotated frame from preview with extension {preview.extension!r}"
+        )
+    frame = extract_frame(preview, frame_number or 1, folder)
+    if frame is None:
+        return None
+    path = os.path.join(folder, "annotated.png")
+    annotations_module.render(Image.open(frame), annotation).save(path, "PNG")
+    return path
+
+
+def annotated_frames(preview, folder):
+    """[(name, picture)] of every annotated frame (a picture: its annotations one by one); None
+    when the media is not stored."""
+    annotations = [item for item in preview.annotations or [] if isinstance(item, dict)]
+    if not annotations:
+        raise WrongParameter("Preview file has no annotations")
+    if preview.extension not in ("mp4", *ANNOTATED_PICTURE_EXTENSIONS):
+        raise WrongParameter(
+            f"Cannot extract annotated frames from preview with extension {preview.extension!r}"
+        )
+    base = os.path.splitext(preview_download_name(preview))[0]
+    fps = preview_fps(preview)
+    entries = []
+    for index, annotation in enumerate(annotations, start=1):
+        if preview.extension == "mp4":
+            time = annotations_module.frame_time(annotation)
+            if time is None:
+                continue
+            number = max(1, round(time * fps) + 1)
+        else:
+            number = index
+        frame = extract_frame(preview, number if preview.extension == "mp4" else 1, folder)
+        if frame is None:
+            return None
+        entries.append(
+            (f"{base}_frame_{number}.png", annotations_module.render(Image.open(frame), annotation))
+        )
+    if not entries:
+        raise WrongParameter(NO_FRAME_EXTRACTED)
+    return entries
+
+
+def annotated_bundle(preview, folder, kind):
+    """The annotated frames as a `zip` or a `pdf` in `folder`: (path, download name); None when
+    the media is not stored."""
+    entries = annotated_frames(preview, folder)
+    if entries is None:
+        return None
+    base = os.path.splitext(preview_download_name(preview))[0]
+    path = os.path.join(folder, f"bundle.{kind}")
+    if kind == "zip":
+        annotations_module.zip_bundle(entries, path)
+    else:
+        annotations_module.pdf_bundle(entries, path)
+    return path, f"{base}_annotated_frames.{kind}"

@@ -135,6 +135,57 @@ class ExtractFrameView(KitsuView):
         return png_answer(path, f"{preview.pk}_{frame_number}.png")
 
 
+class AnnotatedFrameQuery(serializers.Serializer):
+    frame_number = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ExtractAnnotatedFrameView(KitsuView):
+    """`GET /actions/preview-files/{preview_file_id}/extract-annotated-frame?frame_number=`: a
+    movie's frame (or the picture) with its annotation drawn on it, as a PNG; the project's
+    managers. 400 when nothing is annotated there."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("frame_number", int, description="1 for the first frame (movies)")],
+        responses=PNG,
+        tags=TAGS,
+    )
+    def get(self, request, preview_file_id):
+        preview = preview_or_404(preview_file_id)
+        access_for(request).check_manager(preview.task.project_id)
+        query = validated(AnnotatedFrameQuery, request.query_params)
+        path = review.annotated_frame(
+            preview, query.get("frame_number"), tempfile.mkdtemp(prefix="kitsu-extract-")
+        )
+        if path is None:
+            return Response({"error": "preview file binary is not available"}, status=404)
+        return png_answer(path, os.path.basename(path))
+
+
+class ExtractAnnotatedFramesView(KitsuView):
+    """`GET /actions/preview-files/{preview_file_id}/extract-annotated-frames`: every annotated
+    frame, as a ZIP of PNGs (the `-pdf` route: one PDF page each); the project's managers."""
+
+    kind, content_type = "zip", "application/zip"
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=TAGS)
+    def get(self, request, preview_file_id):
+        preview = preview_or_404(preview_file_id)
+        access_for(request).check_manager(preview.task.project_id)
+        bundle = review.annotated_bundle(preview, tempfile.mkdtemp(prefix="kitsu-extract-"), self.kind)
+        if bundle is None:
+            return Response({"error": "preview file binary is not available"}, status=404)
+        path, name = bundle
+        response = FileResponse(
+            open(path, "rb"), content_type=self.content_type, as_attachment=True, filename=name
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ExtractAnnotatedFramesPdfView(ExtractAnnotatedFramesView):
+    kind, content_type = "pdf", "application/pdf"
+
+
 class ExtractTileView(KitsuView):
     """`GET /actions/preview-files/{preview_file_id}/extract-tile`: the tile strip of the movie,
     made again and stored; whoever reaches the task."""

@@ -34,6 +34,21 @@ urlpatterns = [
 
 urlpatterns += [  # review of preview files (their media: files.media)
     kitsu_path(
+        "/actions/preview-files/{preview_file_id}/extract-annotated-frame",
+        review_views.ExtractAnnotatedFrameView.as_view(),
+        name="preview-extract-annotated-frame",
+    ),
+    kitsu_path(
+        "/actions/preview-files/{preview_file_id}/extract-annotated-frames",
+        review_views.ExtractAnnotatedFramesView.as_view(),
+        name="preview-extract-annotated-frames",
+    ),
+    kitsu_path(
+        "/actions/preview-files/{preview_file_id}/extract-annotated-frames-pdf",
+        review_views.ExtractAnnotatedFramesPdfView.as_view(),
+        name="preview-extract-annotated-frames-pdf",
+    ),
+    kitsu_path(
         "/actions/preview-files/{preview_file_id}/extract-frame",
         review_views.ExtractFrameView.as_view(),
         name="preview-extract-frame",

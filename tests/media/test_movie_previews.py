@@ -155,7 +155,7 @@ def test_movie_variants_download(review, clips):
     tile = client.get(f"/api/movies/tiles/preview-files/{preview.pk}.png")
     assert tile.status_code == 200 and tile["Content-Type"] == "image/png"
     download = client.get(f"/api/movies/originals/preview-files/{preview.pk}/download")
-    assert download["Content-Disposition"] == 'attachment; filename="h264_audio.mp4"'
+    assert download["Content-Disposition"].endswith('_v1.mp4"')
     assert (
         client_for(review["team"]["outsider"])
         .get(f"/api/movies/low/preview-files/{preview.pk}.mp4")

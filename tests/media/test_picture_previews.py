@@ -3,6 +3,7 @@
 every variant with their permissions."""
 
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -12,6 +13,7 @@ from PIL import Image
 from files.media.storage import media_key
 from files.models import PreviewFile
 from kitsu_server.core.models import Job
+from people.models import Organisation
 from tasks.previews.services import add_preview_to_comment
 from tests.factories import client_for
 from tests.media.conftest import png_bytes
@@ -203,7 +205,16 @@ def test_the_download_route_names_the_file_after_the_upload(review, ready_pictur
     )
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="picture.png"'
+    # <project>_<entity>_<task type>_v<revision>, slugified, as the reference names downloads
+    assert re.fullmatch(
+        r'attachment; filename="show_character_asset_\d+_task_type_\d+_v1\.png"',
+        response["Content-Disposition"],
+    )
+    Organisation.objects.create(name="Studio", use_original_file_name=True)
+    again = client_for(review["team"]["user"]).get(
+        f"/api/pictures/originals/preview-files/{ready_picture.pk}/download"
+    )
+    assert again["Content-Disposition"] == 'attachment; filename="picture.png"'
 
 
 def test_a_second_read_with_the_etag_is_a_304(review, ready_picture):
