@@ -14,6 +14,7 @@ from files.media.storage import is_stored, media_key
 from files.models import PreviewFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.http import error_message
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
@@ -61,7 +62,7 @@ class PreviewFileUploadView(KitsuView):
         else:
             access_for(request).check_task_action_access(preview.task)
         if preview.original_name:
-            raise WrongParameter("A file was already uploaded for this preview file.")
+            raise WrongParameter(error_message(400))  # the reference's bare 400 (no re-upload)
         uploaded = request.FILES.get("file")
         if uploaded is None:
             raise WrongParameter("File not provided.")

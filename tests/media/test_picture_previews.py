@@ -169,7 +169,10 @@ def test_upload_refusals(review):
     assert client_for(team["manager"]).post("/api/pictures/preview-files/nope", {}).status_code == 404
     assert upload(team["client"], preview, content).status_code == 201  # clients act on tasks
     again = upload(team["manager"], preview, content)
-    assert again.status_code == 400  # once only
+    assert again.json() == {  # once only, the reference's bare 400
+        "error": True,
+        "message": "The browser (or proxy) sent a request that this server could not understand.",
+    }
     assert PreviewFile.objects.get(pk=preview.pk).status == "ready"
 
 
