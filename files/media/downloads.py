@@ -5,11 +5,12 @@ with PREVIEW_X_ACCEL_PREFIX set and a local storage, nginx sends the file instea
 
 import hashlib
 import re
+import shutil
 import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 from rest_framework.exceptions import NotFound
@@ -111,3 +112,19 @@ def finish(response, etag, timestamp, disposition, download_name):
     if download_name or disposition == "attachment":
         response["Content-Disposition"] = content_disposition(disposition, download_name or "download")
     return caching(response, etag, timestamp)
+
+
+class TemporaryFileResponse(FileResponse):
+    """A file built for one request (an extracted frame, a bundle), sent once: its folder goes
+    when the response is closed."""
+
+    def __init__(self, folder, path, **kwargs):
+        self.folder = folder
+        super().__init__(open(path, "rb"), **kwargs)
+        self["Cache-Control"] = "no-store"
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)

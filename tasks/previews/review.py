@@ -14,7 +14,7 @@ from files.media import annotations as annotations_module
 from files.media import movies, pictures
 from files.media.naming import preview_download_name
 from files.media.processing import movie_settings, store_variants
-from files.media.storage import copy_to_local, media_key
+from files.media.storage import copy_to_local, media_key, store_path
 from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows
@@ -188,11 +188,14 @@ def extract_frame(preview, frame_number, folder):
 
 
 def extract_tile(preview, folder):
-    """The tile strip of the preview's movie made again (and stored); None without a movie."""
+    """The tile strip of the preview's movie made again and stored; its path in `folder`, None
+    without a movie."""
     movie = playable_movie(preview, folder)
     if movie is None:
         return None
-    return movies.tile_strip(movie, os.path.join(folder, "tile.png"), movies.probe(movie))
+    tile = movies.tile_strip(movie, os.path.join(folder, "tile.png"), movies.probe(movie))
+    store_path(media_key("pictures", "tiles", preview.pk), tile)
+    return tile
 
 
 # --- running previews -----------------------------------------------------------------------

@@ -1,19 +1,17 @@
 """Review routes of a preview file: main preview, annotations, position, frame and tile
 extraction, the running previews, and batch comments with previews and attachments."""
 
-import os
+import shutil
 import tempfile
 
 import orjson
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from files.media.downloads import not_found
+from files.media.downloads import TemporaryFileResponse, not_found
 from files.media.schemas import PNG
-from files.media.storage import media_key, store_path
 from files.models import PreviewFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -107,11 +105,26 @@ class UpdatePositionView(KitsuView):
         return Response(review.move_preview(preview, body["position"]))
 
 
-def png_answer(path, name):
-    """A PNG built for this request, sent then removed (its folder goes with the response)."""
-    response = FileResponse(open(path, "rb"), content_type="image/png", filename=name)
-    response["Cache-Control"] = "no-store"
-    return response
+def built_file(build, content_type, as_attachment=False):
+    """Answer with the file `build(folder)` makes in a temporary folder ((path, name), or None
+    when the preview's media is not stored: a 404), the folder removed once sent."""
+    folder = tempfile.mkdtemp(prefix="kitsu-extract-")
+    try:
+        built = build(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if built is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return Response({"error": "preview file binary is not available"}, status=404)
+    path, name = built
+    return TemporaryFileResponse(
+        folder, path, content_type=content_type, as_attachment=as_attachment, filename=name
+    )
+
+
+def named(path, name):
+    return (path, name) if path is not None else None
 
 
 class ExtractFrameView(KitsuView):
@@ -128,11 +141,12 @@ class ExtractFrameView(KitsuView):
         preview = preview_or_404(preview_file_id)
         access_for(request).check_manager(preview.task.project_id)
         frame_number = query_int(request, "frame_number", 0, message="frame_number must be an integer.")
-        folder = tempfile.mkdtemp(prefix="kitsu-extract-")
-        path = review.extract_frame(preview, frame_number, folder)
-        if path is None:
-            return Response({"error": "preview file binary is not available"}, status=404)
-        return png_answer(path, f"{preview.pk}_{frame_number}.png")
+        return built_file(
+            lambda folder: named(
+                review.extract_frame(preview, frame_number, folder), f"{preview.pk}_{frame_number}.png"
+            ),
+            "image/png",
+        )
 
 
 class AnnotatedFrameQuery(serializers.Serializer):
@@ -153,12 +167,13 @@ class ExtractAnnotatedFrameView(KitsuView):
         preview = preview_or_404(preview_file_id)
         access_for(request).check_manager(preview.task.project_id)
         query = validated(AnnotatedFrameQuery, request.query_params)
-        path = review.annotated_frame(
-            preview, query.get("frame_number"), tempfile.mkdtemp(prefix="kitsu-extract-")
+        frame_number = query.get("frame_number")
+        return built_file(
+            lambda folder: named(
+                review.annotated_frame(preview, frame_number, folder), f"{preview.pk}_annotated.png"
+            ),
+            "image/png",
         )
-        if path is None:
-            return Response({"error": "preview file binary is not available"}, status=404)
-        return png_answer(path, os.path.basename(path))
 
 
 class ExtractAnnotatedFramesView(KitsuView):
@@ -171,15 +186,11 @@ class ExtractAnnotatedFramesView(KitsuView):
     def get(self, request, preview_file_id):
         preview = preview_or_404(preview_file_id)
         access_for(request).check_manager(preview.task.project_id)
-        bundle = review.annotated_bundle(preview, tempfile.mkdtemp(prefix="kitsu-extract-"), self.kind)
-        if bundle is None:
-            return Response({"error": "preview file binary is not available"}, status=404)
-        path, name = bundle
-        response = FileResponse(
-            open(path, "rb"), content_type=self.content_type, as_attachment=True, filename=name
+        return built_file(
+            lambda folder: review.annotated_bundle(preview, folder, self.kind),
+            self.content_type,
+            as_attachment=True,
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 class ExtractAnnotatedFramesPdfView(ExtractAnnotatedFramesView):
@@ -194,12 +205,9 @@ class ExtractTileView(KitsuView):
     def get(self, request, preview_file_id):
         preview = preview_or_404(preview_file_id)
         access_for(request).check_task_access(preview.task)
-        folder = tempfile.mkdtemp(prefix="kitsu-extract-")
-        path = review.extract_tile(preview, folder)
-        if path is None:
-            return Response({"error": "preview file binary is not available"}, status=404)
-        store_path(media_key("pictures", "tiles", preview.pk), path)
-        return png_answer(path, os.path.basename(path))
+        return built_file(
+            lambda folder: named(review.extract_tile(preview, folder), f"{preview.pk}.png"), "image/png"
+        )
 
 
 class RunningPreviewFilesView(KitsuView):

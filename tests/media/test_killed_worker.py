@@ -5,12 +5,10 @@ over and makes the preview ready: one job, two attempts, one normalised movie.""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 import uuid
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ import pytest
 from tests.management import PROJECT_ROOT, manage
 from tests.media.conftest import make_clip
 from tests.test_celery import redis_answers
+from tests.test_jobs import read_rows, wait_for
 
 REDIS_URL = os.environ.get("TEST_MEDIA_REDIS_URL", "redis://127.0.0.1:6379/6")
 
@@ -60,22 +59,6 @@ app.worker_main([
     "--without-heartbeat", "--without-gossip", "--without-mingle",
 ])
 """
-
-
-def read_rows(database, sql, params):
-    with closing(sqlite3.connect(database, timeout=20)) as connection:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute(sql, params)]
-
-
-def wait_for(check, timeout, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"still waiting after {timeout} s")
 
 
 def ffmpeg_processes_reading(folder):
