@@ -1,11 +1,21 @@
 """Background jobs of the files app (Celery tasks, found by kitsu_server.celery): thin
 declarations around services; kitsu_server.core.jobs gives them their row, retries and progress."""
 
+from botocore.exceptions import ConnectionError as StorageConnectionError
+from botocore.exceptions import HTTPClientError
+
 from files.media import processing
 from kitsu_server.core.jobs import TRANSIENT_ERRORS, job
 
-# A storage that does not answer (S3 down, a network share gone) is worth retrying, as the database.
-MEDIA_TRANSIENT_ERRORS = (*TRANSIENT_ERRORS, ConnectionError, TimeoutError)
+# A storage that does not answer (S3 down or slow, a network share gone) is worth retrying with
+# backoff, as the database; a tool's refusal is not (the preview turns broken at once).
+MEDIA_TRANSIENT_ERRORS = (
+    *TRANSIENT_ERRORS,
+    ConnectionError,
+    TimeoutError,
+    StorageConnectionError,
+    HTTPClientError,
+)
 
 
 @job(

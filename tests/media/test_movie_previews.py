@@ -162,3 +162,27 @@ def test_movie_variants_download(review, clips):
         .status_code
         == 403
     )
+
+
+def test_a_storage_outage_is_retried_and_the_preview_still_turns_ready(review, clips, monkeypatch):
+    """A transient error (the storage not answering) goes back to the queue with backoff (run at
+    once when eager); the second attempt makes the preview ready."""
+    from files.media import processing
+
+    real_copy = processing.copy_to_local
+    failures = []
+
+    def flaky_copy(key, path):
+        if not failures:
+            failures.append(key)
+            raise ConnectionError("storage unreachable")
+        return real_copy(key, path)
+
+    monkeypatch.setattr(processing, "copy_to_local", flaky_copy)
+    preview = new_preview(review)
+
+    response = upload_clip(review["team"]["manager"], preview, clips["h264_audio"])
+
+    assert response.status_code == 201 and response.json()["status"] == "ready"
+    job = Job.objects.get(name="preview.process")
+    assert (job.state, job.attempts) == ("succeeded", 2) and failures
