@@ -2,6 +2,7 @@
 downloads of every variant (movies, pictures, the original, the tile strip), with the reference's
 permission checks, ranges and caching headers (files.media.downloads)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -24,6 +25,8 @@ from kitsu_server.core.lookups import found_or_404
 PREVIEW_SCHEMA = output_serializer(REGISTRY["preview-files"])
 PICTURE_EXTENSIONS = {"png", "jpg", "jpeg", "jpe"}
 TAGS = ["previews"]
+PROCESSING_RETRY_AFTER = 5  # seconds
+PROCESSING = OpenApiTypes.OBJECT  # {status: "processing", preview_file_id}, to a JSON client
 
 
 def preview_or_404(instance_id):
@@ -79,15 +82,42 @@ class PreviewFileUploadView(KitsuView):
 # --- downloads ------------------------------------------------------------------------------
 
 
+class EarlyAnswer(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def processing_answer(request, preview):
+    """A preview whose variants are being built: a client asking for JSON (and not for a picture)
+    is told to come back (202, Retry-After), anyone else gets the 404 it handles; never cached."""
+    accept = request.headers.get("Accept", "")
+    if "application/json" in accept and "image/" not in accept:
+        response = Response({"status": "processing", "preview_file_id": str(preview.pk)}, status=202)
+        response["Retry-After"] = str(PROCESSING_RETRY_AFTER)
+    else:
+        response = Response({"error": True, "message": error_message(404)}, status=404)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class PreviewMediaView(KitsuView):
-    """A variant of a preview file, for whoever may read it (see Access.check_preview_media_read)."""
+    """A variant of a preview file, for whoever may read it (see Access.check_preview_media_read);
+    while the preview is processing, the answer of `processing_answer`."""
 
     thumbnail = False  # the variants an entity shows (its shared main preview's are public)
+    while_processing = True  # answer "processing" rather than what is stored so far
 
     def readable_preview(self, request, instance_id):
         preview = preview_or_404(instance_id)
         access_for(request).check_preview_media_read(preview, thumbnail=self.thumbnail)
+        if self.while_processing and preview.status == "processing":
+            raise EarlyAnswer(processing_answer(request, preview))
         return preview
+
+    def handle_exception(self, exc):
+        if isinstance(exc, EarlyAnswer):
+            return exc.response
+        return super().handle_exception(exc)
 
     def send(self, request, preview, key, content_type, as_attachment=False, download_name=None):
         return send_stored(
@@ -105,7 +135,7 @@ class PreviewPictureView(PreviewMediaView):
 
     prefix = None
 
-    @extend_schema(responses=PNG, tags=TAGS)
+    @extend_schema(responses={**PNG, 202: PROCESSING}, tags=TAGS)
     def get(self, request, instance_id):
         preview = self.readable_preview(request, instance_id)
         return self.send(request, preview, media_key("pictures", self.prefix, preview.pk), "image/png")
@@ -149,7 +179,7 @@ class PreviewMovieView(PreviewMediaView):
     lowdef = False
     as_attachment = False
 
-    @extend_schema(responses=MP4, tags=TAGS)
+    @extend_schema(responses={**MP4, 202: PROCESSING}, tags=TAGS)
     def get(self, request, instance_id):
         preview = self.readable_preview(request, instance_id)
         name = preview_download_name(preview) if self.as_attachment else None
@@ -171,7 +201,10 @@ class PreviewMovieDownloadView(PreviewMovieView):
 
 
 class PreviewSourceMovieView(PreviewMediaView):
-    """`GET /movies/source/preview-files/{instance_id}.mp4`: the movie as uploaded."""
+    """`GET /movies/source/preview-files/{instance_id}.mp4`: the movie as uploaded (also while
+    it is processed)."""
+
+    while_processing = False
 
     @extend_schema(responses=MP4, tags=TAGS)
     def get(self, request, instance_id):
@@ -196,7 +229,7 @@ class PreviewFileOriginalView(PreviewMediaView):
 
     thumbnail = True
 
-    @extend_schema(responses=BINARY, tags=TAGS)
+    @extend_schema(responses={**BINARY, 202: PROCESSING}, tags=TAGS)
     def get(self, request, instance_id, extension):
         preview = self.readable_preview(request, instance_id)
         extension = extension.lower()
@@ -212,7 +245,7 @@ class PreviewFileDownloadView(PreviewMediaView):
     """`GET /pictures/originals/preview-files/{instance_id}/download`: the preview's file (the
     original picture, the movie, the kept file) as an attachment named after the upload."""
 
-    @extend_schema(responses=BINARY, tags=TAGS)
+    @extend_schema(responses={**BINARY, 202: PROCESSING}, tags=TAGS)
     def get(self, request, instance_id):
         preview = self.readable_preview(request, instance_id)
         extension = preview.extension or ""

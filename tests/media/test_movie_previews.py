@@ -186,3 +186,22 @@ def test_a_storage_outage_is_retried_and_the_preview_still_turns_ready(review, c
     assert response.status_code == 201 and response.json()["status"] == "ready"
     job = Job.objects.get(name="preview.process")
     assert (job.state, job.attempts) == ("succeeded", 2) and failures
+
+
+def test_a_preview_being_processed_answers_processing(review, clips):
+    preview = new_preview(review)
+    PreviewFile.objects.filter(pk=preview.pk).update(status="processing", extension="mp4")
+    client = client_for(review["team"]["user"])
+    url = f"/api/pictures/thumbnails/preview-files/{preview.pk}.png"
+
+    as_json = client.get(url, HTTP_ACCEPT="application/json")
+    as_picture = client.get(url, HTTP_ACCEPT="image/png,image/*")
+
+    assert (as_json.status_code, as_json.json()) == (
+        202,
+        {"status": "processing", "preview_file_id": str(preview.pk)},
+    )
+    assert as_json["Retry-After"] == "5" and as_json["Cache-Control"] == "no-store"
+    assert as_picture.status_code == 404 and as_picture["Cache-Control"] == "no-store"
+    source = client.get(f"/api/movies/source/preview-files/{preview.pk}.mp4")
+    assert source.status_code == 404 and source.json()["error"] is True  # nothing uploaded yet
