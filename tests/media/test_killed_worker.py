@@ -1,4 +1,4 @@
-"""A real Celery worker on Redis (this project's test db, TEST_MEDIA_REDIS_URL) normalises a
+"""A real Celery worker on Redis (TEST_MEDIA_REDIS_URL, else TEST_REDIS_URL) normalises a
 movie; killed with SIGKILL in the middle of the transcode, it leaves the preview "processing"
 (no half-written movie served, no ffmpeg left running), and the next worker takes the same job
 over and makes the preview ready: one job, two attempts, one normalised movie."""
@@ -18,7 +18,10 @@ from tests.media.conftest import make_clip
 from tests.test_celery import redis_answers
 from tests.test_jobs import read_rows, wait_for
 
-REDIS_URL = os.environ.get("TEST_MEDIA_REDIS_URL", "redis://127.0.0.1:6379/6")
+# CI's test Redis (TEST_REDIS_URL) when set; the queue is the test's own either way.
+REDIS_URL = (
+    os.environ.get("TEST_MEDIA_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/6"
+)
 
 pytestmark = [
     pytest.mark.slow,
