@@ -23,6 +23,7 @@ MEDIA_TRANSIENT_ERRORS = (
     key=lambda preview_file_id, normalize=True: f"preview:{preview_file_id}",
     transient=MEDIA_TRANSIENT_ERRORS,
     stale_after=6 * 3600,  # a long movie may take hours to normalise
+    on_failure=processing.give_up,
 )
 def process_preview(report, preview_file_id, normalize=True):
     """Build the variants of an uploaded preview (thumbnails; for a movie the normalised and

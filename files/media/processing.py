@@ -51,6 +51,17 @@ def process_preview(preview_file_id, normalize=True, report=None):
     return {"status": "ready"}
 
 
+def give_up(error, preview_file_id, normalize=True):
+    """The processing job failed for good (an unexpected error, or an outage past its retries):
+    a preview still processing turns broken with that error, so that it is seen and can be
+    reprocessed, rather than spinning forever."""
+    preview = (
+        PreviewFile.objects.select_related("task").filter(pk=preview_file_id, status="processing").first()
+    )
+    if preview is not None:
+        finish(preview, "broken", processing_error=f"The processing failed: {error}")
+
+
 def finish(preview, status, **values):
     with transaction.atomic():
         PreviewFile.objects.filter(pk=preview.pk).update(status=status, updated_at=timezone.now(), **values)

@@ -58,18 +58,29 @@ KINDS = {}  # name -> JobKind
 
 
 def job(
-    name, *, key=None, max_retries=5, backoff=2, backoff_max=600, transient=TRANSIENT_ERRORS, stale_after=3600
+    name,
+    *,
+    key=None,
+    max_retries=5,
+    backoff=2,
+    backoff_max=600,
+    transient=TRANSIENT_ERRORS,
+    stale_after=3600,
+    on_failure=None,
 ):
     """Declare a kind of job around `function(report, **params)`; answers its `JobKind`.
 
     key: `key(**params)` -> the idempotency key (prefixed with the kind's name); by default the
     parameters themselves. backoff, backoff_max: seconds (the wait doubles at each retry, with
     full jitter, up to backoff_max). stale_after: seconds without news after which an active job
-    no longer holds its key.
+    no longer holds its key. on_failure: `on_failure(error, **params)`, called once the job has
+    failed for good (an error, or a transient one past its retries), to leave its subject in a
+    state that says so (a preview "broken").
     """
 
     def declare(function):
         kind = JobKind(name, function, key, max_retries, backoff, backoff_max, tuple(transient), stale_after)
+        kind.on_failure = on_failure
         KINDS[name] = kind
         return kind
 
@@ -88,6 +99,7 @@ class JobKind:
         self.backoff_max = backoff_max
         self.transient = transient
         self.stale_after = stale_after
+        self.on_failure = None
         self.__doc__ = function.__doc__
 
         def run(task, job_id):
@@ -173,7 +185,7 @@ class JobKind:
             _forget_broken_connection()
             if retries >= self.max_retries:
                 logger.exception("Job %s (%s) failed after %s retries", job_id, self.name, retries)
-                _finish(row.pk, FAILED, report=report, error=describe(exc))
+                self._failed(row, report, exc)
                 return
             logger.warning("Job %s (%s): %s; retried", job_id, self.name, describe(exc))
             _back_to_queue(row.pk, exc)
@@ -181,9 +193,20 @@ class JobKind:
         except Exception as exc:
             logger.exception("Job %s (%s) failed", job_id, self.name)
             _forget_broken_connection()
-            _finish(row.pk, FAILED, report=report, error=describe(exc))
+            self._failed(row, report, exc)
             return
         _finish(row.pk, SUCCEEDED, report=report, result=serialize_value(result), error="")
+
+    def _failed(self, row, report, exc):
+        _finish(row.pk, FAILED, report=report, error=describe(exc))
+        if self.on_failure is None:
+            return
+        try:
+            self.on_failure(describe(exc), **row.params)
+        except Exception:  # the job's own row says it failed; its subject keeps its state
+            logger.exception(
+                "Job %s (%s): its failure could not be recorded on its subject", row.pk, self.name
+            )
 
     def _retry(self, task, job_id, exc):
         retries = task.request.retries

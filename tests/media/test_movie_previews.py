@@ -205,3 +205,38 @@ def test_a_preview_being_processed_answers_processing(review, clips):
     assert as_picture.status_code == 404 and as_picture["Cache-Control"] == "no-store"
     source = client.get(f"/api/movies/source/preview-files/{preview.pk}.mp4")
     assert source.status_code == 404 and source.json()["error"] is True  # nothing uploaded yet
+
+
+def test_an_outage_past_the_retries_turns_the_preview_broken_and_reprocess_fixes_it(
+    review, clips, monkeypatch
+):
+    """The job gives up after its retries: the preview does not spin "processing" forever, it
+    turns broken with the job's error, and a reprocess once the storage is back makes it ready."""
+    from files.jobs import process_preview
+    from files.media import processing
+
+    real_copy = processing.copy_to_local
+    outage = {"on": True}
+
+    def copy_during_outage(key, path):
+        if outage["on"]:
+            raise ConnectionError("storage unreachable")
+        return real_copy(key, path)
+
+    monkeypatch.setattr(processing, "copy_to_local", copy_during_outage)
+    monkeypatch.setattr(process_preview, "max_retries", 2)
+    preview = new_preview(review)
+
+    response = upload_clip(review["team"]["manager"], preview, clips["h264_audio"])
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "broken"
+    assert body["processing_error"] == "The processing failed: ConnectionError: storage unreachable"
+    job = Job.objects.get(name="preview.process")
+    assert (job.state, job.attempts) == ("failed", 3)
+
+    outage["on"] = False
+    assert reprocess_preview(PreviewFile.objects.get(pk=preview.pk)) is True
+    preview.refresh_from_db()
+    assert (preview.status, preview.processing_error) == ("ready", "")
