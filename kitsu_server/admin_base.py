@@ -4,13 +4,32 @@ Every Kitsu table carries a UUID `id` and, except pure link tables, the
 `created_at` / `updated_at` audit dates: change pages show them read-only,
 changelists list the newest rows first. Big tables (entities, tasks, comments,
 events...) skip the second COUNT(*) Django runs to show "N total".
+
+One write path: a model the API serves at `/data/<path>` is saved and deleted
+here through that route's policy and services (`kitsu_server.core.data`): the
+same access rules, hooks (dates, derived data, deletion rules) and events as a
+`PUT` / `POST` / `DELETE` of the API, in the transaction Django's admin opens
+around each save and delete. A refusal (a 400 or 403 of the API) is shown as
+an error message and nothing is written.
 """
 
+import csv
 import uuid
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.html import format_html, strip_tags
+from django.utils.text import slugify
+from rest_framework.exceptions import APIException
+
+from kitsu_server.api.errors import flatten_messages
+from kitsu_server.core.access import access_for
+from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, RowInput, changes_only
+from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.data.services import create_row, delete_row, update_row
 
 AUDIT_FIELDS = ("id", "created_at", "updated_at")
 
@@ -23,7 +42,133 @@ def has_field(model, name):
     return True
 
 
-class KitsuModelAdmin(admin.ModelAdmin):
+def policy_of(model):
+    """The `/data` policy serving `model` (a typed proxy: its table's), or None."""
+    concrete = model._meta.concrete_model
+    return next((policy for policy in REGISTRY.values() if policy.model is concrete), None)
+
+
+def refusal_message(error):
+    """What an API refusal says, as one line for the back-office's messages."""
+    return " ".join(flatten_messages(error.detail)) or str(error)
+
+
+class ServiceWrites:
+    """Saves and deletes through the `/data` policy of the model (see the module): the admin's
+    form is the request body, the logged-in person the requester."""
+
+    # The query string of a delete (the reference's `force=true` where a delete takes the rows
+    # hanging off it instead of refusing).
+    delete_params = {}
+
+    def access(self, request):
+        """The permission rules of the API, for the person logged in."""
+        return access_for(request)
+
+    def write_policy(self):
+        if not hasattr(self, "_write_policy"):
+            self._write_policy = policy_of(self.model)
+        return self._write_policy
+
+    def policy_read_only_fields(self, obj):
+        """Fields an update through the API ignores (the project of a row...): read-only here."""
+        policy = self.write_policy()
+        if policy is None or obj is None:
+            return ()
+        ignored = (*PROTECTED_ON_UPDATE, *policy.read_only_on_update)
+        names = []
+        for field in self.model._meta.concrete_fields:
+            if (field.column in ignored or field.name in ignored) and not field.primary_key:
+                if field.name not in AUDIT_FIELDS:
+                    names.append(field.name)
+        return tuple(names)
+
+    def form_columns(self, policy, form, names):
+        """{column: cleaned value} of the form fields in `names` that are writable columns."""
+        columns = {}
+        for name in names:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            column = getattr(field, "column", None)
+            if column in policy.fields_by_column and column not in policy.hidden_columns:
+                columns[column] = form.cleaned_data.get(name)
+        return columns
+
+    def save_model(self, request, obj, form, change):
+        policy = self.write_policy()
+        if policy is None:
+            return super().save_model(request, obj, form, change)
+        access = self.access(request)
+        if not change:
+            row = RowInput(self.form_columns(policy, form, form.cleaned_data), {}, {})
+            policy.check_create(access, row.checked())
+            data = create_row(policy, access, row, instance=obj)
+            if str(obj.pk) != data["id"]:  # the policy updated an existing row instead
+                obj.pk = data["id"]
+                obj._state.adding = False
+            return None
+        original = type(obj)._base_manager.get(pk=obj.pk)
+        policy.precheck_update(access, original)
+        sent = RowInput(self.form_columns(policy, form, form.changed_data), {}, {})
+        changes = changes_only(policy, original, sent)
+        if not any(changes):  # nothing to write: no event either
+            return None
+        policy.check_update(access, original, changes.checked())
+        update_row(policy, access, original, changes)
+        obj.refresh_from_db()
+        return None
+
+    def delete_model(self, request, obj):
+        policy = self.write_policy()
+        if policy is None:
+            return super().delete_model(request, obj)
+        access = self.access(request)
+        policy.check_delete(access, obj)
+        delete_row(policy, access, obj, self.delete_params)
+        return None
+
+    def delete_queryset(self, request, queryset):
+        if self.write_policy() is None:
+            return super().delete_queryset(request, queryset)
+        for obj in queryset:
+            self.delete_model(request, obj)
+        return None
+
+    def get_deleted_objects(self, objs, request):
+        """What goes with the rows is the service's to decide (the API's deletion rules, which
+        refuse with a message), not Django's collector: the confirmation lists the rows."""
+        if self.write_policy() is None:
+            return super().get_deleted_objects(objs, request)
+        opts = self.model._meta
+        rows = [format_html("{}: {}", opts.verbose_name.capitalize(), obj) for obj in objs]
+        return rows, {opts.verbose_name_plural: len(rows)}, set(), []
+
+    def refused(self, request, error, url=None):
+        self.message_user(request, refusal_message(error), messages.ERROR)
+        return HttpResponseRedirect(url or request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except APIException as error:  # raised inside the admin's transaction: nothing written
+            return self.refused(request, error)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except APIException as error:
+            return self.refused(request, error)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except APIException as error:
+            return self.refused(request, error)
+
+
+class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
     """Base admin: read-only audit fields, newest rows first, UUID search.
 
     `list_select_related` also applies to `get_queryset`, so the relations
@@ -45,6 +190,7 @@ class KitsuModelAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
+        readonly += tuple(name for name in self.policy_read_only_fields(obj) if name not in readonly)
         if obj is None:  # an unsaved row has no dates yet, and its id is not final
             return readonly
         return readonly + tuple(name for name in self.get_audit_fields() if name not in readonly)
@@ -80,3 +226,27 @@ class LargeTableAdmin(KitsuModelAdmin):
     """
 
     show_full_result_count = False
+
+
+@admin.action(description="Export the selected rows to CSV")
+def export_selected_csv(modeladmin, request, queryset):
+    """The list's columns of the selected rows, as text, in a CSV file (every list offers it)."""
+    names = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = slugify(modeladmin.model._meta.verbose_name_plural) or "rows"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([label_for_field(name, modeladmin.model, modeladmin) for name in names])
+    for row in queryset:
+        writer.writerow([csv_cell(name, row, modeladmin) for name in names])
+    return response
+
+
+def csv_cell(name, row, modeladmin):
+    _, _, value = lookup_field(name, row, modeladmin)
+    if value is None:
+        return ""
+    return strip_tags(str(value))
+
+
+admin.site.add_action(export_selected_csv)

@@ -2,10 +2,31 @@
 statuses, comments and their mentions, time spents, news, notifications,
 subscriptions, chats and the API event log."""
 
+from django import forms
 from django.contrib import admin
 from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html
+from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from people.models import Person
+from tasks import services
+from tasks.admin_actions import TaskActionForm, assign_to_person, change_status, unassign
+from tasks.admin_filters import (
+    ENTITY_NAME_RELATED,
+    AssigneeFilter,
+    DepartmentFilter,
+    EpisodeFilter,
+    LateFilter,
+    SequenceFilter,
+    TaskTypeFilter,
+    entity_full_name,
+    hours,
+    person_names,
+    status_badge,
+)
+from tasks.comments.services import post_comment
+from tasks.crud import check_assignable
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -81,24 +102,177 @@ class TaskPersonLinkInline(admin.TabularInline):
     verbose_name_plural = "assignees"
 
 
+class TaskForm(forms.ModelForm):
+    status_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Posted with a status change: a status changes through a comment, as in Kitsu.",
+    )
+
+
+TASK_FIELDSETS = (
+    (None, {"fields": ("project", "entity", "task_type", "name")}),
+    ("Status", {"fields": ("task_status", "status_comment")}),
+    (
+        "Planning",
+        {"fields": ("start_date", "due_date", "estimation", "priority", "difficulty", "description")},
+    ),
+    (
+        "Computed",
+        {
+            "classes": ("collapse",),
+            "fields": (
+                "duration",
+                "retake_count",
+                "real_start_date",
+                "end_date",
+                "done_date",
+                "last_comment_date",
+                "assigner",
+            ),
+        },
+    ),
+    (
+        "More",
+        {
+            "classes": ("collapse",),
+            "fields": (
+                "completion_rate",
+                "sort_order",
+                "nb_assets_ready",
+                "nb_drawings",
+                "last_preview_file_id",
+                "shotgun_id",
+                "data",
+            ),
+        },
+    ),
+)
+# Written by the comments and time spents of the task, never by hand (as on the web UI).
+TASK_COMPUTED_FIELDS = (
+    "duration",
+    "retake_count",
+    "real_start_date",
+    "end_date",
+    "done_date",
+    "last_comment_date",
+    "assigner",
+    "last_preview_file_id",
+)
+
+
 @admin.register(Task)
 class TaskAdmin(LargeTableAdmin):
+    """The task list a production manager works in (columns and filters: tasks/admin_filters.py).
+    A status change is a comment (news, notifications, dates, events, as the API's comment
+    route); assignees edited inline are assignations (events, notifications); a deletion is the
+    API's forced task deletion."""
+
+    form = TaskForm
+    fieldsets = TASK_FIELDSETS
     list_display = (
-        "name",
-        "entity",
+        "entity_name",
         "task_type",
-        "task_status",
-        "project",
-        "priority",
-        "start_date",
+        "status",
+        "assignee_names",
         "due_date",
+        "estimate_vs_spent",
+        "project",
         "updated_at",
     )
-    list_select_related = ("entity", "task_type", "task_status", "project")
-    list_filter = ("task_status", "task_type", "project")
-    search_fields = ("name", "entity__name")
+    list_display_links = ("entity_name",)
+    list_select_related = ("task_type", "task_status", "project", *ENTITY_NAME_RELATED)
+    list_filter = (
+        "project",
+        EpisodeFilter,
+        SequenceFilter,
+        TaskTypeFilter,
+        "task_status",
+        AssigneeFilter,
+        DepartmentFilter,
+        LateFilter,
+    )
+    search_fields = (
+        "entity__name",
+        "entity__parent__name",
+        "entity__parent__parent__name",
+        "entity__entity_type__name",
+        "task_type__name",
+        "task_status__name",
+        "task_status__short_name",
+        "assignees__first_name",
+        "assignees__last_name",
+        "assignees__email",
+    )
     autocomplete_fields = ("project", "task_type", "task_status", "entity", "assigner")
+    readonly_fields = TASK_COMPUTED_FIELDS
     inlines = (TaskPersonLinkInline,)
+    action_form = TaskActionForm
+    actions = (assign_to_person, unassign, change_status)
+    delete_params = {"force": "true"}  # the web UI's deletion: the task with what hangs off it
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("assignees")
+
+    @admin.display(description="entity", ordering="entity__name")
+    def entity_name(self, task):
+        return entity_full_name(task.entity)
+
+    @admin.display(description="status", ordering="task_status__priority")
+    def status(self, task):
+        return status_badge(task.task_status)
+
+    @admin.display(description="assignees")
+    def assignee_names(self, task):
+        return person_names(task.assignees.all())
+
+    @admin.display(description="estimate / spent (h)", ordering="estimation")
+    def estimate_vs_spent(self, task):
+        over = (task.duration or 0) > (task.estimation or 0) > 0
+        return format_html(
+            '<span class="{}">{} / {}</span>',
+            "kitsu-over" if over else "",
+            hours(task.estimation),
+            hours(task.duration),
+        )
+
+    def save_model(self, request, obj, form, change):
+        new_status = form.cleaned_data.get("task_status")
+        status_changed = change and "task_status" in form.changed_data and new_status is not None
+        if status_changed:  # written by the comment below, not as a column
+            form.changed_data.remove("task_status")
+        super().save_model(request, obj, form, change)
+        if status_changed:
+            access = self.access(request)
+            task = Task.objects.select_related("project", "entity").get(pk=obj.pk)
+            if not access.check_comment_post_access(task):
+                raise PermissionDenied
+            access.check_task_status_access(new_status.pk, task.project_id)
+            text = form.cleaned_data.get("status_comment") or ""
+            post_comment(task, new_status, request.user, request.user, text=text)
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        task = form.instance
+        previous = set(task.assignees.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        current = set(task.assignees.values_list("pk", flat=True))
+        if current != previous:
+            access = self.access(request)
+            for person in Person.objects.filter(pk__in=current - previous):
+                access.check_assignment(task, person)
+            check_assignable(list(current - previous))
+            # What `PUT /data/tasks/{id}` with `assignees` records: the (un)assignations, the update.
+            services.record_assignation_changes(task, previous, request.user)
+            policy = self.write_policy()
+            policy.emit("update", policy.render(task, access=access), request.user)
+
+    def delete_queryset(self, request, queryset):
+        access = self.access(request)
+        for project_id in set(queryset.values_list("project_id", flat=True)):
+            access.check_manager(project_id)
+        services.delete_tasks(queryset, request.user)
 
 
 @admin.register(TaskPersonLink)
