@@ -20,6 +20,7 @@ from assets.models import (
 )
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
 from kitsu_server.core.admin import project_job_action
+from tasks.admin import EntityTasksInline
 
 # On the projects' changelist (productions.admin): the casting stats of whole projects recounted.
 refresh_casting_stats = project_job_action(refresh_project_casting_stats, "Refresh casting stats")
@@ -129,6 +130,7 @@ class AssetAdmin(EntityAdmin):
     list_display = ("name", "entity_type", "project", "status", "is_shared", "canceled", "updated_at")
     list_select_related = ("entity_type", "project")
     list_filter = (AssetTypeListFilter, "status", "is_shared", "canceled", "project")
+    inlines = (*EntityAdmin.inlines, EntityTasksInline)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "entity_type":

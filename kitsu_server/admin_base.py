@@ -14,11 +14,14 @@ an error message and nothing is written.
 """
 
 import csv
+import json
 import uuid
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html, strip_tags
@@ -168,6 +171,29 @@ class ServiceWrites:
             return self.refused(request, error)
 
 
+class ReadableJSONField(forms.JSONField):
+    """A JSON column as indented text (empty for null), refused with a message when no JSON."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        if value is None:
+            return ""
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, cls=self.encoder)
+
+
+class JSONTextarea(forms.Textarea):
+    """As tall as its text, in a monospace font."""
+
+    def get_context(self, name, value, attrs):
+        lines = (value or "").count("\n") + 2 if isinstance(value, str) else 3
+        attrs = {**(attrs or {}), "rows": min(max(lines, 3), 30), "class": "vLargeTextField kitsu-json"}
+        return super().get_context(name, value, attrs)
+
+
+JSON_FORM_FIELD = {"form_class": ReadableJSONField, "widget": JSONTextarea}
+
+
 class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
     """Base admin: read-only audit fields, newest rows first, UUID search.
 
@@ -177,6 +203,7 @@ class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
     """
 
     list_per_page = 50
+    formfield_overrides = {models.JSONField: JSON_FORM_FIELD}
     # A UUID pasted from a Kitsu URL finds its row by these exact-match fields.
     uuid_search_fields = ("pk",)
 
@@ -200,6 +227,12 @@ class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
         if obj is None or not self.fieldsets:
             return fieldsets  # without declared fieldsets the read-only fields come last anyway
         return [*fieldsets, ("Record", {"fields": self.get_audit_fields(), "classes": ("collapse",)})]
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None:  # inlines listing what only a saved row has (a shot's tasks) wait for it
+            inlines = [inline for inline in inlines if not getattr(inline, "saved_rows_only", False)]
+        return inlines
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

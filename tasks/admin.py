@@ -4,12 +4,16 @@ subscriptions, chats and the API event log."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
 from people.models import Person
+from productions.models import Project
 from tasks import services
 from tasks.admin_actions import TaskActionForm, assign_to_person, change_status, unassign
 from tasks.admin_filters import (
@@ -275,6 +279,44 @@ class TaskAdmin(LargeTableAdmin):
         services.delete_tasks(queryset, request.user)
 
 
+class EntityTasksInline(admin.TabularInline):
+    """An entity's tasks on its page (a shot's, an asset's), read-only: each links to its own
+    page, where a status change or an assignation goes through the services."""
+
+    model = Task
+    fk_name = "entity"
+    saved_rows_only = True  # a new entity has no task yet
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("task_link", "status", "assignee_names", "due_date", "estimate_vs_spent")
+    readonly_fields = fields
+    verbose_name = "task"
+    verbose_name_plural = "tasks"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        related = super().get_queryset(request).select_related("task_type", "task_status", "entity")
+        return related.prefetch_related("assignees").order_by("task_type__priority", "task_type__name")
+
+    @admin.display(description="task type")
+    def task_link(self, task):
+        url = reverse("admin:tasks_task_change", args=[task.pk])
+        return format_html('<a href="{}">{}</a>', url, task.task_type)
+
+    status = TaskAdmin.status
+    assignee_names = TaskAdmin.assignee_names
+    estimate_vs_spent = TaskAdmin.estimate_vs_spent
+
+
 @admin.register(TaskPersonLink)
 class TaskPersonLinkAdmin(LargeTableAdmin):
     list_display = ("task", "person")
@@ -336,20 +378,74 @@ class CommentPreviewLinkInline(admin.TabularInline):
     verbose_name_plural = "previews"
 
 
+class CommentChangeList(ChangeList):
+    """The comment list with each comment's task (a comment names it by `object_id`, no foreign
+    key): one query for the tasks of the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        task_ids = {comment.object_id for comment in self.result_list}
+        tasks = Task.objects.select_related("task_type", *ENTITY_NAME_RELATED).in_bulk(task_ids)
+        for comment in self.result_list:
+            comment.task_row = tasks.get(comment.object_id)
+
+
+class CommentProjectFilter(admin.SimpleListFilter):
+    title = "project"
+    parameter_name = "project"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in Project.objects.order_by("name").values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(object_id__in=Task.objects.filter(project_id=self.value()).values("pk"))
+
+
+class CommentAuthorFilter(admin.SimpleListFilter):
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        persons = Person.objects.filter(is_bot=False).order_by("first_name", "last_name")
+        return [
+            (str(pk), f"{first} {last}".strip())
+            for pk, first, last in persons.values_list("pk", "first_name", "last_name")[:500]
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(person_id=self.value()) if self.value() else queryset
+
+
+class PostedFilter(admin.SimpleListFilter):
+    title = "posted"
+    parameter_name = "posted"
+    DAYS = {"today": 1, "week": 7, "month": 30}
+
+    def lookups(self, request, model_admin):
+        return [("today", "Last 24 hours"), ("week", "Last 7 days"), ("month", "Last 30 days")]
+
+    def queryset(self, request, queryset):
+        days = self.DAYS.get(self.value())
+        if days is None:
+            return queryset
+        return queryset.filter(created_at__gte=timezone.now() - timezone.timedelta(days=days))
+
+
 @admin.register(Comment)
 class CommentAdmin(LargeTableAdmin):
-    list_display = (
-        "short_text",
-        "person",
+    list_display = ("short_text", "task", "person", "status", "for_client", "created_at")
+    list_select_related = ("person", "task_status")
+    list_filter = (
+        CommentProjectFilter,
+        CommentAuthorFilter,
         "task_status",
-        "object_type",
+        PostedFilter,
         "for_client",
         "pinned",
-        "created_at",
     )
-    list_select_related = ("person", "task_status")
-    list_filter = ("task_status", "for_client", "pinned")
-    search_fields = ("text",)
+    search_fields = ("text", "person__first_name", "person__last_name", "person__email")
     uuid_search_fields = ("pk", "object_id")
     autocomplete_fields = ("task_status", "person", "editor", "preview_file")
     inlines = (
@@ -359,9 +455,24 @@ class CommentAdmin(LargeTableAdmin):
         CommentPreviewLinkInline,
     )
 
+    def get_changelist(self, request, **kwargs):
+        return CommentChangeList
+
     @admin.display(description="text")
     def short_text(self, comment):
-        return truncatechars(comment.text or "", 80)
+        return truncatechars(comment.text or "", 80) or "(no text)"
+
+    @admin.display(description="task")
+    def task(self, comment):
+        task = getattr(comment, "task_row", None)
+        if task is None:
+            return ""
+        url = reverse("admin:tasks_task_change", args=[task.pk])
+        return format_html('<a href="{}">{} / {}</a>', url, entity_full_name(task.entity), task.task_type)
+
+    @admin.display(description="status set", ordering="task_status__priority")
+    def status(self, comment):
+        return status_badge(comment.task_status)
 
 
 @admin.register(CommentMention)

@@ -580,7 +580,7 @@ def test_shot_changelist_lists_shots_not_assets(staff_client, production):
     page = response.content.decode()
     assert response.status_code == 200
     assert ">SH0010</a>" in page and admin_url(Shot, "change", shot.pk) in page
-    assert ">SQ010<" in page  # its sequence column
+    assert ">E01 / SQ010<" in page  # its episode and sequence column
     assert ">Bunny</a>" not in page and ">Apple</a>" not in page and ">SQ010</a>" not in page
     assert str(asset.pk) not in page
 
