@@ -89,6 +89,27 @@ class EntityLinkInline(admin.TabularInline):
     verbose_name_plural = "casting (links out)"
 
 
+class AssetInstanceLinkInline(admin.TabularInline):
+    """The asset instances cast in this entity (a shot's instances of props...)."""
+
+    model = AssetInstanceLink
+    extra = 0
+    autocomplete_fields = ("asset_instance",)
+    verbose_name = "asset instance cast"
+    verbose_name_plural = "asset instances cast"
+
+
+class EntityConceptLinkInline(admin.TabularInline):
+    """The assets a concept is linked to."""
+
+    model = EntityConceptLink
+    fk_name = "entity_in"
+    extra = 0
+    autocomplete_fields = ("entity_out",)
+    verbose_name = "linked asset"
+    verbose_name_plural = "linked assets"
+
+
 ENTITY_AUTOCOMPLETE_FIELDS = ("project", "parent", "source", "preview_file", "ready_for", "created_by")
 
 
@@ -99,7 +120,7 @@ class EntityAdmin(LargeTableAdmin):
     list_filter = ("entity_type", "status", "canceled", "project")
     search_fields = ("name", "code")
     autocomplete_fields = ("entity_type", *ENTITY_AUTOCOMPLETE_FIELDS)
-    inlines = (EntityLinkInline,)
+    inlines = (EntityLinkInline, AssetInstanceLinkInline)
 
 
 class TypedEntityAdmin(EntityAdmin):
@@ -142,6 +163,7 @@ class AssetAdmin(EntityAdmin):
 class ConceptAdmin(TypedEntityAdmin):
     list_display = ("name", "project", "status", "created_by", "updated_at")
     list_select_related = ("project", "created_by")
+    inlines = (*TypedEntityAdmin.inlines, EntityConceptLinkInline)
 
 
 # --- Casting and instances --------------------------------------------------------

@@ -207,6 +207,9 @@ class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
     # A UUID pasted from a Kitsu URL finds its row by these exact-match fields.
     uuid_search_fields = ("pk",)
 
+    class Media:
+        css = {"all": ("kitsu_admin/admin.css",)}
+
     def get_ordering(self, request):
         if self.ordering:
             return self.ordering

@@ -78,6 +78,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     re_path(r"^api$", views.IndexView.as_view()),  # the root without its slash
     path("api/", include(api_urlpatterns)),

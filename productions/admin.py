@@ -2,9 +2,15 @@
 templates, statuses, metadata descriptors, schedules, milestones, automations."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from assets.admin import refresh_casting_stats
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from productions.admin_dashboard import production_summary
 from productions.models import (
     CustomAction,
     DepartmentMetadataDescriptorLink,
@@ -88,10 +94,27 @@ class ProjectStatusAutomationLinkInline(admin.TabularInline):
     verbose_name_plural = "status automations"
 
 
+class ProjectTaskTypeSoftwareLinkInline(admin.TabularInline):
+    model = ProjectTaskTypeSoftwareLink
+    extra = 0
+    autocomplete_fields = ("task_type", "software")
+    verbose_name = "software of a task type"
+    verbose_name_plural = "software per task type"
+
+
+class ProjectPreviewBackgroundFileLinkInline(admin.TabularInline):
+    model = ProjectPreviewBackgroundFileLink
+    extra = 0
+    autocomplete_fields = ("preview_background_file",)
+    verbose_name = "preview background"
+    verbose_name_plural = "preview backgrounds"
+
+
 @admin.register(Project)
 class ProjectAdmin(KitsuModelAdmin):
     list_display = (
         "name",
+        "landing_page",
         "code",
         "project_status",
         "production_type",
@@ -106,13 +129,42 @@ class ProjectAdmin(KitsuModelAdmin):
     ordering = ("name",)
     autocomplete_fields = ("project_status", "default_preview_background_file", "from_schedule_version")
     actions = (refresh_casting_stats,)
+    change_form_template = "kitsu_admin/project_change_form.html"  # a link to the landing page
     inlines = (
         ProjectPersonLinkInline,
         ProjectTaskTypeLinkInline,
         ProjectTaskStatusLinkInline,
         ProjectAssetTypeLinkInline,
         ProjectStatusAutomationLinkInline,
+        ProjectTaskTypeSoftwareLinkInline,
+        ProjectPreviewBackgroundFileLinkInline,
     )
+
+    def get_urls(self):
+        dashboard = path(
+            "<uuid:project_id>/dashboard/",
+            self.admin_site.admin_view(self.dashboard_view),
+            name="productions_project_dashboard",
+        )
+        return [dashboard, *super().get_urls()]
+
+    def dashboard_view(self, request, project_id):
+        """The production's landing page (productions/admin_dashboard.py)."""
+        project = get_object_or_404(Project, pk=project_id)
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **production_summary(project),
+            "title": f"{project.name}: landing page",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "kitsu_admin/production.html", context)
+
+    @admin.display(description="landing page")
+    def landing_page(self, project):
+        url = reverse("admin:productions_project_dashboard", args=[project.pk])
+        return format_html('<a href="{}">status, late, who has what</a>', url)
 
 
 @admin.register(ProjectStatus)
@@ -224,6 +276,14 @@ class ProjectTemplateStatusAutomationLinkInline(admin.TabularInline):
     verbose_name_plural = "status automations"
 
 
+class ProjectTemplatePreviewBackgroundFileLinkInline(admin.TabularInline):
+    model = ProjectTemplatePreviewBackgroundFileLink
+    extra = 0
+    autocomplete_fields = ("preview_background_file",)
+    verbose_name = "preview background"
+    verbose_name_plural = "preview backgrounds"
+
+
 @admin.register(ProjectTemplate)
 class ProjectTemplateAdmin(KitsuModelAdmin):
     list_display = ("name", "production_type", "production_style", "fps", "ratio", "resolution")
@@ -236,6 +296,7 @@ class ProjectTemplateAdmin(KitsuModelAdmin):
         ProjectTemplateTaskStatusLinkInline,
         ProjectTemplateAssetTypeLinkInline,
         ProjectTemplateStatusAutomationLinkInline,
+        ProjectTemplatePreviewBackgroundFileLinkInline,
     )
 
 

@@ -596,6 +596,8 @@ def test_adding_a_shot_sets_its_entity_type(staff_client, production):
         "data": "null",
         "links_out-TOTAL_FORMS": 0,
         "links_out-INITIAL_FORMS": 0,
+        "-1-TOTAL_FORMS": 0,  # the asset instances cast (their link has no reverse name)
+        "-1-INITIAL_FORMS": 0,
     }
 
     response = staff_client.post(admin_url(Shot, "add"), data)
