@@ -18,7 +18,7 @@ from assets.models import (
     EntityType,
     TaskTypeAssetTypeLink,
 )
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
 from kitsu_server.core.admin import project_job_action
 from tasks.admin import EntityTasksInline
 
@@ -28,7 +28,7 @@ refresh_casting_stats = project_job_action(refresh_project_casting_stats, "Refre
 # --- Entity types -------------------------------------------------------------
 
 
-class TaskTypeAssetTypeLinkInline(admin.TabularInline):
+class TaskTypeAssetTypeLinkInline(KitsuInline):
     model = TaskTypeAssetTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -77,7 +77,7 @@ class TaskTypeAssetTypeLinkAdmin(KitsuModelAdmin):
 # --- Entities -----------------------------------------------------------------
 
 
-class EntityLinkInline(admin.TabularInline):
+class EntityLinkInline(KitsuInline):
     """Casting: what this entity uses (a shot's assets, an asset's sub-assets)."""
 
     model = EntityLink
@@ -89,7 +89,7 @@ class EntityLinkInline(admin.TabularInline):
     verbose_name_plural = "casting (links out)"
 
 
-class AssetInstanceLinkInline(admin.TabularInline):
+class AssetInstanceLinkInline(KitsuInline):
     """The asset instances cast in this entity (a shot's instances of props...)."""
 
     model = AssetInstanceLink
@@ -99,7 +99,7 @@ class AssetInstanceLinkInline(admin.TabularInline):
     verbose_name_plural = "asset instances cast"
 
 
-class EntityConceptLinkInline(admin.TabularInline):
+class EntityConceptLinkInline(KitsuInline):
     """The assets a concept is linked to."""
 
     model = EntityConceptLink

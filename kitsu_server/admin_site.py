@@ -124,6 +124,8 @@ class BackOfficeSite(admin.AdminSite):
     site_title = "Kitsu back-office"
     index_title = "Production data"
     index_template = "kitsu_admin/index.html"
+    # The side bar lists every model on every page (~40 ms a page): the grouped index does it once.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
         if app_label is not None:  # an app's own page: every model of it, link tables included

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import path
 
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
 from kitsu_server.core.data.inputs import RowInput
 from kitsu_server.core.data.services import update_row
 from people.auth.refusals import TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
@@ -195,7 +195,7 @@ class PersonChangeForm(UniqueLoginEmailMixin, forms.ModelForm):
         fields = [name for name in flatten_fieldsets(PERSON_FIELDSETS) if name not in PERSON_ACTIVITY_FIELDS]
 
 
-class DepartmentLinkInline(admin.TabularInline):
+class DepartmentLinkInline(KitsuInline):
     model = DepartmentLink
     extra = 0
     autocomplete_fields = ("department",)
@@ -287,13 +287,13 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
 # --- Departments, studios, software and hardware ---------------------------------
 
 
-class SoftwareDepartmentLinkInline(admin.TabularInline):
+class SoftwareDepartmentLinkInline(KitsuInline):
     model = SoftwareDepartmentLink
     extra = 0
     autocomplete_fields = ("software",)
 
 
-class HardwareItemDepartmentLinkInline(admin.TabularInline):
+class HardwareItemDepartmentLinkInline(KitsuInline):
     model = HardwareItemDepartmentLink
     extra = 0
     autocomplete_fields = ("hardware_item",)

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from assets.admin import refresh_casting_stats
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
 from productions.admin_dashboard import production_summary
 from productions.models import (
     CustomAction,
@@ -45,7 +45,7 @@ STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
 # --- Projects -----------------------------------------------------------------
 
 
-class ProjectPersonLinkInline(admin.TabularInline):
+class ProjectPersonLinkInline(KitsuInline):
     model = ProjectPersonLink
     extra = 0
     autocomplete_fields = ("person",)
@@ -54,7 +54,27 @@ class ProjectPersonLinkInline(admin.TabularInline):
     verbose_name_plural = "team"
 
 
-class ProjectTaskTypeLinkInline(admin.TabularInline):
+class ProjectTeamListInline(ProjectPersonLinkInline):
+    """A big team, listed without a form per member (a page of 100 autocomplete rows renders in
+    seconds): members are added and removed from the team list, linked from here."""
+
+    fields = ("person", "role")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "team (edit it from the team list)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# From this size on, a project's page lists its team instead of editing it inline.
+BIG_TEAM = 25
+
+
+class ProjectTaskTypeLinkInline(KitsuInline):
     model = ProjectTaskTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -69,7 +89,7 @@ class ProjectTaskTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "task types"
 
 
-class ProjectTaskStatusLinkInline(admin.TabularInline):
+class ProjectTaskStatusLinkInline(KitsuInline):
     model = ProjectTaskStatusLink
     extra = 0
     autocomplete_fields = ("task_status",)
@@ -78,7 +98,7 @@ class ProjectTaskStatusLinkInline(admin.TabularInline):
     verbose_name_plural = "task statuses"
 
 
-class ProjectAssetTypeLinkInline(admin.TabularInline):
+class ProjectAssetTypeLinkInline(KitsuInline):
     model = ProjectAssetTypeLink
     extra = 0
     autocomplete_fields = ("asset_type",)
@@ -86,7 +106,7 @@ class ProjectAssetTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "asset types"
 
 
-class ProjectStatusAutomationLinkInline(admin.TabularInline):
+class ProjectStatusAutomationLinkInline(KitsuInline):
     model = ProjectStatusAutomationLink
     extra = 0
     autocomplete_fields = ("status_automation",)
@@ -94,7 +114,7 @@ class ProjectStatusAutomationLinkInline(admin.TabularInline):
     verbose_name_plural = "status automations"
 
 
-class ProjectTaskTypeSoftwareLinkInline(admin.TabularInline):
+class ProjectTaskTypeSoftwareLinkInline(KitsuInline):
     model = ProjectTaskTypeSoftwareLink
     extra = 0
     autocomplete_fields = ("task_type", "software")
@@ -102,7 +122,7 @@ class ProjectTaskTypeSoftwareLinkInline(admin.TabularInline):
     verbose_name_plural = "software per task type"
 
 
-class ProjectPreviewBackgroundFileLinkInline(admin.TabularInline):
+class ProjectPreviewBackgroundFileLinkInline(KitsuInline):
     model = ProjectPreviewBackgroundFileLink
     extra = 0
     autocomplete_fields = ("preview_background_file",)
@@ -139,6 +159,12 @@ class ProjectAdmin(KitsuModelAdmin):
         ProjectTaskTypeSoftwareLinkInline,
         ProjectPreviewBackgroundFileLinkInline,
     )
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and ProjectPersonLink.objects.filter(project=obj).count() >= BIG_TEAM:
+            inlines = [ProjectTeamListInline if i is ProjectPersonLinkInline else i for i in inlines]
+        return inlines
 
     def get_urls(self):
         dashboard = path(
@@ -236,7 +262,7 @@ class ProjectPreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
 # --- Project templates ----------------------------------------------------------
 
 
-class ProjectTemplateTaskTypeLinkInline(admin.TabularInline):
+class ProjectTemplateTaskTypeLinkInline(KitsuInline):
     model = ProjectTemplateTaskTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -251,7 +277,7 @@ class ProjectTemplateTaskTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "task types"
 
 
-class ProjectTemplateTaskStatusLinkInline(admin.TabularInline):
+class ProjectTemplateTaskStatusLinkInline(KitsuInline):
     model = ProjectTemplateTaskStatusLink
     extra = 0
     autocomplete_fields = ("task_status",)
@@ -260,7 +286,7 @@ class ProjectTemplateTaskStatusLinkInline(admin.TabularInline):
     verbose_name_plural = "task statuses"
 
 
-class ProjectTemplateAssetTypeLinkInline(admin.TabularInline):
+class ProjectTemplateAssetTypeLinkInline(KitsuInline):
     model = ProjectTemplateAssetTypeLink
     extra = 0
     autocomplete_fields = ("asset_type",)
@@ -268,7 +294,7 @@ class ProjectTemplateAssetTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "asset types"
 
 
-class ProjectTemplateStatusAutomationLinkInline(admin.TabularInline):
+class ProjectTemplateStatusAutomationLinkInline(KitsuInline):
     model = ProjectTemplateStatusAutomationLink
     extra = 0
     autocomplete_fields = ("status_automation",)
@@ -276,7 +302,7 @@ class ProjectTemplateStatusAutomationLinkInline(admin.TabularInline):
     verbose_name_plural = "status automations"
 
 
-class ProjectTemplatePreviewBackgroundFileLinkInline(admin.TabularInline):
+class ProjectTemplatePreviewBackgroundFileLinkInline(KitsuInline):
     model = ProjectTemplatePreviewBackgroundFileLink
     extra = 0
     autocomplete_fields = ("preview_background_file",)
@@ -341,7 +367,7 @@ class ProjectTemplatePreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
 # --- Metadata, automations, custom actions -------------------------------------------
 
 
-class DepartmentMetadataDescriptorLinkInline(admin.TabularInline):
+class DepartmentMetadataDescriptorLinkInline(KitsuInline):
     model = DepartmentMetadataDescriptorLink
     extra = 0
     autocomplete_fields = ("department",)
@@ -433,7 +459,7 @@ class ProductionScheduleVersionAdmin(KitsuModelAdmin):
     autocomplete_fields = ("project", "production_schedule_from")
 
 
-class ProductionScheduleVersionTaskLinkPersonLinkInline(admin.TabularInline):
+class ProductionScheduleVersionTaskLinkPersonLinkInline(KitsuInline):
     model = ProductionScheduleVersionTaskLinkPersonLink
     extra = 0
     autocomplete_fields = ("person",)

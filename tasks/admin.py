@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
 from people.models import Person
 from productions.models import Project
 from tasks import services
@@ -98,7 +98,7 @@ class TaskStatusAdmin(KitsuModelAdmin):
 # --- Tasks --------------------------------------------------------------------
 
 
-class TaskPersonLinkInline(admin.TabularInline):
+class TaskPersonLinkInline(KitsuInline):
     model = TaskPersonLink
     extra = 0
     autocomplete_fields = ("person",)
@@ -279,7 +279,7 @@ class TaskAdmin(LargeTableAdmin):
         services.delete_tasks(queryset, request.user)
 
 
-class EntityTasksInline(admin.TabularInline):
+class EntityTasksInline(KitsuInline):
     """An entity's tasks on its page (a shot's, an asset's), read-only: each links to its own
     page, where a status change or an assignation goes through the services."""
 
@@ -346,7 +346,7 @@ class SubscriptionAdmin(LargeTableAdmin):
 # --- Comments -------------------------------------------------------------------
 
 
-class CommentMentionInline(admin.TabularInline):
+class CommentMentionInline(KitsuInline):
     model = CommentMention
     extra = 0
     autocomplete_fields = ("person",)
@@ -354,7 +354,7 @@ class CommentMentionInline(admin.TabularInline):
     verbose_name_plural = "mentions"
 
 
-class CommentDepartmentMentionInline(admin.TabularInline):
+class CommentDepartmentMentionInline(KitsuInline):
     model = CommentDepartmentMention
     extra = 0
     autocomplete_fields = ("department",)
@@ -362,7 +362,7 @@ class CommentDepartmentMentionInline(admin.TabularInline):
     verbose_name_plural = "department mentions"
 
 
-class CommentAcknowledgementInline(admin.TabularInline):
+class CommentAcknowledgementInline(KitsuInline):
     model = CommentAcknowledgement
     extra = 0
     autocomplete_fields = ("person",)
@@ -370,7 +370,7 @@ class CommentAcknowledgementInline(admin.TabularInline):
     verbose_name_plural = "acknowledgements"
 
 
-class CommentPreviewLinkInline(admin.TabularInline):
+class CommentPreviewLinkInline(KitsuInline):
     model = CommentPreviewLink
     extra = 0
     autocomplete_fields = ("preview_file",)
@@ -536,7 +536,7 @@ class ApiEventAdmin(LargeTableAdmin):
 # --- Chats --------------------------------------------------------------------
 
 
-class ChatParticipantInline(admin.TabularInline):
+class ChatParticipantInline(KitsuInline):
     model = ChatParticipant
     extra = 0
     autocomplete_fields = ("person",)

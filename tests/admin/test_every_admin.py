@@ -39,6 +39,7 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
+from kitsu_server.admin_base import BoundedCountPaginator
 from kitsu_server.core.models import Job
 from people.models import (
     AuthToken,
@@ -65,6 +66,7 @@ from productions.models import (
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
     ProductionScheduleVersionTaskLinkPersonLink,
+    Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
     ProjectPreviewBackgroundFileLink,
@@ -133,6 +135,13 @@ CHANGELIST_QUERIES = {Task: 14}
 
 def changelist_bound(model):
     return CHANGELIST_QUERIES.get(model, CHANGELIST_MAX_QUERIES)
+
+
+# A change page: session, person, the row, each inline's rows and the rows its autocomplete
+# widgets show (one query per widget on the main form, one per field for a whole inline): the
+# pages with many inlines (a project's team, task types, statuses...) read more.
+CHANGE_PAGE_MAX_QUERIES = 16
+CHANGE_PAGE_QUERIES = {"productions.Project": 28, "productions.ProjectTemplate": 20}
 
 
 def build_production(admin_person):
@@ -375,10 +384,14 @@ def test_changelist_lists_a_row(staff_client, production, django_assert_max_num_
 
 
 @every_admin
-def test_change_page_shows_the_row(staff_client, production, model, model_admin):
+def test_change_page_shows_the_row(
+    staff_client, production, django_assert_max_num_queries, model, model_admin
+):
     row = first_row(model)
 
-    response = staff_client.get(admin_url(model, "change", row.pk))
+    bound = CHANGE_PAGE_QUERIES.get(model._meta.label, CHANGE_PAGE_MAX_QUERIES)
+    with django_assert_max_num_queries(bound):
+        response = staff_client.get(admin_url(model, "change", row.pk))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -549,6 +562,17 @@ def test_changelist_queries_do_not_grow_with_rows(
         admin_url(model, "change", pk) in response.content.decode()
         for pk in model._default_manager.values_list("pk", flat=True)
     )
+
+
+def test_a_big_list_counts_up_to_a_cap(staff_client, monkeypatch):
+    monkeypatch.setattr(BoundedCountPaginator, "count_cap", 3)
+    make_tasks(factories.make_project(), 5)
+
+    page = staff_client.get(admin_url(Task, "changelist"), {"p": "1"}).content.decode()
+
+    assert "At least 3 tasks match" in page
+    small = staff_client.get(admin_url(Task, "changelist"), {"q": "no such task"}).content.decode()
+    assert "0 tasks" in small and "At least" not in small
 
 
 def test_big_changelists_skip_the_full_count():
@@ -740,3 +764,20 @@ def test_person_changelist_filters_by_role(staff_client, production):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ada" in page and "boss@example.com" not in page
+
+
+def test_an_inline_reads_its_rows_chosen_people_at_once(staff_client, django_assert_max_num_queries):
+    """A project's team of 20: as many queries as with one member (not one per member)."""
+    project = factories.make_project()
+    ProjectPersonLink.objects.create(project=project, person=factories.make_person(password=None))
+    url = admin_url(Project, "change", project.pk)
+    with django_assert_max_num_queries(40) as one:
+        assert staff_client.get(url).status_code == 200
+    for _ in range(19):
+        ProjectPersonLink.objects.create(project=project, person=factories.make_person(password=None))
+
+    with django_assert_max_num_queries(40) as twenty:
+        page = staff_client.get(url).content.decode()
+
+    assert len(twenty.captured_queries) == len(one.captured_queries)
+    assert all(person.full_name in page for person in project.team.all())
