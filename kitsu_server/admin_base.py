@@ -49,6 +49,14 @@ def has_field(model, name):
     return True
 
 
+def is_uuid(text):
+    try:
+        uuid.UUID(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def policy_of(model):
     """The `/data` policy serving `model` (a typed proxy: its table's), or None."""
     concrete = model._meta.concrete_model
@@ -248,10 +256,9 @@ class KitsuModelAdmin(ServiceWrites, admin.ModelAdmin):
         return queryset
 
     def get_search_results(self, request, queryset, search_term):
-        try:
-            value = uuid.UUID(search_term.strip())
-        except ValueError:
+        if not is_uuid(search_term):
             return super().get_search_results(request, queryset, search_term)
+        value = uuid.UUID(search_term.strip())
         match = Q()
         for name in self.uuid_search_fields:
             match |= Q(**{name: value})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, is_uuid
 from people.models import Person
 from productions.models import Project
 from tasks import services
@@ -27,6 +27,7 @@ from tasks.admin_filters import (
     entity_full_name,
     hours,
     person_names,
+    search_tasks,
     status_badge,
 )
 from tasks.comments.services import post_comment
@@ -218,6 +219,11 @@ class TaskAdmin(LargeTableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("assignees")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip() or is_uuid(search_term):
+            return super().get_search_results(request, queryset, search_term)
+        return search_tasks(queryset, search_term), False
 
     @admin.display(description="entity", ordering="entity__name")
     def entity_name(self, task):

@@ -11,10 +11,11 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
 from people.models import Department, Person
-from tasks.models import TaskPersonLink, TaskType
+from tasks.models import TaskPersonLink, TaskStatus, TaskType
 
 # The joins `entity_full_name` reads, for every list showing a task's entity.
 ENTITY_NAME_RELATED = ("entity__entity_type", "entity__parent__parent")
@@ -182,3 +183,32 @@ class LateFilter(admin.SimpleListFilter):
 def late_tasks(queryset, now=None):
     """Tasks due before now that are not done."""
     return queryset.filter(due_date__lt=now or timezone.now()).exclude(task_status__is_done=True)
+
+
+def search_tasks(queryset, search_term):
+    """Tasks whose entity (or its sequence, episode, asset type), task type, status or an assignee
+    is named by every word of `search_term`. Each word is looked up in the small tables first
+    (entities, types, statuses, persons), so the task table is filtered by ids, without joining
+    every assignee (which would need a DISTINCT over the whole list)."""
+    for word in smart_split(search_term):
+        word = unescape_string_literal(word) if word[0] in "\"'" and word[-1] == word[0] else word
+        entities = Entity.objects.filter(
+            Q(name__icontains=word)
+            | Q(parent__name__icontains=word)
+            | Q(parent__parent__name__icontains=word)
+            | Q(entity_type__name__icontains=word)
+        )
+        persons = Person.objects.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+        queryset = queryset.filter(
+            Q(entity_id__in=entities.values("pk"))
+            | Q(task_type_id__in=TaskType.objects.filter(name__icontains=word).values("pk"))
+            | Q(
+                task_status_id__in=TaskStatus.objects.filter(
+                    Q(name__icontains=word) | Q(short_name__icontains=word)
+                ).values("pk")
+            )
+            | Q(pk__in=TaskPersonLink.objects.filter(person__in=persons.values("pk")).values("task_id"))
+        )
+    return queryset
