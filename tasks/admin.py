@@ -116,6 +116,17 @@ class TaskForm(forms.ModelForm):
     )
 
 
+# Written by the comments and time spents of the task, never by hand (as on the web UI).
+TASK_COMPUTED_FIELDS = (
+    "duration",
+    "retake_count",
+    "real_start_date",
+    "end_date",
+    "done_date",
+    "last_comment_date",
+    "assigner",
+    "last_preview_file_id",
+)
 TASK_FIELDSETS = (
     (None, {"fields": ("project", "entity", "task_type", "name")}),
     ("Status", {"fields": ("task_status", "status_comment")}),
@@ -127,15 +138,7 @@ TASK_FIELDSETS = (
         "Computed",
         {
             "classes": ("collapse",),
-            "fields": (
-                "duration",
-                "retake_count",
-                "real_start_date",
-                "end_date",
-                "done_date",
-                "last_comment_date",
-                "assigner",
-            ),
+            "fields": TASK_COMPUTED_FIELDS,
         },
     ),
     (
@@ -147,23 +150,11 @@ TASK_FIELDSETS = (
                 "sort_order",
                 "nb_assets_ready",
                 "nb_drawings",
-                "last_preview_file_id",
                 "shotgun_id",
                 "data",
             ),
         },
     ),
-)
-# Written by the comments and time spents of the task, never by hand (as on the web UI).
-TASK_COMPUTED_FIELDS = (
-    "duration",
-    "retake_count",
-    "real_start_date",
-    "end_date",
-    "done_date",
-    "last_comment_date",
-    "assigner",
-    "last_preview_file_id",
 )
 
 

@@ -270,21 +270,24 @@ def test_an_action_without_its_input_writes_nothing(staff_client, twins):
     assert "Choose a status in the action bar first." in page
 
 
-def test_a_refused_write_is_shown_and_writes_nothing(staff_client, twins):
-    """The API's rules hold: a shot task type on an asset is refused with its message."""
-    asset = factories.make_asset(twins["project"], name="Bunny")
-    data = {
+def new_task_form(twins, entity):
+    """The add form of a task of the twins' type on `entity`, as a browser posts it."""
+    return {
         "project": str(twins["project"].pk),
-        "entity": str(asset.pk),
+        "entity": str(entity.pk),
         "task_type": str(twins["ours"].task_type_id),
         "task_status": str(twins["todo"].pk),
         "name": "main",
         "difficulty": "3",
-        "-1-TOTAL_FORMS": "0",
+        "-1-TOTAL_FORMS": "0",  # the assignees inline (its link has no reverse name)
         "-1-INITIAL_FORMS": "0",
     }
 
-    response = staff_client.post(admin_url(Task, "add"), data, follow=True)
+
+def test_a_refused_write_is_shown_and_writes_nothing(staff_client, twins):
+    """The API's rules hold: a shot task type on an asset is refused with its message."""
+    asset = factories.make_asset(twins["project"], name="Bunny")
+    response = staff_client.post(admin_url(Task, "add"), new_task_form(twins, asset), follow=True)
 
     assert response.status_code == 200
     assert "Task type of the task does not match entity type." in response.content.decode()
@@ -294,18 +297,7 @@ def test_a_refused_write_is_shown_and_writes_nothing(staff_client, twins):
 
 def test_a_task_added_in_the_back_office_is_announced(staff_client, twins):
     shot = factories.make_shot(twins["project"], twins["ours"].entity.parent, name="SH0030")
-    data = {
-        "project": str(twins["project"].pk),
-        "entity": str(shot.pk),
-        "task_type": str(twins["ours"].task_type_id),
-        "task_status": str(twins["todo"].pk),
-        "name": "main",
-        "difficulty": "3",
-        "-1-TOTAL_FORMS": "0",
-        "-1-INITIAL_FORMS": "0",
-    }
-
-    response = staff_client.post(admin_url(Task, "add"), data)
+    response = staff_client.post(admin_url(Task, "add"), new_task_form(twins, shot))
 
     assert response.status_code == 302, form_errors(response)
     task = Task.objects.get(entity=shot)
