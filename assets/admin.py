@@ -4,6 +4,7 @@ asset instances."""
 
 from django.contrib import admin
 
+from assets.breakdown.services import CastEntry, casting_targets, update_castings
 from assets.jobs import refresh_project_casting_stats
 from assets.models import (
     NON_ASSET_TYPE_NAMES,
@@ -113,6 +114,27 @@ class EntityConceptLinkInline(KitsuInline):
 ENTITY_AUTOCOMPLETE_FIELDS = ("project", "parent", "source", "preview_file", "ready_for", "created_by")
 
 
+def save_casting(modeladmin, request, entity, formset):
+    """The casting inline of `entity` as it was submitted, written as the API's
+    `PUT /data/projects/{id}/entities/{id}/casting` writes it (the episode's casting, the
+    counts and casting stats follow; events); nothing when the inline did not change."""
+    if not formset.has_changed():
+        return
+    modeladmin.access(request).check_manager(entity.project_id)
+    entries = []
+    for form in formset.forms:
+        if formset._should_delete_form(form) or not form.cleaned_data.get("entity_out"):
+            continue
+        data = form.cleaned_data
+        nb_occurences = data.get("nb_occurences") or 1
+        entries.append(
+            CastEntry(data["entity_out"].pk, nb_occurences, data.get("label") or "", complete=True)
+        )
+    target = casting_targets([entity.pk])[entity.pk]
+    update_castings([(target, entries)], user=request.user)
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 @admin.register(Entity)
 class EntityAdmin(LargeTableAdmin):
     list_display = ("name", "entity_type", "project", "parent", "status", "canceled", "updated_at")
@@ -121,6 +143,11 @@ class EntityAdmin(LargeTableAdmin):
     search_fields = ("name", "code")
     autocomplete_fields = ("entity_type", *ENTITY_AUTOCOMPLETE_FIELDS)
     inlines = (EntityLinkInline, AssetInstanceLinkInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EntityLink:
+            return save_casting(self, request, form.instance, formset)
+        return super().save_formset(request, form, formset, change)
 
 
 class TypedEntityAdmin(EntityAdmin):

@@ -4,6 +4,8 @@ back-office leave the same rows and events as the API call that does the same.""
 import pytest
 from django.urls import reverse
 
+from assets.models import EntityLink
+from shots.models import Shot
 from tasks.models import ApiEvent, Comment, News, Notification, Task, TaskPersonLink
 from tests import factories
 from tests.admin.pages import admin_url, form_errors, submitted_data
@@ -319,3 +321,40 @@ def test_refused_roles_write_nothing(client, twins, role):
         assert response.url.startswith(reverse("admin:login"))
     assert Task.objects.filter(pk=ours.pk, task_status=twins["todo"]).exists()
     assert not Comment.objects.exists() and not ApiEvent.objects.exists()
+
+
+def test_a_casting_edited_inline_is_the_apis_casting_write(staff_client, twins):
+    ours, theirs = twins["ours"].entity, twins["theirs"].entity
+    bunny = factories.make_asset(twins["project"], factories.make_asset_type("Character"), name="Bunny")
+    url = admin_url(Shot, "change", ours.pk)
+    data = submitted_data(staff_client.get(url), Shot)
+    data.update(
+        {
+            "links_out-TOTAL_FORMS": ["1"],
+            "links_out-0-entity_out": [str(bunny.pk)],
+            "links_out-0-nb_occurences": ["2"],
+            "links_out-0-label": [""],
+            "links_out-0-entity_in": [str(ours.pk)],
+        }
+    )
+
+    response = staff_client.post(url, data)
+    api = twins["api"].put(
+        f"/api/data/projects/{twins['project'].pk}/entities/{theirs.pk}/casting",
+        [{"asset_id": str(bunny.pk), "nb_occurences": 2}],
+        format="json",
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assert api.status_code == 200
+    links = EntityLink.objects.filter(entity_out=bunny)
+    assert set(links.values_list("entity_in_id", "nb_occurences")) == {(ours.pk, 2), (theirs.pk, 2)}
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.nb_entities_out == theirs.nb_entities_out == 1
+
+    def casting_events(shot):
+        rows = ApiEvent.objects.order_by("created_at", "pk").values_list("name", "data")
+        return [name for name, data in rows if str(shot.pk) in data.values()]
+
+    assert casting_events(ours) == casting_events(theirs) != []
