@@ -118,6 +118,7 @@ def save_casting(modeladmin, request, entity, formset):
     """The casting inline of `entity` as it was submitted, written as the API's
     `PUT /data/projects/{id}/entities/{id}/casting` writes it (the episode's casting, the
     counts and casting stats follow; events); nothing when the inline did not change."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message's
     if not formset.has_changed():
         return
     modeladmin.access(request).check_manager(entity.project_id)
@@ -132,7 +133,6 @@ def save_casting(modeladmin, request, entity, formset):
         )
     target = casting_targets([entity.pk])[entity.pk]
     update_castings([(target, entries)], user=request.user)
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(Entity)

@@ -103,7 +103,7 @@ class ServiceWrites:
         columns = {}
         for name in names:
             try:
-                field = self.model._meta.get_field(name)
+                field = form._meta.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
             column = getattr(field, "column", None)
@@ -111,10 +111,9 @@ class ServiceWrites:
                 columns[column] = form.cleaned_data.get(name)
         return columns
 
-    def save_model(self, request, obj, form, change):
-        policy = self.write_policy()
-        if policy is None:
-            return super().save_model(request, obj, form, change)
+    def write_form(self, request, policy, form, obj, change):
+        """The row of a valid (model or inline) form written through `policy`, as a `POST` (a new
+        row) or a `PUT` (what changed) of its route."""
         access = self.access(request)
         if not change:
             row = RowInput(self.form_columns(policy, form, form.cleaned_data), {}, {})
@@ -123,16 +122,37 @@ class ServiceWrites:
             if str(obj.pk) != data["id"]:  # the policy updated an existing row instead
                 obj.pk = data["id"]
                 obj._state.adding = False
-            return None
+            return
         original = type(obj)._base_manager.get(pk=obj.pk)
         policy.precheck_update(access, original)
         sent = RowInput(self.form_columns(policy, form, form.changed_data), {}, {})
         changes = changes_only(policy, original, sent)
         if not any(changes):  # nothing to write: no event either
-            return None
+            return
         policy.check_update(access, original, changes.checked())
         update_row(policy, access, original, changes)
         obj.refresh_from_db()
+
+    def save_model(self, request, obj, form, change):
+        policy = self.write_policy()
+        if policy is None:
+            return super().save_model(request, obj, form, change)
+        return self.write_form(request, policy, form, obj, change)
+
+    def save_formset(self, request, form, formset, change):
+        """The rows of an inline served at `/data` go through their policy too, one by one."""
+        policy = policy_of(formset.model)
+        if policy is None:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # lists the new, changed and deleted rows, writes nothing
+        access = self.access(request)
+        for obj in formset.deleted_objects:
+            policy.check_delete(access, obj)
+            delete_row(policy, access, obj, {})
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                instance = inline_form.instance
+                self.write_form(request, policy, inline_form, instance, change=not instance._state.adding)
         return None
 
     def delete_model(self, request, obj):

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assets.models import EntityLink
+from productions.models import Project, ProjectTaskTypeLink
 from shots.models import Shot
 from tasks.models import ApiEvent, Comment, News, Notification, Task, TaskPersonLink
 from tests import factories
@@ -358,3 +359,29 @@ def test_a_casting_edited_inline_is_the_apis_casting_write(staff_client, twins):
         return [name for name, data in rows if str(shot.pk) in data.values()]
 
     assert casting_events(ours) == casting_events(theirs) != []
+
+
+def test_an_inline_row_served_by_the_api_is_written_through_its_route(staff_client, twins):
+    """A task type added on the project's page is `POST /data/task-type-links`: its event too
+    (the project changed, which the web UI reads again)."""
+    project = twins["project"]
+    lighting = factories.make_task_type("Lighting", for_entity="Shot")
+    url = admin_url(Project, "change", project.pk)
+    data = submitted_data(staff_client.get(url), Project)
+    prefix = "project_task_type_links"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": ["1"],
+            f"{prefix}-0-task_type": [str(lighting.pk)],
+            f"{prefix}-0-priority": ["3"],
+            f"{prefix}-0-project": [str(project.pk)],
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    link = ProjectTaskTypeLink.objects.get(project=project, task_type=lighting)
+    assert link.priority == 3
+    events = ApiEvent.objects.filter(project=project).values_list("name", flat=True)
+    assert list(events) == ["project:update"]
