@@ -335,6 +335,7 @@ class KitsuInline(admin.TabularInline):
 
     extra = 0
     formset = LabelledInlineFormSet
+    formfield_overrides = {models.JSONField: JSON_FORM_FIELD}
 
     def get_queryset(self, request):
         """With the rows each one names (each row's title shows them: `str()` of a team link

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assets.models import EntityLink
+from people.models import Person
 from productions.models import Project, ProjectTaskTypeLink
 from shots.models import Shot
 from tasks.models import ApiEvent, Comment, News, Notification, Task, TaskPersonLink
@@ -385,3 +386,15 @@ def test_an_inline_row_served_by_the_api_is_written_through_its_route(staff_clie
     assert link.priority == 3
     events = ApiEvent.objects.filter(project=project).values_list("name", flat=True)
     assert list(events) == ["project:update"]
+
+
+def test_the_apis_refusals_hold_in_the_back_office(staff_client, admin_person):
+    """An admin may not delete their own account through the API: nor here."""
+    url = admin_url(Person, "delete", admin_person.pk)
+
+    response = staff_client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert "You do not have permission to perform this action." in response.content.decode()
+    assert Person.objects.filter(pk=admin_person.pk).exists()
+    assert not ApiEvent.objects.filter(name="person:delete").exists()
