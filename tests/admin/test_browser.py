@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tasks.models import Comment, News, Task
 from tests import factories
@@ -55,6 +56,9 @@ def page(live_server, monkeypatch):
         context.set_default_timeout(20_000)
         yield context.new_page()
         browser.close()
+        # The ORM reads made inside Playwright's loop have their own connection (another
+        # context of this thread): closed here, or it would keep the test database open.
+        connections.close_all()
 
 
 def test_a_manager_filters_changes_a_status_and_opens_a_shot(page, production):
