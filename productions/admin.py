@@ -37,6 +37,7 @@ from productions.models import (
     ScheduleItem,
     StatusAutomation,
 )
+from productions.project_settings.services import add_team_member, remove_team_member, update_team_member_role
 
 # What StatusAutomation.__str__ reads, for every list that shows one.
 STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
@@ -130,6 +131,33 @@ class ProjectPreviewBackgroundFileLinkInline(KitsuInline):
     verbose_name_plural = "preview backgrounds"
 
 
+def save_team(modeladmin, request, project, formset):
+    """The team inline as submitted, written by the team routes' services (`POST` and `DELETE
+    /data/projects/{id}/team`, the member role route): the project's event, the rules on preview
+    accounts and on the admin role."""
+    formset.save(commit=False)  # lists the new, changed and deleted members, writes nothing
+    if not formset.has_changed():
+        return
+    modeladmin.access(request).check_manager(project.pk)
+    user = request.user
+    for link in formset.deleted_objects:
+        remove_team_member(project, link.person_id, user=user)
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        person, role = form.cleaned_data["person"], form.cleaned_data.get("role") or None
+        if not form.instance._state.adding and "person" in form.changed_data:
+            remove_team_member(project, form.initial["person"], user=user)  # the row now names another
+        if form.instance._state.adding or "person" in form.changed_data:
+            add_team_member(project, person.pk, role, user=user)
+        elif "role" in form.changed_data:
+            update_team_member_role(project, person.pk, role, user=user)
+        if "shotgun_id" in form.changed_data:
+            ProjectPersonLink.objects.filter(project=project, person=person).update(
+                shotgun_id=form.cleaned_data.get("shotgun_id")
+            )
+
+
 @admin.register(Project)
 class ProjectAdmin(KitsuModelAdmin):
     list_display = (
@@ -159,6 +187,11 @@ class ProjectAdmin(KitsuModelAdmin):
         ProjectTaskTypeSoftwareLinkInline,
         ProjectPreviewBackgroundFileLinkInline,
     )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProjectPersonLink:
+            return save_team(self, request, form.instance, formset)
+        return super().save_formset(request, form, formset, change)
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assets.models import EntityLink
 from people.models import Person
-from productions.models import Project, ProjectTaskTypeLink
+from productions.models import Project, ProjectPersonLink, ProjectTaskTypeLink
 from shots.models import Shot
 from tasks.models import ApiEvent, Comment, News, Notification, Task, TaskPersonLink
 from tests import factories
@@ -398,3 +398,36 @@ def test_the_apis_refusals_hold_in_the_back_office(staff_client, admin_person):
     assert "You do not have permission to perform this action." in response.content.decode()
     assert Person.objects.filter(pk=admin_person.pk).exists()
     assert not ApiEvent.objects.filter(name="person:delete").exists()
+
+
+def test_a_team_member_added_inline_joins_as_through_the_team_route(staff_client, twins):
+    ours = twins["project"]
+    theirs = factories.make_project(name="Their twins")
+    newcomer = factories.make_person(role="user")
+    url = admin_url(Project, "change", ours.pk)
+    data = submitted_data(staff_client.get(url), Project)
+    prefix = "-1"  # the team inline, first of those whose link has no reverse name
+    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    data[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
+    data[f"{prefix}-{total}-person"] = [str(newcomer.pk)]
+    data[f"{prefix}-{total}-role"] = ["supervisor"]
+    data[f"{prefix}-{total}-project"] = [str(ours.pk)]
+
+    response = staff_client.post(url, data)
+    api = twins["api"].post(
+        f"/api/data/projects/{theirs.pk}/team", {"person_id": str(newcomer.pk)}, format="json"
+    )
+    role = twins["api"].put(
+        f"/api/data/projects/{theirs.pk}/team/{newcomer.pk}", {"role": "supervisor"}, format="json"
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assert api.status_code in (200, 201) and role.status_code == 200
+    assert ProjectPersonLink.objects.get(project=ours, person=newcomer).role == "supervisor"
+
+    def events(project):
+        return list(
+            ApiEvent.objects.filter(project=project).order_by("created_at").values_list("name", flat=True)
+        )
+
+    assert events(ours) == events(theirs) != []
