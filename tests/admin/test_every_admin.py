@@ -9,96 +9,27 @@ from django.contrib import admin
 from django.db.models import ForeignKey
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from assets.models import (
     Asset,
-    AssetInstance,
-    AssetInstanceLink,
-    Concept,
     Entity,
-    EntityConceptLink,
-    EntityLink,
     EntityType,
-    TaskTypeAssetTypeLink,
 )
-from budgets.models import Budget, BudgetEntry, SalaryScale
 from files.models import (
-    AttachmentFile,
-    BuildJob,
-    DataImportError,
-    FileStatus,
-    OutputFile,
-    OutputType,
-    Playlist,
-    PlaylistShareLink,
-    PreviewBackgroundFile,
     PreviewFile,
-    PreviewFileStorageState,
-    StoredFile,
-    WorkingFile,
 )
 from kitsu_server.admin_base import BoundedCountPaginator
-from kitsu_server.core.models import Job
-from people.models import (
-    AuthToken,
-    DayOff,
-    DepartmentLink,
-    DesktopLoginLog,
-    HardwareItem,
-    HardwareItemDepartmentLink,
-    LoginLog,
-    Organisation,
-    Person,
-    Plugin,
-    SearchFilter,
-    SearchFilterGroup,
-    Software,
-    SoftwareDepartmentLink,
-    Studio,
-)
 from productions.models import (
-    CustomAction,
-    DepartmentMetadataDescriptorLink,
-    MetadataDescriptor,
-    Milestone,
-    ProductionScheduleVersion,
-    ProductionScheduleVersionTaskLink,
-    ProductionScheduleVersionTaskLinkPersonLink,
     Project,
-    ProjectAssetTypeLink,
     ProjectPersonLink,
-    ProjectPreviewBackgroundFileLink,
-    ProjectStatusAutomationLink,
-    ProjectTaskStatusLink,
-    ProjectTaskTypeLink,
-    ProjectTaskTypeSoftwareLink,
-    ProjectTemplate,
-    ProjectTemplateAssetTypeLink,
-    ProjectTemplatePreviewBackgroundFileLink,
-    ProjectTemplateStatusAutomationLink,
-    ProjectTemplateTaskStatusLink,
-    ProjectTemplateTaskTypeLink,
-    ScheduleItem,
-    StatusAutomation,
 )
-from shots.models import Edit, EntityVersion, Scene, Shot
+from shots.models import Shot
 from tasks.models import (
     ApiEvent,
-    Chat,
-    ChatMessage,
-    ChatParticipant,
     Comment,
-    CommentAcknowledgement,
-    CommentDepartmentMention,
-    CommentMention,
-    CommentPreviewLink,
-    News,
     Notification,
-    Subscription,
     Task,
-    TaskPersonLink,
     TaskStatus,
     TaskType,
     TimeSpent,
@@ -142,182 +73,6 @@ def changelist_bound(model):
 # pages with many inlines (a project's team, task types, statuses...) read more.
 CHANGE_PAGE_MAX_QUERIES = 16
 CHANGE_PAGE_QUERIES = {"productions.Project": 28, "productions.ProjectTemplate": 20}
-
-
-def build_production(admin_person):
-    """One believable row of every model: a small series with its studio around it."""
-    artist = factories.make_person(role="user", first_name="Ada", last_name="Artist")
-    department = factories.make_department(name="Animation")
-    studio = Studio.objects.create(name="Main studio", color="#112233")
-    artist.studio = studio
-    artist.save()
-    software = Software.objects.create(name="Blender", short_name="bl", file_extension="blend")
-    hardware = HardwareItem.objects.create(name="Workstation", short_name="ws")
-    DepartmentLink.objects.create(person=artist, department=department)
-    SoftwareDepartmentLink.objects.create(department=department, software=software)
-    HardwareItemDepartmentLink.objects.create(department=department, hardware_item=hardware)
-    DayOff.objects.create(person=artist, date=datetime.date(2025, 1, 2), end_date=datetime.date(2025, 1, 3))
-    DesktopLoginLog.objects.create(person=artist, date=timezone.now())
-    LoginLog.objects.create(person=artist, ip_address="10.0.0.1", origin="web")
-    AuthToken.objects.create(
-        kind="revoked", key="0b6f1b9e-6a1d-4c55-9d43-2f7f3c1e9a10", person=artist, expires_at=timezone.now()
-    )
-    Organisation.objects.create(name="Kitsu Studio")
-    Plugin.objects.create(
-        plugin_id="stats", name="Stats", version="1.0", maintainer_name="Ops", license="MIT"
-    )
-
-    project = factories.make_project(name="Big Buck Bunny", code="BBB")
-    character = factories.make_asset_type("Character")
-    asset = factories.make_asset(project, character, name="Bunny")
-    prop = factories.make_asset(project, character, name="Apple")
-    episode = factories.make_episode(project, name="E01")
-    sequence = factories.make_sequence(project, episode, name="SQ010")
-    shot = factories.make_shot(project, sequence, name="SH0010", nb_frames=48)
-    Scene.objects.create(project=project, parent=sequence, name="SC01")
-    Edit.objects.create(project=project, name="Trailer edit")
-    concept = Concept.objects.create(project=project, name="Bunny sketch", created_by=artist)
-    EntityLink.objects.create(entity_in=shot, entity_out=asset, nb_occurences=2)
-    EntityConceptLink.objects.create(entity_in=concept, entity_out=asset)
-    instance = AssetInstance.objects.create(asset=prop, scene=shot, number=1, name="apple_1")
-    AssetInstanceLink.objects.create(entity=shot, asset_instance=instance)
-    EntityVersion.objects.create(name="v1", entity=shot, person=artist, data={"frame_in": 1})
-
-    modeling = factories.make_task_type("Modeling", department=department)
-    animation = factories.make_task_type("Animation", for_entity="Shot", department=department)
-    todo = factories.make_task_status("Todo", "todo", is_default=True)
-    wip = factories.make_task_status("Work in progress", "wip", is_wip=True)
-    TaskTypeAssetTypeLink.objects.create(asset_type=character, task_type=modeling)
-    task = factories.make_task(asset, modeling, todo, assigner=admin_person)
-    shot_task = factories.make_task(shot, animation, wip)
-    TaskPersonLink.objects.create(task=task, person=artist)
-    TimeSpent.objects.create(task=task, person=artist, date=datetime.date(2025, 1, 6), duration=120)
-    Subscription.objects.create(person=artist, task=task)
-
-    ProjectPersonLink.objects.create(project=project, person=artist, role="user")
-    ProjectTaskTypeLink.objects.create(project=project, task_type=modeling, priority=1)
-    ProjectTaskTypeSoftwareLink.objects.create(project=project, task_type=modeling, software=software)
-    ProjectTaskStatusLink.objects.create(project=project, task_status=todo, priority=1)
-    ProjectAssetTypeLink.objects.create(project=project, asset_type=character)
-    automation = StatusAutomation.objects.create(
-        in_task_type=modeling, in_task_status=wip, out_task_type=animation, out_task_status=todo
-    )
-    ProjectStatusAutomationLink.objects.create(project=project, status_automation=automation)
-    background = PreviewBackgroundFile.objects.create(name="Studio HDRI", original_name="studio.hdr")
-    ProjectPreviewBackgroundFileLink.objects.create(project=project, preview_background_file=background)
-    template = ProjectTemplate.objects.create(name="Short film template")
-    ProjectTemplateTaskTypeLink.objects.create(project_template=template, task_type=modeling)
-    ProjectTemplateTaskStatusLink.objects.create(project_template=template, task_status=todo)
-    ProjectTemplateAssetTypeLink.objects.create(project_template=template, asset_type=character)
-    ProjectTemplateStatusAutomationLink.objects.create(
-        project_template=template, status_automation=automation
-    )
-    ProjectTemplatePreviewBackgroundFileLink.objects.create(
-        project_template=template, preview_background_file=background
-    )
-    descriptor = MetadataDescriptor.objects.create(
-        project=project, entity_type="Asset", name="Difficulty", field_name="difficulty", data_type="string"
-    )
-    DepartmentMetadataDescriptorLink.objects.create(metadata_descriptor=descriptor, department=department)
-    Milestone.objects.create(
-        project=project, task_type=modeling, name="Layout lock", date=datetime.date(2025, 3, 1)
-    )
-    ScheduleItem.objects.create(project=project, task_type=modeling, object_id=asset.pk, man_days=10)
-    schedule = ProductionScheduleVersion.objects.create(project=project, name="Schedule v1")
-    schedule_task = ProductionScheduleVersionTaskLink.objects.create(
-        production_schedule_version=schedule, task=task, estimation=3
-    )
-    ProductionScheduleVersionTaskLinkPersonLink.objects.create(
-        production_schedule_version_task_link=schedule_task, person=artist
-    )
-    CustomAction.objects.create(name="Open in DCC", url="https://dcc.example.com/open")
-    group = SearchFilterGroup.objects.create(
-        list_type="asset", name="Props", color="#ff8800", project=project, person=artist
-    )
-    SearchFilter.objects.create(
-        list_type="asset",
-        name="Props todo",
-        search_query="todo",
-        project=project,
-        person=artist,
-        search_filter_group=group,
-    )
-
-    preview = PreviewFile.objects.create(
-        name="bunny_modeling", original_name="bunny.png", extension="png", task=task, person=artist
-    )
-    PreviewFileStorageState.objects.create(
-        preview_file=preview, bucket="previews", prefix="original", state="ok"
-    )
-    comment = Comment.objects.create(
-        object_id=task.pk,
-        object_type="Task",
-        text="Ears need more volume",
-        person=admin_person,
-        task_status=todo,
-        preview_file=preview,
-    )
-    CommentMention.objects.create(comment=comment, person=artist)
-    CommentDepartmentMention.objects.create(comment=comment, department=department)
-    CommentAcknowledgement.objects.create(comment=comment, person=artist)
-    CommentPreviewLink.objects.create(comment=comment, preview_file=preview)
-    News.objects.create(author=admin_person, comment=comment, task=task, change=True)
-    Notification.objects.create(
-        person=artist, author=admin_person, comment=comment, task=task, type="comment"
-    )
-    ApiEvent.objects.create(name="comment:new", user=admin_person, project=project, data={"comment_id": "x"})
-    chat = Chat.objects.create(object_id=asset.pk, object_type="entity")
-    ChatParticipant.objects.create(chat=chat, person=artist)
-    message = ChatMessage.objects.create(chat=chat, person=artist, text="Ready for review")
-    AttachmentFile.objects.create(name="ref.png", extension="png", comment=comment)
-    AttachmentFile.objects.create(name="chat.png", extension="png", chat_message=message)
-
-    file_status = FileStatus.objects.create(name="Created", color="#ffffff")
-    output_type = OutputType.objects.create(name="Geometry", short_name="geo")
-    working_file = WorkingFile.objects.create(
-        name="bunny_modeling", revision=1, task=task, entity=asset, person=artist, software=software
-    )
-    OutputFile.objects.create(
-        name="bunny_geo",
-        revision=1,
-        file_status=file_status,
-        entity=asset,
-        output_type=output_type,
-        task_type=modeling,
-        person=artist,
-        source_file=working_file,
-    )
-    StoredFile.objects.create(bucket="previews", key="original/ab/cd", prefix="original", file_id="abcd")
-    DataImportError.objects.create(event_data={"row": 3, "error": "unknown asset type"}, source="csv")
-    playlist = Playlist.objects.create(
-        name="Dailies 2025-01-06",
-        project=project,
-        episode=episode,
-        task_type=animation,
-        created_by=admin_person,
-    )
-    BuildJob.objects.create(playlist=playlist, job_type="movie", status="succeeded")
-    PlaylistShareLink.objects.create(token="t" * 40, playlist=playlist, created_by=admin_person)
-
-    budget = Budget.objects.create(project=project, name="Production budget", currency="EUR")
-    BudgetEntry.objects.create(
-        budget=budget,
-        department=department,
-        person=artist,
-        start_date=datetime.date(2025, 1, 1),
-        months_duration=6,
-        daily_salary=300,
-    )
-    SalaryScale.objects.create(department=department, position="artist", seniority="mid", salary=300)
-    Job.objects.create(
-        name="casting-stats.refresh", key=f"casting-stats.refresh:project:{project.pk}", project=project
-    )
-    return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}
-
-
-@pytest.fixture
-def production(admin_person):
-    return build_production(admin_person)
 
 
 def first_row(model):
@@ -662,108 +417,6 @@ def test_a_uuid_search_finds_the_row_by_primary_key(staff_client, production):
     assert admin_url(Task, "change", task.pk) in page
     others = Task.objects.exclude(pk=task.pk)
     assert others.exists() and not any(str(pk) in page for pk in others.values_list("pk", flat=True))
-
-
-# --- Persons --------------------------------------------------------------------
-
-
-def test_person_add_form_creates_a_person_whose_password_checks(staff_client, db):
-    data = {
-        "email": "new.artist@example.com",
-        "first_name": "New",
-        "last_name": "Artist",
-        "role": "supervisor",
-        "password1": "a-long-password",
-        "password2": "a-long-password",
-        "_save": "Save",
-    }
-
-    response = staff_client.post(admin_url(Person, "add"), data)
-
-    assert response.status_code == 302
-    person = Person.objects.get(email="new.artist@example.com")
-    assert response.url == admin_url(Person, "change", person.pk)  # then edit the rest, as UserAdmin does
-    assert person.check_password("a-long-password")
-    assert person.password != "a-long-password"  # stored as a hash
-    assert (person.first_name, person.last_name, person.role) == ("New", "Artist", "supervisor")
-    assert person.is_active and not person.is_staff
-
-
-def test_person_add_form_asks_the_password_twice(staff_client, db):
-    page = staff_client.get(admin_url(Person, "add")).content.decode()
-    assert 'name="password1"' in page and 'name="password2"' in page and 'name="role"' in page
-
-    mismatch = {
-        "email": "x@example.com",
-        "first_name": "X",
-        "last_name": "Y",
-        "role": "user",
-        "password1": "a-long-password",
-        "password2": "another-password",
-    }
-    response = staff_client.post(admin_url(Person, "add"), mismatch)
-
-    assert response.status_code == 200
-    assert "didn’t match" in response.content.decode()
-    assert not Person.objects.filter(email="x@example.com").exists()
-
-
-def test_person_add_form_refuses_a_taken_email(staff_client, admin_person):
-    data = {
-        "email": "Boss@Example.com",
-        "first_name": "Twin",
-        "last_name": "Boss",
-        "role": "user",
-        "password1": "a-long-password",
-        "password2": "a-long-password",
-    }
-
-    response = staff_client.post(admin_url(Person, "add"), data)
-
-    assert response.status_code == 200
-    assert "A person with this email already exists." in response.content.decode()
-    assert Person.objects.filter(email__iexact="boss@example.com").count() == 1
-
-
-def test_person_change_page_shows_the_hash_read_only_and_hides_secrets(staff_client, production):
-    artist = production["artist"]
-    artist.totp_secret = "TOTPSECRETVALUE1"
-    artist.email_otp_secret = "EMAILOTPSECRET99"
-    artist.jti = "jti-token-value"
-    artist.otp_recovery_codes = ["recovery-code-1"]
-    artist.save()
-
-    page = staff_client.get(admin_url(Person, "change", artist.pk)).content.decode()
-
-    assert 'name="password"' not in page  # no input: the hash is not editable
-    algorithm = artist.password.split("$")[0]
-    assert f"<strong>algorithm</strong>: <bdi>{algorithm}</bdi>" in page and 'href="../password/"' in page
-    for secret in ("TOTPSECRETVALUE1", "EMAILOTPSECRET99", "jti-token-value", "recovery-code-1"):
-        assert secret not in page
-    for field in ("totp_secret", "email_otp_secret", "otp_recovery_codes", "fido_credentials", "jti"):
-        assert f'name="{field}"' not in page
-
-
-def test_password_change_page_sets_a_new_password(staff_client, production):
-    artist = production["artist"]
-    url = reverse("admin:people_person_password_change", args=[artist.pk])
-    assert staff_client.get(url).status_code == 200
-
-    response = staff_client.post(
-        url, {"password1": "brand-new-password", "password2": "brand-new-password", "usable_password": "true"}
-    )
-
-    assert response.status_code == 302
-    artist.refresh_from_db()
-    assert artist.check_password("brand-new-password")
-
-
-def test_person_changelist_filters_by_role(staff_client, production):
-    response = staff_client.get(admin_url(Person, "changelist"), {"role__exact": "user"})
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Ada" in page and "boss@example.com" not in page
 
 
 def test_an_inline_reads_its_rows_chosen_people_at_once(staff_client, django_assert_max_num_queries):
