@@ -17,27 +17,37 @@ export DEMO_ADMIN_EMAIL DEMO_ADMIN_PASSWORD
 .PHONY: run test serve worker setup migrate lint format schema clean
 
 $(PY):
+	@echo "== Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled whenever a requirements file changes.
+# Reinstalled whenever a requirements file changes. pip names each package as it fetches it, so
+# the first install (a few minutes) shows what it is doing.
 $(STAMP): requirements.txt requirements-test.txt requirements-dev.txt | $(PY)
+	@echo "== Installing the Python packages into $(VENV) (the first time takes a few minutes)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --progress-bar off -r requirements-dev.txt
+	@echo "== Packages installed"
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 migrate: $(STAMP)
+	@echo "== Creating or updating the database tables"
 	$(PY) manage.py migrate --noinput
 
 run: migrate
+	@echo "== Base data: statuses, task types, departments, asset types"
 	$(PY) manage.py init_data
+	@echo "== The demo admin"
 	$(PY) manage.py create_admin "$(DEMO_ADMIN_EMAIL)" --password "$(DEMO_ADMIN_PASSWORD)"
+	@echo "== The demo production and its team"
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  Kitsu API:  http://$(HOST):$(PORT)/api/"
-	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
-	@echo "  Login:      $(DEMO_ADMIN_EMAIL) / $(DEMO_ADMIN_PASSWORD)"
+	@echo "  Start page:  http://$(HOST):$(PORT)/"
+	@echo "  Kitsu API:   http://$(HOST):$(PORT)/api/ (documentation: /api/docs)"
+	@echo "  Admin:       http://$(HOST):$(PORT)/admin/"
+	@echo "  Login:       $(DEMO_ADMIN_EMAIL) / $(DEMO_ADMIN_PASSWORD)"
+	@echo "  Demo team:   see README.md, \"The demo production\" (password $${DEMO_PASSWORD:-demo-password})"
 	@echo ""
 	DEBUG=$${DEBUG:-true} $(VENV)/bin/uvicorn kitsu_server.asgi:application --host $(HOST) --port $(PORT)
 

@@ -4,6 +4,7 @@ asset instances."""
 
 from django.contrib import admin
 
+from assets.breakdown.services import CastEntry, casting_targets, update_castings
 from assets.jobs import refresh_project_casting_stats
 from assets.models import (
     NON_ASSET_TYPE_NAMES,
@@ -18,8 +19,9 @@ from assets.models import (
     EntityType,
     TaskTypeAssetTypeLink,
 )
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
 from kitsu_server.core.admin import project_job_action
+from tasks.admin import EntityTasksInline
 
 # On the projects' changelist (productions.admin): the casting stats of whole projects recounted.
 refresh_casting_stats = project_job_action(refresh_project_casting_stats, "Refresh casting stats")
@@ -27,7 +29,7 @@ refresh_casting_stats = project_job_action(refresh_project_casting_stats, "Refre
 # --- Entity types -------------------------------------------------------------
 
 
-class TaskTypeAssetTypeLinkInline(admin.TabularInline):
+class TaskTypeAssetTypeLinkInline(KitsuInline):
     model = TaskTypeAssetTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -76,7 +78,7 @@ class TaskTypeAssetTypeLinkAdmin(KitsuModelAdmin):
 # --- Entities -----------------------------------------------------------------
 
 
-class EntityLinkInline(admin.TabularInline):
+class EntityLinkInline(KitsuInline):
     """Casting: what this entity uses (a shot's assets, an asset's sub-assets)."""
 
     model = EntityLink
@@ -88,7 +90,49 @@ class EntityLinkInline(admin.TabularInline):
     verbose_name_plural = "casting (links out)"
 
 
+class AssetInstanceLinkInline(KitsuInline):
+    """The asset instances cast in this entity (a shot's instances of props...)."""
+
+    model = AssetInstanceLink
+    extra = 0
+    autocomplete_fields = ("asset_instance",)
+    verbose_name = "asset instance cast"
+    verbose_name_plural = "asset instances cast"
+
+
+class EntityConceptLinkInline(KitsuInline):
+    """The assets a concept is linked to."""
+
+    model = EntityConceptLink
+    fk_name = "entity_in"
+    extra = 0
+    autocomplete_fields = ("entity_out",)
+    verbose_name = "linked asset"
+    verbose_name_plural = "linked assets"
+
+
 ENTITY_AUTOCOMPLETE_FIELDS = ("project", "parent", "source", "preview_file", "ready_for", "created_by")
+
+
+def save_casting(modeladmin, request, entity, formset):
+    """The casting inline of `entity` as it was submitted, written as the API's
+    `PUT /data/projects/{id}/entities/{id}/casting` writes it (the episode's casting, the
+    counts and casting stats follow; events); nothing when the inline did not change."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message's
+    if not formset.has_changed():
+        return
+    modeladmin.access(request).check_manager(entity.project_id)
+    entries = []
+    for form in formset.forms:
+        if formset._should_delete_form(form) or not form.cleaned_data.get("entity_out"):
+            continue
+        data = form.cleaned_data
+        nb_occurences = data.get("nb_occurences") or 1
+        entries.append(
+            CastEntry(data["entity_out"].pk, nb_occurences, data.get("label") or "", complete=True)
+        )
+    target = casting_targets([entity.pk])[entity.pk]
+    update_castings([(target, entries)], user=request.user)
 
 
 @admin.register(Entity)
@@ -98,7 +142,12 @@ class EntityAdmin(LargeTableAdmin):
     list_filter = ("entity_type", "status", "canceled", "project")
     search_fields = ("name", "code")
     autocomplete_fields = ("entity_type", *ENTITY_AUTOCOMPLETE_FIELDS)
-    inlines = (EntityLinkInline,)
+    inlines = (EntityLinkInline, AssetInstanceLinkInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EntityLink:
+            return save_casting(self, request, form.instance, formset)
+        return super().save_formset(request, form, formset, change)
 
 
 class TypedEntityAdmin(EntityAdmin):
@@ -129,6 +178,7 @@ class AssetAdmin(EntityAdmin):
     list_display = ("name", "entity_type", "project", "status", "is_shared", "canceled", "updated_at")
     list_select_related = ("entity_type", "project")
     list_filter = (AssetTypeListFilter, "status", "is_shared", "canceled", "project")
+    inlines = (*EntityAdmin.inlines, EntityTasksInline)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "entity_type":
@@ -140,6 +190,7 @@ class AssetAdmin(EntityAdmin):
 class ConceptAdmin(TypedEntityAdmin):
     list_display = ("name", "project", "status", "created_by", "updated_at")
     list_select_related = ("project", "created_by")
+    inlines = (*TypedEntityAdmin.inlines, EntityConceptLinkInline)
 
 
 # --- Casting and instances --------------------------------------------------------

@@ -150,6 +150,7 @@ class Entity(KitsuModel):
 
     class Meta:
         db_table = "entity"
+        verbose_name_plural = "entities"
         constraints = [
             models.UniqueConstraint(fields=["name", "project", "entity_type", "parent"], name="entity_uc"),
             # NULLs are distinct in a unique constraint, so entity_uc alone lets assets, episodes and
@@ -164,6 +165,8 @@ class Entity(KitsuModel):
             models.Index(fields=["project", "entity_type", "status"], name="ix_entity_project_type_status"),
             models.Index(fields=["entity_type", "parent"], name="ix_entity_entity_type_parent"),
             models.Index(fields=["entity_type", "project"], name="ix_entity_entity_type_project"),
+            # The back-office lists the newest first: no sort of the whole table.
+            models.Index(fields=["created_at"], name="ix_entity_created_at"),
         ]
 
     def __str__(self):

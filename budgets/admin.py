@@ -3,10 +3,10 @@
 from django.contrib import admin
 
 from budgets.models import Budget, BudgetEntry, SalaryScale
-from kitsu_server.admin_base import KitsuModelAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin
 
 
-class BudgetEntryInline(admin.TabularInline):
+class BudgetEntryInline(KitsuInline):
     model = BudgetEntry
     extra = 0
     autocomplete_fields = ("department", "person")

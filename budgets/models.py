@@ -47,6 +47,7 @@ class BudgetEntry(KitsuModel):
 
     class Meta:
         db_table = "budget_entry"
+        verbose_name_plural = "budget entries"
 
     def __str__(self):
         return f"{self.budget} {self.department} {self.start_date}"

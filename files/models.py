@@ -71,6 +71,7 @@ class FileStatus(KitsuModel):
 
     class Meta:
         db_table = "file_status"
+        verbose_name_plural = "file statuses"
 
     def __str__(self):
         return self.name

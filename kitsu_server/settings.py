@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kitsu_server.admin_site.BackOfficeConfig",  # django.contrib.admin with the back-office's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -80,6 +80,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     re_path(r"^api$", views.IndexView.as_view()),  # the root without its slash
     indexed_include("api/", api_urlpatterns),  # resolved among the routes its path may match

@@ -2,7 +2,7 @@
 hardware, the organisation, login logs, day offs, saved filters and plugins."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import authenticate
@@ -12,7 +12,9 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import path
 
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.core.data.inputs import RowInput
+from kitsu_server.core.data.services import update_row
 from people.auth.refusals import TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
 from people.auth.two_factor import MissingOTP
 from people.models import (
@@ -193,7 +195,7 @@ class PersonChangeForm(UniqueLoginEmailMixin, forms.ModelForm):
         fields = [name for name in flatten_fieldsets(PERSON_FIELDSETS) if name not in PERSON_ACTIVITY_FIELDS]
 
 
-class DepartmentLinkInline(admin.TabularInline):
+class DepartmentLinkInline(KitsuInline):
     model = DepartmentLink
     extra = 0
     autocomplete_fields = ("department",)
@@ -211,9 +213,20 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
     change_password_form = AdminPasswordChangeForm
-    list_display = ("email", "first_name", "last_name", "role", "active", "is_bot", "studio", "last_login")
+    list_display = ("full_name", "email", "role", "department_names", "active", "studio", "last_login")
+    list_display_links = ("full_name", "email")
     list_select_related = ("studio",)
-    list_filter = ("role", "active", "archived", "is_bot", "is_guest", "contract_type", "studio")
+    list_filter = (
+        "role",
+        "active",
+        "departments",
+        "archived",
+        "is_bot",
+        "is_guest",
+        "contract_type",
+        "studio",
+    )
+    actions = ("deactivate",)
     search_fields = ("email", "first_name", "last_name", "desktop_login")
     ordering = ("last_name", "first_name")
     filter_horizontal = ()
@@ -230,6 +243,32 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
             },
         ),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("departments")
+
+    @admin.display(description="name", ordering="first_name")
+    def full_name(self, person):
+        return person.full_name
+
+    @admin.display(description="departments")
+    def department_names(self, person):
+        return ", ".join(department.name for department in person.departments.all())
+
+    @admin.action(description="Deactivate the selected persons (they can no longer log in)")
+    def deactivate(self, request, queryset):
+        """`PUT /data/persons/{id}` {"active": false} for each: the persons policy and its event."""
+        policy, access = self.write_policy(), self.access(request)
+        done = 0
+        for person in queryset.filter(active=True):
+            if person.pk == request.user.pk:
+                self.message_user(request, "You cannot deactivate yourself.", messages.WARNING)
+                continue
+            changes = RowInput({"active": False}, {}, {})
+            policy.check_update(access, person, changes.checked())
+            update_row(policy, access, person, changes)
+            done += 1
+        self.message_user(request, f"{done} person(s) deactivated.", messages.SUCCESS)
 
     def get_inline_instances(self, request, obj=None):
         # The add page asks only what a login needs, as UserAdmin's does.
@@ -248,13 +287,13 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
 # --- Departments, studios, software and hardware ---------------------------------
 
 
-class SoftwareDepartmentLinkInline(admin.TabularInline):
+class SoftwareDepartmentLinkInline(KitsuInline):
     model = SoftwareDepartmentLink
     extra = 0
     autocomplete_fields = ("software",)
 
 
-class HardwareItemDepartmentLinkInline(admin.TabularInline):
+class HardwareItemDepartmentLinkInline(KitsuInline):
     model = HardwareItemDepartmentLink
     extra = 0
     autocomplete_fields = ("hardware_item",)

@@ -2,9 +2,15 @@
 templates, statuses, metadata descriptors, schedules, milestones, automations."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from assets.admin import refresh_casting_stats
-from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from productions.admin_dashboard import production_summary
 from productions.models import (
     CustomAction,
     DepartmentMetadataDescriptorLink,
@@ -31,6 +37,7 @@ from productions.models import (
     ScheduleItem,
     StatusAutomation,
 )
+from productions.project_settings.services import add_team_member, remove_team_member, update_team_member_role
 
 # What StatusAutomation.__str__ reads, for every list that shows one.
 STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
@@ -39,7 +46,7 @@ STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
 # --- Projects -----------------------------------------------------------------
 
 
-class ProjectPersonLinkInline(admin.TabularInline):
+class ProjectPersonLinkInline(KitsuInline):
     model = ProjectPersonLink
     extra = 0
     autocomplete_fields = ("person",)
@@ -48,7 +55,27 @@ class ProjectPersonLinkInline(admin.TabularInline):
     verbose_name_plural = "team"
 
 
-class ProjectTaskTypeLinkInline(admin.TabularInline):
+class ProjectTeamListInline(ProjectPersonLinkInline):
+    """A big team, listed without a form per member (a page of 100 autocomplete rows renders in
+    seconds): members are added and removed from the team list, linked from here."""
+
+    fields = ("person", "role")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "team (edit it from the team list)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# From this size on, a project's page lists its team instead of editing it inline.
+BIG_TEAM = 25
+
+
+class ProjectTaskTypeLinkInline(KitsuInline):
     model = ProjectTaskTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -63,7 +90,7 @@ class ProjectTaskTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "task types"
 
 
-class ProjectTaskStatusLinkInline(admin.TabularInline):
+class ProjectTaskStatusLinkInline(KitsuInline):
     model = ProjectTaskStatusLink
     extra = 0
     autocomplete_fields = ("task_status",)
@@ -72,7 +99,7 @@ class ProjectTaskStatusLinkInline(admin.TabularInline):
     verbose_name_plural = "task statuses"
 
 
-class ProjectAssetTypeLinkInline(admin.TabularInline):
+class ProjectAssetTypeLinkInline(KitsuInline):
     model = ProjectAssetTypeLink
     extra = 0
     autocomplete_fields = ("asset_type",)
@@ -80,7 +107,7 @@ class ProjectAssetTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "asset types"
 
 
-class ProjectStatusAutomationLinkInline(admin.TabularInline):
+class ProjectStatusAutomationLinkInline(KitsuInline):
     model = ProjectStatusAutomationLink
     extra = 0
     autocomplete_fields = ("status_automation",)
@@ -88,10 +115,54 @@ class ProjectStatusAutomationLinkInline(admin.TabularInline):
     verbose_name_plural = "status automations"
 
 
+class ProjectTaskTypeSoftwareLinkInline(KitsuInline):
+    model = ProjectTaskTypeSoftwareLink
+    extra = 0
+    autocomplete_fields = ("task_type", "software")
+    verbose_name = "software of a task type"
+    verbose_name_plural = "software per task type"
+
+
+class ProjectPreviewBackgroundFileLinkInline(KitsuInline):
+    model = ProjectPreviewBackgroundFileLink
+    extra = 0
+    autocomplete_fields = ("preview_background_file",)
+    verbose_name = "preview background"
+    verbose_name_plural = "preview backgrounds"
+
+
+def save_team(modeladmin, request, project, formset):
+    """The team inline as submitted, written by the team routes' services (`POST` and `DELETE
+    /data/projects/{id}/team`, the member role route): the project's event, the rules on preview
+    accounts and on the admin role."""
+    formset.save(commit=False)  # lists the new, changed and deleted members, writes nothing
+    if not formset.has_changed():
+        return
+    modeladmin.access(request).check_manager(project.pk)
+    user = request.user
+    for link in formset.deleted_objects:
+        remove_team_member(project, link.person_id, user=user)
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        person, role = form.cleaned_data["person"], form.cleaned_data.get("role") or None
+        if not form.instance._state.adding and "person" in form.changed_data:
+            remove_team_member(project, form.initial["person"], user=user)  # the row now names another
+        if form.instance._state.adding or "person" in form.changed_data:
+            add_team_member(project, person.pk, role, user=user)
+        elif "role" in form.changed_data:
+            update_team_member_role(project, person.pk, role, user=user)
+        if "shotgun_id" in form.changed_data:
+            ProjectPersonLink.objects.filter(project=project, person=person).update(
+                shotgun_id=form.cleaned_data.get("shotgun_id")
+            )
+
+
 @admin.register(Project)
 class ProjectAdmin(KitsuModelAdmin):
     list_display = (
         "name",
+        "landing_page",
         "code",
         "project_status",
         "production_type",
@@ -106,13 +177,53 @@ class ProjectAdmin(KitsuModelAdmin):
     ordering = ("name",)
     autocomplete_fields = ("project_status", "default_preview_background_file", "from_schedule_version")
     actions = (refresh_casting_stats,)
+    change_form_template = "kitsu_admin/project_change_form.html"  # a link to the landing page
     inlines = (
         ProjectPersonLinkInline,
         ProjectTaskTypeLinkInline,
         ProjectTaskStatusLinkInline,
         ProjectAssetTypeLinkInline,
         ProjectStatusAutomationLinkInline,
+        ProjectTaskTypeSoftwareLinkInline,
+        ProjectPreviewBackgroundFileLinkInline,
     )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProjectPersonLink:
+            return save_team(self, request, form.instance, formset)
+        return super().save_formset(request, form, formset, change)
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and ProjectPersonLink.objects.filter(project=obj).count() >= BIG_TEAM:
+            inlines = [ProjectTeamListInline if i is ProjectPersonLinkInline else i for i in inlines]
+        return inlines
+
+    def get_urls(self):
+        dashboard = path(
+            "<uuid:project_id>/dashboard/",
+            self.admin_site.admin_view(self.dashboard_view),
+            name="productions_project_dashboard",
+        )
+        return [dashboard, *super().get_urls()]
+
+    def dashboard_view(self, request, project_id):
+        """The production's landing page (productions/admin_dashboard.py)."""
+        project = get_object_or_404(Project, pk=project_id)
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **production_summary(project),
+            "title": f"{project.name}: landing page",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "kitsu_admin/production.html", context)
+
+    @admin.display(description="landing page")
+    def landing_page(self, project):
+        url = reverse("admin:productions_project_dashboard", args=[project.pk])
+        return format_html('<a href="{}">status, late, who has what</a>', url)
 
 
 @admin.register(ProjectStatus)
@@ -184,7 +295,7 @@ class ProjectPreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
 # --- Project templates ----------------------------------------------------------
 
 
-class ProjectTemplateTaskTypeLinkInline(admin.TabularInline):
+class ProjectTemplateTaskTypeLinkInline(KitsuInline):
     model = ProjectTemplateTaskTypeLink
     extra = 0
     autocomplete_fields = ("task_type",)
@@ -199,7 +310,7 @@ class ProjectTemplateTaskTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "task types"
 
 
-class ProjectTemplateTaskStatusLinkInline(admin.TabularInline):
+class ProjectTemplateTaskStatusLinkInline(KitsuInline):
     model = ProjectTemplateTaskStatusLink
     extra = 0
     autocomplete_fields = ("task_status",)
@@ -208,7 +319,7 @@ class ProjectTemplateTaskStatusLinkInline(admin.TabularInline):
     verbose_name_plural = "task statuses"
 
 
-class ProjectTemplateAssetTypeLinkInline(admin.TabularInline):
+class ProjectTemplateAssetTypeLinkInline(KitsuInline):
     model = ProjectTemplateAssetTypeLink
     extra = 0
     autocomplete_fields = ("asset_type",)
@@ -216,12 +327,20 @@ class ProjectTemplateAssetTypeLinkInline(admin.TabularInline):
     verbose_name_plural = "asset types"
 
 
-class ProjectTemplateStatusAutomationLinkInline(admin.TabularInline):
+class ProjectTemplateStatusAutomationLinkInline(KitsuInline):
     model = ProjectTemplateStatusAutomationLink
     extra = 0
     autocomplete_fields = ("status_automation",)
     verbose_name = "status automation"
     verbose_name_plural = "status automations"
+
+
+class ProjectTemplatePreviewBackgroundFileLinkInline(KitsuInline):
+    model = ProjectTemplatePreviewBackgroundFileLink
+    extra = 0
+    autocomplete_fields = ("preview_background_file",)
+    verbose_name = "preview background"
+    verbose_name_plural = "preview backgrounds"
 
 
 @admin.register(ProjectTemplate)
@@ -236,6 +355,7 @@ class ProjectTemplateAdmin(KitsuModelAdmin):
         ProjectTemplateTaskStatusLinkInline,
         ProjectTemplateAssetTypeLinkInline,
         ProjectTemplateStatusAutomationLinkInline,
+        ProjectTemplatePreviewBackgroundFileLinkInline,
     )
 
 
@@ -280,7 +400,7 @@ class ProjectTemplatePreviewBackgroundFileLinkAdmin(KitsuModelAdmin):
 # --- Metadata, automations, custom actions -------------------------------------------
 
 
-class DepartmentMetadataDescriptorLinkInline(admin.TabularInline):
+class DepartmentMetadataDescriptorLinkInline(KitsuInline):
     model = DepartmentMetadataDescriptorLink
     extra = 0
     autocomplete_fields = ("department",)
@@ -372,7 +492,7 @@ class ProductionScheduleVersionAdmin(KitsuModelAdmin):
     autocomplete_fields = ("project", "production_schedule_from")
 
 
-class ProductionScheduleVersionTaskLinkPersonLinkInline(admin.TabularInline):
+class ProductionScheduleVersionTaskLinkPersonLinkInline(KitsuInline):
     model = ProductionScheduleVersionTaskLinkPersonLink
     extra = 0
     autocomplete_fields = ("person",)

@@ -421,6 +421,7 @@ class ProjectStatus(KitsuModel):
 
     class Meta:
         db_table = "project_status"
+        verbose_name_plural = "project statuses"
 
     def __str__(self):
         return self.name

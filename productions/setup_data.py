@@ -26,7 +26,11 @@ from productions.models import (
     ProjectTaskTypeLink,
 )
 from shots.models import Episode, Sequence, Shot
-from tasks.models import Comment, Task, TaskPersonLink, TaskStatus, TaskType, TimeSpent
+from tasks.assignations.services import assign_tasks
+from tasks.comments.services import post_comment
+from tasks.models import Comment, Task, TaskStatus, TaskType, TimeSpent
+from tasks.services import create_tasks
+from tasks.time_spents.services import set_time_spent
 
 DOMAINS = ("3d", "2d", "vfx", "games")
 
@@ -390,25 +394,23 @@ def seed_demo_production(password):
         user=team["tom"],
     )
 
+    # Tasks, assignations, comments and time through the API's services: the events, news,
+    # notifications and task dates are those of a production made in the web UI.
     artists_by_department = {}
     for person in team.values():
         for department_id in person.departments.values_list("id", flat=True):
             artists_by_department.setdefault(department_id, []).append(person)
     tasks = []
     for entities, task_types in ((assets, asset_task_types), (shots, shot_task_types)):
-        for entity in entities:
-            for task_type in task_types:
-                task = Task.objects.create(
-                    project=project,
-                    entity=entity,
-                    task_type=task_type,
-                    task_status=statuses["todo"],
-                    name="main",
-                    assigner=team["tom"],
-                )
-                for person in artists_by_department.get(task_type.department_id, [])[:1]:
-                    TaskPersonLink.objects.create(task=task, person=person)
-                tasks.append(task)
+        for task_type in task_types:
+            create_tasks(task_type, entities, team["tom"])
+        made = Task.objects.filter(entity__in=entities).select_related("project", "task_type")
+        by_key = {(task.entity_id, task.task_type_id): task for task in made}
+        for task_type in task_types:
+            assignees = artists_by_department.get(task_type.department_id, [])[:1]
+            for person in assignees:
+                assign_tasks([by_key[(entity.pk, task_type.pk)] for entity in entities], person, team["tom"])
+        tasks += [by_key[(entity.pk, task_type.pk)] for entity in entities for task_type in task_types]
 
     # A short review history on a few tasks: work started, sent for review, a retake, done.
     history = [("wip", "hugo", "Blocking pass is up."), ("wfa", "hugo", "Ready for review.")]
@@ -419,18 +421,10 @@ def seed_demo_production(password):
     reviewed = [task for task in tasks if task.assignees.exists()][:4]
     for task_number, task in enumerate(reviewed):
         for short_name, author, text in history[: 2 + task_number % 3]:
-            Comment.objects.create(
-                object_id=task.id,
-                object_type="Task",
-                person=team[author],
-                task_status=statuses[short_name],
-                text=text,
-            )
-            task.task_status = statuses[short_name]
-        task.save(update_fields=["task_status"])
+            post_comment(task, statuses[short_name], team[author], team[author], text=text)
         assignee = task.assignees.first()
-        TimeSpent.objects.create(task=task, person=assignee, date=datetime.date(2026, 3, 2), duration=240)
-        TimeSpent.objects.create(task=task, person=assignee, date=datetime.date(2026, 3, 3), duration=180)
+        for day, minutes in ((datetime.date(2026, 3, 2), 240), (datetime.date(2026, 3, 3), 180)):
+            set_time_spent(task, assignee, day, minutes, add=False, user=assignee)
 
     return {
         "project": project.name,

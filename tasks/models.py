@@ -127,6 +127,8 @@ class Comment(KitsuModel):
 
     class Meta:
         db_table = "comment"
+        # The back-office lists the newest first: no sort of the whole table.
+        indexes = [models.Index(fields=["created_at"], name="ix_comment_created_at")]
 
     def __str__(self):
         return f"{self.person}: {(self.text or '')[:40]}"
@@ -166,6 +168,8 @@ class News(KitsuModel):
 
     class Meta:
         db_table = "news"
+        verbose_name = "news item"
+        verbose_name_plural = "news"
 
     def __str__(self):
         return f"news {self.task_id}"
@@ -297,6 +301,9 @@ class Task(KitsuModel):
         ]
         indexes = [
             models.Index(fields=["entity", "project"], name="ix_task_entity_project"),
+            # The back-office's task list: newest first, and late tasks (due before now).
+            models.Index(fields=["created_at"], name="ix_task_created_at"),
+            models.Index(fields=["due_date"], name="ix_task_due_date"),
         ]
 
     def __str__(self):
@@ -322,6 +329,7 @@ class TaskStatus(KitsuModel):
 
     class Meta:
         db_table = "task_status"
+        verbose_name_plural = "task statuses"
 
     def __str__(self):
         return self.name

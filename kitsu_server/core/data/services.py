@@ -9,11 +9,12 @@ from django.db import transaction
 from kitsu_server.api.errors import WrongParameter
 
 
-def create_row(policy, access, row):
-    """A new row from a validated `RowInput` (or the existing one the policy updates instead)."""
+def create_row(policy, access, row, instance=None):
+    """A new row from a validated `RowInput` (or the existing one the policy updates instead).
+    `instance`: the unsaved row to fill (the back-office's form object, maybe a typed proxy)."""
     with transaction.atomic():
         values = policy.prepare_create(access, row.columns)
-        instance = policy.existing_for_create(access, values) or policy.model()
+        instance = policy.existing_for_create(access, values) or instance or policy.model()
         assign(policy, instance, values)
         instance.save()
         set_relations(policy, instance, row.relations)
