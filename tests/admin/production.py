@@ -260,5 +260,7 @@ def build_production(admin_person):
     hook = WebhookSubscription.objects.create(
         project=project, name="Pipeline", url="https://hooks.example.com", secret="s" * 32, events=["*"]
     )
-    WebhookDelivery.objects.create(subscription=hook, event_name="task:update", payload={"event": "task:update"})
+    WebhookDelivery.objects.create(
+        subscription=hook, event_name="task:update", payload={"event": "task:update"}
+    )
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}
