@@ -327,6 +327,9 @@ LIVE_EVENTS_STREAM_KEY = os.environ.get("LIVE_EVENTS_STREAM_KEY", "kitsu:live:ev
 LIVE_ALLOWED_ORIGINS = env_list("LIVE_ALLOWED_ORIGINS", [])
 # Outgoing webhooks: request timeout, retries of a failing receiver (exponential backoff).
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+# Webhooks go to public addresses only (no loopback, private network or cloud metadata service)
+# unless this is on: for receivers on the studio's own network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
 WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "12"))
 WEBHOOK_BACKOFF = float(os.environ.get("WEBHOOK_BACKOFF", "2"))
 WEBHOOK_BACKOFF_MAX = float(os.environ.get("WEBHOOK_BACKOFF_MAX", "600"))

@@ -1,11 +1,13 @@
 """Back-office of the outgoing webhooks: subscriptions (edited here as through the API), their
 delivery log (read-only: the delivery task writes it), and the replay of deliveries."""
 
+from django import forms
 from django.contrib import admin
 
 from kitsu_server.admin_base import KitsuModelAdmin
 from kitsu_server.core.models import WebhookDelivery, WebhookSubscription
 from kitsu_server.live import services
+from kitsu_server.live.addresses import RefusedAddress, check_webhook_url
 
 DELIVERY_FIELDS = (
     "id",
@@ -24,8 +26,19 @@ DELIVERY_FIELDS = (
 )
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            check_webhook_url(url)
+        except RefusedAddress as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(KitsuModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ("name", "project", "url", "active", "created_at")
     list_select_related = ("project",)
     list_filter = ("active",)

@@ -19,6 +19,7 @@ from kitsu_server.core.lookups import object_or_404
 from kitsu_server.core.models import WebhookDelivery, WebhookSubscription
 from kitsu_server.core.scoped import MANAGER, ProjectScopedView
 from kitsu_server.live import services
+from kitsu_server.live.addresses import RefusedAddress, check_webhook_url
 
 TAGS = ["projects/webhooks"]
 EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z0-9-]*:(\*|[a-z][a-z0-9-:]*))$")
@@ -51,8 +52,10 @@ class WebhookChanges(serializers.Serializer):
     )
 
     def validate_url(self, value):
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("An http or https URL is expected.")
+        try:
+            check_webhook_url(value)
+        except RefusedAddress as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return value
 
     def validate_events(self, value):

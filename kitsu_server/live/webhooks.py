@@ -32,6 +32,7 @@ from django.utils import timezone
 from kitsu_server.api.json import format_datetime
 from kitsu_server.core.models import WebhookDelivery, WebhookSubscription
 from kitsu_server.core.webhook_models import DELIVERED, PENDING
+from kitsu_server.live.addresses import RefusedAddress, check_webhook_url
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def attempt(subscription, delivery):
     body = orjson.dumps(delivery.payload)
     code, text, error = None, "", ""
     try:
+        check_webhook_url(subscription.url)  # again: the name may resolve elsewhere by now
         response = requests.post(
             subscription.url,
             data=body,
@@ -176,6 +178,8 @@ def attempt(subscription, delivery):
         code, text = response.status_code, response.text[:BODY_KEPT]
         if not 200 <= code < 300:
             error = f"HTTP {code}"
+    except RefusedAddress as exc:
+        error = f"Refused: {exc}"[:BODY_KEPT]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:BODY_KEPT]
     now = timezone.now()

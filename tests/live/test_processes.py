@@ -74,6 +74,7 @@ def cluster(tmp_path_factory):
         "WEBHOOK_BACKOFF": "0.5",  # retries after 0.5, 1, 2, 2... seconds
         "WEBHOOK_BACKOFF_MAX": "2",
         "WEBHOOK_TIMEOUT": "5",
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",  # the receiver listens on 127.0.0.1
         "PYTHONPATH": ROOT,
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True, "timeout": 600}

@@ -18,6 +18,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SECRET = "a-secret-of-the-receiver"
 
 
+@pytest.fixture(autouse=True)
+def receivers_on_loopback(settings):
+    """The test receivers listen on 127.0.0.1, which webhooks may not reach by default."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 def subscribe(show, receiver, events=("comment:new",), **fields):
     return WebhookSubscription.objects.create(
         project=show, name="Receiver", url=receiver.url, secret=SECRET, events=list(events), **fields
@@ -128,3 +134,19 @@ def test_a_replay_posts_the_payload_again_under_a_new_delivery_id(production, re
         and h2["X-Kitsu-Delivery"] == response.json()["id"]
     )
     assert verify(h2, b2)
+
+
+def test_a_delivery_to_a_private_address_is_refused_without_a_request(production, receiver, settings):
+    """A URL that points (or has come to point) at this server's network is not posted to: the
+    attempt is logged as refused, and the receiver hears nothing."""
+    show, team, task, status = production
+    hook = subscribe(show, receiver)
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+    with transaction.atomic():
+        record_event("comment:new", {"comment_id": "c1", "task_id": str(task.pk)}, project_id=show.pk)
+
+    delivery = WebhookDelivery.objects.get(subscription=hook)
+    assert delivery.state != "delivered"
+    assert delivery.error.startswith("Refused: The host 127.0.0.1 is a private or local address")
+    assert receiver.received == [] and receiver.refused == 0

@@ -139,3 +139,24 @@ def test_the_delivery_log_newest_first_and_a_replay(show, team, hook, django_ass
     assert replayed["replay_of"] == str(deliveries[0].id) and replayed["payload"] == {"n": 0}
     assert replayed["event_name"] == "task:update" and replayed["id"] != str(deliveries[0].id)
     assert WebhookDelivery.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/api/data/persons",
+        "http://localhost/admin/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/hook",
+        "http://[::1]/hook",
+        "ftp://example.com/hook",
+    ],
+)
+def test_a_webhook_to_this_servers_network_is_a_400(show, team, url):
+    """No request forgery through webhooks: loopback, private, link-local (cloud metadata)
+    addresses and other schemes are refused, nothing written."""
+    api = client_for(team["manager"])
+    response = api.post(hooks_url(show), body(url=url), format="json")
+    assert response.status_code == 400
+    assert "url" in response.json()["message"]
+    assert not WebhookSubscription.objects.filter(project=show).exists()
