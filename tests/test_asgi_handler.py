@@ -140,3 +140,28 @@ def test_an_error_in_a_view_is_a_json_500_and_the_thread_serves_on(admin_person,
     assert orjson.loads(body) == {"error": True, "message": "Internal server error."}
     monkeypatch.undo()
     assert call(app, "GET", "/api/auth/authenticated", bearer(admin_person))[0] == 200
+
+
+def test_a_thread_still_busy_when_its_request_ends_is_not_handed_to_the_next():
+    """A request can end while work it started goes on in its thread (the client went away and
+    Django cancelled the answer): that thread is let go, not reused, so the next request never
+    waits behind it."""
+    from asgiref.sync import sync_to_async
+
+    handler = KitsuASGIHandler()
+    gate = threading.Event()
+    used = []
+
+    async def handle_leaving_work_behind(scope, receive, send):
+        asyncio.ensure_future(sync_to_async(gate.wait, thread_sensitive=True)())
+        await asyncio.sleep(0.05)  # the work has reached the thread
+
+    handler.handle = handle_leaving_work_behind
+
+    async def two_requests():
+        await handler({"type": "http"}, None, None)
+        used.extend(handler.idle_executors)
+        gate.set()
+
+    asyncio.run(two_requests())
+    assert used == []  # the busy thread was not kept for the next request

@@ -24,6 +24,7 @@ def test_unknown_api_route_is_404():
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db  # the request's thread may be one an earlier test's request connected with
 async def test_asgi_application_serves_http_through_channels():
     from kitsu_server.asgi import application
 

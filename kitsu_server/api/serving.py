@@ -18,10 +18,38 @@ Wiring (kitsu_server/asgi.py): `django_asgi_app = KitsuASGIHandler()` after `dja
 in place of `get_asgi_application()`.
 """
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+
+
+class RequestThread(ThreadPoolExecutor):
+    """A request's thread, counting the work it has not finished: a request that ends while its
+    thread still runs (the client went away, Django cancelled the answer but a view or a streamed
+    body goes on in the thread) leaves it busy, and a busy thread is never handed to the next
+    request, which would wait behind it."""
+
+    def __init__(self):
+        super().__init__(max_workers=1, thread_name_prefix="request")
+        self.unfinished = 0
+        self.counting = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self.counting:
+            self.unfinished += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self.finished)
+        return future
+
+    def finished(self, _future):
+        with self.counting:
+            self.unfinished -= 1
+
+    @property
+    def idle(self):
+        return self.unfinished == 0
 
 
 class KitsuASGIHandler(ASGIHandler):
@@ -44,14 +72,14 @@ class KitsuASGIHandler(ASGIHandler):
             async with ThreadSensitiveContext(executor=executor):
                 await self.handle(scope, receive, send)
         finally:
-            if len(self.idle_executors) < self.max_idle_threads:
+            if executor.idle and len(self.idle_executors) < self.max_idle_threads:
                 self.idle_executors.append(executor)
-            else:
+            else:  # let go: a busy thread ends once its work is done
                 executor.shutdown(wait=False)
 
     @staticmethod
     def new_executor():
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
+        return RequestThread()
 
     async def get_response_async(self, request):
         # The whole stack (middleware, view, exception handling) in one synchronous call.
