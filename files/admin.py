@@ -3,6 +3,7 @@ attachments, stored files, playlists with their share links and build jobs."""
 
 from django.contrib import admin
 
+from files.media import admin as media_admin  # noqa: F401 (registers PreviewFile's admin)
 from files.models import (
     AttachmentFile,
     BuildJob,
@@ -13,7 +14,6 @@ from files.models import (
     Playlist,
     PlaylistShareLink,
     PreviewBackgroundFile,
-    PreviewFile,
     PreviewFileStorageState,
     StoredFile,
     WorkingFile,
@@ -25,31 +25,6 @@ TASK_RELATED = ("task", "task__entity", "task__task_type")
 
 
 # --- Previews -----------------------------------------------------------------
-
-
-class PreviewFileStorageStateInline(admin.TabularInline):
-    model = PreviewFileStorageState
-    extra = 0
-
-
-@admin.register(PreviewFile)
-class PreviewFileAdmin(LargeTableAdmin):
-    list_display = (
-        "name",
-        "original_name",
-        "revision",
-        "task",
-        "person",
-        "extension",
-        "status",
-        "validation_status",
-        "created_at",
-    )
-    list_select_related = (*TASK_RELATED, "person")
-    list_filter = ("status", "validation_status", "is_movie")
-    search_fields = ("name", "original_name")
-    autocomplete_fields = ("task", "person", "source_file")
-    inlines = (PreviewFileStorageStateInline,)
 
 
 @admin.register(PreviewFileStorageState)

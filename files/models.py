@@ -260,6 +260,9 @@ class PreviewFile(KitsuModel):
     url = models.CharField(max_length=600, null=True, blank=True)
     uploaded_movie_url = models.CharField(max_length=600, null=True, blank=True)
     uploaded_movie_name = models.CharField(max_length=150, null=True, blank=True)
+    # Not in the reference: why the processing of the upload failed (the tool's own words), shown
+    # in the API and the admin while the status is "broken" (empty otherwise).
+    processing_error = models.TextField(blank=True, default="")
 
     class Meta:
         db_table = "preview_file"

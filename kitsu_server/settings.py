@@ -235,6 +235,42 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Preview media (files.media): storage, uploads, pictures, movies ---------
+# Where previews, thumbnails and attachments are stored: "local" (PREVIEW_FOLDER) or "s3"
+# (S3-compatible object storage through django-storages, in one bucket, same key layout).
+PREVIEW_STORAGE = os.environ.get("PREVIEW_STORAGE", "local").strip().lower()
+if PREVIEW_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", "kitsu"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": False,
+            "max_memory_size": 8 * 1024**2,  # what a read spools in memory before a temporary file
+        },
+    }
+elif PREVIEW_STORAGE != "local":
+    raise ImproperlyConfigured("PREVIEW_STORAGE is 'local' or 's3'.")
+# Every upload is written to a temporary file as it arrives, never held whole in memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = os.environ.get("UPLOAD_TEMP_FOLDER") or None
+# (The size limit of uploads is MAX_CONTENT_LENGTH above: a 413 before the body is read.)
+# Pictures of more pixels are refused before being decoded (decompression bombs).
+MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 20000 * 20000))
+# ffmpeg: a path, or empty for the system's `ffmpeg` when on PATH, else imageio-ffmpeg's binary.
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
+FFMPEG_THREADS = int(os.environ.get("FFMPEG_THREADS", "0"))  # 0: ffmpeg decides
+FFMPEG_PRESET = os.environ.get("FFMPEG_PRESET", "medium")
+# Downloads: browser cache lifetime (private), and nginx's X-Accel-Redirect for local files
+# (e.g. "/protected-previews/", an internal location aliased to PREVIEW_FOLDER; empty: off).
+CLIENT_CACHE_MAX_AGE = int(os.environ.get("CLIENT_CACHE_MAX_AGE", "604800"))
+PREVIEW_X_ACCEL_PREFIX = os.environ.get("PREVIEW_X_ACCEL_PREFIX", "")
+
 # --- Email ------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

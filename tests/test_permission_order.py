@@ -49,6 +49,7 @@ CLIENT_WRITES = {
     ("POST", "/actions/tasks/{task_id}/comment"),
     ("POST", "/actions/tasks/{task_id}/comments/{comment_id}/add-preview"),
     ("POST", "/actions/projects/{project_id}/tasks/comment-many"),
+    ("POST", "/actions/tasks/{task_id}/batch-comment"),  # clients act on tasks (the reference's rule)
     ("POST", "/data/tasks/{task_id}/comments/{comment_id}/ack"),
     ("POST", "/data/tasks/{task_id}/comments/{comment_id}/reply"),
     ("POST", "/data/entities/{entity_id}/chat/messages"),

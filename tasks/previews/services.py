@@ -79,18 +79,26 @@ def set_main_preview(task, user):
     preview_file = PreviewFile.objects.filter(task=task).order_by("-revision", "created_at", "pk").first()
     if preview_file is None:
         raise WrongParameter("This task has no preview file to set as the main preview.")
-    entity = Entity.objects.select_related("entity_type").get(pk=task.entity_id)
+    return show_preview_on_entity(task.entity_id, preview_file, user)
+
+
+@transaction.atomic
+def show_preview_on_entity(entity_id, preview_file, user):
+    """The entity shows `preview_file` as its main preview. Records `preview-file:set-main` and
+    `<kind>:update`; returns the entity with the preview's status."""
+    entity = Entity.objects.select_related("entity_type").get(pk=entity_id)
     entity.preview_file = preview_file
     entity.save(update_fields=["preview_file"])
+    status = PreviewFile.objects.filter(pk=preview_file.pk).values_list("status", flat=True).first()
     data = {
         "entity_id": str(entity.pk),
         "preview_file_id": str(preview_file.pk),
-        "preview_file_status": preview_file.status,
+        "preview_file_status": status,
     }
     record_event("preview-file:set-main", data, project_id=entity.project_id, user=user)
     kind = entity.entity_type.name.lower() if entity.entity_type.name in TEMPORAL_KINDS else "asset"
     record_event(f"{kind}:update", {f"{kind}_id": str(entity.pk)}, project_id=entity.project_id, user=user)
-    return {**render_entity(entity), "preview_file_status": preview_file.status}
+    return {**render_entity(entity), "preview_file_status": status}
 
 
 @transaction.atomic

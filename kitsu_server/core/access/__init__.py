@@ -150,6 +150,8 @@ class Access:
     block_vendor = file_rules.block_vendor
     visible_preview_files = file_rules.visible_preview_files
     check_preview_file_read = file_rules.check_preview_file_read
+    check_preview_media_read = file_rules.check_preview_media_read
+    check_annotation_access = file_rules.check_annotation_access
     check_preview_file_update = file_rules.check_preview_file_update
     check_preview_file_delete = file_rules.check_preview_file_delete
     visible_working_files = file_rules.visible_working_files

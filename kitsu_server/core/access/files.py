@@ -12,7 +12,7 @@ from kitsu_server.core.access.scopes import (
     works_on_entity,
 )
 from productions.models import ProjectPersonLink
-from tasks.models import Task
+from tasks.models import Comment, Task
 
 
 def block_vendor(access):
@@ -43,6 +43,40 @@ def check_preview_file_read(access, preview_file):
             raise PermissionDenied
         return
     access.check_project_access(task.project_id)
+
+
+def check_preview_media_read(access, preview_file, thumbnail=False):
+    """Download a preview's files: whoever reaches its task (project, and the entity for vendors),
+    as the reference. A shared entity's main preview shows its thumbnails to anyone but vendors.
+    Clients read only what is meant for them: no rejected preview, no preview of a comment they
+    may not read (the entity's main preview's thumbnails aside)."""
+    task = preview_file.task
+    if task is None:
+        access.check_admin()
+        return
+    entity = task.entity
+    is_main = entity is not None and entity.preview_file_id == preview_file.pk
+    if thumbnail and is_main and entity.is_shared and access.role != "vendor":
+        return
+    access.check_task_access(task)
+    if access.project_role(task.project_id) != "client" or (thumbnail and is_main):
+        return
+    comments = Comment.objects.filter(previews=preview_file)
+    if preview_file.validation_status == "rejected" or (
+        comments.exists() and not access.visible_comments(comments).exists()
+    ):
+        raise PermissionDenied
+
+
+def check_annotation_access(access, task):
+    """Draw on a task's previews: the project's managers and clients, and its supervisors of the
+    task's department (or of every department when they belong to none)."""
+    role = access.check_project_access(task.project_id)
+    if role in (*MANAGER_ROLES, "client"):
+        return
+    if role == "supervisor" and supervises_task_type(access.person, task.task_type_id):
+        return
+    raise PermissionDenied
 
 
 def check_preview_file_update(access, preview_file):
