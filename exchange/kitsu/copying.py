@@ -4,14 +4,17 @@ import_kitsu`), as the `kitsu.copy` job.
 What is copied, in this order: departments, people (matched by email), project statuses, task
 types (by name and kind of entity), task statuses (by short name) and entity types (by name),
 created when missing; then the productions (matched by name, else under their own id), their
-metadata descriptors, entities, casting, tasks, preview files (their rows: the media are not
-fetched yet), comments, time spents and playlists, under their own ids. Every row is matched
-before it is written (by natural key or id), so a copy run twice changes nothing the second time.
+metadata descriptors, entities, casting, tasks, preview files, comments, time spents and
+playlists, under their own ids; last the previews' media (exchange.kitsu.media: downloaded and
+stored as uploads, their thumbnails built). Every row is matched before it is written (by natural
+key or id), so a copy run twice changes nothing the second time; a preview whose media are here
+already is neither rewritten nor downloaded again.
 
 Resuming: the job's row keeps a checkpoint (the steps done, and how far the current one went)
 as it goes; a run after an interrupted one (killed, failed, the source gone) starts from that
-checkpoint. A row refused here is kept as a `DataImportError` (source "kitsu") and the copy goes
-on. At the end the rows of each kind are counted on both sides.
+checkpoint. A row refused here (or a preview whose media the source does not serve) is kept as a
+`DataImportError` (source "kitsu") and the copy goes on. At the end the rows of each kind, and the
+previews with their media, are counted on both sides.
 """
 
 import contextvars
@@ -20,6 +23,7 @@ from django.db import DataError, IntegrityError, transaction
 
 from assets.models import Entity, EntityLink, EntityType
 from exchange.import_runs import keep_row_error
+from exchange.kitsu import media
 from exchange.kitsu.records import KINDS, checked_rows, column_values
 from exchange.kitsu.services import write_row
 from files.models import Playlist, PreviewFile
@@ -43,7 +47,7 @@ ROW_STEPS = (
     "time-spents",
     "playlists",
 )
-MEDIA_NOTE = "Preview files are copied as rows; their media are not fetched (no media storage here yet)."
+MEDIA_STEPS = ("preview-media",)
 # Entities written parents first: episodes hold sequences, sequences shots and scenes.
 ENTITY_ORDER = {"Episode": 0, "Sequence": 1, "Scene": 2, "Shot": 4, "Edit": 5}
 # References to rows a copy does not bring (yet): left out rather than refused.
@@ -116,6 +120,7 @@ class Copy:
         self.ids = {}  # a source id -> the id here, for rows matched by natural key
         self.remote = {}
         self.errors = 0
+        self.media_copied = 0
 
     # --- reading the source --------------------------------------------------------------------
 
@@ -163,6 +168,7 @@ class Copy:
                 for task in self.remote["tasks"]
                 for row in source.rows(path, **{key: task["id"]}, **query)
             ]
+        self.remote["preview-media"] = [row for row in self.remote["preview-files"] if media.has_media(row)]
         self.remote["playlists"] = sorted(playlists, key=lambda row: row["id"])
         self.remote["metadata-descriptors"] = sorted(descriptors, key=lambda row: row["id"])
 
@@ -170,7 +176,7 @@ class Copy:
 
     def run(self):
         self.fetch()
-        self.total = sum(len(self.remote[step]) for step in (*LOOKUP_STEPS, *ROW_STEPS))
+        self.total = sum(len(self.remote[step]) for step in (*LOOKUP_STEPS, *ROW_STEPS, *MEDIA_STEPS))
         self.report(0, self.total)
         for step in LOOKUP_STEPS:  # matched again on every run: later steps need their ids
             getattr(self, f"match_{step.replace('-', '_')}")(self.remote[step])
@@ -183,11 +189,35 @@ class Copy:
             if step in self.checkpoint["done"]:
                 continue
             kind = KINDS["entity-links" if step == "casting" else step]
-            self.write_rows(step, kind, [self.remapped(step, row) for row in self.remote[step]])
+            self.write_rows(step, kind, [self.remapped(step, row) for row in self.rows_to_write(step)])
             if step == "preview-files":
                 self.restore_entity_previews()
             self.step_done(step)
+        if "preview-media" not in self.checkpoint["done"]:
+            self.copy_media("preview-media")
         return self.verify()
+
+    def rows_to_write(self, step):
+        rows = self.remote[step]
+        if step != "preview-files":
+            return rows
+        copied = media.copied_ids([row["id"] for row in rows])  # theirs is the processed row here
+        return [row for row in rows if row["id"] not in copied]
+
+    def copy_media(self, step):
+        """Each preview's media, one at a time (the checkpoint after each): a preview the source
+        does not serve is kept as an import error; a source gone stops the copy (resumed later
+        from that preview)."""
+        entries = self.remote[step]
+        start = self.checkpoint.get("index", 0) if self.checkpoint.get("step") == step else 0
+        for index in range(start, len(entries)):
+            try:
+                if media.copy_preview_media(self.source, entries[index]):
+                    self.media_copied += 1
+            except media.REFUSALS as refusal:
+                self.keep_error(step, entries[index], str(getattr(refusal, "detail", refusal)))
+            self.advance(step, index + 1, len(entries))
+        self.step_done(step)
 
     def remapped(self, step, row):
         """The row with the ids of rows matched by natural key replaced by theirs here, and the
@@ -358,10 +388,12 @@ class Copy:
             "time-spents": TimeSpent.objects.filter(task__in=task_ids).count(),
             "playlists": Playlist.objects.filter(project__in=project_ids).count(),
         }
+        with_media = [row["id"] for row in self.remote["preview-media"]]
+        here["preview-media"] = len(media.copied_ids(with_media))
         counts = {step: {"source": len(self.remote[step]), "here": count} for step, count in here.items()}
         return {
             "counts": counts,
             "verified": all(count["source"] == count["here"] for count in counts.values()),
             "errors": self.errors,
-            "media": MEDIA_NOTE,
+            "media": f"Preview media downloaded by this run: {self.media_copied}.",
         }
