@@ -47,7 +47,7 @@ ROW_STEPS = (
     "time-spents",
     "playlists",
 )
-MEDIA_STEPS = ("preview-media",)
+MEDIA_STEPS = ("preview-media", "thumbnails")
 # Entities written parents first: episodes hold sequences, sequences shots and scenes.
 ENTITY_ORDER = {"Episode": 0, "Sequence": 1, "Scene": 2, "Shot": 4, "Edit": 5}
 # References to rows a copy does not bring (yet): left out rather than refused.
@@ -169,6 +169,7 @@ class Copy:
                 for row in source.rows(path, **{key: task["id"]}, **query)
             ]
         self.remote["preview-media"] = [row for row in self.remote["preview-files"] if media.has_media(row)]
+        self.remote["thumbnails"] = media.thumbnail_entries(self.remote["persons"], projects)
         self.remote["playlists"] = sorted(playlists, key=lambda row: row["id"])
         self.remote["metadata-descriptors"] = sorted(descriptors, key=lambda row: row["id"])
 
@@ -193,8 +194,9 @@ class Copy:
             if step == "preview-files":
                 self.restore_entity_previews()
             self.step_done(step)
-        if "preview-media" not in self.checkpoint["done"]:
-            self.copy_media("preview-media")
+        for step in MEDIA_STEPS:
+            if step not in self.checkpoint["done"]:
+                self.copy_media(step)
         return self.verify()
 
     def rows_to_write(self, step):
@@ -205,17 +207,22 @@ class Copy:
         return [row for row in rows if row["id"] not in copied]
 
     def copy_media(self, step):
-        """Each preview's media, one at a time (the checkpoint after each): a preview the source
-        does not serve is kept as an import error; a source gone stops the copy (resumed later
-        from that preview)."""
+        """Each preview's media (or row's picture), one at a time (the checkpoint after each): one
+        the source does not serve is kept as an import error; a source gone stops the copy
+        (resumed later from that one)."""
         entries = self.remote[step]
         start = self.checkpoint.get("index", 0) if self.checkpoint.get("step") == step else 0
         for index in range(start, len(entries)):
+            entry = entries[index]
             try:
-                if media.copy_preview_media(self.source, entries[index]):
+                if step == "thumbnails":
+                    copied = media.copy_thumbnail(self.source, entry, self.ids.get(entry["id"], entry["id"]))
+                else:
+                    copied = media.copy_preview_media(self.source, entry)
+                if copied:
                     self.media_copied += 1
             except media.REFUSALS as refusal:
-                self.keep_error(step, entries[index], str(getattr(refusal, "detail", refusal)))
+                self.keep_error(step, entry, str(getattr(refusal, "detail", refusal)))
             self.advance(step, index + 1, len(entries))
         self.step_done(step)
 
@@ -390,10 +397,13 @@ class Copy:
         }
         with_media = [row["id"] for row in self.remote["preview-media"]]
         here["preview-media"] = len(media.copied_ids(with_media))
+        here["thumbnails"] = sum(
+            media.has_thumbnail(self.ids.get(entry["id"], entry["id"])) for entry in self.remote["thumbnails"]
+        )
         counts = {step: {"source": len(self.remote[step]), "here": count} for step, count in here.items()}
         return {
             "counts": counts,
             "verified": all(count["source"] == count["here"] for count in counts.values()),
             "errors": self.errors,
-            "media": f"Preview media downloaded by this run: {self.media_copied}.",
+            "media": f"Preview media and pictures downloaded by this run: {self.media_copied}.",
         }

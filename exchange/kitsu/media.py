@@ -8,6 +8,9 @@ What the source serves, as the reference does: a movie's normalised MP4 at
 `/movies/originals/preview-files/{id}.mp4` (kept as is here: it is normalised already), a
 picture's PNG and a kept-as-is file (PDF, ZIP...) at `/pictures/originals/preview-files/{id}.{ext}`.
 
+People's avatars and productions' thumbnails (`has_avatar` on the source) come the same way, from
+`/pictures/thumbnails/{persons|projects}/{id}.png`, through the service of their upload route.
+
 Idempotent: a preview whose media are stored here (the upload's key written, and the row's
 `imported_only` flag cleared once it was) is skipped; one interrupted mid-download has nothing
 stored and is downloaded again.
@@ -19,8 +22,13 @@ import tempfile
 from exchange.kitsu.source import SourceRefused
 from files.media import services
 from files.media.storage import is_stored, media_key
+from files.media.thumbnails import set_row_thumbnail
 from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
+from people.models import Person
+from productions.models import Project
+
+THUMBNAIL_MODELS = {"person": Person, "project": Project}
 
 
 class MediaRefused(Exception):
@@ -82,14 +90,67 @@ def copy_preview_media(source, row):
     if is_copied(preview):
         return False
     extension = row["extension"].lower()
-    with tempfile.TemporaryDirectory(prefix="kitsu-copy-") as folder:
-        path = os.path.join(folder, f"media.{extension}")
-        with open(path, "wb") as target:
-            source.download(source_path(row), target)
+    name = f"{row.get('original_name') or row['id']}.{extension}"
+
+    def store(path):
         if services.kind_of(path, extension) is None:  # checked first: the upload would drop the row
             raise MediaRefused(f"The source's file is no picture, movie or kept file ({extension}).")
-        name = f"{row.get('original_name') or row['id']}.{extension}"
-        preview = services.receive_preview_upload(preview, DownloadedFile(name, path), None, normalize=False)
+        return services.receive_preview_upload(preview, DownloadedFile(name, path), None, normalize=False)
+
+    preview = download(source, source_path(row), extension, store)
     data = {key: value for key, value in (preview.data or {}).items() if key != "imported_only"}
     PreviewFile.objects.filter(pk=preview.pk).update(data=data)
+    return True
+
+
+def download(source, path, extension, store):
+    """Download `path` of the source to a temporary file, then `store(DownloadedFile)` it."""
+    with tempfile.TemporaryDirectory(prefix="kitsu-copy-") as folder:
+        local = os.path.join(folder, f"media.{extension}")
+        with open(local, "wb") as target:
+            source.download(path, target)
+        return store(local)
+
+
+# --- avatars and production thumbnails -------------------------------------------------------
+
+
+def thumbnail_entries(persons, projects):
+    """The rows of the source showing a picture: {"kind", "id"} (the source's id)."""
+    return [
+        {"kind": kind, "id": row["id"]}
+        for kind, rows in (("person", persons), ("project", projects))
+        for row in rows
+        if row.get("has_avatar")
+    ]
+
+
+def has_thumbnail(local_id):
+    return is_stored(media_key("pictures", "thumbnails", local_id))
+
+
+def copy_thumbnail(source, entry, local_id):
+    """The avatar or production thumbnail of `entry` stored for the row `local_id` here; False
+    when that row shows one already (a person matched by email keeps theirs). Refused, the row
+    here no longer says it has one."""
+    model = THUMBNAIL_MODELS[entry["kind"]]
+    row = model.objects.filter(pk=local_id).first()
+    if row is None:
+        raise MediaRefused(f"The {entry['kind']} was not copied.")
+    if has_thumbnail(row.pk):
+        return False
+    project_id = row.pk if model is Project else None
+    path = f"/pictures/thumbnails/{entry['kind']}s/{entry['id']}.png"
+    try:
+        download(
+            source,
+            path,
+            "png",
+            lambda local: set_row_thumbnail(
+                row, DownloadedFile(f"{row.pk}.png", local), entry["kind"], None, project_id=project_id
+            ),
+        )
+    except REFUSALS:
+        model.objects.filter(pk=row.pk).update(has_avatar=False)
+        raise
     return True

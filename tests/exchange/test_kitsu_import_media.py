@@ -102,7 +102,7 @@ def test_the_previews_media_are_copied_processed_and_served(run, copy, files):
     output = run(fake)
     assert "Copied, counts verified" in output
     assert re.search(r"^preview-media +2 +2$", output, re.MULTILINE)
-    assert "Preview media downloaded by this run: 2." in output
+    assert "Preview media and pictures downloaded by this run: 2." in output
     assert sorted(fake.downloads) == sorted(
         [
             f"/pictures/originals/preview-files/{ids['picture']}.png",
@@ -148,7 +148,7 @@ def test_the_previews_media_are_copied_processed_and_served(run, copy, files):
     fake.downloads.clear()
     output = run(fake)
     assert "Copied, counts verified" in output
-    assert "Preview media downloaded by this run: 0." in output
+    assert "Preview media and pictures downloaded by this run: 0." in output
     assert fake.downloads == []
     assert PreviewFile.objects.get(pk=ids["movie"]).status == "ready"
     assert PreviewFile.objects.filter(task_id=ids["task"]).count() == 3
@@ -204,3 +204,44 @@ def test_a_copy_cut_mid_download_resumes_with_that_preview(run, copy, files):
     movie = PreviewFile.objects.get(pk=ids["movie"])
     assert (movie.status, "imported_only" in movie.data) == ("ready", False)
     assert not DataImportError.objects.exists()
+
+
+def test_avatars_and_production_thumbnails_are_copied(run, copy, files):
+    ids, fake = copy
+    fake.routes["/data/persons"][0]["has_avatar"] = True
+    fake.routes["/data/projects"][0]["has_avatar"] = True
+    avatar = io.BytesIO()
+    Image.new("RGB", (800, 600), (10, 120, 200)).save(avatar, "PNG")
+    fake.served[f"/pictures/thumbnails/persons/{ids['ana']}.png"] = avatar.getvalue()
+    fake.served[f"/pictures/thumbnails/projects/{ids['project']}.png"] = files["png"]
+    output = run(fake)
+    assert "Copied, counts verified" in output
+    assert re.search(r"^thumbnails +2 +2$", output, re.MULTILINE)
+    viewer = client_for(make_person(role="admin", email="viewer@example.com"))
+    for route, color in (  # fitted in the media layer's 400x400 box, as uploads are
+        (f"/api/pictures/thumbnails/persons/{ids['ana']}.png", (10, 120, 200)),
+        (f"/api/pictures/thumbnails/projects/{ids['project']}.png", (200, 80, 40)),
+    ):
+        answer = viewer.get(route)
+        assert answer.status_code == 200, route
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        picture = Image.open(io.BytesIO(body))
+        assert (picture.size, picture.convert("RGB").getpixel((200, 200))) == ((400, 400), color)
+    assert viewer.get(f"/api/data/persons/{ids['ana']}").json()["has_avatar"] is True
+
+    fake.downloads.clear()
+    assert "Copied, counts verified" in run(fake)
+    assert fake.downloads == []  # the pictures here are kept
+
+
+def test_a_picture_the_source_does_not_serve_leaves_the_row_without_one(run, copy):
+    ids, fake = copy
+    fake.routes["/data/projects"][0]["has_avatar"] = True
+    with pytest.raises(CommandError, match="The counts differ"):
+        run(fake)
+    [error] = DataImportError.objects.filter(source="kitsu")
+    assert (error.event_data["kind"], error.event_data["id"]) == ("thumbnails", ids["project"])
+    answer = client_for(make_person(role="admin", email="viewer@example.com")).get(
+        f"/api/data/projects/{ids['project']}"
+    )
+    assert (answer.status_code, answer.json()["has_avatar"]) == (200, False)

@@ -1,6 +1,7 @@
 """`manage.py import_kitsu` copies the media of a production's previews from the reference server:
-a picture and a movie uploaded there through gazu come out here ready, with their thumbnails, and
-the originals download here as the reference serves them.
+a picture and a movie uploaded there through gazu come out here ready, with their thumbnails, the
+originals download here as the reference serves them (the movie byte for byte, the picture pixel
+for pixel: the media layer writes its own PNG), and the production's thumbnail comes along.
 
 These tests need the reference Kitsu (Zou) server on 127.0.0.1:5000 and skip, saying so, when it
 does not answer. They add a production of a unique name there and delete nothing."""
@@ -52,8 +53,8 @@ def make_clip(path):
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
-    """A production on the reference with a shot task showing a picture preview and a movie
-    preview, both processed there."""
+    """A production on the reference with a thumbnail and a shot task showing a picture preview and
+    a movie preview (processed there, when it can)."""
     gazu = pytest.importorskip("gazu")
     client = gazu.client.create_client(REFERENCE)
     gazu.log_in(ADMIN["email"], ADMIN["password"], client=client)
@@ -73,6 +74,7 @@ def production(tmp_path_factory):
     image = folder / "frame.png"
     Image.new("RGB", (64, 36), (200, 80, 40)).save(image)
     clip = make_clip(folder / "clip.mp4")
+    gazu.client.upload(f"pictures/thumbnails/projects/{project['id']}", str(image), client=client)
     previews = {}
     for kind, path in (("picture", image), ("movie", clip)):
         comment = gazu.task.add_comment(task, todo, f"The {kind}", client=client)
@@ -112,11 +114,11 @@ def copied(production):
     output = import_kitsu(production["project"]["name"])
     assert "Copied, counts verified" in output
     with_media = [kind for kind, status in production["statuses"].items() if status == "ready"]
-    assert f"Preview media downloaded by this run: {len(with_media)}." in output
     counts = Job.objects.get(name="kitsu.copy").result["counts"]
-    assert (counts["preview-files"], counts["preview-media"]) == (
+    assert (counts["preview-files"], counts["preview-media"], counts["thumbnails"]) == (
         {"source": 2, "here": 2},
         {"source": len(with_media), "here": len(with_media)},
+        {"source": 1, "here": 1},  # the production's
     )
     return output
 
@@ -137,9 +139,15 @@ def test_a_picture_preview_is_copied_with_its_media(production):
     assert (here.size, here.convert("RGB").tobytes()) == (reference.size, reference.convert("RGB").tobytes())
     for variant in ("thumbnails", "thumbnails-square", "previews"):
         assert served_here(f"/api/pictures/{variant}/preview-files/{picture_id}.png")[0] == "image/png"
+    project_id = production["project"]["id"]
+    _, body = served_here(f"/api/pictures/thumbnails/projects/{project_id}.png")
+    thumbnail = Image.open(io.BytesIO(body)).convert("RGB")
+    assert thumbnail.getpixel((thumbnail.width // 2, thumbnail.height // 2)) == (200, 80, 40)
 
     # Again: nothing downloaded a second time.
-    assert "Preview media downloaded by this run: 0." in import_kitsu(production["project"]["name"])
+    assert "Preview media and pictures downloaded by this run: 0." in import_kitsu(
+        production["project"]["name"]
+    )
 
 
 def test_a_movie_preview_is_copied_with_its_media(production):
