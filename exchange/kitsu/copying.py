@@ -4,17 +4,18 @@ import_kitsu`), as the `kitsu.copy` job.
 What is copied, in this order: departments, people (matched by email), project statuses, task
 types (by name and kind of entity), task statuses (by short name) and entity types (by name),
 created when missing; then the productions (matched by name, else under their own id), their
-metadata descriptors, entities, casting, tasks, preview files, comments, time spents and
-playlists, under their own ids; last the previews' media (exchange.kitsu.media: downloaded and
-stored as uploads, their thumbnails built). Every row is matched before it is written (by natural
-key or id), so a copy run twice changes nothing the second time; a preview whose media are here
-already is neither rewritten nor downloaded again.
+metadata descriptors, entities, casting, tasks, preview files, comments, their attachments, time
+spents and playlists, under their own ids; last the files (exchange.kitsu.media): the previews'
+media (stored as uploads, their thumbnails built), the attachments' files, people's avatars and
+productions' thumbnails. Every row is matched before it is written (by natural key or id), so a
+copy run twice changes nothing the second time; a preview whose media are here already is neither
+rewritten nor downloaded again, nor is any file stored here already.
 
 Resuming: the job's row keeps a checkpoint (the steps done, and how far the current one went)
 as it goes; a run after an interrupted one (killed, failed, the source gone) starts from that
-checkpoint. A row refused here (or a preview whose media the source does not serve) is kept as a
+checkpoint. A row refused here (or a file the source does not serve) is kept as a
 `DataImportError` (source "kitsu") and the copy goes on. At the end the rows of each kind, and the
-previews with their media, are counted on both sides.
+files copied, are counted on both sides.
 """
 
 import contextvars
@@ -26,7 +27,7 @@ from exchange.import_runs import keep_row_error
 from exchange.kitsu import media
 from exchange.kitsu.records import KINDS, checked_rows, column_values
 from exchange.kitsu.services import write_row
-from files.models import Playlist, PreviewFile
+from files.models import AttachmentFile, Playlist, PreviewFile
 from kitsu_server.api.errors import WrongParameter, integrity_message
 from kitsu_server.core.models import SUCCEEDED, Job
 from people.models import Department, Person
@@ -44,10 +45,11 @@ ROW_STEPS = (
     "tasks",
     "preview-files",
     "comments",
+    "attachment-files",
     "time-spents",
     "playlists",
 )
-MEDIA_STEPS = ("preview-media", "thumbnails")
+MEDIA_STEPS = ("preview-media", "attachment-media", "thumbnails")
 # Entities written parents first: episodes hold sequences, sequences shots and scenes.
 ENTITY_ORDER = {"Episode": 0, "Sequence": 1, "Scene": 2, "Shot": 4, "Edit": 5}
 # References to rows a copy does not bring (yet): left out rather than refused.
@@ -141,7 +143,7 @@ class Copy:
                 raise CopyFailed(f"The source has no production named {self.project_name!r}.")
         self.remote["projects"] = projects
         type_names = {row["id"]: row["name"] for row in self.remote["entity-types"]}
-        entities, tasks, playlists, descriptors = [], [], [], []
+        entities, tasks, playlists, descriptors, attachments = [], [], [], [], []
         for project in projects:
             descriptors += source.rows(
                 "/data/metadata-descriptors", project_id=project["id"], relations="true"
@@ -149,6 +151,7 @@ class Copy:
             entities += source.rows("/data/entities", project_id=project["id"], relations="true")
             tasks += source.rows("/data/tasks", project_id=project["id"], relations="true")
             playlists += source.rows("/data/playlists", project_id=project["id"])
+            attachments += source.rows(f"/data/projects/{project['id']}/attachment-files")
         entities.sort(key=lambda row: (ENTITY_ORDER.get(type_names.get(row["entity_type_id"]), 3), row["id"]))
         self.remote["entities"] = entities
         self.remote["casting"] = [
@@ -169,6 +172,10 @@ class Copy:
                 for row in source.rows(path, **{key: task["id"]}, **query)
             ]
         self.remote["preview-media"] = [row for row in self.remote["preview-files"] if media.has_media(row)]
+        self.remote["attachment-files"] = sorted(
+            (row for row in attachments if row.get("comment_id")), key=lambda row: row["id"]
+        )
+        self.remote["attachment-media"] = self.remote["attachment-files"]
         self.remote["thumbnails"] = media.thumbnail_entries(self.remote["persons"], projects)
         self.remote["playlists"] = sorted(playlists, key=lambda row: row["id"])
         self.remote["metadata-descriptors"] = sorted(descriptors, key=lambda row: row["id"])
@@ -217,6 +224,8 @@ class Copy:
             try:
                 if step == "thumbnails":
                     copied = media.copy_thumbnail(self.source, entry, self.ids.get(entry["id"], entry["id"]))
+                elif step == "attachment-media":
+                    copied = media.copy_attachment_file(self.source, entry)
                 else:
                     copied = media.copy_preview_media(self.source, entry)
                 if copied:
@@ -392,11 +401,15 @@ class Copy:
             "tasks": Task.objects.filter(project__in=project_ids).count(),
             "preview-files": PreviewFile.objects.filter(task__in=task_ids).count(),
             "comments": Comment.objects.filter(object_id__in=task_ids).count(),
+            "attachment-files": AttachmentFile.objects.filter(comment__object_id__in=task_ids).count(),
             "time-spents": TimeSpent.objects.filter(task__in=task_ids).count(),
             "playlists": Playlist.objects.filter(project__in=project_ids).count(),
         }
         with_media = [row["id"] for row in self.remote["preview-media"]]
         here["preview-media"] = len(media.copied_ids(with_media))
+        here["attachment-media"] = sum(
+            media.attachment_stored(row["id"]) for row in self.remote["attachment-media"]
+        )
         here["thumbnails"] = sum(
             media.has_thumbnail(self.ids.get(entry["id"], entry["id"])) for entry in self.remote["thumbnails"]
         )

@@ -8,7 +8,9 @@ What the source serves, as the reference does: a movie's normalised MP4 at
 `/movies/originals/preview-files/{id}.mp4` (kept as is here: it is normalised already), a
 picture's PNG and a kept-as-is file (PDF, ZIP...) at `/pictures/originals/preview-files/{id}.{ext}`.
 
-People's avatars and productions' thumbnails (`has_avatar` on the source) come the same way, from
+Comments' attachments come from `/data/attachment-files/{id}/file/{name}`, stored where an upload
+of one is (tasks.comments.attachments), under their row copied with its id. People's avatars and
+productions' thumbnails (`has_avatar` on the source) come the same way, from
 `/pictures/thumbnails/{persons|projects}/{id}.png`, through the service of their upload route.
 
 Idempotent: a preview whose media are stored here (the upload's key written, and the row's
@@ -18,15 +20,17 @@ stored and is downloaded again.
 
 import os
 import tempfile
+import urllib.parse
 
 from exchange.kitsu.source import SourceRefused
 from files.media import services
-from files.media.storage import is_stored, media_key
+from files.media.storage import is_stored, media_key, store_path
 from files.media.thumbnails import set_row_thumbnail
-from files.models import PreviewFile
+from files.models import AttachmentFile, PreviewFile
 from kitsu_server.api.errors import WrongParameter
 from people.models import Person
 from productions.models import Project
+from tasks.comments.attachments import attachment_path, record_stored_file
 
 THUMBNAIL_MODELS = {"person": Person, "project": Project}
 
@@ -110,6 +114,30 @@ def download(source, path, extension, store):
         with open(local, "wb") as target:
             source.download(path, target)
         return store(local)
+
+
+# --- comments' attachments -------------------------------------------------------------------
+
+
+def attachment_stored(attachment_id):
+    return is_stored(attachment_path(attachment_id))
+
+
+def copy_attachment_file(source, row):
+    """The file of the attachment `row` (copied here under its id) stored; False when it is."""
+    attachment = AttachmentFile.objects.filter(pk=row["id"]).first()
+    if attachment is None:
+        raise MediaRefused("The attachment's row was not copied.")
+    if attachment_stored(attachment.pk):
+        return False
+    name = urllib.parse.quote(row.get("name") or "attachment", safe="")
+
+    def store(local):
+        store_path(attachment_path(attachment.pk), local)
+        record_stored_file(attachment.pk, os.path.getsize(local))
+
+    download(source, f"/data/attachment-files/{row['id']}/file/{name}", "bin", store)
+    return True
 
 
 # --- avatars and production thumbnails -------------------------------------------------------

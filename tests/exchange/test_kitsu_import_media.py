@@ -245,3 +245,30 @@ def test_a_picture_the_source_does_not_serve_leaves_the_row_without_one(run, cop
         f"/api/data/projects/{ids['project']}"
     )
     assert (answer.status_code, answer.json()["has_avatar"]) == (200, False)
+
+
+def test_comments_attachments_are_copied_with_their_files(run, copy):
+    ids, fake = copy
+    attachment = {
+        "id": new_id(),
+        "name": "notes été.txt",
+        "extension": "txt",
+        "mimetype": "text/plain",
+        "size": 11,
+        "comment_id": ids["comment"],
+    }
+    fake.routes[f"/data/projects/{ids['project']}/attachment-files"] = [attachment]
+    path = f"/data/attachment-files/{attachment['id']}/file/notes%20%C3%A9t%C3%A9.txt"
+    fake.served[path] = b"hello notes"
+    output = run(fake)
+    assert "Copied, counts verified" in output
+    assert re.search(r"^attachment-files +1 +1$", output, re.MULTILINE)
+    assert re.search(r"^attachment-media +1 +1$", output, re.MULTILINE)
+    answer = client_for(make_person(role="admin", email="viewer@example.com")).get(f"/api{path}")
+    assert answer.status_code == 200
+    body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    assert body == b"hello notes"
+
+    fake.downloads.clear()
+    assert "Copied, counts verified" in run(fake)
+    assert path not in fake.downloads

@@ -75,6 +75,9 @@ def production(tmp_path_factory):
     Image.new("RGB", (64, 36), (200, 80, 40)).save(image)
     clip = make_clip(folder / "clip.mp4")
     gazu.client.upload(f"pictures/thumbnails/projects/{project['id']}", str(image), client=client)
+    notes = folder / "notes.txt"
+    notes.write_bytes(b"Keep the red. \xc3\xa9t\xc3\xa9\n")
+    noted = gazu.task.add_comment(task, todo, "With notes", attachments=[str(notes)], client=client)
     previews = {}
     for kind, path in (("picture", image), ("movie", clip)):
         comment = gazu.task.add_comment(task, todo, f"The {kind}", client=client)
@@ -89,6 +92,7 @@ def production(tmp_path_factory):
         statuses[kind] = status
     return {
         "project": project,
+        "attachment": noted["attachment_files"][0],
         "previews": previews,
         "statuses": statuses,
         "token": client.tokens["access_token"],
@@ -120,6 +124,7 @@ def copied(production):
         {"source": len(with_media), "here": len(with_media)},
         {"source": 1, "here": 1},  # the production's
     )
+    assert counts["attachment-files"] == counts["attachment-media"] == {"source": 1, "here": 1}
     return output
 
 
@@ -143,6 +148,14 @@ def test_a_picture_preview_is_copied_with_its_media(production):
     _, body = served_here(f"/api/pictures/thumbnails/projects/{project_id}.png")
     thumbnail = Image.open(io.BytesIO(body)).convert("RGB")
     assert thumbnail.getpixel((thumbnail.width // 2, thumbnail.height // 2)) == (200, 80, 40)
+
+    attachment = production["attachment"]
+    path = f"/data/attachment-files/{attachment['id']}/file/notes.txt"
+    assert (
+        served_here(f"/api{path}")[1]
+        == reference_file(production, path)
+        == b"Keep the red. \xc3\xa9t\xc3\xa9\n"
+    )
 
     # Again: nothing downloaded a second time.
     assert "Preview media and pictures downloaded by this run: 0." in import_kitsu(
