@@ -408,7 +408,7 @@ class Copy:
         with_media = [row["id"] for row in self.remote["preview-media"]]
         here["preview-media"] = len(media.copied_ids(with_media))
         here["attachment-media"] = sum(
-            media.attachment_stored(row["id"]) for row in self.remote["attachment-media"]
+            media.attachment_stored(row["id"], row.get("size")) for row in self.remote["attachment-media"]
         )
         here["thumbnails"] = sum(
             media.has_thumbnail(self.ids.get(entry["id"], entry["id"])) for entry in self.remote["thumbnails"]

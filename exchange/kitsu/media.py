@@ -24,7 +24,7 @@ import urllib.parse
 
 from exchange.kitsu.source import SourceRefused
 from files.media import services
-from files.media.storage import is_stored, media_key, store_path
+from files.media.storage import is_stored, media_key, store_path, stored_size
 from files.media.thumbnails import set_row_thumbnail
 from files.models import AttachmentFile, PreviewFile
 from kitsu_server.api.errors import WrongParameter
@@ -119,8 +119,10 @@ def download(source, path, extension, store):
 # --- comments' attachments -------------------------------------------------------------------
 
 
-def attachment_stored(attachment_id):
-    return is_stored(attachment_path(attachment_id))
+def attachment_stored(attachment_id, size=None):
+    """Whether the attachment's file is here (whole: of the source's size, when it says it)."""
+    key = attachment_path(attachment_id)
+    return is_stored(key) and (not size or stored_size(key) == size)
 
 
 def copy_attachment_file(source, row):
@@ -128,7 +130,7 @@ def copy_attachment_file(source, row):
     attachment = AttachmentFile.objects.filter(pk=row["id"]).first()
     if attachment is None:
         raise MediaRefused("The attachment's row was not copied.")
-    if attachment_stored(attachment.pk):
+    if attachment_stored(attachment.pk, row.get("size")):  # a write cut short is done again
         return False
     name = urllib.parse.quote(row.get("name") or "attachment", safe="")
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from PIL import Image
 
@@ -16,6 +17,7 @@ from exchange.management.commands import import_kitsu
 from files.media.movies import ffmpeg_binary
 from files.models import DataImportError, PreviewFile
 from kitsu_server.core.models import Job
+from tasks.comments.attachments import attachment_path
 from tests.exchange.test_kitsu_import_copy import FakeSource, new_id
 from tests.exchange.test_kitsu_import_copy import source as source  # noqa: F401 (the fixture)
 from tests.factories import client_for, make_person
@@ -272,3 +274,11 @@ def test_comments_attachments_are_copied_with_their_files(run, copy):
     fake.downloads.clear()
     assert "Copied, counts verified" in run(fake)
     assert path not in fake.downloads
+
+    # A file cut short here (a write killed mid-way) is downloaded again.
+    with default_storage.open(attachment_path(attachment["id"]), "wb") as handle:
+        handle.write(b"hello")
+    assert "Copied, counts verified" in run(fake)
+    assert fake.downloads.count(path) == 1
+    with default_storage.open(attachment_path(attachment["id"]), "rb") as handle:
+        assert handle.read() == b"hello notes"
