@@ -60,7 +60,7 @@ def has_media(row):
 
 
 def source_path(row):
-    extension = row["extension"].lower()
+    extension = urllib.parse.quote(row["extension"].lower(), safe="")
     if extension == "mp4":
         return f"/movies/originals/preview-files/{row['id']}.mp4"
     return f"/pictures/originals/preview-files/{row['id']}.{extension}"
@@ -108,7 +108,11 @@ def copy_preview_media(source, row):
 
 
 def download(source, path, extension, store):
-    """Download `path` of the source to a temporary file, then `store(DownloadedFile)` it."""
+    """Download `path` of the source to a temporary file, then `store(local_path)` it. The
+    extension (the source's word) names the temporary file only when it is plain letters and
+    digits."""
+    if not (extension.isascii() and extension.isalnum() and len(extension) <= 10):
+        raise MediaRefused(f"The source's file has an extension not allowed: {extension[:20]!r}.")
     with tempfile.TemporaryDirectory(prefix="kitsu-copy-") as folder:
         local = os.path.join(folder, f"media.{extension}")
         with open(local, "wb") as target:

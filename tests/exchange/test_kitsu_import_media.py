@@ -185,6 +185,17 @@ def test_a_file_of_no_accepted_kind_is_an_import_error_and_its_row_stays(run, co
     assert PreviewFile.objects.filter(pk=ids["picture"]).exists()
 
 
+def test_an_extension_that_is_no_plain_word_is_an_import_error(run, copy):
+    ids, fake = copy
+    fake.routes["/data/preview-files"][0]["extension"] = "../x"
+    with pytest.raises(CommandError, match="The counts differ"):
+        run(fake)
+    [error] = DataImportError.objects.filter(source="kitsu")
+    assert (error.event_data["kind"], error.event_data["id"]) == ("preview-media", ids["picture"])
+    assert "extension not allowed" in error.event_data["error"]
+    assert PreviewFile.objects.get(pk=ids["movie"]).status == "ready"
+
+
 def test_a_copy_cut_mid_download_resumes_with_that_preview(run, copy, files):
     ids, fake = copy
     movie_path = f"/movies/originals/preview-files/{ids['movie']}.mp4"
