@@ -17,7 +17,7 @@ QUALITIES = [("low", "Low"), ("mid", "Mid"), ("high", "High")]
 STORAGE_STATES = [("ok", "Ok"), ("missing", "Missing"), ("failed", "Failed")]
 BUILD_JOB_STATUSES = [("running", "Running"), ("failed", "Failed"), ("succeeded", "Succeeded")]
 BUILD_JOB_TYPES = [("archive", "Archive"), ("movie", "Movie")]
-IMPORT_SOURCES = [("csv", "csv"), ("shotgun", "shotgun")]
+IMPORT_SOURCES = [("csv", "csv"), ("shotgun", "shotgun"), ("kitsu", "kitsu")]
 
 
 class AttachmentFile(KitsuModel):

@@ -4,14 +4,18 @@ import_kitsu`), as the `kitsu.copy` job.
 What is copied, in this order: departments, people (matched by email), project statuses, task
 types (by name and kind of entity), task statuses (by short name) and entity types (by name),
 created when missing; then the productions (matched by name, else under their own id), their
-metadata descriptors, entities, casting, tasks, preview files (their rows: the media are not
-fetched yet), comments, time spents and playlists, under their own ids. Every row is matched
-before it is written (by natural key or id), so a copy run twice changes nothing the second time.
+metadata descriptors, entities, casting, tasks, preview files, comments, their attachments, time
+spents and playlists, under their own ids; last the files (exchange.kitsu.media): the previews'
+media (stored as uploads, their thumbnails built), the attachments' files, people's avatars and
+productions' thumbnails. Every row is matched before it is written (by natural key or id), so a
+copy run twice changes nothing the second time; a preview whose media are here already is neither
+rewritten nor downloaded again, nor is any file stored here already.
 
 Resuming: the job's row keeps a checkpoint (the steps done, and how far the current one went)
 as it goes; a run after an interrupted one (killed, failed, the source gone) starts from that
-checkpoint. A row refused here is kept as a `DataImportError` (source "kitsu") and the copy goes
-on. At the end the rows of each kind are counted on both sides.
+checkpoint. A row refused here (or a file the source does not serve) is kept as a
+`DataImportError` (source "kitsu") and the copy goes on. At the end the rows of each kind, and the
+files copied, are counted on both sides.
 """
 
 import contextvars
@@ -20,9 +24,10 @@ from django.db import DataError, IntegrityError, transaction
 
 from assets.models import Entity, EntityLink, EntityType
 from exchange.import_runs import keep_row_error
+from exchange.kitsu import media
 from exchange.kitsu.records import KINDS, checked_rows, column_values
 from exchange.kitsu.services import write_row
-from files.models import Playlist, PreviewFile
+from files.models import AttachmentFile, Playlist, PreviewFile
 from kitsu_server.api.errors import WrongParameter, integrity_message
 from kitsu_server.core.models import SUCCEEDED, Job
 from people.models import Department, Person
@@ -40,10 +45,11 @@ ROW_STEPS = (
     "tasks",
     "preview-files",
     "comments",
+    "attachment-files",
     "time-spents",
     "playlists",
 )
-MEDIA_NOTE = "Preview files are copied as rows; their media are not fetched (no media storage here yet)."
+MEDIA_STEPS = ("preview-media", "attachment-media", "thumbnails")
 # Entities written parents first: episodes hold sequences, sequences shots and scenes.
 ENTITY_ORDER = {"Episode": 0, "Sequence": 1, "Scene": 2, "Shot": 4, "Edit": 5}
 # References to rows a copy does not bring (yet): left out rather than refused.
@@ -116,6 +122,7 @@ class Copy:
         self.ids = {}  # a source id -> the id here, for rows matched by natural key
         self.remote = {}
         self.errors = 0
+        self.media_copied = 0
 
     # --- reading the source --------------------------------------------------------------------
 
@@ -136,7 +143,7 @@ class Copy:
                 raise CopyFailed(f"The source has no production named {self.project_name!r}.")
         self.remote["projects"] = projects
         type_names = {row["id"]: row["name"] for row in self.remote["entity-types"]}
-        entities, tasks, playlists, descriptors = [], [], [], []
+        entities, tasks, playlists, descriptors, attachments = [], [], [], [], []
         for project in projects:
             descriptors += source.rows(
                 "/data/metadata-descriptors", project_id=project["id"], relations="true"
@@ -144,6 +151,7 @@ class Copy:
             entities += source.rows("/data/entities", project_id=project["id"], relations="true")
             tasks += source.rows("/data/tasks", project_id=project["id"], relations="true")
             playlists += source.rows("/data/playlists", project_id=project["id"])
+            attachments += source.rows(f"/data/projects/{project['id']}/attachment-files")
         entities.sort(key=lambda row: (ENTITY_ORDER.get(type_names.get(row["entity_type_id"]), 3), row["id"]))
         self.remote["entities"] = entities
         self.remote["casting"] = [
@@ -163,6 +171,12 @@ class Copy:
                 for task in self.remote["tasks"]
                 for row in source.rows(path, **{key: task["id"]}, **query)
             ]
+        self.remote["preview-media"] = [row for row in self.remote["preview-files"] if media.has_media(row)]
+        self.remote["attachment-files"] = sorted(
+            (row for row in attachments if row.get("comment_id")), key=lambda row: row["id"]
+        )
+        self.remote["attachment-media"] = self.remote["attachment-files"]
+        self.remote["thumbnails"] = media.thumbnail_entries(self.remote["persons"], projects)
         self.remote["playlists"] = sorted(playlists, key=lambda row: row["id"])
         self.remote["metadata-descriptors"] = sorted(descriptors, key=lambda row: row["id"])
 
@@ -170,7 +184,7 @@ class Copy:
 
     def run(self):
         self.fetch()
-        self.total = sum(len(self.remote[step]) for step in (*LOOKUP_STEPS, *ROW_STEPS))
+        self.total = sum(len(self.remote[step]) for step in (*LOOKUP_STEPS, *ROW_STEPS, *MEDIA_STEPS))
         self.report(0, self.total)
         for step in LOOKUP_STEPS:  # matched again on every run: later steps need their ids
             getattr(self, f"match_{step.replace('-', '_')}")(self.remote[step])
@@ -183,11 +197,43 @@ class Copy:
             if step in self.checkpoint["done"]:
                 continue
             kind = KINDS["entity-links" if step == "casting" else step]
-            self.write_rows(step, kind, [self.remapped(step, row) for row in self.remote[step]])
+            self.write_rows(step, kind, [self.remapped(step, row) for row in self.rows_to_write(step)])
             if step == "preview-files":
                 self.restore_entity_previews()
             self.step_done(step)
+        for step in MEDIA_STEPS:
+            if step not in self.checkpoint["done"]:
+                self.copy_media(step)
         return self.verify()
+
+    def rows_to_write(self, step):
+        rows = self.remote[step]
+        if step != "preview-files":
+            return rows
+        copied = media.copied_ids([row["id"] for row in rows])  # theirs is the processed row here
+        return [row for row in rows if row["id"] not in copied]
+
+    def copy_media(self, step):
+        """Each preview's media (or row's picture), one at a time (the checkpoint after each): one
+        the source does not serve is kept as an import error; a source gone stops the copy
+        (resumed later from that one)."""
+        entries = self.remote[step]
+        start = self.checkpoint.get("index", 0) if self.checkpoint.get("step") == step else 0
+        for index in range(start, len(entries)):
+            entry = entries[index]
+            try:
+                if step == "thumbnails":
+                    copied = media.copy_thumbnail(self.source, entry, self.ids.get(entry["id"], entry["id"]))
+                elif step == "attachment-media":
+                    copied = media.copy_attachment_file(self.source, entry)
+                else:
+                    copied = media.copy_preview_media(self.source, entry)
+                if copied:
+                    self.media_copied += 1
+            except media.REFUSALS as refusal:
+                self.keep_error(step, entry, str(getattr(refusal, "detail", refusal)))
+            self.advance(step, index + 1, len(entries))
+        self.step_done(step)
 
     def remapped(self, step, row):
         """The row with the ids of rows matched by natural key replaced by theirs here, and the
@@ -355,13 +401,22 @@ class Copy:
             "tasks": Task.objects.filter(project__in=project_ids).count(),
             "preview-files": PreviewFile.objects.filter(task__in=task_ids).count(),
             "comments": Comment.objects.filter(object_id__in=task_ids).count(),
+            "attachment-files": AttachmentFile.objects.filter(comment__object_id__in=task_ids).count(),
             "time-spents": TimeSpent.objects.filter(task__in=task_ids).count(),
             "playlists": Playlist.objects.filter(project__in=project_ids).count(),
         }
+        with_media = [row["id"] for row in self.remote["preview-media"]]
+        here["preview-media"] = len(media.copied_ids(with_media))
+        here["attachment-media"] = sum(
+            media.attachment_stored(row["id"], row.get("size")) for row in self.remote["attachment-media"]
+        )
+        here["thumbnails"] = sum(
+            media.has_thumbnail(self.ids.get(entry["id"], entry["id"])) for entry in self.remote["thumbnails"]
+        )
         counts = {step: {"source": len(self.remote[step]), "here": count} for step, count in here.items()}
         return {
             "counts": counts,
             "verified": all(count["source"] == count["here"] for count in counts.values()),
             "errors": self.errors,
-            "media": MEDIA_NOTE,
+            "media": f"Preview media and pictures downloaded by this run: {self.media_copied}.",
         }

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from assets.models import Entity, EntityLink
 from exchange.kitsu import copying
@@ -39,6 +40,11 @@ pytestmark = [
         not reference_answers(), reason=f"the reference Kitsu (Zou) server does not answer on {REFERENCE}"
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "previews"
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +93,10 @@ def production(tmp_path_factory):
 
 
 def import_kitsu(project_name, **extra):
+    """The command; the jobs it queues (the previews' processing) run as the commits come."""
     out = io.StringIO()
-    call_command("import_kitsu", url=REFERENCE, project=project_name, stdout=out, **ADMIN, **extra)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("import_kitsu", url=REFERENCE, project=project_name, stdout=out, **ADMIN, **extra)
     return out.getvalue()
 
 
@@ -102,6 +110,7 @@ EXPECTED = {
     "comments": 2,
     "time-spents": 1,
     "playlists": 1,
+    "preview-media": 1,
 }
 
 
@@ -133,7 +142,7 @@ def test_a_production_is_copied_with_its_ids_and_counted(production):
     assert artist in project.team.all()
     assert TimeSpent.objects.get(task_id=production["asset_task"]["id"]).duration == 120
     preview = PreviewFile.objects.get(task__entity=shot)
-    assert preview.data["imported_only"] is True
+    assert (preview.status, preview.extension, "imported_only" in preview.data) == ("ready", "png", False)
     assert set(
         Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk")).values_list(
             "text", flat=True
@@ -142,10 +151,11 @@ def test_a_production_is_copied_with_its_ids_and_counted(production):
         "Start with the legs",
         "Layout ready",
     }
-    assert "Preview files are copied as rows" in output
 
-    # Again: the same rows, nothing duplicated.
-    assert "Copied, counts verified" in import_kitsu(name)
+    # Again: the same rows, nothing duplicated, no media downloaded again.
+    output = import_kitsu(name)
+    assert "Copied, counts verified" in output
+    assert "Preview media and pictures downloaded by this run: 0." in output
     assert Entity.objects.filter(project=project).count() == 5
     assert (
         Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk")).count() == 2

@@ -6,14 +6,15 @@ end. Interrupted, the same command started again resumes where it stopped."""
 from django.core.management.base import BaseCommand, CommandError
 
 from exchange.import_runs import run_job_here
-from exchange.kitsu.copying import SESSION, Session
+from exchange.kitsu.copying import LOOKUP_STEPS, MEDIA_STEPS, ROW_STEPS, SESSION, Session
 from exchange.kitsu.jobs import copy_kitsu_server
 from exchange.kitsu.source import SourceServer, SourceUnavailable
 
 
 class Command(BaseCommand):
     help = (
-        "Copy the productions of a live Kitsu server (people, settings, entities, tasks, comments...) here."
+        "Copy the productions of a live Kitsu server (people, settings, entities, tasks, comments, "
+        "previews with their media...) here."
     )
 
     def add_arguments(self, parser):
@@ -49,14 +50,16 @@ class Command(BaseCommand):
         if step != self._step and self._step is not None:
             self.stdout.write("")
         self._step = step
-        self.stdout.write(f"\r{step:<18} {done:>7}/{total}", ending="")
+        self.stdout.write(f"\r{step:<20} {done:>7}/{total}", ending="")
         self.stdout.flush()
 
     def show_counts(self, result):
-        self.stdout.write(f"{'rows':<18} {'source':>7} {'here':>7}")
-        for step, count in result["counts"].items():
+        self.stdout.write(f"{'rows':<20} {'source':>7} {'here':>7}")
+        order = (*LOOKUP_STEPS, *ROW_STEPS, *MEDIA_STEPS)  # the job's row stores them unordered
+        counts = sorted(result["counts"].items(), key=lambda item: order.index(item[0]))
+        for step, count in counts:
             mark = "" if count["source"] == count["here"] else "  <- differs"
-            self.stdout.write(f"{step:<18} {count['source']:>7} {count['here']:>7}{mark}")
+            self.stdout.write(f"{step:<20} {count['source']:>7} {count['here']:>7}{mark}")
         if result["errors"]:
             self.stdout.write(f"{result['errors']} rows refused: see the import errors (source 'kitsu').")
         self.stdout.write(result["media"])
