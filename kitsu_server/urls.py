@@ -49,6 +49,7 @@ ROUTE_MODULES = (
     "tasks.events.urls",
     "tasks.inbox.urls",
     "files.media.urls",
+    "files.playlists.urls",
     "files.working.urls",
     "exchange.exports.urls",
     "exchange.csv_imports.urls",

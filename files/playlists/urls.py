@@ -1,0 +1,57 @@
+"""Kitsu routes of the playlists area, one line each, in the order of routes.tsv."""
+
+from files.playlists import views
+from kitsu_server.routing import kitsu_path
+
+PLAYLIST = "/data/playlists/{playlist_id}"
+
+urlpatterns = [
+    kitsu_path(
+        "/actions/playlists/{playlist_id}/add-entities",
+        views.PlaylistAddEntitiesView.as_view(),
+        name="playlist-add-entities",
+    ),
+    kitsu_path(
+        "/actions/playlists/{playlist_id}/add-entity",
+        views.PlaylistAddEntityView.as_view(),
+        name="playlist-add-entity",
+    ),
+    kitsu_path(
+        "/data/playlists/entities/{entity_id}/preview-files",
+        views.EntityPreviewFilesView.as_view(),
+        name="playlist-entity-previews",
+    ),
+    kitsu_path(
+        f"{PLAYLIST}/notify-clients", views.NotifyClientsView.as_view(), name="playlist-notify-clients"
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/build-jobs",
+        views.ProjectBuildJobsView.as_view(),
+        name="project-build-jobs",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/episodes/{episode_id}/playlists",
+        views.EpisodePlaylistsView.as_view(),
+        name="episode-playlists",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/playlists",
+        views.ProjectPlaylistsView.as_view(),
+        name="project-playlists",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/playlists/all",
+        views.ProjectAllPlaylistsView.as_view(),
+        name="project-all-playlists",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/playlists/temp",
+        views.TempPlaylistView.as_view(),
+        name="project-temp-playlist",
+    ),
+    kitsu_path(
+        "/data/projects/{project_id}/playlists/{playlist_id}",
+        views.ProjectPlaylistView.as_view(),
+        name="project-playlist",
+    ),
+]
