@@ -48,6 +48,7 @@ ROUTE_MODULES = (
     "tasks.news.urls",
     "tasks.events.urls",
     "tasks.inbox.urls",
+    "tasks.shared.urls",
     "files.media.urls",
     "files.playlists.urls",
     "files.working.urls",

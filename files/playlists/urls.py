@@ -1,6 +1,6 @@
 """Kitsu routes of the playlists area, one line each, in the order of routes.tsv."""
 
-from files.playlists import views
+from files.playlists import share_views, views
 from kitsu_server.routing import kitsu_path
 
 PLAYLIST = "/data/playlists/{playlist_id}"
@@ -23,6 +23,15 @@ urlpatterns = [
     ),
     kitsu_path(
         f"{PLAYLIST}/notify-clients", views.NotifyClientsView.as_view(), name="playlist-notify-clients"
+    ),
+    kitsu_path(f"{PLAYLIST}/share", share_views.ShareLinksView.as_view(), name="playlist-share-links"),
+    kitsu_path(
+        f"{PLAYLIST}/share/{{token}}", share_views.ShareLinkView.as_view(), name="playlist-share-link"
+    ),
+    kitsu_path(
+        f"{PLAYLIST}/share/{{token}}/invite",
+        share_views.ShareInviteView.as_view(),
+        name="playlist-share-invite",
     ),
     kitsu_path(
         "/data/projects/{project_id}/build-jobs",
