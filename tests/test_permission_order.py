@@ -56,6 +56,7 @@ CLIENT_WRITES = {
     ("POST", "/data/assets/{asset_id}/asset-asset-instances"),
     ("POST", "/data/shots/{shot_id}/asset-instances"),
     ("POST", "/actions/projects/{project_id}/delete-entities"),
+    ("POST", "/data/projects/{project_id}/playlists/temp"),  # a read sent as POST: nothing written
 }
 # Routes about the caller's own rows (subscriptions, chats joined): nothing of a production is
 # written, whoever calls.

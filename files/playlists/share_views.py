@@ -10,6 +10,7 @@ from files.models import Playlist
 from files.playlists import sharing
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
+from kitsu_server.api.schema import rows
 from kitsu_server.core.access import access_for
 from kitsu_server.core.lookups import found_or_404
 from people.models import Person
@@ -33,7 +34,7 @@ class ShareLinksView(KitsuView):
     """`GET|POST /data/playlists/<id>/share`: the active links of the playlist; a new one
     {expiration_date?, can_comment?, password?} (201)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(responses={200: rows()}, tags=TAGS)
     def get(self, request, playlist_id):
         playlist = managed_playlist(request, playlist_id)
         links = playlist.share_links.filter(is_active=True).order_by("created_at")

@@ -14,6 +14,7 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.json import serialize_instance, serialize_rows
 from kitsu_server.api.params import parse_bool, uuid_or_none
 from kitsu_server.api.requests import query_int, query_text, validated
+from kitsu_server.api.schema import rows
 from kitsu_server.core.access import access_for
 from kitsu_server.core.lookups import entity_or_404, found_or_404
 from kitsu_server.core.scoped import ADMIN, MEMBER, EntityScopedView, ProjectScopedView
@@ -57,7 +58,7 @@ class ProjectPlaylistsView(ProjectScopedView):
 
     rules = {"GET": not_vendor}
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(parameters=LIST_PARAMETERS, responses={200: rows()}, tags=TAGS)
     def get(self, request, project_id):
         return Response(listed(request, Playlist.objects.filter(project=self.project), self.role))
 
@@ -69,7 +70,7 @@ class EpisodePlaylistsView(ProjectScopedView):
 
     @extend_schema(
         parameters=[*LIST_PARAMETERS, OpenApiParameter("for_entity", str)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: rows()},
         tags=TAGS,
     )
     def get(self, request, project_id, episode_id):
@@ -88,7 +89,9 @@ class ProjectPlaylistView(ProjectScopedView):
 
     rules = {"GET": not_vendor}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(
+        operation_id="data_projects_playlist_retrieve", responses={200: OpenApiTypes.OBJECT}, tags=TAGS
+    )
     def get(self, request, project_id, playlist_id):
         playlist = playlist_or_404(playlist_id)
         if playlist.project_id != self.project.pk:
@@ -163,7 +166,7 @@ class ProjectBuildJobsView(ProjectScopedView):
 
     rules = {"GET": ADMIN}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(responses={200: rows()}, tags=TAGS)
     def get(self, request, project_id):
         jobs = BuildJob.objects.filter(playlist__project=self.project).order_by("-created_at")
         return Response(serialize_rows(jobs))
@@ -175,9 +178,7 @@ class ProjectAllPlaylistsView(ProjectScopedView):
 
     rules = {"GET": ADMIN}
 
-    @extend_schema(
-        parameters=[OpenApiParameter("page", int)], responses={200: OpenApiTypes.OBJECT}, tags=TAGS
-    )
+    @extend_schema(parameters=[OpenApiParameter("page", int)], responses={200: rows()}, tags=TAGS)
     def get(self, request, project_id):
         playlists = Playlist.objects.filter(project=self.project).order_by("created_at", "id")
         page = query_int(request, "page", 0, message="page must be an integer.")
@@ -204,7 +205,7 @@ class TempPlaylistView(ProjectScopedView):
     @extend_schema(
         request=TempPlaylistBody,
         parameters=[OpenApiParameter("sort", bool)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: rows()},
         tags=TAGS,
     )
     def post(self, request, project_id):

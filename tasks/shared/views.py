@@ -24,6 +24,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.api.params import uuid_or_none
 from kitsu_server.api.requests import validated
+from kitsu_server.api.schema import rows
 from people.models import Person
 from tasks.comments.attachments import attachment_path
 from tasks.models import Comment, Task, TaskStatus
@@ -130,7 +131,7 @@ class SharedCommentsView(SharedView):
 
     with_password = True
 
-    @extend_schema(parameters=PASSWORD, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(parameters=PASSWORD, responses={200: rows()}, tags=TAGS)
     def get(self, request, token):
         return Response(queries.guest_comments(self.shown_tasks()))
 
@@ -210,7 +211,7 @@ class SharedCommentView(GuestCommentMixin, SharedView):
         return Response(status=204)
 
 
-class AnnotationsBody(serializers.Serializer):
+class GuestAnnotationsBody(serializers.Serializer):
     guest_id = serializers.UUIDField()
     preview_file_id = serializers.UUIDField()
     additions = serializers.ListField(
@@ -234,11 +235,11 @@ class SharedAnnotationsView(SharedView):
     """`PUT /shared/playlists/<token>/annotations`: a guest's strokes on a shown preview (their
     own only are updated or deleted)."""
 
-    @extend_schema(request=AnnotationsBody, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(request=GuestAnnotationsBody, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
     def put(self, request, token):
         if not self.link.can_comment:
             raise PermissionDenied("Annotations are disabled")
-        body = validated(AnnotationsBody, request.data)
+        body = validated(GuestAnnotationsBody, request.data)
         guest = self.guest(body["guest_id"])
         preview = sharing.shared_preview_or_404(self.link, body["preview_file_id"])
         return Response(
