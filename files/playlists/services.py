@@ -4,7 +4,8 @@ Each owns its transaction and records the reference's events."""
 from django.db import transaction
 from django.db.models import Q
 
-from files.models import Playlist, PreviewFile
+from files.models import BuildJob, Playlist, PreviewFile
+from files.playlists.jobs import build_playlist_movie
 from kitsu_server.core.events import publish_event, record_event
 from people.models import DepartmentLink, Person
 from productions.models import ProjectPersonLink
@@ -97,3 +98,19 @@ def notify_clients(playlist, author, studio_id=None, department_id=None):
                 after_commit=True,
             )
     return notifications
+
+
+def start_build(playlist, user, full=False):
+    """A build of the playlist's movie: its row (running) and its job, sent on commit."""
+    with transaction.atomic():
+        build_job = BuildJob.objects.create(playlist=playlist, status="running", job_type="movie")
+        build_playlist_movie.enqueue(
+            project=playlist.project, created_by=user, build_job_id=str(build_job.pk), full=bool(full)
+        )
+        record_event(
+            "build-job:new",
+            {"build_job_id": str(build_job.pk), "playlist_id": str(playlist.pk)},
+            project_id=playlist.project_id,
+            user=user,
+        )
+    return build_job

@@ -1,6 +1,6 @@
 """Kitsu routes of the playlists area, one line each, in the order of routes.tsv."""
 
-from files.playlists import share_views, views
+from files.playlists import build_views, share_views, views
 from kitsu_server.routing import kitsu_path
 
 PLAYLIST = "/data/playlists/{playlist_id}"
@@ -20,6 +20,16 @@ urlpatterns = [
         "/data/playlists/entities/{entity_id}/preview-files",
         views.EntityPreviewFilesView.as_view(),
         name="playlist-entity-previews",
+    ),
+    kitsu_path(f"{PLAYLIST}/build/mp4", build_views.BuildMovieView.as_view(), name="playlist-build-movie"),
+    kitsu_path(f"{PLAYLIST}/download/zip", build_views.ZipDownloadView.as_view(), name="playlist-zip"),
+    kitsu_path(
+        f"{PLAYLIST}/jobs/{{build_job_id}}", build_views.BuildJobView.as_view(), name="playlist-build-job"
+    ),
+    kitsu_path(
+        f"{PLAYLIST}/jobs/{{build_job_id}}/build/mp4",
+        build_views.BuildDownloadView.as_view(),
+        name="playlist-build-download",
     ),
     kitsu_path(
         f"{PLAYLIST}/notify-clients", views.NotifyClientsView.as_view(), name="playlist-notify-clients"
