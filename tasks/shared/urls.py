@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     kitsu_path(f"{SHARED}/comments", views.SharedCommentsView.as_view(), name="shared-comments"),
     kitsu_path(f"{SHARED}/comments/{{comment_id}}", views.SharedCommentView.as_view(), name="shared-comment"),
+    kitsu_path(
+        f"{SHARED}/comments/{{comment_id}}/attachments",
+        views.SharedCommentAttachmentsView.as_view(),
+        name="shared-comment-attachments",
+    ),
+    kitsu_path(
+        f"{SHARED}/comments/{{comment_id}}/attachments/{{attachment_file_id}}",
+        views.SharedCommentAttachmentView.as_view(),
+        name="shared-comment-attachment",
+    ),
     kitsu_path(f"{SHARED}/context", views.SharedContextView.as_view(), name="shared-context"),
     kitsu_path(f"{SHARED}/guest", views.SharedGuestView.as_view(), name="shared-guest"),
     kitsu_path(

@@ -26,7 +26,9 @@ from kitsu_server.api.params import uuid_or_none
 from kitsu_server.api.requests import validated
 from kitsu_server.api.schema import rows
 from people.models import Person
-from tasks.comments.attachments import attachment_path
+from tasks.comments.attachments import add_attachments, attachment_path, delete_attachment
+from tasks.comments.services import render_comment
+from tasks.inputs import uploaded_files
 from tasks.models import Comment, Task, TaskStatus
 from tasks.shared import queries, services
 
@@ -385,3 +387,46 @@ class SharedAttachmentView(SharedView):
             as_attachment=True,
             filename=attachment.name or file_name,
         )
+
+
+class GuestUploadBody(serializers.Serializer):
+    guest_id = serializers.UUIDField()
+    file = serializers.FileField(help_text="One or more files, under any field names")
+
+
+class SharedCommentAttachmentsView(GuestCommentMixin, SharedView):
+    """`POST /shared/playlists/<token>/comments/<id>/attachments` (multipart, `guest_id` in the
+    form or the query string): files attached to a guest's own comment (201, the comment)."""
+
+    @extend_schema(
+        request={"multipart/form-data": GuestUploadBody}, responses={201: OpenApiTypes.OBJECT}, tags=TAGS
+    )
+    def post(self, request, token, comment_id):
+        self.check_can_comment()
+        guest_id = request.data.get("guest_id") if hasattr(request.data, "get") else None
+        guest = self.guest(guest_id or request.query_params.get("guest_id"))
+        comment, _ = self.own_comment(comment_id, guest)
+        files = uploaded_files(request)
+        if not files:
+            raise WrongParameter("No file given.")
+        add_attachments(comment, files)
+        comment.refresh_from_db()
+        return Response(render_comment(comment), status=201)
+
+
+class SharedCommentAttachmentView(GuestCommentMixin, SharedView):
+    """`DELETE /shared/playlists/<token>/comments/<id>/attachments/<id>` {guest_id}: an
+    attachment of a guest's own comment removed (204)."""
+
+    @extend_schema(request=GuestActionBody, responses={204: None}, tags=TAGS)
+    def delete(self, request, token, comment_id, attachment_file_id):
+        self.check_can_comment()
+        body = validated(GuestActionBody, request.data)
+        guest = self.guest(body["guest_id"])
+        comment, _ = self.own_comment(comment_id, guest)
+        pk = uuid_or_none(attachment_file_id)
+        attachment = AttachmentFile.objects.filter(pk=pk, comment=comment).first() if pk else None
+        if attachment is None:
+            raise NotFound("Comment not found")
+        delete_attachment(attachment)
+        return Response(status=204)

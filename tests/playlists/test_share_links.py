@@ -232,6 +232,39 @@ def test_a_guest_annotates_and_touches_only_their_own_strokes(shared):
     assert shared.guest_client.put(url, foreign, format="json").status_code == 404
 
 
+def test_a_guest_attaches_files_to_their_own_comment_and_reads_them(shared, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = shared.guest_client
+    body = {
+        "guest_id": str(shared.guest.pk),
+        "task_id": str(shared.tasks[0].pk),
+        "task_status_id": str(shared.status.pk),
+    }
+    comment_id = client.post(f"{base(shared.link)}/comments", body, format="json").json()["id"]
+    url = f"{base(shared.link)}/comments/{comment_id}/attachments"
+    upload = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+    response = client.post(url, {"guest_id": str(shared.guest.pk), "file": upload}, format="multipart")
+    assert response.status_code == 201
+    [attachment_id] = response.json()["attachment_files"]
+    listed = client.get(f"{base(shared.link)}/comments").json()
+    assert [a["id"] for a in listed[0]["attachment_files"]] == [attachment_id]
+    download = client.get(f"{base(shared.link)}/attachment-files/{attachment_id}/file/note.txt")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"hello"
+    other, _ = sharing.create_guest(shared.link, "Eve")
+    upload = SimpleUploadedFile("x.txt", b"x")
+    assert (
+        client.post(url, {"guest_id": str(other.pk), "file": upload}, format="multipart").status_code == 404
+    )
+    assert client.post(url, {"guest_id": str(shared.guest.pk)}, format="multipart").status_code == 400
+    gone = client.delete(f"{url}/{attachment_id}", {"guest_id": str(shared.guest.pk)}, format="json")
+    assert gone.status_code == 204
+    assert (
+        client.get(f"{base(shared.link)}/attachment-files/{attachment_id}/file/note.txt").status_code == 404
+    )
+
+
 # --- every guest route with a valid, expired, revoked and foreign token -------------------------
 
 
@@ -252,6 +285,8 @@ def guest_requests(world, link):
         ),
         ("put", f"{root}/comments/{uuid.uuid4()}", {"guest_id": guest, "text": "x"}),
         ("delete", f"{root}/comments/{uuid.uuid4()}", {"guest_id": guest}),
+        ("post", f"{root}/comments/{uuid.uuid4()}/attachments", {"guest_id": guest}),
+        ("delete", f"{root}/comments/{uuid.uuid4()}/attachments/{uuid.uuid4()}", {"guest_id": guest}),
         ("put", f"{root}/annotations", {"guest_id": guest, "preview_file_id": str(preview)}),
         ("get", f"{root}/preview-files/{preview}", None),
         ("get", f"{root}/preview-files/{preview}/download", None),
