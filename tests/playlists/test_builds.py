@@ -180,3 +180,23 @@ def test_the_build_job_row_of_a_failed_job_reads_failed(movie_playlist):
     assert body["status"] == "failed"
     job.refresh_from_db()
     assert job.status == "failed" and job.message == "boom"
+
+
+def test_the_admin_shows_progress_and_cancels(movie_playlist, rf):
+    from django.contrib import admin as django_admin
+
+    from files.playlists.admin import PlaylistBuildJobAdmin
+
+    world = movie_playlist
+    job = BuildJob.objects.create(playlist=world.shared, status="running")
+    Job.objects.create(
+        name=builds.JOB_NAME, key=f"x:{job.pk}", state="running", params={"build_job_id": str(job.pk)}
+    )
+    Job.objects.filter(params__build_job_id=str(job.pk)).update(progress_done=3, progress_total=5)
+    model_admin = PlaylistBuildJobAdmin(BuildJob, django_admin.site)
+    assert model_admin.progress(job) == "running 3/5"
+    request = rf.post("/admin/files/buildjob/")
+    request.user = world.team["admin"]
+    model_admin.message_user = lambda *args, **kwargs: None
+    model_admin.cancel_builds(request, BuildJob.objects.filter(pk=job.pk))
+    assert not BuildJob.objects.filter(pk=job.pk).exists()
