@@ -157,6 +157,14 @@ def entity_preview_files(entity_id):
     return {task_type_id: mix_revisions(items) for task_type_id, items in result.items()}
 
 
+def positioned_fields(preview):
+    """The `preview_file_*` fields of an entry, from its positioned preview."""
+    return {
+        f"preview_file_{name}": preview[name]
+        for name in ("extension", "revision", "width", "height", "duration", "status")
+    } | {"preview_file_previews": preview.get("previews", [])}
+
+
 def build_jobs_of(playlist_id):
     return serialize_rows(BuildJob.objects.filter(playlist_id=playlist_id).order_by("-created_at"))
 
@@ -181,16 +189,7 @@ def playlist_with_previews(playlist, with_annotations=False):
         if preview is None:
             shot.pop("preview_file_id", None)
             continue
-        shot.update(
-            preview_file_extension=preview["extension"],
-            preview_file_revision=preview["revision"],
-            preview_file_width=preview["width"],
-            preview_file_height=preview["height"],
-            preview_file_duration=preview["duration"],
-            preview_file_status=preview["status"],
-            preview_file_task_id=preview["task_id"],
-            preview_file_previews=preview.get("previews", []),
-        )
+        shot.update(positioned_fields(preview), preview_file_task_id=preview["task_id"])
         if with_annotations:
             shot["preview_file_annotations"] = preview.get("annotations")
     data["shots"] = shots
@@ -246,15 +245,9 @@ def temp_playlist(tasks, task_type_order, sort=True):
         if chosen:
             preview = chosen[0]
             entry.update(
+                positioned_fields(preview),
                 preview_file_id=preview["id"],
-                preview_file_extension=preview["extension"],
-                preview_file_width=preview["width"],
-                preview_file_height=preview["height"],
-                preview_file_duration=preview["duration"],
-                preview_file_revision=preview["revision"],
-                preview_file_status=preview["status"],
                 preview_file_annotations=preview.get("annotations") or [],
-                preview_file_previews=preview["previews"],
             )
         entry["preview_files"] = entity_previews
         entries.append(entry)

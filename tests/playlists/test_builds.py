@@ -12,19 +12,10 @@ from files.media.storage import is_stored, media_key, store_path
 from files.models import BuildJob, Playlist, PreviewFile
 from files.playlists import builds
 from kitsu_server.core.models import Job
-from tests.media.conftest import make_clip
+from tests.media.conftest import make_clip, media_settings  # noqa: F401 (the media tests' storage)
 from tests.playlists.conftest import as_
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "previews"
-    settings.FFMPEG_PRESET = "ultrafast"
-    settings.FFMPEG_THREADS = 1
-    settings.MOVIE_HIGHDEF_BITRATE = 1
-    return settings
 
 
 @pytest.fixture(scope="module")
