@@ -46,7 +46,7 @@ def expiration_of(value):
 def render_link(link):
     """A link as the API shows it: the password's hash never leaves the server."""
     data = serialize_instance(link)
-    data["password"] = None
+    del data["password"]
     data["has_password"] = bool(link.password)
     return data
 

@@ -13,6 +13,7 @@ def shared_playlist(playlist):
     """The playlist with its previews (annotations inline: the guest player loads none on
     demand), each entry showing only the revision positioned, with its entity's names."""
     data = playlist_with_previews(playlist, with_annotations=True)
+    data["project_fps"], data["project_name"] = playlist.project.fps, playlist.project.name
     shots = data["shots"]
     entity_ids = [shot["id"] for shot in shots if shot.get("id")]
     entities = {str(row["id"]): row for row in Entity.objects.filter(pk__in=entity_ids).values()}
