@@ -58,12 +58,13 @@ class BuildMovieView(KitsuView):
     def get(self, request, playlist_id):
         playlist = playlist_or_404(playlist_id)
         access_for(request).check_manager(playlist.project_id)
-        if BuildJob.objects.filter(playlist=playlist, status="running").exists():
+        full = parse_bool(request.query_params.get("full", "false"))
+        try:
+            build_job = services.start_build(playlist, request.user, full=full)
+        except services.BuildInProgress:
             return Response(
                 {"error": True, "message": "A build is already in progress for this playlist"}, status=409
             )
-        full = parse_bool(request.query_params.get("full", "false"))
-        build_job = services.start_build(playlist, request.user, full=full)
         return Response(builds.render_build_job(build_job))
 
 

@@ -100,9 +100,17 @@ def notify_clients(playlist, author, studio_id=None, department_id=None):
     return notifications
 
 
+class BuildInProgress(Exception):
+    pass
+
+
 def start_build(playlist, user, full=False):
-    """A build of the playlist's movie: its row (running) and its job, sent on commit."""
+    """A build of the playlist's movie: its row (running) and its job, sent on commit. One at a
+    time per playlist (BuildInProgress), settled under the playlist's row lock."""
     with transaction.atomic():
+        Playlist.objects.select_for_update().filter(pk=playlist.pk).first()
+        if BuildJob.objects.filter(playlist=playlist, status="running").exists():
+            raise BuildInProgress
         build_job = BuildJob.objects.create(playlist=playlist, status="running", job_type="movie")
         build_playlist_movie.enqueue(
             project=playlist.project, created_by=user, build_job_id=str(build_job.pk), full=bool(full)
