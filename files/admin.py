@@ -18,6 +18,7 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
+from files.playlists.admin import PlaylistBuildJobAdmin
 from kitsu_server.admin_base import KitsuModelAdmin, LargeTableAdmin
 
 # What Task.__str__ reads, for every list that shows a task through a foreign key.
@@ -158,9 +159,5 @@ class PlaylistShareLinkAdmin(KitsuModelAdmin):
     exclude = ("password",)  # the share's secret: set through the API, never shown here
 
 
-@admin.register(BuildJob)
-class BuildJobAdmin(KitsuModelAdmin):
-    list_display = ("playlist", "job_type", "status", "created_at", "ended_at")
-    list_select_related = ("playlist",)
-    list_filter = ("status", "job_type")
-    autocomplete_fields = ("playlist",)
+# A build's progress and error, and the cancel action, with the playlists area.
+admin.site.register(BuildJob, PlaylistBuildJobAdmin)

@@ -30,3 +30,7 @@ def process_preview(report, preview_file_id, normalize=True):
     low-definition movies and the tile strip): the preview turns ready, or broken with the
     tool's error."""
     return processing.process_preview(preview_file_id, normalize=normalize, report=report)
+
+
+# The playlist build job, declared with its area (imported here so that the worker finds it).
+from files.playlists import jobs as playlist_jobs  # noqa: E402, F401

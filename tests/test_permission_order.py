@@ -63,6 +63,7 @@ CLIENT_WRITES = {
     ("POST", "/data/entities/{entity_id}/output-file-path"),
     ("POST", "/data/entities/{entity_id}/output-files/new"),
     ("POST", "/data/entities/{entity_id}/output-files/next-revision"),
+    ("POST", "/data/projects/{project_id}/playlists/temp"),  # a read sent as POST: nothing written
 }
 # Routes about the caller's own rows (subscriptions, chats joined): nothing of a production is
 # written, whoever calls.

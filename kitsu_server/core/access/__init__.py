@@ -163,6 +163,7 @@ class Access:
     visible_playlists = file_rules.visible_playlists
     check_playlist_read = file_rules.check_playlist_read
     check_playlist_update = file_rules.check_playlist_update
+    check_playlist_access = file_rules.check_playlist_access
     # projects
     check_project_reader = project_rules.check_project_reader
     check_schedule_list = project_rules.check_schedule_list

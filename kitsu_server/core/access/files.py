@@ -200,3 +200,15 @@ def check_playlist_update(access, playlist):
         if role in SUPERVISOR_ROLES and playlist.created_by_id in (None, access.person.pk):
             return
     raise PermissionDenied
+
+
+def check_playlist_access(access, playlist, supervisor_access=False):
+    """Build jobs and downloads: the project's managers, clients for a playlist shared with them,
+    its supervisors where `supervisor_access` (the reference's rule: artists never)."""
+    access.check_project_access(playlist.project_id)
+    role = access.project_role(playlist.project_id)
+    if role in MANAGER_ROLES or (role == "client" and playlist.for_client):
+        return
+    if supervisor_access and role in SUPERVISOR_ROLES:
+        return
+    raise PermissionDenied
