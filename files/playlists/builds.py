@@ -15,6 +15,7 @@ import tempfile
 import uuid
 import zipfile
 
+import av
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -127,13 +128,27 @@ def target_format(project, infos):
     return width, height, fps
 
 
+def video_duration(path):
+    """Seconds of the clip's picture (its sound may run longer: an AAC track ends on a whole
+    frame of samples, and a source's sound may outlast its picture)."""
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        if video.duration and video.time_base:
+            return float(video.duration * video.time_base)
+        return container.duration / av.time_base if container.duration else None
+
+
 def concat(parts, target):
-    """The clips joined without re-encoding (they share codec, size and rate)."""
+    """The clips joined without re-encoding (they share codec, size and rate), each cut where its
+    picture ends: sound running past it would push every later clip's sound out of sync."""
     listing = f"{target}.txt"
     with open(listing, "w") as handle:
         for part in parts:
             escaped = str(part).replace("'", "'\\''")
             handle.write(f"file '{escaped}'\n")
+            duration = video_duration(part)
+            if duration:
+                handle.write(f"outpoint {duration:.6f}\n")
     movies.run_ffmpeg(
         "-f", "concat", "-safe", "0", "-i", listing,
         "-c", "copy", "-movflags", "+faststart", "-f", "mp4", target,
