@@ -30,7 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
 
-from bench.generate import analyze, generate_breakdown  # noqa: E402
+from bench.generate import add_activity, analyze, generate_breakdown  # noqa: E402
 from people.auth.authentication import KitsuAccessToken  # noqa: E402
 from people.models import Person  # noqa: E402
 
@@ -217,6 +217,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shots", type=int, default=500)
     parser.add_argument("--assets", type=int, default=200)
+    parser.add_argument("--comments", type=int, default=3000, help="comments (with their news)")
+    parser.add_argument("--time-spents", type=int, default=3000)
     parser.add_argument("-n", type=int, default=100, help="requests per route")
     parser.add_argument("--profile", default=None, help="a route to profile (as the admin)")
     parser.add_argument("--memory", default=None, help="a route whose peak memory to measure (as the admin)")
@@ -228,6 +230,7 @@ def main():
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     project = generate_breakdown(f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets)
+    add_activity(project, args.comments, args.time_spents)
     analyze()
     from assets.models import Entity
     from tasks.models import Task

@@ -166,6 +166,9 @@ class News(KitsuModel):
 
     class Meta:
         db_table = "news"
+        # The feeds' pages, newest first (created_at, id descending), walked from this index
+        # until a page of the production's news is found, instead of every news sorted.
+        indexes = [models.Index(fields=["created_at", "id"], name="news_created_at_id_index")]
 
     def __str__(self):
         return f"news {self.task_id}"
