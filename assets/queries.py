@@ -9,10 +9,12 @@ person's projects, their assigned tasks) are subqueries, so no id list
 travels as parameters.
 """
 
+import uuid
 from collections import defaultdict
 
 import orjson
-from django.db.models import BooleanField, Count, Max, Q
+from django.db import connections, router
+from django.db.models import BooleanField, Q
 from rest_framework.exceptions import NotFound
 
 from assets.models import (
@@ -398,19 +400,34 @@ def assets_with_tasks(
 
 
 def board_fingerprint(project_id, person):
-    """A cheap change signal of a production's asset board: the newest change and the number of
-    its entities and tasks, of the entity types, of the person's subscriptions, and the
-    production's own last change. Five aggregates, computed by the database."""
-    signals = [
-        Entity.objects.filter(project_id=project_id).aggregate(last=Max("updated_at"), count=Count("pk")),
-        Task.objects.filter(project_id=project_id).aggregate(last=Max("updated_at"), count=Count("pk")),
-        EntityType.objects.aggregate(last=Max("updated_at"), count=Count("pk")),
-        Subscription.objects.filter(person_id=person.pk).aggregate(last=Max("updated_at"), count=Count("pk")),
-    ]
-    project_updated_at = Project.objects.filter(pk=project_id).values_list("updated_at", flat=True).first()
-    parts = [f"{signal['last']}:{signal['count']}" for signal in signals]
-    parts.append(str(project_updated_at))
-    return "|".join(parts)
+    """A cheap change signal of a production's board: the newest change and the number of its
+    entities and tasks, of the entity types, of the person's subscriptions, and the production's
+    own last change. One query of five aggregates, computed by the database (a board answered 304
+    costs one round trip)."""
+    connection = connections[router.db_for_read(Entity)]
+    quote = connection.ops.quote_name
+
+    def signal(model, column=None):
+        table = quote(model._meta.db_table)
+        where = f" WHERE {quote(column)} = %s" if column else ""
+        return f"(SELECT MAX({quote('updated_at')}) || ':' || COUNT(*) FROM {table}{where})"
+
+    sql = "SELECT " + ", ".join(
+        [
+            signal(Entity, "project_id"),
+            signal(Task, "project_id"),
+            signal(EntityType),
+            signal(Subscription, "person_id"),
+            f"(SELECT {quote('updated_at')} FROM {quote(Project._meta.db_table)} WHERE {quote('id')} = %s)",
+        ]
+    )
+    key = Project._meta.pk
+    project, person_id = (
+        key.get_db_prep_value(uuid.UUID(str(value)), connection) for value in (project_id, person.pk)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project, project, person_id, project])
+        return "|".join(str(value) for value in cursor.fetchone())
 
 
 def full_asset(asset, person, client=False):

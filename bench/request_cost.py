@@ -4,6 +4,7 @@ robust to a loaded machine, where wall-clock medians are noise.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kitsu_bench \
         .venv/bin/python bench/request_cost.py --shots 500 --assets 200 -n 200
     ... --profile /data/user/context        # cProfile of that route, top functions by own time
+    ... --shots 1000 --assets 250 --floor -n 7   # the two heaviest boards beside their one-SQL floor
 
 For each route: the process CPU time (`time.process_time`, every thread of the process: the
 thread hop of a synchronous view included) per request, the SQL queries per request and the
@@ -16,6 +17,7 @@ import asyncio
 import cProfile
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,7 +32,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
 
-from bench.generate import analyze, generate_breakdown  # noqa: E402
+from bench.generate import add_activity, analyze, generate_breakdown  # noqa: E402
 from people.auth.authentication import KitsuAccessToken  # noqa: E402
 from people.models import Person  # noqa: E402
 
@@ -100,9 +102,12 @@ class AsgiCaller:
 
 
 class QueryCounter:
-    """Counts the SQL statements of every thread (a synchronous view runs in a worker thread)."""
+    """Counts the SQL statements of every thread (a synchronous view runs in a worker thread),
+    and the time spent waiting for the database (each statement's wall time less this process's
+    CPU time meanwhile, so that CPU and wait add up without counting twice)."""
 
     count = 0
+    wait = 0.0
 
     def __init__(self):
         original = CursorWrapper._execute_with_wrappers
@@ -110,7 +115,11 @@ class QueryCounter:
 
         def counted(self, *args, **kwargs):
             counter.count += 1
-            return original(self, *args, **kwargs)
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                counter.wait += (time.perf_counter() - wall) - (time.process_time() - cpu)
 
         CursorWrapper._execute_with_wrappers = counted
 
@@ -191,6 +200,33 @@ def cost(call, path, count):
     return cpu, queries, first["size"]
 
 
+def floor_cost(call, project_id, count):
+    """Per board: (our CPU + database wait ms, the one-SQL json_agg floor's ms, measured alike):
+    the floor's JSON is built by PostgreSQL in one statement (side_by_side.floor_queries)."""
+    from django.db import connection
+
+    from bench.side_by_side import floor_queries
+
+    global QUERIES
+    QUERIES = QUERIES or QueryCounter()
+    result = []
+    for label, sql, _ in floor_queries(project_id):
+        path = f"/data/{label}{project_id}"
+        ours, floor = [], []
+        call(path)
+        for _ in range(count):
+            wait, cpu = QUERIES.wait, time.process_time()
+            call(path)
+            ours.append((time.process_time() - cpu + QUERIES.wait - wait) * 1000)
+            wait, cpu = QUERIES.wait, time.process_time()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT ({sql})::text", [project_id])
+                cursor.fetchone()
+            floor.append((time.process_time() - cpu + QUERIES.wait - wait) * 1000)
+        result.append((label, statistics.median(ours), statistics.median(floor)))
+    return result
+
+
 def routes(project, shot, episode, task, day):
     return {
         "admin": [
@@ -217,6 +253,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shots", type=int, default=500)
     parser.add_argument("--assets", type=int, default=200)
+    parser.add_argument("--comments", type=int, default=3000, help="comments (with their news)")
+    parser.add_argument("--time-spents", type=int, default=3000)
     parser.add_argument("-n", type=int, default=100, help="requests per route")
     parser.add_argument("--profile", default=None, help="a route to profile (as the admin)")
     parser.add_argument("--memory", default=None, help="a route whose peak memory to measure (as the admin)")
@@ -224,10 +262,14 @@ def main():
     parser.add_argument("--chunk-size", type=int, default=None, help="rows per streamed chunk")
     parser.add_argument("--handler", choices=("django", "kitsu"), default="django")
     parser.add_argument("--wsgi", action="store_true", help="through the WSGI handler (no ASGI hop)")
+    parser.add_argument(
+        "--floor", action="store_true", help="the two heaviest boards beside their one-SQL floor (PostgreSQL)"
+    )
     parser.add_argument("--only", default=None, help="only the routes containing this text")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     project = generate_breakdown(f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets)
+    add_activity(project, args.comments, args.time_spents)
     analyze()
     from assets.models import Entity
     from tasks.models import Task
@@ -274,6 +316,11 @@ def main():
         stats = pstats.Stats(profiler).sort_stats("tottime")
         stats.print_stats(35)
         stats.sort_stats("cumulative").print_stats(60)
+        return
+    if args.floor:
+        print(f"{'board (CPU + database wait, medians)':40} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}")
+        for label, ours, floor in floor_cost(callers["board"], project.id, args.n):
+            print(f"{label:40} {ours:9.1f} {floor:9.1f} {ours / floor:6.2f}")
         return
     print(f"{'route':78} {'cpu ms':>8} {'queries':>8} {'bytes':>9}")
     for who, paths in table.items():

@@ -5,10 +5,12 @@ who is subscribed, the tasks with their type and status names, and the latest pr
 from collections import defaultdict
 from operator import itemgetter
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import OuterRef
+
 from files.models import PreviewFile
-from kitsu_server.api.json import (
-    serialize_rows,
-)
+from kitsu_server.api.json import fetch_rows, serialize_rows
 from kitsu_server.core.access.scopes import assigned_task_ids
 from kitsu_server.core.access.tasks import blank_task_for_client
 from tasks.models import (
@@ -16,7 +18,16 @@ from tasks.models import (
     Task,
     TaskPersonLink,
 )
-from tasks.queries import DATETIME, JSON, UUID, read_dicts, read_rows, shape_of, with_full_context
+from tasks.queries import (
+    DATETIME,
+    JSON,
+    UUID,
+    read_dicts,
+    read_rows,
+    shape_of,
+    value_converter,
+    with_full_context,
+)
 
 # --- tasks of entities (boards and entity pages) -----------------------------------------------
 
@@ -59,16 +70,25 @@ def subscribed_task_ids(person, project_id, kind=None, entity_type_ids=None):
 
 
 def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=False):
-    """{entity id: [its tasks]} from two flat reads (`tasks` and their assignee `links`), each task
+    """{entity id: [its tasks]} from the flat read of `tasks` and their assignee `links`, each task
     a dict of `fields` (a list of their values when `compact`); a client reads the studio
-    fields blank. Built for boards of 100,000 tasks: each task's values are picked from its row
-    in one step, only the computed fields (subscription, assignees, priority) set one by one."""
-    assignees = defaultdict(list)
-    for task_id, person_id in read_rows(links, [("task_id", UUID), ("person_id", UUID)]):
-        assignees[task_id].append(person_id)
+    fields blank. Built for boards of 100,000 tasks: on PostgreSQL each task's assignees come
+    in its row (an array, one query; `links` is then not read), elsewhere from `links`; each
+    task's values are picked from its row in one step, only the computed fields (subscription,
+    assignees, priority) set one by one."""
     columns = [BOARD_TASKS[name] for name in fields if name in BOARD_TASKS]
     if "entity_id" not in fields:
         columns.append(BOARD_TASKS["entity_id"])
+    lookups = [(lookup, kind) for _, lookup, kind in columns]
+    assignees = None
+    if connections[tasks.db].vendor == "postgresql":
+        person_ids = TaskPersonLink.objects.filter(task_id=OuterRef("pk")).values("person_id")
+        tasks = tasks.annotate(board_assignee_ids=ArraySubquery(person_ids))
+        lookups.append(("board_assignee_ids", None))  # read as a list of id strings
+    else:
+        assignees = defaultdict(list)
+        for task_id, person_id in read_rows(links, [("task_id", UUID), ("person_id", UUID)]):
+            assignees[task_id].append(person_id)
     position = {name: index for index, (name, _, _) in enumerate(columns)}
     id_at, entity_at = position["id"], position["entity_id"]
     # Every field from its column; a computed field takes the id's place until it is set below.
@@ -76,28 +96,42 @@ def tasks_by_entity(tasks, links, fields, subscribed, client=False, compact=Fals
     subscribed_at, assignees_at, priority_at = (
         fields.index(name) if name in fields else None for name in ("is_subscribed", "assignees", "priority")
     )
+    rows, as_text = fetch_rows(tasks, [lookup for lookup, _ in lookups])
+    kinds = {name: kind for name, _, kind in columns}
+    # The picked values made JSON-ready in the same pass (ids arrive as text on PostgreSQL).
+    converters = [
+        (index, convert)
+        for index, name in enumerate(fields)
+        if name in kinds and (convert := value_converter(kinds[name], as_text)) is not None
+    ]
     result = defaultdict(list)
-    for row in read_rows(tasks, [(lookup, kind) for _, lookup, kind in columns]):
+    for row in rows:
         values = list(pick(row))
-        values.pop()  # the id, picked last so that `pick` always answers a tuple
-        task_id = row[id_at]
+        task_id = values.pop()  # the id, picked last so that `pick` always answers a tuple
+        entity_id = row[entity_at]
+        if not as_text:
+            task_id, entity_id = str(task_id), str(entity_id)
+        for index, convert in converters:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
         if subscribed_at is not None:
             values[subscribed_at] = task_id in subscribed
         if assignees_at is not None:
-            values[assignees_at] = assignees.get(task_id, [])
+            values[assignees_at] = row[-1] if assignees is None else assignees.get(task_id, [])
         if priority_at is not None:
             values[priority_at] = values[priority_at] or 0
         if client:
             task = blank_task_for_client(dict(zip(fields, values, strict=True)))
-            result[row[entity_at]].append(list(task.values()) if compact else task)
+            result[entity_id].append(list(task.values()) if compact else task)
         else:
-            result[row[entity_at]].append(values if compact else dict(zip(fields, values, strict=True)))
+            result[entity_id].append(values if compact else dict(zip(fields, values, strict=True)))
     return result
 
 
 def board_tasks(entities, fields, subscribed, client=False, assigned_person=None, compact=False):
     """{entity id: [its tasks]} of the entities of a board (a queryset), as `tasks_by_entity`
-    writes them; `assigned_person` keeps only their tasks. Two queries."""
+    writes them; `assigned_person` keeps only their tasks. One query on PostgreSQL, two elsewhere."""
     tasks = Task.objects.filter(entity_id__in=entities.values("pk"))
     links = TaskPersonLink.objects.filter(task__entity_id__in=entities.values("pk"))
     if assigned_person is not None:

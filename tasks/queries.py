@@ -223,7 +223,8 @@ def full_task(task, reader):
 UUID, DATETIME, JSON = "uuid", "datetime", "json"
 
 
-def _converter(kind, as_text):
+def value_converter(kind, as_text):
+    """How a raw value of a column of `kind` becomes JSON (None: as it is)."""
     if kind == UUID:
         return None if as_text else str
     if kind == DATETIME:
@@ -239,7 +240,7 @@ def read_rows(queryset, columns):
     converters = [
         (index, convert)
         for index, (_, kind) in enumerate(columns)
-        if (convert := _converter(kind, as_text)) is not None
+        if (convert := value_converter(kind, as_text)) is not None
     ]
     result = []
     for row in rows:

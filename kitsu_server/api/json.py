@@ -12,12 +12,15 @@ import datetime
 import uuid
 from collections import defaultdict
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from itertools import islice
 
 import orjson
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections, models, router
+
+# A UUID column: how a key travels to the database (hex text on SQLite, a UUID on PostgreSQL).
+UUID_COLUMN = models.UUIDField()
 
 
 def serialize_value(value):
@@ -195,6 +198,67 @@ class ModelShape:
             if name not in hidden
         ]
 
+    def many_to_many_pairs(self, objects):
+        """(relation index, object id, related id) of every many-to-many relation of `objects`:
+        one query for all of them (their link tables' rows, UNION ALL), each table's rows in the
+        order it gives them, as one query per table did. A list of ids is matched by SQL written
+        here from the link tables' names (no ORM compilation: a detail route's relations cost
+        one short query)."""
+        if isinstance(objects, list) and self.uuid_links:
+            return self.linked_uuids(objects)
+        parts = []
+        for index, field in enumerate(self.relations):
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
+            parts.append(
+                field.remote_field.through._default_manager.filter(**{f"{source}__in": objects})
+                .annotate(relation_index=models.Value(index, output_field=models.IntegerField()))
+                .values_list("relation_index", f"{source}_id", f"{target}_id")
+            )
+        if not parts:
+            return []
+        if len(parts) == 1:
+            return parts[0]
+        return parts[0].union(*parts[1:], all=True)
+
+    @cached_property
+    def uuid_links(self):
+        """(link table, object column, related column) of each many-to-many relation, when every
+        one links UUID keys (else None: the ORM's path)."""
+        links = []
+        for field in self.relations:
+            through = field.remote_field.through._meta
+            source = through.get_field(field.m2m_field_name())
+            target = through.get_field(field.m2m_reverse_field_name())
+            if not all(isinstance(side.target_field, models.UUIDField) for side in (source, target)):
+                return None
+            links.append((through.db_table, source.column, target.column))
+        return links
+
+    def linked_uuids(self, ids):
+        """`many_to_many_pairs` of a list of ids (strings or UUIDs), ids read back as strings."""
+        if not ids or not self.uuid_links:
+            return []
+        connection = connections[router.db_for_read(self.model)]
+        quote = connection.ops.quote_name
+        keys = [UUID_COLUMN.get_db_prep_value(uuid.UUID(str(key)), connection) for key in ids]
+        marks = ", ".join(["%s"] * len(keys))
+        sql = " UNION ALL ".join(
+            f"SELECT {index}, {quote(source)}, {quote(target)} FROM {quote(table)} "
+            f"WHERE {quote(source)} IN ({marks})"
+            for index, (table, source, target) in enumerate(self.uuid_links)
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                from psycopg.types.string import TextLoader
+
+                cursor.cursor.adapters.register_loader("uuid", TextLoader)
+                cursor.execute(sql, keys * len(self.uuid_links))
+                return cursor.fetchall()
+            cursor.execute(sql, keys * len(self.uuid_links))
+            rows = cursor.fetchall()
+        return [(index, uuid.UUID(source), uuid.UUID(target)) for index, source, target in rows]
+
     @property
     def attnames(self):
         return [attname for _, attname in self.columns]
@@ -235,18 +299,9 @@ class ModelShape:
         """
         if not isinstance(objects, list):
             objects = objects.values("pk")
-        result = {}
-        for field in self.relations:
-            through = field.remote_field.through
-            source = field.m2m_field_name()
-            target = field.m2m_reverse_field_name()
-            by_object = defaultdict(list)
-            pairs = through._default_manager.filter(**{f"{source}__in": objects}).values_list(
-                f"{source}_id", f"{target}_id"
-            )
-            for object_id, related_id in pairs:
-                by_object[str(object_id)].append(str(related_id))
-            result[field.name] = by_object
+        result = {field.name: defaultdict(list) for field in self.relations}
+        for index, object_id, related_id in self.many_to_many_pairs(objects):
+            result[self.relations[index].name][str(object_id)].append(str(related_id))
         for rel in self.reverse_relations:
             key = rel.field.attname
             by_object = defaultdict(list)
@@ -264,6 +319,10 @@ def shape_for(model):
     return ModelShape(model)
 
 
+# Rows up to which a list's relations are matched by its ids rather than by its filter.
+SHORT_LIST = 500
+
+
 def serialize_rows(queryset, relations=False, shape=None):
     """Every row of `queryset` in the Kitsu shape: 1 query, plus 1 per relation when asked."""
     shape = shape or shape_for(queryset.model)
@@ -272,11 +331,42 @@ def serialize_rows(queryset, relations=False, shape=None):
     if relations and (shape.relations or shape.reverse_relations) and result:
         # A page is matched by its ids (re-running its sort in a subquery costs more);
         # a whole list by subquery, so that 100k ids never travel as parameters.
-        objects = [data["id"] for data in result] if queryset.query.is_sliced else queryset
+        # A short list likewise: its ids make a cheaper query than its filter again.
+        by_ids = queryset.query.is_sliced or len(result) <= SHORT_LIST
+        objects = [data["id"] for data in result] if by_ids else queryset
         for name, by_object in shape.relation_ids(objects).items():
             for data in result:
                 data[name] = by_object.get(data["id"], [])
     return result
+
+
+# The SQL of whole-table lists, compiled once per process: {(database, model, order, columns): SQL}.
+TABLE_SQL = {}
+
+
+def serialize_table(model, order, shape=None):
+    """Every row of `model`'s table (a lookup: no filter) in the Kitsu shape, sorted by `order`
+    (field names): `serialize_rows` of `model.objects.order_by(*order)` whose SQL, on PostgreSQL,
+    is compiled once per process. The context the web UI loads first reads ten such tables of a
+    few rows, where the ORM's build and compilation of each query cost more than its rows."""
+    shape = shape or shape_for(model)
+    queryset = model._default_manager.order_by(*order)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return serialize_rows(queryset, shape=shape)
+    key = (queryset.db, model, tuple(order), tuple(shape.attnames))
+    sql = TABLE_SQL.get(key)
+    if sql is None:
+        sql, params = queryset.values_list(*shape.attnames).query.get_compiler(using=queryset.db).as_sql()
+        assert not params, "a whole-table list takes no parameter"
+        TABLE_SQL[key] = sql
+    from psycopg.types.string import TextLoader
+
+    with connection.cursor() as cursor:
+        for type_name in TEXT_TYPES:
+            cursor.cursor.adapters.register_loader(type_name, TextLoader)
+        cursor.execute(sql)
+        return [shape.format_tuple(row, True) for row in cursor.fetchall()]
 
 
 def serialize_row_chunks(queryset, relations=False, shape=None, chunk_size=1000):

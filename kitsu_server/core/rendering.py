@@ -1,6 +1,6 @@
 """Rows and objects rendered as their generic /data route gives them (the registered policy's shape)."""
 
-from kitsu_server.api.json import serialize_instance, serialize_rows
+from kitsu_server.api.json import serialize_instance, serialize_rows, serialize_table
 from kitsu_server.core.data.policies import REGISTRY
 
 
@@ -20,6 +20,16 @@ def render_rows(queryset, relations=False, shape=None):
         except LookupError:
             shape = None
     return serialize_rows(queryset, relations=relations, shape=shape)
+
+
+def render_table(model, *order):
+    """Every row of a lookup table (no filter, no relation) in its /data shape, sorted by `order`:
+    its SQL compiled once per process (`serialize_table`)."""
+    try:
+        shape = policy_for(model).shape
+    except LookupError:
+        shape = None
+    return serialize_table(model, order, shape=shape)
 
 
 def render(instance, relations=True, access=None):

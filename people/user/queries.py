@@ -24,7 +24,7 @@ from kitsu_server.core.access.scopes import (
     open_team_project_ids,
 )
 from kitsu_server.core.data.policies import REGISTRY
-from kitsu_server.core.rendering import render_rows
+from kitsu_server.core.rendering import render_table
 from people.filters.queries import FILTER_ORDER, GROUP_ORDER, grouped_search_filters
 from people.models import DepartmentLink, Person, Plugin, SearchFilter, SearchFilterGroup, full_name
 from people.payloads import PERSON_SHAPE
@@ -45,8 +45,7 @@ from tasks.todos.queries import (
 
 def rows_of(path, *order):
     """Every row of a /data model in its /data shape."""
-    model = REGISTRY[path].model
-    return render_rows(model.objects.order_by(*(order or ("created_at", "pk"))))
+    return render_table(REGISTRY[path].model, *(order or ("created_at", "pk")))
 
 
 # --- scopes ---------------------------------------------------------------------------------------

@@ -83,13 +83,17 @@ NEWS_LOOKUPS = (
 )
 
 
-def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None):
+def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None, with_stats=False):
     """A page of the feed, newest first, in the reference's envelope; with `only_preview`, each
-    entry lists the previews of its revision. Five queries (six with the previews)."""
+    entry lists the previews of its revision; `with_stats`: and the feed's `stats` ({task status id: number
+    of status changes}), counted with its total. Four queries (five with the previews)."""
     news = filtered_news(filters)
     if news_id is not None:
         news = news.filter(pk=news_id)
-    total = news.count()
+    if with_stats:
+        total, stats = news_counts(news)
+    else:
+        total = news.count()
     offset = (page - 1) * limit
     rows = list(news.order_by("-created_at", "-pk").values(*NEWS_LOOKUPS)[offset : offset + limit])
     names = full_entity_names({row["task__entity_id"] for row in rows})
@@ -122,7 +126,7 @@ def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None):
         )
     if filters.only_preview:
         attach_revision_previews(data)
-    return {
+    result = {
         "data": data,
         "total": total,
         "nb_pages": math.ceil(total / limit),
@@ -130,18 +134,21 @@ def news_page(filters, page=1, limit=NEWS_PAGE_SIZE, news_id=None):
         "offset": offset,
         "page": page,
     }
+    if with_stats:
+        result["stats"] = stats
+    return result
 
 
-def news_stats(filters):
-    """{task status id: number of status changes} in the feed matching `filters`."""
-    counts = (
-        filtered_news(filters)
-        .filter(change=True, comment__isnull=False, comment__task_status__isnull=False)
-        .values_list("comment__task_status_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return {str(status_id): count for status_id, count in counts}
+def news_counts(news):
+    """(how many `news`, {task status id: number of status changes among them}): one pass over
+    them, counted by change flag and comment status (a news without comment has none)."""
+    counts = news.values_list("change", "comment__task_status_id").annotate(count=Count("pk")).order_by()
+    total, stats = 0, {}
+    for change, status_id, count in counts:
+        total += count
+        if change and status_id is not None:
+            stats[str(status_id)] = stats.get(str(status_id), 0) + count
+    return total, stats
 
 
 def attach_revision_previews(entries):

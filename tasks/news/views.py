@@ -21,7 +21,7 @@ from kitsu_server.core.access import access_for
 from kitsu_server.core.access.scopes import open_team_project_ids
 from kitsu_server.core.scoped import ProjectScopedView
 from tasks.inputs import MOMENT_MESSAGE, query_bool
-from tasks.news.queries import NEWS_PAGE_SIZE, NewsFilters, news_page, news_stats
+from tasks.news.queries import NEWS_PAGE_SIZE, NewsFilters, news_page
 from tasks.queries import open_project_ids
 
 NEWS_PARAMETERS = [
@@ -93,9 +93,7 @@ def news_filters(request, project_ids):
 
 def news_answer(request, project_ids):
     filters, page, limit = news_filters(request, project_ids)
-    result = news_page(filters, page=page, limit=limit)
-    result["stats"] = news_stats(filters)
-    return Response(result)
+    return Response(news_page(filters, page=page, limit=limit, with_stats=True))
 
 
 class OpenProjectsNewsView(KitsuView):
