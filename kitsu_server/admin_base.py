@@ -32,10 +32,9 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import slugify
 from rest_framework.exceptions import APIException
 
+from kitsu_server.admin_access import InlinePermissions, PolicyPermissions, policy_of
 from kitsu_server.api.errors import flatten_messages
-from kitsu_server.core.access import access_for
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, RowInput, changes_only
-from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.services import create_row, delete_row, update_row
 
 AUDIT_FIELDS = ("id", "created_at", "updated_at")
@@ -57,33 +56,19 @@ def is_uuid(text):
     return True
 
 
-def policy_of(model):
-    """The `/data` policy serving `model` (a typed proxy: its table's), or None."""
-    concrete = model._meta.concrete_model
-    return next((policy for policy in REGISTRY.values() if policy.model is concrete), None)
-
-
 def refusal_message(error):
     """What an API refusal says, as one line for the back-office's messages."""
     return " ".join(flatten_messages(error.detail)) or str(error)
 
 
-class ServiceWrites:
+class ServiceWrites(PolicyPermissions):
     """Saves and deletes through the `/data` policy of the model (see the module): the admin's
-    form is the request body, the logged-in person the requester."""
+    form is the request body, the logged-in person the requester. Who may do what: the same
+    policy (kitsu_server/admin_access.py)."""
 
     # The query string of a delete (the reference's `force=true` where a delete takes the rows
     # hanging off it instead of refusing).
     delete_params = {}
-
-    def access(self, request):
-        """The permission rules of the API, for the person logged in."""
-        return access_for(request)
-
-    def write_policy(self):
-        if not hasattr(self, "_write_policy"):
-            self._write_policy = policy_of(self.model)
-        return self._write_policy
 
     def policy_read_only_fields(self, obj):
         """Fields an update through the API ignores (the project of a row...): read-only here."""
@@ -329,7 +314,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         return forms
 
 
-class KitsuInline(admin.TabularInline):
+class KitsuInline(InlinePermissions, admin.TabularInline):
     """Base of the back-office's inlines: no empty extra rows, foreign keys chosen by
     autocomplete, their chosen rows read once for the whole inline."""
 

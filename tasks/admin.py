@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
+from kitsu_server.admin_access import readable_project_ids
 from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, is_uuid
 from people.models import Person
 from productions.models import Project
@@ -31,7 +32,7 @@ from tasks.admin_filters import (
     status_badge,
 )
 from tasks.comments.services import post_comment
-from tasks.crud import check_assignable
+from tasks.crud import check_assignable, task_of
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -105,6 +106,7 @@ class TaskPersonLinkInline(KitsuInline):
     autocomplete_fields = ("person",)
     verbose_name = "assignee"
     verbose_name_plural = "assignees"
+    staff_writes = True  # checked as the API's assignations (TaskAdmin.save_related)
 
 
 class TaskForm(forms.ModelForm):
@@ -263,6 +265,9 @@ class TaskAdmin(LargeTableAdmin):
             access = self.access(request)
             for person in Person.objects.filter(pk__in=current - previous):
                 access.check_assignment(task, person)
+            for person_id in previous - current:
+                if not access.unassignable_tasks([task], person_id):
+                    raise PermissionDenied
             check_assignable(list(current - previous))
             # What `PUT /data/tasks/{id}` with `assignees` records: the (un)assignations, the update.
             services.record_assignation_changes(task, previous, request.user)
@@ -392,7 +397,11 @@ class CommentProjectFilter(admin.SimpleListFilter):
     parameter_name = "project"
 
     def lookups(self, request, model_admin):
-        return [(str(pk), name) for pk, name in Project.objects.order_by("name").values_list("pk", "name")]
+        projects = Project.objects.order_by("name")
+        project_ids = readable_project_ids(request)
+        if project_ids is not None:
+            projects = projects.filter(pk__in=project_ids)
+        return [(str(pk), name) for pk, name in projects.values_list("pk", "name")]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -454,6 +463,14 @@ class CommentAdmin(LargeTableAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CommentChangeList
+
+    def visible_rows(self, request, queryset):
+        """The comments the API lets the person read on their tasks' pages (its `/data` list is
+        the admins' only)."""
+        return self.access(request).visible_comments(queryset)
+
+    def check_row_read(self, request, obj):
+        self.access(request).check_comment_access(obj, task_of(obj))
 
     @admin.display(description="text")
     def short_text(self, comment):
