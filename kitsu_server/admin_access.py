@@ -76,6 +76,26 @@ class ReadableProjectFilter(RelatedFieldListFilter):
         )
 
 
+def listed_by_project(policy, access, queryset):
+    """Where the API's list rule depends on the `project_id` asked (schedule versions: a project's
+    members list its own), the rows of the person's productions it lets them list."""
+    if passes(policy.check_list, access, {}):
+        return queryset
+    allowed = [
+        str(project_id)
+        for project_id in sorted(access.member_project_ids())
+        if passes(policy.check_list, access, {"project_id": str(project_id)})
+    ]
+    if not allowed:
+        raise PermissionDenied
+    if "project_id" not in policy.custom_filters:
+        return queryset.filter(project_id__in=allowed)
+    narrowed = queryset.none()
+    for project_id in allowed:
+        narrowed |= policy.custom_filter(queryset, "project_id", {"project_id": project_id})
+    return narrowed
+
+
 def may_create_some(policy, access):
     """Whether the creation rule of `policy` may let this person create a row at all: it is asked
     with no values, a refusal of the person (403) is a no; a refusal of the missing values (a
@@ -109,7 +129,10 @@ class PolicyPermissions:
         policy = self.write_policy()
         if policy is None:
             raise PermissionDenied
-        return policy.visible(self.access(request), queryset)
+        access = self.access(request)
+        if has_own_rule(policy, "check_list"):
+            queryset = listed_by_project(policy, access, queryset)
+        return policy.visible(access, queryset)
 
     def check_row_read(self, request, obj):
         """Raise unless the (non-admin) person may read `obj`."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import DepartmentLink, Person
+from productions.models import ProductionScheduleVersion
 from tasks.models import ApiEvent, Comment, Task, TaskType
 from tests import factories
 from tests.admin.pages import admin_url, submitted_data
@@ -350,3 +351,47 @@ def test_a_managers_lists_are_bounded(client, world, model, django_assert_max_nu
     with django_assert_max_num_queries(22):
         response = client.get(admin_url(model, "changelist"))
     assert response.status_code == 200 and len(listed(response)) >= 15
+
+
+def test_schedule_versions_list_as_the_api_lists_them_per_project(client, world):
+    """The API lists a project's schedule versions to its members (asked with its project_id):
+    the back-office lists those of the person's productions."""
+    ours = ProductionScheduleVersion.objects.create(project=world["ours"], name="Ours v1")
+    ProductionScheduleVersion.objects.create(project=world["other"], name="Elsewhere v1")
+
+    response = logged_in(client, world["supervisor"]).get(admin_url(ProductionScheduleVersion, "changelist"))
+    assert response.status_code == 200 and listed(response) == {ours.pk}
+    outsider = logged_in(client, world["outsider"]).get(admin_url(ProductionScheduleVersion, "changelist"))
+    assert outsider.status_code == 403
+
+
+def add_assignee_inline(client, task, person):
+    url = admin_url(Task, "change", task.pk)
+    data = submitted_data(client.get(url), Task)
+    prefix = "-1"  # the assignees inline (its link has no reverse name)
+    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    data[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
+    data[f"{prefix}-{total}-person"] = [str(person.pk)]
+    data[f"{prefix}-{total}-task"] = [str(task.pk)]
+    return client.post(url, data)
+
+
+def test_a_manager_assigns_inline_as_through_the_api(client, world):
+    newcomer = factories.join(world["ours"], factories.make_person(role="user"))
+    response = add_assignee_inline(logged_in(client, world["manager"]), world["model"], newcomer)
+
+    assert response.status_code == 302
+    assert list(world["model"].assignees.all()) == [newcomer]
+    assert ApiEvent.objects.filter(name="task:assign").count() == 1
+
+
+def test_a_supervisor_may_not_assign_someone_of_another_department_inline(client, world):
+    """Their own department's task (they may plan it); the person is of another department."""
+    modeler = factories.join(world["ours"], factories.make_person(role="user"))
+    DepartmentLink.objects.create(person=modeler, department=world["model"].task_type.department)
+    response = add_assignee_inline(logged_in(client, world["supervisor"]), world["late"], modeler)
+
+    assert response.status_code == 302
+    assert messages_of(client.get(response.url)) == ["You do not have permission to perform this action."]
+    assert modeler not in world["late"].assignees.all()
+    assert not ApiEvent.objects.filter(name="task:assign").exists()
