@@ -207,7 +207,8 @@ class PolicyPermissions:
 class InlinePermissions(PolicyPermissions):
     """The permissions of an inline: its rows are read on the page of a row (`obj`) the person
     may read; written by a non-admin only where the inline's writes go through the API's rules
-    (`staff_writes`: checked when saved, e.g. assignations) and the person may change the row."""
+    (its model's policy, its `save_links`, or `staff_writes`: checked when saved, e.g.
+    assignations) and the person may change the row."""
 
     staff_writes = False
 
@@ -215,7 +216,8 @@ class InlinePermissions(PolicyPermissions):
         return self.admin_site._registry.get(self.parent_model)
 
     def may_write(self, request, obj):
-        if not (is_staff(request) and self.staff_writes):
+        checked = self.staff_writes or self.write_policy() is not None or getattr(self, "save_links", None)
+        if not (is_staff(request) and checked):
             return False
         parent = self.parent_admin()
         return parent is not None and parent.has_change_permission(request, obj)

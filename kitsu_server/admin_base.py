@@ -125,7 +125,11 @@ class ServiceWrites(PolicyPermissions):
         return self.write_form(request, policy, form, obj, change)
 
     def save_formset(self, request, form, formset, change):
-        """The rows of an inline served at `/data` go through their policy too, one by one."""
+        """The rows of an inline served at `/data` go through their policy too, one by one; those
+        of a link table the API writes by its own routes, through the inline's `save_links`."""
+        inline = getattr(formset, "kitsu_inline", None)
+        if inline is not None and inline.save_links is not None:
+            return inline.save_links(request, form.instance, formset)
         policy = policy_of(formset.model)
         if policy is None:
             return super().save_formset(request, form, formset, change)
@@ -316,11 +320,20 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 class KitsuInline(InlinePermissions, admin.TabularInline):
     """Base of the back-office's inlines: no empty extra rows, foreign keys chosen by
-    autocomplete, their chosen rows read once for the whole inline."""
+    autocomplete, their chosen rows read once for the whole inline.
+
+    `save_links(request, owner, formset)`, when set, writes what the inline's submission changes
+    through the API's services (a link table its routes add and remove: see `link_changes`)."""
 
     extra = 0
     formset = LabelledInlineFormSet
     formfield_overrides = {models.JSONField: JSON_FORM_FIELD}
+    save_links = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.kitsu_inline = self  # how the owner's save_formset finds `save_links`
+        return formset
 
     def get_queryset(self, request):
         """With the rows each one names (each row's title shows them: `str()` of a team link
@@ -334,6 +347,24 @@ class KitsuInline(InlinePermissions, admin.TabularInline):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def link_changes(formset, fields):
+    """What the submission of a link inline changes, as the API's link routes take it:
+    (removed, added), lists of {field: id of the linked row} (a row now naming another is its
+    old link removed and its new one added). Writes nothing."""
+    formset.save(commit=False)  # lists the deleted rows
+    removed = [{name: getattr(link, f"{name}_id") for name in fields} for link in formset.deleted_objects]
+    added = []
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        if not any(name in form.changed_data for name in fields):
+            continue
+        if not form.instance._state.adding:
+            removed.append({name: getattr(form.initial[name], "pk", form.initial[name]) for name in fields})
+        added.append({name: form.cleaned_data[name].pk for name in fields})
+    return removed, added
 
 
 class BoundedCountPaginator(Paginator):

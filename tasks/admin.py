@@ -348,18 +348,33 @@ class SubscriptionAdmin(LargeTableAdmin):
 # --- Comments -------------------------------------------------------------------
 
 
-class CommentMentionInline(KitsuInline):
-    model = CommentMention
+class FollowsTheTextInline(KitsuInline):
+    """Mentions follow the comment's text (`@name`, as on the API, which takes no mention of its
+    own): shown, never written by hand."""
+
     extra = 0
-    autocomplete_fields = ("person",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentMentionInline(FollowsTheTextInline):
+    model = CommentMention
+    fields = readonly_fields = ("person",)
     verbose_name = "mention"
     verbose_name_plural = "mentions"
 
 
-class CommentDepartmentMentionInline(KitsuInline):
+class CommentDepartmentMentionInline(FollowsTheTextInline):
     model = CommentDepartmentMention
-    extra = 0
-    autocomplete_fields = ("department",)
+    fields = readonly_fields = ("department",)
     verbose_name = "department mention"
     verbose_name_plural = "department mentions"
 
