@@ -4,6 +4,7 @@ subscriptions, chats and the API event log."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
-from kitsu_server.admin_access import readable_project_ids
+from kitsu_server.admin_access import is_full_admin, readable_project_ids
 from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, is_uuid
+from kitsu_server.core.access.tasks import SUPERVISOR_TASK_COLUMNS
 from people.models import Person
 from productions.models import Project
 from tasks import services
@@ -212,6 +214,18 @@ class TaskAdmin(LargeTableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("assignees")
+
+    def get_readonly_fields(self, request, obj=None):
+        """A supervisor plans the tasks of their departments (the API's update rule: planning
+        columns only) and changes their status by a comment: the rest is read-only for them."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is None or is_full_admin(request):
+            return readonly
+        if self.access(request).project_role(obj.project_id) != "supervisor":
+            return readonly
+        editable = {*SUPERVISOR_TASK_COLUMNS, "task_status", "status_comment"}
+        fixed = [name for name in flatten_fieldsets(TASK_FIELDSETS) if name not in editable]
+        return tuple(dict.fromkeys((*readonly, *fixed)))
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip() or is_uuid(search_term):

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from people.models import DepartmentLink, Person
 from productions.models import ProductionScheduleVersion
-from tasks.models import ApiEvent, Comment, Task, TaskType
+from tasks.models import ApiEvent, Comment, Task, TaskPersonLink, TaskType
 from tests import factories
-from tests.admin.pages import admin_url, submitted_data
+from tests.admin.pages import admin_url, edit_inline, submitted_data
 
 
 @pytest.fixture
@@ -191,6 +191,19 @@ def test_a_manager_may_not_change_a_persons_role(client, world):
     assert artist.role == "user"
 
 
+def test_autocomplete_offers_only_their_productions(client, world):
+    logged_in(client, world["manager"])
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "tasks", "model_name": "task", "field_name": "project", "term": ""}
+
+    response = client.get(url, params)
+
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["Ours"]
+    entities = client.get(url, {**params, "field_name": "entity", "term": "SH"}).json()["results"]
+    assert [row["id"] for row in entities] == [str(world["late"].entity_id)]
+
+
 # --- What each one writes -------------------------------------------------------------------------
 
 
@@ -237,17 +250,27 @@ def test_a_managers_refused_write_shows_the_apis_refusal_and_writes_nothing(clie
 
 
 def test_a_supervisor_plans_but_may_not_rename_a_task(client, world):
+    """The API lets a supervisor change the planning columns of their department's tasks: the
+    rest of the page is read-only for them, and a name sent anyway is not written."""
     logged_in(client, world["supervisor"])
-    planned = change(client, Task, world["late"], estimation="7")
+    page = client.get(admin_url(Task, "change", world["late"].pk)).content.decode()
+    assert 'name="estimation"' in page and 'name="due_date_0"' in page and 'name="task_status"' in page
+    assert 'name="name"' not in page and 'name="task_type"' not in page
+
+    planned = change(client, Task, world["late"], estimation="7", name="renamed")
     assert planned.status_code == 302
     world["late"].refresh_from_db()
-    assert world["late"].estimation == 7
+    assert (world["late"].estimation, world["late"].name) == (7, "main")
 
-    renamed = change(client, Task, world["late"], name="renamed")
-    assert renamed.status_code == 302
-    assert messages_of(client.get(renamed.url)) == ["You do not have permission to perform this action."]
+
+def test_a_supervisor_sets_the_status_of_their_departments_task_by_a_comment(client, world):
+    """As on the API (a supervisor acts on their department's tasks): the comment carries it."""
+    logged_in(client, world["supervisor"])
+    response = change(client, Task, world["late"], task_status=str(world["todo"].pk))
+    assert response.status_code == 302
     world["late"].refresh_from_db()
-    assert world["late"].name == "main"
+    assert world["late"].task_status_id == world["todo"].pk  # a supervisor may: as on the API
+    assert Comment.objects.filter(object_id=world["late"].pk, person=world["supervisor"]).exists()
 
 
 def test_a_supervisor_reads_but_may_not_change_a_task_of_another_department(client, world):
@@ -366,14 +389,7 @@ def test_schedule_versions_list_as_the_api_lists_them_per_project(client, world)
 
 
 def add_assignee_inline(client, task, person):
-    url = admin_url(Task, "change", task.pk)
-    data = submitted_data(client.get(url), Task)
-    prefix = "-1"  # the assignees inline (its link has no reverse name)
-    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
-    data[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
-    data[f"{prefix}-{total}-person"] = [str(person.pk)]
-    data[f"{prefix}-{total}-task"] = [str(task.pk)]
-    return client.post(url, data)
+    return edit_inline(client, Task, task, TaskPersonLink, add={"person": person.pk, "task": task.pk})
 
 
 def test_a_manager_assigns_inline_as_through_the_api(client, world):
