@@ -141,6 +141,12 @@ class PolicyPermissions:
             raise PermissionDenied
         policy.check_read(self.access(request), obj)
 
+    def check_listed(self, request, obj):
+        """A `check_row_read` for an admin whose `visible_rows` is its reading rule: `obj` is one
+        of the rows the person lists."""
+        if not self.visible_rows(request, self.model._default_manager.filter(pk=obj.pk)).exists():
+            raise PermissionDenied
+
     def staff_rule(self, request, obj, rule):
         """For a non-admin: the policy's `rule` on `obj` (`None`: whether the policy has a rule
         of its own for the model at all, the base one being admins only)."""

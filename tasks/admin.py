@@ -350,6 +350,14 @@ class TimeSpentAdmin(LargeTableAdmin):
     autocomplete_fields = ("task", "person")
     ordering = ("-date",)
 
+    def visible_rows(self, request, queryset):
+        """The time the API shows the person: their own, and their productions' (its `/data` list
+        is the admins' only)."""
+        return self.access(request).visible_time_spents(queryset)
+
+    def check_row_read(self, request, obj):
+        self.check_listed(request, obj)
+
 
 @admin.register(Subscription)
 class SubscriptionAdmin(LargeTableAdmin):
@@ -557,6 +565,13 @@ class NewsAdmin(LargeTableAdmin):
     list_filter = ("change",)
     search_fields = ("task__entity__name", "author__email")
     autocomplete_fields = ("author", "comment", "task", "preview_file")
+
+    def visible_rows(self, request, queryset):
+        """The news the API's feeds show the person (its `/data` list is the admins' only)."""
+        return self.access(request).visible_news(queryset)
+
+    def check_row_read(self, request, obj):
+        self.check_listed(request, obj)
 
 
 @admin.register(Notification)

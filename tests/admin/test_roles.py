@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from people.models import DepartmentLink, Person
 from productions.models import ProductionScheduleVersion
-from tasks.models import ApiEvent, Comment, Task, TaskPersonLink, TaskType
+from tasks.models import ApiEvent, Comment, News, Task, TaskPersonLink, TaskType, TimeSpent
 from tests import factories
 from tests.admin.pages import admin_url, edit_inline, submitted_data
 
@@ -94,7 +94,7 @@ def test_managers_and_supervisors_enter_the_back_office(client, world, role):
 
     assert response.status_code == 200
     models = {entry["object_name"] for group in response.context["app_list"] for entry in group["models"]}
-    assert {"Task", "Comment", "Person", "TaskType"} <= models
+    assert {"Task", "Comment", "News", "TimeSpent", "Person", "TaskType"} <= models
     # The API's admins-only lists (its event log, the jobs, login logs) stay out of the index.
     assert not models & {"ApiEvent", "Job", "LoginLog", "AuthToken", "TaskPersonLink"}
 
@@ -160,6 +160,24 @@ def test_a_manager_reads_the_comments_of_their_productions(client, world, admin_
     assert response.status_code == 200 and listed(response) == {ours.pk}
     outsider = logged_in(client, world["outsider"]).get(admin_url(Comment, "changelist"))
     assert listed(outsider) == set()
+
+
+def test_a_manager_reads_the_news_and_time_of_their_productions(client, world):
+    artist = world["user"]
+    ours = News.objects.create(task=world["late"], author=artist, change=False)
+    News.objects.create(task=world["theirs"], author=artist, change=False)
+    logged = TimeSpent.objects.create(
+        task=world["late"], person=artist, date=datetime.date(2026, 1, 5), duration=60
+    )
+    TimeSpent.objects.create(task=world["theirs"], person=artist, date=datetime.date(2026, 1, 5), duration=60)
+    logged_in(client, world["manager"])
+
+    assert listed(client.get(admin_url(News, "changelist"))) == {ours.pk}
+    assert listed(client.get(admin_url(TimeSpent, "changelist"))) == {logged.pk}
+    assert client.get(admin_url(TimeSpent, "change", logged.pk)).status_code == 200
+    outsider = logged_in(client, world["outsider"])
+    assert listed(outsider.get(admin_url(News, "changelist"))) == set()
+    assert outsider.get(admin_url(TimeSpent, "change", logged.pk)).status_code == 302
 
 
 def test_a_manager_reads_a_settings_table_but_may_not_change_it(client, world):
@@ -411,3 +429,17 @@ def test_a_supervisor_may_not_assign_someone_of_another_department_inline(client
     assert messages_of(client.get(response.url)) == ["You do not have permission to perform this action."]
     assert modeler not in world["late"].assignees.all()
     assert not ApiEvent.objects.filter(name="task:assign").exists()
+
+
+def test_a_managers_task_page_and_landing_page_are_bounded(client, world, django_assert_max_num_queries):
+    for n in range(10):
+        shot = factories.make_shot(world["ours"], world["late"].entity.parent, name=f"SH2{n:03d}")
+        task = factories.make_task(shot, world["animation"], world["wip"], due_date=world["late"].due_date)
+        factories.assign(task, factories.join(world["ours"], factories.make_person()))
+    logged_in(client, world["manager"])
+    with django_assert_max_num_queries(30):
+        page = client.get(admin_url(Task, "change", world["late"].pk))
+    assert page.status_code == 200 and page.context["has_change_permission"]
+    with django_assert_max_num_queries(20):
+        landing = client.get(dashboard_url(world["ours"]))
+    assert landing.status_code == 200 and len(landing.context["late"]) == 11
