@@ -23,7 +23,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -156,8 +156,9 @@ class ServiceWrites(PolicyPermissions):
     def delete_queryset(self, request, queryset):
         if self.write_policy() is None:
             return super().delete_queryset(request, queryset)
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # all or none: a refusal of one row writes nothing
+            for obj in queryset:
+                self.delete_model(request, obj)
         return None
 
     def get_deleted_objects(self, objs, request):

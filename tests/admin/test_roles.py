@@ -443,3 +443,20 @@ def test_a_managers_task_page_and_landing_page_are_bounded(client, world, django
     with django_assert_max_num_queries(20):
         landing = client.get(dashboard_url(world["ours"]))
     assert landing.status_code == 200 and len(landing.context["late"]) == 11
+
+
+def test_a_bulk_delete_refused_for_one_row_deletes_none(client, world):
+    """A supervisor deletes their own comments, not the others': selected together, neither goes."""
+    others = comment_on(world["late"], world["user"])
+    own = comment_on(world["late"], world["supervisor"])  # the newest: deleted first, then undone
+    logged_in(client, world["supervisor"])
+
+    response = client.post(
+        admin_url(Comment, "changelist"),
+        {"action": "delete_selected", "_selected_action": [str(own.pk), str(others.pk)], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(pk__in=[own.pk, others.pk]).count() == 2
+    assert "You do not have permission to perform this action." in messages_of(client.get(response.url))
+    assert not ApiEvent.objects.filter(name="comment:delete").exists()
