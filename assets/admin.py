@@ -4,7 +4,13 @@ asset instances."""
 
 from django.contrib import admin
 
-from assets.breakdown.services import CastEntry, casting_targets, update_castings
+from assets.breakdown.services import (
+    CastEntry,
+    add_asset_instance_to_shot,
+    casting_targets,
+    remove_asset_instance_from_shot,
+    update_castings,
+)
 from assets.jobs import refresh_project_casting_stats
 from assets.models import (
     NON_ASSET_TYPE_NAMES,
@@ -19,7 +25,7 @@ from assets.models import (
     EntityType,
     TaskTypeAssetTypeLink,
 )
-from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, link_changes
 from kitsu_server.core.admin import project_job_action
 from tasks.admin import EntityTasksInline
 
@@ -98,6 +104,20 @@ class AssetInstanceLinkInline(KitsuInline):
     autocomplete_fields = ("asset_instance",)
     verbose_name = "asset instance cast"
     verbose_name_plural = "asset instances cast"
+
+    def save_links(self, request, entity, formset):
+        """`POST /data/shots/{id}/asset-instances` and `DELETE
+        /data/shots/{id}/asset-instances/{instance_id}` (the production's team): the shot's
+        event."""
+        removed, added = link_changes(formset, ("asset_instance",))
+        if not (removed or added):
+            return
+        self.access(request).check_project_access(entity.project_id)
+        instances = AssetInstance.objects.in_bulk([row["asset_instance"] for row in removed + added])
+        for row in removed:
+            remove_asset_instance_from_shot(entity, instances[row["asset_instance"]], user=request.user)
+        for row in added:
+            add_asset_instance_to_shot(entity, instances[row["asset_instance"]], user=request.user)
 
 
 class EntityConceptLinkInline(KitsuInline):

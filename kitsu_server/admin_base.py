@@ -23,7 +23,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -32,10 +32,9 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import slugify
 from rest_framework.exceptions import APIException
 
+from kitsu_server.admin_access import InlinePermissions, PolicyPermissions, policy_of
 from kitsu_server.api.errors import flatten_messages
-from kitsu_server.core.access import access_for
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, RowInput, changes_only
-from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.services import create_row, delete_row, update_row
 
 AUDIT_FIELDS = ("id", "created_at", "updated_at")
@@ -57,33 +56,19 @@ def is_uuid(text):
     return True
 
 
-def policy_of(model):
-    """The `/data` policy serving `model` (a typed proxy: its table's), or None."""
-    concrete = model._meta.concrete_model
-    return next((policy for policy in REGISTRY.values() if policy.model is concrete), None)
-
-
 def refusal_message(error):
     """What an API refusal says, as one line for the back-office's messages."""
     return " ".join(flatten_messages(error.detail)) or str(error)
 
 
-class ServiceWrites:
+class ServiceWrites(PolicyPermissions):
     """Saves and deletes through the `/data` policy of the model (see the module): the admin's
-    form is the request body, the logged-in person the requester."""
+    form is the request body, the logged-in person the requester. Who may do what: the same
+    policy (kitsu_server/admin_access.py)."""
 
     # The query string of a delete (the reference's `force=true` where a delete takes the rows
     # hanging off it instead of refusing).
     delete_params = {}
-
-    def access(self, request):
-        """The permission rules of the API, for the person logged in."""
-        return access_for(request)
-
-    def write_policy(self):
-        if not hasattr(self, "_write_policy"):
-            self._write_policy = policy_of(self.model)
-        return self._write_policy
 
     def policy_read_only_fields(self, obj):
         """Fields an update through the API ignores (the project of a row...): read-only here."""
@@ -140,7 +125,11 @@ class ServiceWrites:
         return self.write_form(request, policy, form, obj, change)
 
     def save_formset(self, request, form, formset, change):
-        """The rows of an inline served at `/data` go through their policy too, one by one."""
+        """The rows of an inline served at `/data` go through their policy too, one by one; those
+        of a link table the API writes by its own routes, through the inline's `save_links`."""
+        inline = getattr(formset, "kitsu_inline", None)
+        if inline is not None and inline.save_links is not None:
+            return inline.save_links(request, form.instance, formset)
         policy = policy_of(formset.model)
         if policy is None:
             return super().save_formset(request, form, formset, change)
@@ -167,8 +156,9 @@ class ServiceWrites:
     def delete_queryset(self, request, queryset):
         if self.write_policy() is None:
             return super().delete_queryset(request, queryset)
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # all or none: a refusal of one row writes nothing
+            for obj in queryset:
+                self.delete_model(request, obj)
         return None
 
     def get_deleted_objects(self, objs, request):
@@ -329,13 +319,22 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         return forms
 
 
-class KitsuInline(admin.TabularInline):
+class KitsuInline(InlinePermissions, admin.TabularInline):
     """Base of the back-office's inlines: no empty extra rows, foreign keys chosen by
-    autocomplete, their chosen rows read once for the whole inline."""
+    autocomplete, their chosen rows read once for the whole inline.
+
+    `save_links(request, owner, formset)`, when set, writes what the inline's submission changes
+    through the API's services (a link table its routes add and remove: see `link_changes`)."""
 
     extra = 0
     formset = LabelledInlineFormSet
     formfield_overrides = {models.JSONField: JSON_FORM_FIELD}
+    save_links = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.kitsu_inline = self  # how the owner's save_formset finds `save_links`
+        return formset
 
     def get_queryset(self, request):
         """With the rows each one names (each row's title shows them: `str()` of a team link
@@ -349,6 +348,24 @@ class KitsuInline(admin.TabularInline):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def link_changes(formset, fields):
+    """What the submission of a link inline changes, as the API's link routes take it:
+    (removed, added), lists of {field: id of the linked row} (a row now naming another is its
+    old link removed and its new one added). Writes nothing."""
+    formset.save(commit=False)  # lists the deleted rows
+    removed = [{name: getattr(link, f"{name}_id") for name in fields} for link in formset.deleted_objects]
+    added = []
+    for form in formset.forms:
+        if not form.has_changed() or formset._should_delete_form(form):
+            continue
+        if not any(name in form.changed_data for name in fields):
+            continue
+        if not form.instance._state.adding:
+            removed.append({name: getattr(form.initial[name], "pk", form.initial[name]) for name in fields})
+        added.append({name: form.cleaned_data[name].pk for name in fields})
+    return removed, added
 
 
 class BoundedCountPaginator(Paginator):

@@ -23,6 +23,7 @@ GROUPS = (
             "files.PlaylistShareLink",
             "productions.ProductionScheduleVersionTaskLink",
             "budgets.Budget",
+            "core.WebhookSubscription",
         ),
     ),
     (
@@ -93,6 +94,7 @@ GROUPS = (
         "Records",
         (
             "core.Job",
+            "core.WebhookDelivery",
             "tasks.ApiEvent",
             "tasks.Subscription",
             "shots.EntityVersion",
@@ -161,9 +163,10 @@ class BackOfficeSite(admin.AdminSite):
         }
 
     def index(self, request, extra_context=None):
-        from productions.admin_dashboard import open_productions  # models are ready by now
+        from kitsu_server.core.access import access_for  # models are ready by now
+        from productions.admin_dashboard import open_productions
 
-        extra_context = {**(extra_context or {}), "productions": open_productions()}
+        extra_context = {**(extra_context or {}), "productions": open_productions(access_for(request))}
         return super().index(request, extra_context)
 
 

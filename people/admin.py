@@ -12,11 +12,17 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import path
 
-from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, link_changes
 from kitsu_server.core.data.inputs import RowInput
 from kitsu_server.core.data.services import update_row
 from people.auth.refusals import TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
 from people.auth.two_factor import MissingOTP
+from people.departments.services import (
+    link_hardware_item,
+    link_software,
+    unlink_hardware_item,
+    unlink_software,
+)
 from people.models import (
     AuthToken,
     DayOff,
@@ -35,8 +41,9 @@ from people.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+from people.services import add_to_department, remove_from_department
 
-# Rights follow Person.role (only studio managers are staff): Django groups
+# Rights follow Person.role and the API's rules (kitsu_server/admin_access.py): Django groups
 # and permissions are not used, so their admin would only mislead.
 admin.site.unregister(Group)
 
@@ -202,6 +209,19 @@ class DepartmentLinkInline(KitsuInline):
     verbose_name = "department"
     verbose_name_plural = "departments"
 
+    def save_links(self, request, person, formset):
+        """`POST /actions/persons/{id}/departments/add` and `DELETE
+        /actions/persons/{id}/departments/{department_id}` (admins): the person's event."""
+        removed, added = link_changes(formset, ("department",))
+        if not (removed or added):
+            return
+        self.access(request).check_admin()
+        departments = Department.objects.in_bulk([row["department"] for row in removed + added])
+        for row in removed:
+            remove_from_department(person, departments[row["department"]], request.user)
+        for row in added:
+            add_to_department(person, departments[row["department"]], request.user)
+
 
 @admin.register(Person)
 class PersonAdmin(KitsuModelAdmin, UserAdmin):
@@ -287,16 +307,39 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
 # --- Departments, studios, software and hardware ---------------------------------
 
 
-class SoftwareDepartmentLinkInline(KitsuInline):
+class DepartmentItemInline(KitsuInline):
+    """The software or hardware of a department, written as `POST /data/departments/{id}/software`
+    (or `hardware-items`) and their `DELETE` (admins): `link`, `unlink` (department, item)."""
+
+    extra = 0
+    item_field = None
+    item_model = None
+    link = unlink = None
+
+    def save_links(self, request, department, formset):
+        removed, added = link_changes(formset, (self.item_field,))
+        if not (removed or added):
+            return
+        self.access(request).check_admin()
+        items = self.item_model.objects.in_bulk([row[self.item_field] for row in removed + added])
+        for row in removed:
+            type(self).unlink(department, items[row[self.item_field]])
+        for row in added:
+            type(self).link(department, items[row[self.item_field]])
+
+
+class SoftwareDepartmentLinkInline(DepartmentItemInline):
     model = SoftwareDepartmentLink
-    extra = 0
     autocomplete_fields = ("software",)
+    item_field, item_model = "software", Software
+    link, unlink = staticmethod(link_software), staticmethod(unlink_software)
 
 
-class HardwareItemDepartmentLinkInline(KitsuInline):
+class HardwareItemDepartmentLinkInline(DepartmentItemInline):
     model = HardwareItemDepartmentLink
-    extra = 0
     autocomplete_fields = ("hardware_item",)
+    item_field, item_model = "hardware_item", HardwareItem
+    link, unlink = staticmethod(link_hardware_item), staticmethod(unlink_hardware_item)
 
 
 @admin.register(Department)

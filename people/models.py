@@ -182,6 +182,10 @@ class DepartmentLink(LinkModel):
         return f"{self.person} - {self.department}"
 
 
+# The global roles that enter the back-office (the Django admin).
+BACK_OFFICE_ROLES = ("admin", "manager", "supervisor")
+
+
 class PersonManager(BaseUserManager):
     use_in_migrations = True
 
@@ -350,23 +354,25 @@ class Person(AbstractBaseUser, KitsuModel):
     def is_admin(self):
         return self.role == "admin"
 
-    # The Django admin and its permission checks read these three.
+    # The Django admin and its permission checks read these. Active admins, managers and
+    # supervisors enter the back-office; admins may do everything there, the others what the
+    # API's rules let them (kitsu_server/admin_access.py), never by Django's permission tables.
     @property
     def is_staff(self):
-        return self.is_active and self.is_admin
+        return self.is_active and self.role in BACK_OFFICE_ROLES
 
     @property
     def is_superuser(self):
-        return self.is_staff
+        return self.is_active and self.is_admin
 
     def has_perm(self, perm, obj=None):
-        return self.is_staff
+        return self.is_superuser
 
     def has_perms(self, perm_list, obj=None):
-        return self.is_staff
+        return self.is_superuser
 
     def has_module_perms(self, app_label):
-        return self.is_staff
+        return self.is_superuser
 
 
 class Plugin(KitsuModel):

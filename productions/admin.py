@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from assets.admin import refresh_casting_stats
-from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin
+from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, link_changes
 from productions.admin_dashboard import production_summary
 from productions.models import (
     CustomAction,
@@ -37,7 +37,15 @@ from productions.models import (
     ScheduleItem,
     StatusAutomation,
 )
-from productions.project_settings.services import add_team_member, remove_team_member, update_team_member_role
+from productions.project_settings.services import (
+    add_setting,
+    add_task_type_software,
+    add_team_member,
+    remove_setting,
+    remove_task_type_software,
+    remove_team_member,
+    update_team_member_role,
+)
 
 # What StatusAutomation.__str__ reads, for every list that shows one.
 STATUS_AUTOMATION_RELATED = ("in_task_type", "in_task_status", "out_task_type")
@@ -53,6 +61,7 @@ class ProjectPersonLinkInline(KitsuInline):
     fields = ("person", "role", "shotgun_id")
     verbose_name = "team member"
     verbose_name_plural = "team"
+    staff_writes = True  # the team routes' rule (managers), checked by save_team
 
 
 class ProjectTeamListInline(ProjectPersonLinkInline):
@@ -99,34 +108,66 @@ class ProjectTaskStatusLinkInline(KitsuInline):
     verbose_name_plural = "task statuses"
 
 
-class ProjectAssetTypeLinkInline(KitsuInline):
-    model = ProjectAssetTypeLink
+class ProjectSettingInline(KitsuInline):
+    """Rows linked to the project's settings by the settings routes (`POST
+    /data/projects/{id}/settings/<kind>` and its `DELETE`, managers): the project's event."""
+
     extra = 0
+    setting_kind = None  # the settings route's kind
+    setting_field = None
+
+    def save_links(self, request, project, formset):
+        removed, added = link_changes(formset, (self.setting_field,))
+        if not (removed or added):
+            return
+        self.access(request).check_manager(project.pk)
+        for row in removed:
+            remove_setting(project, self.setting_kind, row[self.setting_field], user=request.user)
+        for row in added:
+            add_setting(project, self.setting_kind, row[self.setting_field], user=request.user)
+
+
+class ProjectAssetTypeLinkInline(ProjectSettingInline):
+    model = ProjectAssetTypeLink
     autocomplete_fields = ("asset_type",)
+    setting_kind, setting_field = "asset_types", "asset_type"
     verbose_name = "asset type"
     verbose_name_plural = "asset types"
 
 
-class ProjectStatusAutomationLinkInline(KitsuInline):
+class ProjectStatusAutomationLinkInline(ProjectSettingInline):
     model = ProjectStatusAutomationLink
-    extra = 0
     autocomplete_fields = ("status_automation",)
+    setting_kind, setting_field = "status_automations", "status_automation"
     verbose_name = "status automation"
     verbose_name_plural = "status automations"
 
 
 class ProjectTaskTypeSoftwareLinkInline(KitsuInline):
+    """`POST /data/projects/{id}/task-types/{task_type_id}/softwares` and its `DELETE`: the
+    project's managers, or the supervisors of the task type's department."""
+
     model = ProjectTaskTypeSoftwareLink
     extra = 0
     autocomplete_fields = ("task_type", "software")
     verbose_name = "software of a task type"
     verbose_name_plural = "software per task type"
 
+    def save_links(self, request, project, formset):
+        removed, added = link_changes(formset, ("task_type", "software"))
+        access = self.access(request)
+        for row in removed + added:
+            access.check_supervisor_project_task_type_access(project.pk, row["task_type"])
+        for row in removed:
+            remove_task_type_software(project, row["task_type"], row["software"], user=request.user)
+        for row in added:
+            add_task_type_software(project, row["task_type"], row["software"], user=request.user)
 
-class ProjectPreviewBackgroundFileLinkInline(KitsuInline):
+
+class ProjectPreviewBackgroundFileLinkInline(ProjectSettingInline):
     model = ProjectPreviewBackgroundFileLink
-    extra = 0
     autocomplete_fields = ("preview_background_file",)
+    setting_kind, setting_field = "preview_background_files", "preview_background_file"
     verbose_name = "preview background"
     verbose_name_plural = "preview backgrounds"
 

@@ -21,9 +21,12 @@ LABEL_WIDTH = 200  # px of the task type names, left of the bars
 ROW_HEIGHT = 26
 
 
-def open_productions():
-    """The productions the index offers a landing page for: open ones, by name."""
+def open_productions(access):
+    """The productions the index offers a landing page for: open ones the person may read (an
+    admin all, anyone else those of their team), by name."""
     projects = Project.objects.exclude(project_status__name__iexact="closed").order_by("name")
+    if not access.is_admin:
+        projects = projects.filter(pk__in=access.member_project_ids())
     return [
         {"name": name, "url": reverse("admin:productions_project_dashboard", args=[pk])}
         for pk, name in projects.values_list("pk", "name")[:50]

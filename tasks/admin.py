@@ -4,6 +4,7 @@ subscriptions, chats and the API event log."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from rest_framework.exceptions import PermissionDenied
 
+from kitsu_server.admin_access import is_full_admin, readable_project_ids
 from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, is_uuid
+from kitsu_server.core.access.tasks import SUPERVISOR_TASK_COLUMNS
 from people.models import Person
 from productions.models import Project
 from tasks import services
@@ -31,7 +34,7 @@ from tasks.admin_filters import (
     status_badge,
 )
 from tasks.comments.services import post_comment
-from tasks.crud import check_assignable
+from tasks.crud import check_assignable, task_of
 from tasks.models import (
     ApiEvent,
     Chat,
@@ -105,6 +108,7 @@ class TaskPersonLinkInline(KitsuInline):
     autocomplete_fields = ("person",)
     verbose_name = "assignee"
     verbose_name_plural = "assignees"
+    staff_writes = True  # checked as the API's assignations (TaskAdmin.save_related)
 
 
 class TaskForm(forms.ModelForm):
@@ -211,6 +215,18 @@ class TaskAdmin(LargeTableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("assignees")
 
+    def get_readonly_fields(self, request, obj=None):
+        """A supervisor plans the tasks of their departments (the API's update rule: planning
+        columns only) and changes their status by a comment: the rest is read-only for them."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is None or is_full_admin(request):
+            return readonly
+        if self.access(request).project_role(obj.project_id) != "supervisor":
+            return readonly
+        editable = {*SUPERVISOR_TASK_COLUMNS, "task_status", "status_comment"}
+        fixed = [name for name in flatten_fieldsets(TASK_FIELDSETS) if name not in editable]
+        return tuple(dict.fromkeys((*readonly, *fixed)))
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip() or is_uuid(search_term):
             return super().get_search_results(request, queryset, search_term)
@@ -263,6 +279,9 @@ class TaskAdmin(LargeTableAdmin):
             access = self.access(request)
             for person in Person.objects.filter(pk__in=current - previous):
                 access.check_assignment(task, person)
+            for person_id in previous - current:
+                if not access.unassignable_tasks([task], person_id):
+                    raise PermissionDenied
             check_assignable(list(current - previous))
             # What `PUT /data/tasks/{id}` with `assignees` records: the (un)assignations, the update.
             services.record_assignation_changes(task, previous, request.user)
@@ -331,6 +350,14 @@ class TimeSpentAdmin(LargeTableAdmin):
     autocomplete_fields = ("task", "person")
     ordering = ("-date",)
 
+    def visible_rows(self, request, queryset):
+        """The time the API shows the person: their own, and their productions' (its `/data` list
+        is the admins' only)."""
+        return self.access(request).visible_time_spents(queryset)
+
+    def check_row_read(self, request, obj):
+        self.check_listed(request, obj)
+
 
 @admin.register(Subscription)
 class SubscriptionAdmin(LargeTableAdmin):
@@ -343,18 +370,33 @@ class SubscriptionAdmin(LargeTableAdmin):
 # --- Comments -------------------------------------------------------------------
 
 
-class CommentMentionInline(KitsuInline):
-    model = CommentMention
+class FollowsTheTextInline(KitsuInline):
+    """Mentions follow the comment's text (`@name`, as on the API, which takes no mention of its
+    own): shown, never written by hand."""
+
     extra = 0
-    autocomplete_fields = ("person",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentMentionInline(FollowsTheTextInline):
+    model = CommentMention
+    fields = readonly_fields = ("person",)
     verbose_name = "mention"
     verbose_name_plural = "mentions"
 
 
-class CommentDepartmentMentionInline(KitsuInline):
+class CommentDepartmentMentionInline(FollowsTheTextInline):
     model = CommentDepartmentMention
-    extra = 0
-    autocomplete_fields = ("department",)
+    fields = readonly_fields = ("department",)
     verbose_name = "department mention"
     verbose_name_plural = "department mentions"
 
@@ -392,7 +434,11 @@ class CommentProjectFilter(admin.SimpleListFilter):
     parameter_name = "project"
 
     def lookups(self, request, model_admin):
-        return [(str(pk), name) for pk, name in Project.objects.order_by("name").values_list("pk", "name")]
+        projects = Project.objects.order_by("name")
+        project_ids = readable_project_ids(request)
+        if project_ids is not None:
+            projects = projects.filter(pk__in=project_ids)
+        return [(str(pk), name) for pk, name in projects.values_list("pk", "name")]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -455,6 +501,14 @@ class CommentAdmin(LargeTableAdmin):
     def get_changelist(self, request, **kwargs):
         return CommentChangeList
 
+    def visible_rows(self, request, queryset):
+        """The comments the API lets the person read on their tasks' pages (its `/data` list is
+        the admins' only)."""
+        return self.access(request).visible_comments(queryset)
+
+    def check_row_read(self, request, obj):
+        self.access(request).check_comment_access(obj, task_of(obj))
+
     @admin.display(description="text")
     def short_text(self, comment):
         return truncatechars(comment.text or "", 80) or "(no text)"
@@ -511,6 +565,13 @@ class NewsAdmin(LargeTableAdmin):
     list_filter = ("change",)
     search_fields = ("task__entity__name", "author__email")
     autocomplete_fields = ("author", "comment", "task", "preview_file")
+
+    def visible_rows(self, request, queryset):
+        """The news the API's feeds show the person (its `/data` list is the admins' only)."""
+        return self.access(request).visible_news(queryset)
+
+    def check_row_read(self, request, obj):
+        self.check_listed(request, obj)
 
 
 @admin.register(Notification)

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 
 from assets.models import NON_ASSET_TYPE_NAMES, Entity
+from kitsu_server.admin_access import readable_project_ids
 from people.models import Department, Person
 from tasks.models import TaskPersonLink, TaskStatus, TaskType
 
@@ -67,13 +68,18 @@ class ProjectNarrowedFilter(admin.SimpleListFilter):
     def project_id(self, request):
         return self.chosen(request, "project__id__exact")
 
+    def readable(self, request, entities):
+        """`entities` of the productions the person reads (admins: all)."""
+        project_ids = readable_project_ids(request)
+        return entities if project_ids is None else entities.filter(project_id__in=project_ids)
+
 
 class EpisodeFilter(ProjectNarrowedFilter):
     title = "episode"
     parameter_name = "episode"
 
     def lookups(self, request, model_admin):
-        episodes = Entity.objects.filter(entity_type__name="Episode")
+        episodes = self.readable(request, Entity.objects.filter(entity_type__name="Episode"))
         if self.project_id(request):
             episodes = episodes.filter(project_id=self.project_id(request))
         return [(str(pk), name) for pk, name in episodes.order_by("name").values_list("pk", "name")[:200]]
@@ -99,7 +105,7 @@ class SequenceFilter(ProjectNarrowedFilter):
         episode, project = self.chosen(request, "episode"), self.project_id(request)
         if not (episode or project):
             return []  # a studio has thousands: chosen within a project or an episode
-        sequences = Entity.objects.filter(entity_type__name="Sequence")
+        sequences = self.readable(request, Entity.objects.filter(entity_type__name="Sequence"))
         sequences = sequences.filter(parent_id=episode) if episode else sequences.filter(project_id=project)
         rows = sequences.order_by("parent__name", "name").values_list("pk", "parent__name", "name")[:500]
         return [(str(pk), f"{parent} / {name}" if parent else name) for pk, parent, name in rows]

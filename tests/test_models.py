@@ -63,13 +63,17 @@ def test_person_defaults_match_the_reference(settings):
     assert not person.is_staff
 
 
-def test_only_admin_role_is_staff():
-    for role in ("user", "supervisor", "manager", "client", "vendor"):
+def test_back_office_roles_are_staff_only_admins_superusers():
+    for role in ("user", "client", "vendor"):
         assert not factories.make_person(role=role).is_staff
+    for role in ("supervisor", "manager"):  # they enter the back-office, with the API's rules
+        person = factories.make_person(role=role)
+        assert person.is_staff and not person.is_superuser
+        assert not person.has_perm("tasks.change_task") and not person.has_module_perms("tasks")
     admin = factories.make_person(role="admin")
     assert admin.is_staff and admin.is_superuser and admin.has_perm("tasks.change_task")
     admin.active = False
-    assert not admin.is_staff
+    assert not admin.is_staff and not admin.is_superuser
 
 
 def test_email_unique_among_non_bots_only():

@@ -82,3 +82,27 @@ def form_errors(response):
             *formset.non_form_errors(),
         ]
     return errors
+
+
+def inline_prefix(page, link_model):
+    for inline in page.context["inline_admin_formsets"]:
+        if inline.formset.model is link_model:
+            return inline.formset.prefix
+    raise AssertionError(f"no {link_model.__name__} inline")
+
+
+def edit_inline(client, model, obj, link_model, add=None, delete_row=None):
+    """Post `obj`'s change page as a browser does, with a row of the `link_model` inline added
+    ({field: id}) or its row `delete_row` (its index) marked for deletion."""
+    url = admin_url(model, "change", obj.pk)
+    page = client.get(url)
+    data = submitted_data(page, model)
+    prefix = inline_prefix(page, link_model)
+    if add is not None:
+        total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+        data[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
+        for name, value in add.items():
+            data[f"{prefix}-{total}-{name}"] = [str(value)]
+    if delete_row is not None:
+        data[f"{prefix}-{delete_row}-DELETE"] = ["on"]
+    return client.post(url, data)

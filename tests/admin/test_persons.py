@@ -26,7 +26,7 @@ def test_person_add_form_creates_a_person_whose_password_checks(staff_client, db
     assert person.check_password("a-long-password")
     assert person.password != "a-long-password"  # stored as a hash
     assert (person.first_name, person.last_name, person.role) == ("New", "Artist", "supervisor")
-    assert person.is_active and not person.is_staff
+    assert person.is_active and person.is_staff and not person.is_superuser  # a supervisor
 
 
 def test_person_add_form_asks_the_password_twice(staff_client, db):
