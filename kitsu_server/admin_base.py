@@ -381,6 +381,19 @@ class BoundedCountPaginator(Paginator):
         self.count_capped = counted > self.count_cap
         return min(counted, self.count_cap)
 
+    def page(self, number):
+        """The page's rows in two steps: their ids, sorted and cut on the table alone (an index
+        walk), then those rows with their related rows. One query joining every related table
+        first would sort 100k joined rows to show 100 ("sorted by due date": 0.5 s)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = self.object_list.model._base_manager.none()
+        if ids:
+            found = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+            rows = [found[pk] for pk in ids if pk in found]
+        return self._get_page(rows, number, self)
+
 
 class LargeTableAdmin(KitsuModelAdmin):
     """Admin of a table that grows to 100k rows and more in one production.

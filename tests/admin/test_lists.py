@@ -234,3 +234,35 @@ def test_the_person_list_shows_departments_and_deactivates(staff_client, series,
     assert sam.active is False and admin_person.active is True
     assert "You cannot deactivate yourself." in response.content.decode()
     assert ApiEvent.objects.filter(name="person:update", data__person_id=str(sam.pk)).exists()
+
+
+def test_a_long_sorted_task_list_pages_in_order_with_its_related_rows(
+    staff_client, series, django_assert_max_num_queries
+):
+    """Past one page, a page's rows are picked on the task table alone (sorted, cut), then read
+    with their related rows: the pages follow the sort, each row once, and the queries do not
+    grow with the rows."""
+    shot = series["tasks"]["E01"]["shot"]
+    for day in range(60):
+        task_type = factories.make_task_type(f"Step {day:02d}", for_entity="Shot")
+        factories.make_task(shot, task_type, series["todo"])
+    ordered = list(Task.objects.filter(project=series["project"]))
+    start = timezone.now()
+    for rank, task in enumerate(reversed(ordered)):  # distinct due dates, in no order of creation
+        task.due_date = start + datetime.timedelta(days=(rank * 7) % 67)
+        task.save(update_fields=["due_date"])
+    ordered.sort(key=lambda task: task.due_date)
+    params = {"project__id__exact": str(series["project"].pk), "o": "5"}
+
+    with django_assert_max_num_queries(30):
+        first = task_list(staff_client, **params)
+    second = task_list(staff_client, p=2, **params)
+
+    def in_page_order(page):
+        found = [(page.index(admin_url(Task, "change", task.pk)), task) for task in listed(page, ordered)]
+        return [task for _, task in sorted(found, key=lambda pair: pair[0])]
+
+    shown = in_page_order(first) + in_page_order(second)
+    assert len(in_page_order(first)) == 50
+    assert shown == ordered  # every task once, in due-date order, across both pages
+    assert "Step 00" in first and "E01 / SQ010 / SH0010" in first  # related rows rendered
