@@ -8,12 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.management import PROJECT_ROOT, manage
+from tests.killed_workers import processes_running, worker_world
+from tests.management import PROJECT_ROOT
 from tests.media.conftest import make_clip
 from tests.test_celery import redis_answers
 from tests.test_jobs import read_rows, wait_for
@@ -35,12 +35,12 @@ import os, sys
 import django
 django.setup()
 from kitsu_server.celery import app
-app.conf.task_default_queue = os.environ["MEDIA_TEST_QUEUE"]
+app.conf.task_default_queue = os.environ["TEST_WORKER_QUEUE"]
 from files.jobs import process_preview
 from files.media.storage import media_key, store_path
 from files.models import PreviewFile
 from tests import factories
-name = "Killed " + os.environ["MEDIA_TEST_QUEUE"]
+name = "Killed " + os.environ["TEST_WORKER_QUEUE"]
 project = factories.make_project(name=name, resolution="640x360", fps="25")
 task = factories.make_task(factories.make_asset(project))
 preview = PreviewFile.objects.create(task=task, name="killed", extension="mp4", status="processing")
@@ -48,81 +48,17 @@ store_path(media_key("movies", "source", preview.pk), sys.argv[1])
 process_preview.enqueue(project=project, preview_file_id=str(preview.pk))
 print(preview.pk.hex, preview.pk)
 """
-# A worker whose broker hands a dead worker's message out again after 2 s (not an hour).
-WORKER = """
-import os
-import django
-django.setup()
-from kitsu_server.celery import app
-app.conf.broker_transport_options = {
-    "visibility_timeout": 2, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
-}
-app.worker_main([
-    "worker", "--pool=solo", "--concurrency=1", "-Q", os.environ["MEDIA_TEST_QUEUE"], "--loglevel=INFO",
-    "--without-heartbeat", "--without-gossip", "--without-mingle",
-])
-"""
-
-
-def ffmpeg_processes_reading(folder):
-    """Pids of the processes whose command line names a file of `folder` (ffmpeg's temp copies)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if "ffmpeg" in command and "kitsu-preview-" in command and str(folder) in command:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture
 def world(tmp_path):
-    database = tmp_path / "worker.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "kitsu_server.settings",
-        "PREVIEW_FOLDER": str(tmp_path / "previews"),
-        "TMPDIR": str(tmp_path / "tmp"),
-        "MEDIA_TEST_QUEUE": f"test-media-{uuid.uuid4().hex[:8]}",
-        "FFMPEG_THREADS": "1",
-    }
-    (tmp_path / "tmp").mkdir()
-    env.pop("REDIS_URL", None)
-    migrated = manage("migrate", "--noinput", env=env)
-    assert migrated.returncode == 0, migrated.stderr
-    env["REDIS_URL"] = REDIS_URL
-    workers = []
+    with worker_world(tmp_path, REDIS_URL) as world:
+        yield world
 
-    def start_worker(preset):
-        log = (tmp_path / f"worker-{len(workers)}.log").open("w")
-        worker_env = {**env, "FFMPEG_PRESET": preset}
-        process = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=PROJECT_ROOT,
-            env=worker_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        workers.append((process, log))
-        return process
 
-    yield {"env": env, "database": database, "start_worker": start_worker, "tmp": tmp_path / "tmp"}
-    for process, log in workers:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
-    for path in sorted(tmp_path.glob("worker-*.log")):
-        print(path.name, path.read_text()[-3000:], sep="\n")  # shown when the test fails
+def ffmpeg_processes_reading(folder):
+    """Pids of the ffmpeg processes reading a file of `folder` (its temp copies)."""
+    return processes_running("ffmpeg", "kitsu-preview-", str(folder))
 
 
 def test_a_worker_killed_mid_transcode_leaves_the_preview_to_the_next_worker(world, tmp_path):
