@@ -8,6 +8,7 @@ process; with it, tasks go through Redis to `celery -A kitsu_server worker`.
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitsu_server.settings")
 
@@ -20,3 +21,11 @@ app.autodiscover_tasks(related_name="jobs")
 def ping():
     """Round trip through the queue: what the status routes use to tell a worker answers."""
     return "pong"
+
+
+@worker_ready.connect
+def sweep_scratch_folders(**_):
+    """A worker starting removes what killed processes left in their scratch folders."""
+    from kitsu_server.core.jobs import sweep_orphan_workspaces
+
+    sweep_orphan_workspaces()

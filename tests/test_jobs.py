@@ -672,3 +672,31 @@ def test_a_job_whose_worker_is_killed_runs_again_on_the_next_worker(worker_env):
     )
     shots, ready = worker_casting_stats(worker_env, project_hex)
     assert [count for _, count in shots] == [1, 2] * 4 and ready == {1}
+
+
+def test_scratch_folders_of_gone_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    """What a killed worker leaves in its scratch folders (copied clips, half-encoded parts) is
+    removed when a worker starts; a folder of a process still running is left alone."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from kitsu_server.core.jobs import sweep_orphan_workspaces, workspace
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    orphan = tmp_path / f"kitsu-playlist-{gone.stdout.strip()}-abc123"
+    orphan.mkdir()
+    (orphan / "part-00001.mp4").write_bytes(b"\0" * 1024)
+    unrelated = tmp_path / "kitsu-notes"
+    unrelated.mkdir()
+
+    with workspace("preview") as mine:
+        assert os.path.basename(mine).startswith(f"kitsu-preview-{os.getpid()}-")
+        removed = sweep_orphan_workspaces()
+        assert os.path.isdir(mine)  # this process is alive: its folder stays
+
+    assert removed == [orphan.name]
+    assert not orphan.exists() and unrelated.exists()

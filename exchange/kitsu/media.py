@@ -19,7 +19,6 @@ stored and is downloaded again.
 """
 
 import os
-import tempfile
 import urllib.parse
 
 from exchange.kitsu.source import SourceRefused
@@ -28,6 +27,7 @@ from files.media.storage import is_stored, media_key, store_path, stored_size
 from files.media.thumbnails import set_row_thumbnail
 from files.models import AttachmentFile, PreviewFile
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.jobs import workspace
 from people.models import Person
 from productions.models import Project
 from tasks.comments.attachments import attachment_path, record_stored_file
@@ -113,7 +113,7 @@ def download(source, path, extension, store):
     digits."""
     if not (extension.isascii() and extension.isalnum() and len(extension) <= 10):
         raise MediaRefused(f"The source's file has an extension not allowed: {extension[:20]!r}.")
-    with tempfile.TemporaryDirectory(prefix="kitsu-copy-") as folder:
+    with workspace("copy") as folder:
         local = os.path.join(folder, f"media.{extension}")
         with open(local, "wb") as target:
             source.download(path, target)

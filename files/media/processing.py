@@ -11,7 +11,6 @@ as ready, and the next run (or a reprocess) writes them whole.
 
 import logging
 import os
-import tempfile
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +20,7 @@ from files.media import movies, pictures
 from files.media.storage import copy_to_local, media_key, record_stored, store_path
 from files.models import PreviewFile
 from kitsu_server.core.events import record_event
+from kitsu_server.core.jobs import workspace
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def process_preview(preview_file_id, normalize=True, report=None):
         return {"status": "gone"}
     report = report or (lambda done, total=None: None)
     try:
-        with tempfile.TemporaryDirectory(prefix="kitsu-preview-") as folder:
+        with workspace("preview") as folder:
             if preview.extension == "mp4":
                 values = build_movie(preview, folder, normalize, report)
             else:

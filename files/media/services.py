@@ -19,6 +19,7 @@ from files.models import PreviewFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.deletion import remove_preview_file
 from kitsu_server.core.events import record_event
+from kitsu_server.core.jobs import workspace
 from tasks.models import Comment
 
 MOVIE_EXTENSIONS = {"avi", "m4v", "mkv", "mov", "mp4", "webm", "wmv"}
@@ -118,7 +119,7 @@ def store_picture_upload(preview, path):
     """The picture, upright and in sRGB, stored as the PNG original (decoded once here, so that a
     broken picture is a 400 at once); its thumbnails are the job's."""
     image = pictures.open_picture(path)
-    with tempfile.TemporaryDirectory(prefix="kitsu-picture-") as folder:
+    with workspace("picture") as folder:
         original = pictures.save_png(image, os.path.join(folder, "original.png"))
         size = os.path.getsize(original)
         store_path(media_key("pictures", "original", preview.pk), original)

@@ -2,7 +2,6 @@
 logo (400x400 PNGs), preview backgrounds (HDR files and their 300x200 thumbnail)."""
 
 import os
-import tempfile
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from files.media.storage import media_key, record_stored, store_path
 from files.models import PreviewBackgroundFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.events import record_event
+from kitsu_server.core.jobs import workspace
 
 BACKGROUND_EXTENSIONS = {"hdr"}
 BACKGROUND_THUMBNAIL_SIZE = (300, 200)
@@ -30,7 +30,7 @@ def store_thumbnail(instance_id, uploaded, size=pictures.AVATAR_SIZE):
     finally:
         if copy:
             os.unlink(copy)
-    with tempfile.TemporaryDirectory(prefix="kitsu-thumbnail-") as folder:
+    with workspace("thumbnail") as folder:
         target = pictures.save_png(pictures.fitted(image, size), os.path.join(folder, "thumbnail.png"))
         store_path(media_key("pictures", "thumbnails", instance_id), target)
         record_stored("pictures", "thumbnails", instance_id, os.path.getsize(target))
@@ -64,7 +64,7 @@ def store_preview_background(background, uploaded, user):
                 background.delete()
             raise WrongParameter(f"Wrong file format, extension: {extension}")
         size = os.path.getsize(path)
-        with tempfile.TemporaryDirectory(prefix="kitsu-background-") as folder:
+        with workspace("background") as folder:
             try:
                 frame = movies.first_frame(path, os.path.join(folder, "background.png"))
                 thumbnail = pictures.fitted(pictures.open_picture(frame), BACKGROUND_THUMBNAIL_SIZE)

@@ -11,7 +11,6 @@ again from its start) or failed, and no half-written movie is ever served as don
 build (its row deleted) stops at the next clip and leaves nothing behind."""
 
 import os
-import tempfile
 import uuid
 import zipfile
 
@@ -33,6 +32,7 @@ from files.media.storage import (
 from files.models import BuildJob, PreviewFile
 from kitsu_server.api.json import serialize_instance
 from kitsu_server.core.events import record_event
+from kitsu_server.core.jobs import workspace
 from kitsu_server.core.models import FAILED, Job
 
 JOB_NAME = "playlist.build"
@@ -167,7 +167,7 @@ def build_movie(build_job_id, report=None, full=False):
     total = len(previews) + 2
     report(0, total)
     try:
-        with tempfile.TemporaryDirectory(prefix="kitsu-playlist-") as folder:
+        with workspace("playlist") as folder:
             target = os.path.join(folder, "playlist.mp4")
             parts = _prepared_parts(build_job_id, playlist.project, previews, folder, report, total)
             if not parts:

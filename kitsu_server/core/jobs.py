@@ -37,6 +37,10 @@ What every kind gets from here:
 
 import hashlib
 import logging
+import os
+import re
+import shutil
+import tempfile
 import time
 from functools import partial
 
@@ -287,3 +291,42 @@ def _forget_broken_connection():
     inside a transaction, which the caller owns)."""
     if not connection.in_atomic_block:
         connection.close_if_unusable_or_obsolete()
+
+
+# --- scratch folders ---------------------------------------------------------------------------
+
+WORKSPACE_PATTERN = re.compile(r"^kitsu-[a-z]+-(\d+)-")
+
+
+def workspace(kind):
+    """A scratch folder for a job's or a request's files (clips copied from storage, ffmpeg's
+    output...), removed when done; named after this process, so that what a killed process
+    leaves behind is found and removed (`sweep_orphan_workspaces`)."""
+    return tempfile.TemporaryDirectory(prefix=f"kitsu-{kind}-{os.getpid()}-")
+
+
+def sweep_orphan_workspaces():
+    """Remove the scratch folders of processes that are gone (a worker killed mid-transcode
+    leaves its copies and half-encoded files: gigabytes for a long movie). Run when a worker
+    starts. Answers the folders removed."""
+    removed = []
+    root = tempfile.gettempdir()
+    for name in os.listdir(root):
+        match = WORKSPACE_PATTERN.match(name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        removed.append(name)
+    if removed:
+        logger.info("Removed %s scratch folders of processes that are gone", len(removed))
+    return removed
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

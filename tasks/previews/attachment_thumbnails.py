@@ -2,7 +2,6 @@
 the storage beside the previews' pictures."""
 
 import os
-import tempfile
 
 from drf_spectacular.utils import extend_schema
 
@@ -13,6 +12,7 @@ from files.media.storage import copy_to_local, is_stored, media_key, store_path
 from files.models import AttachmentFile
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
+from kitsu_server.core.jobs import workspace
 from kitsu_server.core.lookups import found_or_404
 from tasks.comments.attachments import attachment_path
 
@@ -23,7 +23,7 @@ def attachment_thumbnail_key(attachment):
     key = media_key("pictures", "thumbnails", attachment.pk)
     if is_stored(key):
         return key
-    with tempfile.TemporaryDirectory(prefix="kitsu-attachment-") as folder:
+    with workspace("attachment") as folder:
         try:
             source = copy_to_local(attachment_path(attachment.pk), os.path.join(folder, "attachment"))
             image = pictures.open_picture(source)

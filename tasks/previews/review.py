@@ -3,7 +3,6 @@ previews of its revision, the entity's main preview (optionally from a frame of 
 previews still processing or broken."""
 
 import os
-import tempfile
 import uuid
 
 from django.db import transaction
@@ -20,6 +19,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.events import record_event
+from kitsu_server.core.jobs import workspace
 from tasks.previews.services import show_preview_on_entity
 from tasks.queries import full_entity_names
 
@@ -151,7 +151,7 @@ def set_main_preview(preview, user, frame_number=None):
 
 def thumbnails_from_frame(preview, frame_number):
     """The preview's picture variants made again from frame `frame_number` of its movie."""
-    with tempfile.TemporaryDirectory(prefix="kitsu-frame-") as folder:
+    with workspace("frame") as folder:
         frame = extract_frame(preview, frame_number, folder)
         store_variants(pictures.open_picture(frame), preview.pk, folder)
 
