@@ -18,6 +18,7 @@ from exchange.shotgrid.removals import remove_record
 from files.models import DataImportError
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.api.inputs import NUL_MESSAGE, contains_nul
 from kitsu_server.api.schema import OBJECT, ROWS
 from kitsu_server.core.access import access_for
 from kitsu_server.core.lookups import found_or_404
@@ -81,6 +82,8 @@ class ShotgunImportErrorsView(KitsuView):
     @extend_schema(tags=TAGS, request=OpenApiTypes.ANY, responses={201: OBJECT})
     def post(self, request):
         access_for(request).check_admin()
+        if contains_nul(request.data):  # a JSON column cannot keep it (PostgreSQL refuses \u0000)
+            raise WrongParameter(NUL_MESSAGE)
         return Response(render(services.add_import_error(request.data), relations=False), status=201)
 
 
