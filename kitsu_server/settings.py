@@ -414,3 +414,9 @@ STORAGES["working_files"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": WORKING_FILE_FOLDER},
 }
+
+# --- Safety nets: the trash and delta reads ----------------------------------------------------
+# A deletion stays restorable this many days (then a job purges it); its removed rows stay
+# tombstones for delta reads (`?updated_since=`) until TRASH_TOMBSTONE_DAYS after the deletion.
+TRASH_RETENTION_DAYS = int(os.environ.get("TRASH_RETENTION_DAYS", "30"))
+TRASH_TOMBSTONE_DAYS = int(os.environ.get("TRASH_TOMBSTONE_DAYS", "90"))
