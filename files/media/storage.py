@@ -145,3 +145,43 @@ def record_stored(bucket, prefix, instance_id, size):
             "journal": [{"op": "create", "size": size, "at": now.isoformat()}],
         },
     )
+
+
+def stored_ids(bucket, prefix):
+    """The ids whose `bucket/prefix` variant is stored, from one listing of the storage (an S3
+    listing of the prefix, 1,000 keys a request, or a walk of the local folder), never one request
+    per file."""
+    media_key(bucket, prefix, uuid.UUID(int=0))  # a known variant, or ValueError
+    root = f"{bucket}/{prefix}"
+    s3 = object_store_bucket()
+    if s3 is not None:
+        base = object_name(root).rstrip("/") + "/"
+        return {item.key.rsplit("/", 1)[-1] for item in s3.objects.filter(Prefix=base)}
+    folder = local_path(root)
+    if folder is not None:
+        return set(_walk_names(folder, depth=3))
+    return set(_list_names(root, depth=3))
+
+
+def _walk_names(folder, depth):
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if depth > 1 and entry.is_dir():
+            yield from _walk_names(entry.path, depth - 1)
+        elif depth == 1 and entry.is_file():
+            yield entry.name
+
+
+def _list_names(root, depth):
+    try:
+        folders, files = default_storage.listdir(root)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    if depth == 1:
+        yield from files
+        return
+    for name in folders:
+        yield from _list_names(f"{root}/{name}", depth - 1)
