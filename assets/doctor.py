@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from assets.breakdown.services import refresh_casting_stats
 from assets.models import Entity, EntityLink
 from files.models import PreviewFile
-from kitsu_server.core.doctor import ERROR, WARNING, Check, register
+from kitsu_server.core.doctor import ERROR, Check, register
 from kitsu_server.core.doctor.registry import entity_label
 from kitsu_server.core.events import EventLog
 
@@ -49,7 +49,8 @@ class ShotCastingStats(Check):
         )
 
     def example(self, shot):
-        return f"{shot.project.name} / {entity_label(shot)}: {shot.stored_count} cast instead of {shot.cast_count}"
+        counts = f"{shot.stored_count} cast instead of {shot.cast_count}"
+        return f"{shot.project.name} / {entity_label(shot)}: {counts}"
 
     def fix(self, project):
         shot_ids = list(self.problems(project).values_list("pk", flat=True))
@@ -82,4 +83,5 @@ class EntityPreviewOfAnotherEntity(Check):
     def example(self, entity):
         task = entity.preview_file.task
         owner = entity_label(task.entity) if task is not None and task.entity_id else "no entity"
-        return f"{entity.project.name} / {entity_label(entity)}: shows preview {entity.preview_file_id} of {owner}"
+        shown = f"shows preview {entity.preview_file_id} of {owner}"
+        return f"{entity.project.name} / {entity_label(entity)}: {shown}"

@@ -58,7 +58,9 @@ class PreviewMediaMissing(Check):
         rows = previews.order_by("pk").values_list("pk", "extension")
         for done, (pk, extension) in enumerate(rows.iterator(chunk_size=5000), start=1):
             text = str(pk)
-            missing = missing_variants(extension, lambda bucket, prefix: text in listing(bucket, prefix))
+            missing = missing_variants(
+                extension, lambda bucket, prefix, text=text: text in listing(bucket, prefix)
+            )
             if missing:
                 count += 1
                 if example_id is None:
@@ -156,5 +158,7 @@ class StoredFileStates(Check):
         unforced = StoredFile.objects.filter(
             purge_forced=True, deleted_at__isnull=True, purged_at__isnull=True
         ).update(purge_forced=False, updated_at=now)
-        return f"{dated} purged rows dated deleted at their purge, {unforced} live rows no longer forced to the purge"
-
+        return (
+            f"{dated} purged rows dated deleted at their purge, "
+            f"{unforced} live rows no longer forced to the purge"
+        )

@@ -80,10 +80,15 @@ class InactivePersonTokens(Check):
             .annotate(
                 has_credentials=Exists(live_credentials(now)),
                 has_recent_login=Exists(uncut_logins(now)),
-                has_session=Case(When(pk__in=with_session, then=True), default=False, output_field=BooleanField()),
+                has_session=Case(
+                    When(pk__in=with_session, then=True), default=False, output_field=BooleanField()
+                ),
             )
             .filter(
-                Q(has_credentials=True) | Q(jti__isnull=False) | Q(has_recent_login=True) | Q(has_session=True)
+                Q(has_credentials=True)
+                | Q(jti__isnull=False)
+                | Q(has_recent_login=True)
+                | Q(has_session=True)
             )
             .order_by("pk")
         )
@@ -97,7 +102,7 @@ class InactivePersonTokens(Check):
         if person.has_session:
             held.append("a back-office session")
         if person.has_recent_login:
-            held.append("login tokens (logged in within the last " f"{refresh_lifetime().days} days)")
+            held.append(f"login tokens (logged in within the last {refresh_lifetime().days} days)")
         return f"{person.full_name} <{person.email or 'no email'}> ({person.role}): {', '.join(held)}"
 
     def fix(self, project):

@@ -29,8 +29,11 @@ class ScheduleItemWithoutEntity(Check):
     def example(self, item):
         project = item.project.name if item.project_id else "(no project)"
         task_type = item.task_type.name if item.task_type_id else "(no task type)"
-        return f"{project} / {task_type}: item {item.pk} plans {item.object_id} ({item.start_date}..{item.end_date})"
+        dates = f"{item.start_date}..{item.end_date}"
+        return f"{project} / {task_type}: item {item.pk} plans {item.object_id} ({dates})"
 
     def fix(self, project):
-        count = ScheduleItem.objects.filter(pk__in=list(self.problems(project).values_list("pk", flat=True))).delete()[0]
+        count = ScheduleItem.objects.filter(
+            pk__in=list(self.problems(project).values_list("pk", flat=True))
+        ).delete()[0]
         return f"{count} schedule items of entities that are gone removed"

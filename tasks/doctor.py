@@ -34,7 +34,8 @@ class TaskEntityInAnotherProject(Check):
 
     def problems(self, project):
         tasks = Task.objects.filter(entity__isnull=False).filter(
-            Q(project__isnull=True) | ~Q(project_id=Subquery(Entity.objects.filter(pk=OuterRef("entity_id")).values("project_id")))
+            Q(project__isnull=True)
+            | ~Q(project_id=Subquery(Entity.objects.filter(pk=OuterRef("entity_id")).values("project_id")))
         )
         if project is not None:
             tasks = tasks.filter(Q(project=project) | Q(entity__project=project))
@@ -88,7 +89,8 @@ class CommentWithoutTask(Check):
 
     def example(self, comment):
         text = (comment.text or "").strip().replace("\n", " ")[:40]
-        return f"comment {comment.pk} by {comment.person} ({comment.created_at:%Y-%m-%d}) on task {comment.object_id}: {text!r}"
+        written = f"by {comment.person} ({comment.created_at:%Y-%m-%d})"
+        return f"comment {comment.pk} {written} on task {comment.object_id}: {text!r}"
 
 
 @register
@@ -193,7 +195,9 @@ class TaskRetakeCount(Check):
         for retakes, task_ids in by_count.items():
             for start in range(0, len(task_ids), 2000):
                 batch = task_ids[start : start + 2000]
-                count += project_tasks(project).filter(pk__in=batch).update(retake_count=retakes, updated_at=now)
+                count += (
+                    project_tasks(project).filter(pk__in=batch).update(retake_count=retakes, updated_at=now)
+                )
         return f"{count} tasks' retake count recounted from their comments"
 
 
@@ -227,7 +231,8 @@ class TaskLastPreview(Check):
         )
 
     def example(self, task):
-        return f"{task_label(task)}: {task.last_preview_file_id or 'none'} instead of {task.newest_preview or 'none'}"
+        stored, newest = task.last_preview_file_id or "none", task.newest_preview or "none"
+        return f"{task_label(task)}: {stored} instead of {newest}"
 
     def fix(self, project):
         wrong = project_tasks(project).filter(pk__in=self.problems(project).values("pk"))

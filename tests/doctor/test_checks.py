@@ -57,7 +57,14 @@ def production(db):
     task_type = factories.make_task_type(name="Animation", for_entity="Shot")
     todo = factories.make_task_status(name="Todo", short_name="todo")
     task = factories.make_task(shot, task_type=task_type, task_status=todo)
-    return {"project": project, "sequence": sequence, "shot": shot, "asset": asset, "task": task, "todo": todo}
+    return {
+        "project": project,
+        "sequence": sequence,
+        "shot": shot,
+        "asset": asset,
+        "task": task,
+        "todo": todo,
+    }
 
 
 def comment(task, status, person, at):
@@ -144,7 +151,9 @@ def test_a_canceled_asset_is_not_counted_in_casting_stats(production):
 
 def test_comments_and_chats_of_rows_that_are_gone(production, admin_person):
     ghost = uuid.uuid4()
-    orphan = Comment.objects.create(object_id=ghost, object_type="Task", person=admin_person, text="lost words")
+    orphan = Comment.objects.create(
+        object_id=ghost, object_type="Task", person=admin_person, text="lost words"
+    )
     Chat.objects.create(object_id=ghost, object_type="entity")
     code, body = doctor("--check", "comment-orphans", "--check", "chat-orphans", "--fix")
     assert code == 1 and body["fixed"] == []  # report-only: what persons wrote stays
@@ -179,7 +188,10 @@ def test_last_comment_date_and_retake_count_are_recomputed(production, admin_per
     code, body = doctor("--check", "task-last-comment-date", "--check", "task-retake-count")
     assert code == 1
     assert finding(body, "task-last-comment-date")["count"] == 1
-    assert finding(body, "task-retake-count")["example"] == "Doctor Show / SQ010 / SH0010 / Animation: retake count 0"
+    assert (
+        finding(body, "task-retake-count")["example"]
+        == "Doctor Show / SQ010 / SH0010 / Animation: retake count 0"
+    )
     code, body = doctor("--check", "task-last-comment-date", "--check", "task-retake-count", "--fix")
     assert code == 0
     assert [repair["done"] for repair in body["fixed"]] == [
@@ -248,13 +260,19 @@ def test_ready_previews_whose_media_is_missing_from_storage(production):
 
 def test_stored_files_whose_owner_is_gone_are_marked_deleted(production):
     preview = PreviewFile.objects.create(task=production["task"], revision=1, extension="png", status="ready")
-    StoredFile.objects.create(bucket="pictures", key=f"original-{preview.pk}", prefix="original", file_id=str(preview.pk))
+    StoredFile.objects.create(
+        bucket="pictures", key=f"original-{preview.pk}", prefix="original", file_id=str(preview.pk)
+    )
     avatar = StoredFile.objects.create(
-        bucket="pictures", key=f"thumbnails-{production['project'].pk}", prefix="thumbnails",
+        bucket="pictures",
+        key=f"thumbnails-{production['project'].pk}",
+        prefix="thumbnails",
         file_id=str(production["project"].pk),
     )
     ghost = uuid.uuid4()
-    orphan = StoredFile.objects.create(bucket="movies", key=f"previews-{ghost}", prefix="previews", file_id=str(ghost))
+    orphan = StoredFile.objects.create(
+        bucket="movies", key=f"previews-{ghost}", prefix="previews", file_id=str(ghost)
+    )
     StoredFile.objects.create(bucket="movies", key="previews-junk", prefix="previews", file_id="not-a-uuid")
     code, body = doctor("--check", "stored-file-orphans")
     found = finding(body, "stored-file-orphans")
@@ -271,9 +289,16 @@ def test_stored_files_in_states_that_cannot_be(db):
     purged = StoredFile.objects.create(bucket="files", key="a", prefix="previews", file_id="1", purged_at=now)
     StoredFile.objects.create(bucket="files", key="b", prefix="previews", file_id="2", purge_forced=True)
     StoredFile.objects.create(
-        bucket="files", key="c", prefix="previews", file_id="3", deleted_at=now, purged_at=now - timedelta(hours=1)
+        bucket="files",
+        key="c",
+        prefix="previews",
+        file_id="3",
+        deleted_at=now,
+        purged_at=now - timedelta(hours=1),
     )
-    StoredFile.objects.create(bucket="files", key="d", prefix="previews", file_id="4", deleted_at=now, purged_at=now)
+    StoredFile.objects.create(
+        bucket="files", key="d", prefix="previews", file_id="4", deleted_at=now, purged_at=now
+    )
     code, body = doctor("--check", "stored-file-states")
     assert (code, finding(body, "stored-file-states")["count"]) == (1, 3)
     code, body = doctor("--check", "stored-file-states", "--fix")
@@ -285,10 +310,16 @@ def test_stored_files_in_states_that_cannot_be(db):
 def test_deactivated_persons_lose_their_tokens_and_sessions(db, admin_person):
     now = timezone.now()
     leaver = factories.make_person(first_name="Lea", last_name="Ver", email="lea@example.com")
-    bot = factories.make_person(first_name="Build", last_name="Bot", email="bot@example.com", is_bot=True, jti="j1")
+    bot = factories.make_person(
+        first_name="Build", last_name="Bot", email="bot@example.com", is_bot=True, jti="j1"
+    )
     keeper = factories.make_person(email="keeper@example.com")
-    AuthToken.objects.create(kind="reset-password", key="k1", person=leaver, expires_at=now + timedelta(hours=1))
-    AuthToken.objects.create(kind="reset-password", key="k2", person=keeper, expires_at=now + timedelta(hours=1))
+    AuthToken.objects.create(
+        kind="reset-password", key="k1", person=leaver, expires_at=now + timedelta(hours=1)
+    )
+    AuthToken.objects.create(
+        kind="reset-password", key="k2", person=keeper, expires_at=now + timedelta(hours=1)
+    )
     LoginLog.objects.create(person=leaver)
     session = SessionStore()
     session[SESSION_KEY] = str(leaver.pk)
@@ -310,7 +341,8 @@ def test_deactivated_persons_lose_their_tokens_and_sessions(db, admin_person):
     code, body = doctor("--check", "inactive-person-tokens", "--fix")
     assert code == 0
     assert body["fixed"][0]["done"] == (
-        "1 one-time codes removed, 1 API tokens revoked, 1 sessions ended, the login tokens of 1 persons revoked"
+        "1 one-time codes removed, 1 API tokens revoked, 1 sessions ended, "
+        "the login tokens of 1 persons revoked"
     )
     leaver.refresh_from_db()
     bot.refresh_from_db()
@@ -327,8 +359,13 @@ def test_stale_jobs_are_marked_failed_and_expired_trash_is_reported(production):
     Job.objects.filter(pk=stale.pk).update(updated_at=old)
     Job.objects.create(name="casting-stats.refresh", key="k-fresh", state="running")
     TrashItem.objects.create(
-        model="tasks.task", object_id=uuid.uuid4(), name="SH0010 / Animation", project_id=production["project"].pk,
-        project_name="Doctor Show", trashed_at=old, expires_at=old + timedelta(days=1),
+        model="tasks.task",
+        object_id=uuid.uuid4(),
+        name="SH0010 / Animation",
+        project_id=production["project"].pk,
+        project_name="Doctor Show",
+        trashed_at=old,
+        expires_at=old + timedelta(days=1),
     )
     code, body = doctor("--check", "stale-jobs", "--check", "expired-trash", "--fix")
     assert code == 1  # the trash is for its purge

@@ -4,6 +4,7 @@ The checks live beside what they check, in each app's `doctor.py`; the shared ma
 (jobs, trash) in `checks.py`, imported here so that `load_checks` finds them with the apps'.
 """
 
+from kitsu_server.core.doctor import checks  # noqa: E402, F401
 from kitsu_server.core.doctor.registry import (  # noqa: F401
     CHECKS,
     ERROR,
@@ -19,5 +20,3 @@ from kitsu_server.core.doctor.registry import (  # noqa: F401
     run_checks,
     select_checks,
 )
-
-from kitsu_server.core.doctor import checks  # noqa: E402, F401

@@ -46,8 +46,13 @@ class StaleJobs(Check):
 
     def fix(self, project):
         now = timezone.now()
-        count = Job.objects.filter(pk__in=self.problems(project).values("pk"), state__in=ACTIVE_STATES).update(
-            state=FAILED, finished_at=now, updated_at=now, error="Abandoned: no news for too long (manage.py doctor)."
+        count = Job.objects.filter(
+            pk__in=self.problems(project).values("pk"), state__in=ACTIVE_STATES
+        ).update(
+            state=FAILED,
+            finished_at=now,
+            updated_at=now,
+            error="Abandoned: no news for too long (manage.py doctor).",
         )
         return f"{count} jobs marked failed (abandoned)"
 

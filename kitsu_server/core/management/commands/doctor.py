@@ -24,9 +24,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="Repair what the fixable checks found.")
         parser.add_argument(
-            "--check", action="append", dest="checks", metavar="NAME", help="Run this check only (repeatable)."
+            "--check",
+            action="append",
+            dest="checks",
+            metavar="NAME",
+            help="Run this check only (repeatable).",
         )
-        parser.add_argument("--project", help="Only this production (its id or name); studio-wide checks skip.")
+        parser.add_argument(
+            "--project", help="Only this production (its id or name); studio-wide checks skip."
+        )
         parser.add_argument("--json", action="store_true", help="Print the findings as JSON.")
         parser.add_argument("--list", action="store_true", help="List the checks and stop.")
 
@@ -65,7 +71,9 @@ class Command(BaseCommand):
 
     def print_repairs(self, repairs):
         for repair in repairs:
-            self.stdout.write(f"fixed {repair.name}: {repair.done} ({repair.count_before} -> {repair.count_after})")
+            self.stdout.write(
+                f"fixed {repair.name}: {repair.done} ({repair.count_before} -> {repair.count_after})"
+            )
         if repairs:
             self.stdout.write("")
 
