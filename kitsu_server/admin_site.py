@@ -162,6 +162,14 @@ class BackOfficeSite(admin.AdminSite):
             "models": models,
         }
 
+    def get_urls(self):
+        from django.urls import path
+
+        from kitsu_server.core.doctor.admin_views import health_view  # models are ready by now
+
+        health = path("health/", self.admin_view(health_view(self)), name="health")
+        return [health, *super().get_urls()]
+
     def index(self, request, extra_context=None):
         from kitsu_server.core.access import access_for  # models are ready by now
         from productions.admin_dashboard import open_productions
