@@ -9,13 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kitsu_server.core.doctor.jobs import JOB_NAME, run_doctor
+from kitsu_server.core.doctor.jobs import last_run, run_doctor
 from kitsu_server.core.doctor.registry import load_checks
-from kitsu_server.core.models import Job
-
-
-def last_run():
-    return Job.objects.filter(name=JOB_NAME).order_by("-created_at", "-pk").first()
 
 
 def health_rows(run):

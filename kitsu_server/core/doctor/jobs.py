@@ -4,6 +4,7 @@ starts, its findings and repairs kept on the job's row. Declared when the core a
 
 from kitsu_server.core.doctor.registry import fix_checks, run_checks
 from kitsu_server.core.jobs import job
+from kitsu_server.core.models import Job
 from productions.models import Project
 
 JOB_NAME = "doctor.run"
@@ -24,3 +25,8 @@ def run_doctor(report, checks=None, project_id=None, fix=False):
         "fixed": [repair.as_dict() for repair in repairs],
         "problems": sum(finding.count for finding in findings),
     }
+
+
+def last_run():
+    """The newest `doctor.run` job (None when the doctor never ran from the back-office or API)."""
+    return Job.objects.filter(name=JOB_NAME).order_by("-created_at", "-pk").first()
