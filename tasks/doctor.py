@@ -12,7 +12,7 @@ from assets.models import Entity
 from files.models import PreviewFile
 from kitsu_server.core.deletion import THUMBNAIL_EXTENSIONS
 from kitsu_server.core.doctor import ERROR, WARNING, Check, register
-from kitsu_server.core.doctor.registry import TASK_LABEL_RELATED, differs, task_label
+from kitsu_server.core.doctor.registry import TASK_LABEL_RELATED, distinct_sql, task_label
 from productions.models import ProjectTaskStatusLink, ProjectTaskTypeLink
 from tasks.models import Chat, Comment, Task
 
@@ -113,6 +113,18 @@ class ChatWithoutEntity(Check):
 # --- counters -------------------------------------------------------------------------------
 
 
+# Tasks whose last comment date is not their newest status comment's: one pass over the comments
+# grouped by task, joined to the tasks (a correlated subquery would run once per task).
+WRONG_LAST_COMMENT_SQL = f"""
+SELECT t.id FROM task t
+LEFT JOIN (
+    SELECT object_id, MAX(created_at) AS newest FROM comment
+    WHERE task_status_id IS NOT NULL GROUP BY object_id
+) c ON c.object_id = t.id
+WHERE {distinct_sql("t.last_comment_date", "c.newest")}
+"""
+
+
 def newest_status_comment():
     """The date of a task's newest comment with a status (what `reset_task_data` takes)."""
     return (
@@ -133,8 +145,8 @@ class TaskLastCommentDate(Check):
     def problems(self, project):
         return (
             project_tasks(project)
+            .filter(pk__in=RawSQL(WRONG_LAST_COMMENT_SQL, ()))
             .annotate(newest_comment=Subquery(newest_status_comment()))
-            .filter(differs("last_comment_date", "newest_comment"))
             .select_related(*TASK_LABEL_RELATED)
             .order_by("pk")
         )
@@ -143,7 +155,7 @@ class TaskLastCommentDate(Check):
         return f"{task_label(task)}: {task.last_comment_date} instead of {task.newest_comment}"
 
     def fix(self, project):
-        wrong = project_tasks(project).filter(pk__in=self.problems(project).values("pk"))
+        wrong = project_tasks(project).filter(pk__in=RawSQL(WRONG_LAST_COMMENT_SQL, ()))
         count = wrong.update(last_comment_date=Subquery(newest_status_comment()), updated_at=timezone.now())
         return f"{count} tasks' last comment date set from their comments"
 
@@ -212,6 +224,23 @@ def newest_main_preview(task_ref="pk"):
     )
 
 
+def wrong_last_preview_sql():
+    extensions = ", ".join(f"'{extension}'" for extension in THUMBNAIL_EXTENSIONS)
+    return f"""
+SELECT t.id FROM task t
+LEFT JOIN (
+    SELECT task_id, id FROM (
+        SELECT p.task_id, p.id,
+               ROW_NUMBER() OVER (PARTITION BY p.task_id ORDER BY p.created_at DESC, p.id DESC) AS n
+        FROM preview_file p
+        WHERE p.task_id IS NOT NULL AND p.position = 1 AND p.status = 'ready'
+          AND p.extension IN ({extensions})
+    ) ranked WHERE n = 1
+) newest ON newest.task_id = t.id
+WHERE {distinct_sql("t.last_preview_file_id", "newest.id")}
+"""
+
+
 @register
 class TaskLastPreview(Check):
     """`task.last_preview_file_id` (no foreign key) is not the task's newest ready main preview:
@@ -224,8 +253,8 @@ class TaskLastPreview(Check):
     def problems(self, project):
         return (
             project_tasks(project)
+            .filter(pk__in=RawSQL(wrong_last_preview_sql(), ()))
             .annotate(newest_preview=Subquery(newest_main_preview()))
-            .filter(differs("last_preview_file_id", "newest_preview"))
             .select_related(*TASK_LABEL_RELATED)
             .order_by("pk")
         )
@@ -235,6 +264,6 @@ class TaskLastPreview(Check):
         return f"{task_label(task)}: {stored} instead of {newest}"
 
     def fix(self, project):
-        wrong = project_tasks(project).filter(pk__in=self.problems(project).values("pk"))
+        wrong = project_tasks(project).filter(pk__in=RawSQL(wrong_last_preview_sql(), ()))
         count = wrong.update(last_preview_file_id=Subquery(newest_main_preview()), updated_at=timezone.now())
         return f"{count} tasks' last preview set to their newest main preview"

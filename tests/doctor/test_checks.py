@@ -134,7 +134,6 @@ def test_casting_stats_out_of_date_are_recounted(production):
             "done": "1 shots' casting stats recounted",
             "count_before": 1,
             "count_after": 0,
-            "extra": {},
         }
     ]
     shot.refresh_from_db()

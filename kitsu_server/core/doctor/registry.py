@@ -19,10 +19,9 @@ skipped.
 """
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils.module_loading import autodiscover_modules
 
 ERROR, WARNING = "error", "warning"
@@ -56,7 +55,6 @@ class Repair:
     done: str
     count_before: int = 0
     count_after: int = 0
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self):
         return asdict(self)
@@ -187,13 +185,12 @@ def has_problems(findings):
 # --- what the checks share ---------------------------------------------------------------------
 
 
-def differs(column, expected):
-    """A Q true where `column` and the expression named `expected` differ, NULLs included (NULL
-    and NULL are the same; NULL and a value differ)."""
+def distinct_sql(left, right):
+    """SQL true where two nullable values differ, NULLs included (IS DISTINCT FROM, which older
+    SQLite lacks)."""
     return (
-        Q(**{f"{column}__isnull": True}, **{f"{expected}__isnull": False})
-        | Q(**{f"{column}__isnull": False}, **{f"{expected}__isnull": True})
-        | (Q(**{f"{column}__isnull": False}, **{f"{expected}__isnull": False}) & ~Q(**{column: F(expected)}))
+        f"(CASE WHEN {left} IS NULL AND {right} IS NULL THEN 0 WHEN {left} IS NULL OR {right} IS NULL "
+        f"THEN 1 WHEN {left} <> {right} THEN 1 ELSE 0 END) = 1"
     )
 
 
