@@ -4,7 +4,7 @@ constraints cannot say about them."""
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -34,8 +34,7 @@ class TaskEntityInAnotherProject(Check):
 
     def problems(self, project):
         tasks = Task.objects.filter(entity__isnull=False).filter(
-            Q(project__isnull=True)
-            | ~Q(project_id=Subquery(Entity.objects.filter(pk=OuterRef("entity_id")).values("project_id")))
+            Q(project__isnull=True) | ~Q(project_id=F("entity__project_id"))
         )
         if project is not None:
             tasks = tasks.filter(Q(project=project) | Q(entity__project=project))
@@ -60,8 +59,14 @@ class TaskOutsideProjectSettings(Check):
         statuses = ProjectTaskStatusLink.objects.filter(project_id=OuterRef("project_id"))
         tasks = project_tasks(project).filter(project__isnull=False)
         tasks = tasks.filter(
-            (Exists(types) & ~Exists(types.filter(task_type_id=OuterRef("task_type_id"))))
-            | (Exists(statuses) & ~Exists(statuses.filter(task_status_id=OuterRef("task_status_id"))))
+            (
+                Q(project_id__in=ProjectTaskTypeLink.objects.values("project_id"))
+                & ~Exists(types.filter(task_type_id=OuterRef("task_type_id")))
+            )
+            | (
+                Q(project_id__in=ProjectTaskStatusLink.objects.values("project_id"))
+                & ~Exists(statuses.filter(task_status_id=OuterRef("task_status_id")))
+            )
         )
         return tasks.select_related(*TASK_LABEL_RELATED, "task_status").order_by("pk")
 
