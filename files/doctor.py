@@ -42,10 +42,9 @@ class PreviewMediaMissing(Check):
         previews = PreviewFile.objects.filter(status="ready")
         return previews if project is None else previews.filter(task__project=project)
 
-    def find(self, project, report=None):
+    def find(self, project):
         previews = self.previews(project)
-        total = previews.count()
-        if not total:
+        if not previews.exists():
             return self.finding()
         listings = {}
 
@@ -56,7 +55,7 @@ class PreviewMediaMissing(Check):
 
         count, example_id, example_missing = 0, None, None
         rows = previews.order_by("pk").values_list("pk", "extension")
-        for done, (pk, extension) in enumerate(rows.iterator(chunk_size=5000), start=1):
+        for pk, extension in rows.iterator(chunk_size=5000):
             text = str(pk)
             missing = missing_variants(
                 extension, lambda bucket, prefix, text=text: text in listing(bucket, prefix)
@@ -65,8 +64,6 @@ class PreviewMediaMissing(Check):
                 count += 1
                 if example_id is None:
                     example_id, example_missing = pk, missing
-            if report is not None and done % 5000 == 0:
-                report(done, total)
         if not count:
             return self.finding()
         preview = PreviewFile.objects.select_related(*(f"task__{name}" for name in TASK_LABEL_RELATED)).get(

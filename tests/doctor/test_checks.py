@@ -387,6 +387,28 @@ def test_project_scope_skips_studio_wide_checks_and_other_productions(production
     assert doctor("--project", "Other Show", "--fix")[0] == 0
 
 
+def test_a_check_that_fails_is_a_problem_and_the_others_run(production, monkeypatch):
+    import files.doctor
+
+    def unreachable(bucket, prefix):
+        raise OSError("the bucket does not answer")
+
+    PreviewFile.objects.create(task=production["task"], revision=1, extension="png", status="ready")
+    monkeypatch.setattr(files.doctor, "stored_ids", unreachable)
+    code, body = doctor()
+    assert code == 1
+    assert finding(body, "preview-media-missing")["error"] == "OSError: the bucket does not answer"
+    assert finding(body, "task-last-preview")["count"] == 1  # the checks after it ran
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("doctor", "--check", "preview-media-missing", stdout=out)
+    assert out.getvalue().splitlines()[1:] == [
+        "preview-media-missing  error     failed  no       OSError: the bucket does not answer",
+        out.getvalue().splitlines()[2],
+    ]
+    assert out.getvalue().splitlines()[2].startswith("1 checks failed (")
+
+
 def test_unknown_check_and_project_are_errors(db):
     from django.core.management.base import CommandError
 

@@ -18,11 +18,14 @@ A check is a class registered with `@register` in an app's `doctor.py` (found by
 skipped.
 """
 
+import logging
 import time
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
+
+logger = logging.getLogger(__name__)
 
 ERROR, WARNING = "error", "warning"
 SEVERITIES = (ERROR, WARNING)
@@ -41,6 +44,7 @@ class Finding:
     example: str = ""
     example_id: str = ""
     skipped: str = ""  # why the check did not run (studio-wide under --project)
+    error: str = ""  # why the check failed (the storage unreachable...): a problem too
     seconds: float = 0.0
 
     def as_dict(self):
@@ -79,7 +83,7 @@ class Check:
     def finding(self, **values):
         return Finding(self.name, self.title, self.severity, self.fixable, **values)
 
-    def find(self, project, report=None):
+    def find(self, project):
         problems = self.problems(project)
         count = problems.count()
         if not count:
@@ -143,7 +147,11 @@ def run_checks(names=None, project=None, report=None):
     for done, check in enumerate(checks):
         if report is not None:
             report(done, len(checks))
-        findings.append(run_check(check, project))
+        try:
+            findings.append(run_check(check, project))
+        except Exception as exc:  # one check failing (the storage unreachable) leaves the others
+            logger.exception("The doctor's check %s failed", check.name)
+            findings.append(check.finding(error=f"{type(exc).__name__}: {exc}"))
     if report is not None:
         report(len(checks), len(checks))
     return findings
@@ -170,7 +178,7 @@ def fix_checks(names=None, project=None, findings=None):
     with transaction.atomic():
         for check in checks:
             before = findings.get(check.name)
-            if before is None or before.skipped or not before.count:
+            if before is None or before.skipped or before.error or not before.count:
                 continue
             done = check.fix(project)
             after = run_check(check, project)
@@ -179,7 +187,7 @@ def fix_checks(names=None, project=None, findings=None):
 
 
 def has_problems(findings):
-    return any(finding.count for finding in findings)
+    return any(finding.count or finding.error for finding in findings)
 
 
 # --- what the checks share ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ class DoctorFindingSerializer(serializers.Serializer):
     example = serializers.CharField(allow_blank=True, help_text="One problem, in words a person can look up")
     example_id = serializers.CharField(allow_blank=True, help_text="The id of the example's row")
     skipped = serializers.CharField(allow_blank=True, help_text='"studio-wide" when run for one production')
+    error = serializers.CharField(allow_blank=True, help_text="Why the check failed (a problem too)")
     seconds = serializers.FloatField()
 
 

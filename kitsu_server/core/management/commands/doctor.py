@@ -80,19 +80,27 @@ class Command(BaseCommand):
     def print_table(self, findings, target, seconds):
         rows = [("check", "severity", "count", "fixable", "example")]
         for finding in findings:
-            count = finding.skipped or str(finding.count)
-            example = finding.example if len(finding.example) <= EXAMPLE_WIDTH else finding.example[:99] + "…"
+            count = "failed" if finding.error else finding.skipped or str(finding.count)
+            example = finding.error or finding.example
+            example = example if len(example) <= EXAMPLE_WIDTH else example[:99] + "…"
             rows.append((finding.name, finding.severity, count, "yes" if finding.fixable else "no", example))
         widths = [max(len(row[column]) for row in rows) for column in range(4)]
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
             self.stdout.write("  ".join([*cells, row[4]]).rstrip())
         problems = sum(finding.count for finding in findings)
-        failing = sum(1 for finding in findings if finding.count)
+        finding_some = sum(1 for finding in findings if finding.count)
+        failed = sum(1 for finding in findings if finding.error)
         where = f" on {target.name}" if target else ""
-        if problems:
+        if problems or failed:
             style = self.style.ERROR
-            summary = f"{problems} problems in {failing} of {len(findings)} checks{where} ({seconds} s)."
+            said = (
+                [f"{problems} problems in {finding_some} of {len(findings)} checks{where}"]
+                if problems
+                else []
+            )
+            said += [f"{failed} checks failed"] if failed else []
+            summary = f"{', '.join(said)} ({seconds} s)."
         else:
             style = self.style.SUCCESS
             summary = f"No problem found by {len(findings)} checks{where} ({seconds} s)."
