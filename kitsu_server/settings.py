@@ -392,6 +392,11 @@ SPECTACULAR_SETTINGS = {
     # No badge fetched from swagger.io's online validator: the page needs no network.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "PREPROCESSING_HOOKS": ["kitsu_server.openapi.one_entry_per_route"],
+    # drf-spectacular's enum naming, then the Idempotency-Key of every write.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kitsu_server.openapi.idempotency_key_header",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EntityStatusEnum": "assets.models.ENTITY_STATUSES",
         "PreviewFileStatusEnum": "files.models.PREVIEW_FILE_STATUSES",

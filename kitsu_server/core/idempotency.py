@@ -52,6 +52,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Session ceremonies: their answers carry tokens, cookies or secrets, and each is guarded by its
 # own one-time challenge (login, logout, refresh, passwords, two factors, app login, SSO).
 EXCLUDED_PREFIXES = ("/api/auth/",)
+# The routes of a share link's guests: no authentication (the link's token is in the URL), so no
+# person to keep a key for; the key is ignored there, as on every route no person calls.
+GUEST_PREFIXES = ("/api/shared/",)
 # Answers that say "not now" rather than "no": not kept, the retry runs again.
 TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # The headers of an answer a replay gives back (Content-Type is kept on its own).

@@ -9,16 +9,12 @@ import uuid
 
 import pytest
 
-from kitsu_server.core.idempotency import EXCLUDED_PREFIXES, TRANSIENT_STATUSES
+from kitsu_server.core.idempotency import EXCLUDED_PREFIXES, GUEST_PREFIXES, TRANSIENT_STATUSES
 from kitsu_server.core.models import IdempotentRequest
 from tests.factories import client_for, make_person
 from tests.test_hostile_input import PLAIN_PARAMETERS, fill, route_table
 
 pytestmark = pytest.mark.django_db
-
-
-# Routes that no account calls: a share link's guests (the link's token is in the URL).
-PUBLIC_PREFIXES = ("/api/shared/",)
 
 
 def write_routes():
@@ -45,7 +41,7 @@ def test_every_write_route_checks_the_key(db):
         send = getattr(client, method)
         key = {"HTTP_IDEMPOTENCY_KEY": f"sweep-{index}"}
         first = send(path, {"first": 1}, format="json", **key)
-        if path.startswith(EXCLUDED_PREFIXES + PUBLIC_PREFIXES) or not kept(first):
+        if path.startswith(EXCLUDED_PREFIXES + GUEST_PREFIXES) or not kept(first):
             continue
         swept += 1
         other = send(path, {"second": 2}, format="json", **key)
@@ -60,6 +56,31 @@ def test_auth_and_guest_routes_keep_no_key(admin_person):
     client = client_for(admin_person)
     client.raise_request_exception = False
     for index, (path, method) in enumerate(write_routes()):
-        if path.startswith(EXCLUDED_PREFIXES + PUBLIC_PREFIXES):
+        if path.startswith(EXCLUDED_PREFIXES + GUEST_PREFIXES):
             getattr(client, method)(path, {}, format="json", HTTP_IDEMPOTENCY_KEY=f"auth-{index}")
     assert IdempotentRequest.objects.count() == 0
+
+
+def test_the_schema_declares_the_key_on_every_write_it_checks():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    reference = {"$ref": "#/components/parameters/IdempotencyKey"}
+    assert schema["components"]["parameters"]["IdempotencyKey"]["name"] == "Idempotency-Key"
+    writes = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert len(writes) > 300
+    for path, method, operation in writes:
+        keyed = reference in operation.get("parameters", [])
+        assert keyed == (not path.startswith(EXCLUDED_PREFIXES + GUEST_PREFIXES)), (method, path)
+        if keyed:
+            assert {"409", "422"} <= set(operation["responses"]), (method, path)
+            assert operation["responses"]["422"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"
+            }
+    reads = [operations["get"] for operations in schema["paths"].values() if "get" in operations]
+    assert not [operation for operation in reads if reference in operation.get("parameters", [])]
