@@ -58,7 +58,14 @@ GUEST_PREFIXES = ("/api/shared/",)
 # Answers that say "not now" rather than "no": not kept, the retry runs again.
 TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # The headers of an answer a replay gives back (Content-Type is kept on its own).
-KEPT_HEADERS = ("location", "content-disposition", "etag", "last-modified", "cache-control", "content-language")
+KEPT_HEADERS = (
+    "location",
+    "content-disposition",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "content-language",
+)
 KEY_PATTERN = re.compile(rf"[\x20-\x7e]{{1,{KEY_MAX_LENGTH}}}")
 CHUNK_SIZE = 1024 * 1024
 
@@ -98,7 +105,11 @@ class IdempotencyMiddleware:
         if request.method not in WRITE_METHODS:
             return None
         key = request.META.get(META_KEY)
-        if key is None or not is_api_path(request.path_info) or request.path_info.startswith(EXCLUDED_PREFIXES):
+        if (
+            key is None
+            or not is_api_path(request.path_info)
+            or request.path_info.startswith(EXCLUDED_PREFIXES)
+        ):
             return None
         key = key.strip()
         if not KEY_PATTERN.fullmatch(key):

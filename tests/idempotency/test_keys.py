@@ -199,7 +199,9 @@ def test_a_claim_still_running_is_a_409_after_the_wait(team, new_asset_path, set
     IdempotentRequest.objects.update(state="in_progress")
     response = create_asset(client, new_asset_path)
     assert response.status_code == 409
-    assert response.json()["message"] == "A request with this Idempotency-Key is still in progress: retry later."
+    assert (
+        response.json()["message"] == "A request with this Idempotency-Key is still in progress: retry later."
+    )
 
 
 def test_a_claim_of_a_dead_request_is_taken_over(team, new_asset_path, settings):
@@ -301,3 +303,24 @@ def test_a_key_of_255_printable_characters_is_fine(team, new_asset_path):
     key = ("a b~!" * 51)[:255]
     assert create_asset(client_for(team["manager"]), new_asset_path, key=key).status_code == 201
     assert IdempotentRequest.objects.get().key == key
+
+
+def test_a_keyed_write_costs_a_bounded_number_of_queries(team, new_asset_path):
+    """The person read again, the claim, the removal of expired rows, the person's bound, the
+    answer kept: 5 queries beside the write's own; a replay costs 2 (the person, the row) plus
+    the failed claim."""
+    client = client_for(team["manager"])
+    client.post(new_asset_path, {"name": "Warm"}, format="json")
+    with CaptureQueriesContext(connection) as plain:
+        client.post(new_asset_path, {"name": "Sword"}, format="json")
+    with CaptureQueriesContext(connection) as keyed_write:
+        create_asset(client, new_asset_path, name="Shield", key="cost")
+    with CaptureQueriesContext(connection) as replayed:
+        create_asset(client, new_asset_path, name="Shield", key="cost")
+    transaction_statements = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+    def count(queries):
+        return len([q for q in queries.captured_queries if not q["sql"].startswith(transaction_statements)])
+
+    assert count(keyed_write) <= count(plain) + 5
+    assert count(replayed) <= 3

@@ -80,11 +80,15 @@ concurrent = pytest.mark.skipif(
 
 
 @concurrent
-def test_eight_concurrent_retries_with_one_key_write_once(server_url, new_asset_path, manager_headers, monkeypatch):
+def test_eight_concurrent_retries_with_one_key_write_once(
+    server_url, new_asset_path, manager_headers, monkeypatch
+):
     slowed_create_asset(monkeypatch, 0.5)  # the seven others arrive while the first one runs
     headers = {**manager_headers, "Idempotency-Key": str(uuid.uuid4())}
     responses = at_once(
-        lambda i: requests.post(server_url + new_asset_path, json={"name": "Sword"}, headers=headers, timeout=WAIT)
+        lambda i: requests.post(
+            server_url + new_asset_path, json={"name": "Sword"}, headers=headers, timeout=WAIT
+        )
     )
     assert [response.status_code for response in responses] == [201] * CLIENTS, [r.text for r in responses]
     assert len({response.content for response in responses}) == 1
@@ -110,7 +114,9 @@ def test_eight_concurrent_requests_with_their_own_keys_each_run(server_url, show
 
 
 @concurrent
-def test_a_script_retrying_a_create_after_its_timeout_writes_once(server_url, new_asset_path, manager_headers, monkeypatch):
+def test_a_script_retrying_a_create_after_its_timeout_writes_once(
+    server_url, new_asset_path, manager_headers, monkeypatch
+):
     """What a gazu script does with `requests`: a create that the client gave up on (its timeout)
     while the server went on, retried with the same key until it gets an answer."""
     slowed_create_asset(monkeypatch, 1.5)
@@ -160,7 +166,9 @@ def test_a_retry_after_a_server_error_runs_again(server_url, new_asset_path, man
 def test_a_hostile_key_over_the_wire_is_a_400(server_url, new_asset_path, manager_headers):
     for key in (b"x" * 10_000, "clé".encode("latin-1"), "\u4e2d".encode()):
         headers = {**manager_headers, "Idempotency-Key": key}
-        response = requests.post(server_url + new_asset_path, json={"name": "Axe"}, headers=headers, timeout=WAIT)
+        response = requests.post(
+            server_url + new_asset_path, json={"name": "Axe"}, headers=headers, timeout=WAIT
+        )
         assert response.status_code == 400, key
         assert response.json()["message"] == "Idempotency-Key must be 1 to 255 printable ASCII characters."
     assert Entity.objects.filter(name="Axe").count() == 0

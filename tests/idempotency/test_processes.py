@@ -103,7 +103,9 @@ def test_eight_concurrent_retries_with_one_key_write_once_on_sqlite(sqlite_serve
 
     def post(index):
         barrier.wait()
-        responses[index] = requests.post(url + seed["path"], json={"name": "Sword"}, headers=headers, timeout=WAIT)
+        responses[index] = requests.post(
+            url + seed["path"], json={"name": "Sword"}, headers=headers, timeout=WAIT
+        )
 
     threads = [threading.Thread(target=post, args=(index,)) for index in range(CLIENTS)]
     for thread in threads:
