@@ -23,22 +23,24 @@ person sends runs as if it had no key.
 
 Reads (GET, HEAD, OPTIONS) and writes without the header pay nothing: no query, no hashing.
 A body is hashed as it is read: JSON and forms whole (they are bounded by `MAX_DATA_SIZE`), an
-upload (multipart) from its parsed fields and the SHA-256 of each file read back from its
-temporary file in chunks, so that the random boundary of each sending does not count and no
-upload is held in memory.
+upload (multipart) in chunks from the file the ASGI handler spooled it to (then rewound for the
+view, which parses it with its own upload handlers and limits), each boundary delimiter counted
+as one token: the random boundary of each sending does not count, and no upload is held in
+memory.
 """
 
 import datetime
 import hashlib
 import re
+import tempfile
 import time
 
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
+from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import APIException
 from rest_framework.settings import api_settings
 
@@ -117,10 +119,7 @@ class IdempotencyMiddleware:
         person = authenticated_person(request, view_func)
         if person is None:
             return None  # the route answers it as without a key (a 401, or a public write)
-        try:
-            fingerprint = request_fingerprint(request)
-        except MultiPartParserError:
-            return json_error(400)
+        fingerprint = request_fingerprint(request)
         claim, answer = claim_key(person, key, fingerprint, request)
         request.idempotency_claim = claim
         return answer
@@ -152,23 +151,64 @@ def request_fingerprint(request):
     """SHA-256 of the method, the full path with its query string and the body (see the module
     docstring for uploads)."""
     digest = hashlib.sha256()
-    media_type = (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    content_type = request.META.get("CONTENT_TYPE") or ""
+    media_type, params = parse_header_parameters(content_type)
     digest.update(orjson.dumps([request.method, request.get_full_path(), media_type]))
-    if media_type == "multipart/form-data":
-        digest.update(upload_digest(request))
+    if media_type != "multipart/form-data" or hasattr(request, "_body"):
+        digest.update(hashlib.sha256(request.body).digest())  # bounded by MAX_DATA_SIZE
+    elif request._read_started:  # parsed already (by a middleware): its fields and files
+        digest.update(parsed_upload_digest(request))
     else:
-        digest.update(hashlib.sha256(request.body).digest())
+        digest.update(upload_stream_digest(request, params.get("boundary", "")))
     return digest.hexdigest()
 
 
-def upload_digest(request):
-    """The digest of an upload's fields and files. The upload is parsed here (files to temporary
-    files, as the view would), and left parsed on the request for the view."""
-    if request.method == "POST":
-        fields, files = request.POST, request.FILES
-    else:  # Django parses POST bodies only; DRF reads what is left on the request
-        fields, files = request.parse_file_upload(request.META, request)
-        request._post, request._files = fields, files
+def upload_stream_digest(request, boundary):
+    """The digest of a multipart body read in chunks, each of its boundary delimiters counted as
+    the same token (a client draws a new boundary for each sending of the same upload). The body
+    is left to the view unread: rewound when it is a file (the ASGI handler spools it to one),
+    else copied to a temporary file as it is hashed."""
+    stream = request._stream
+    rewind = stream.tell() if seekable(stream) else None
+    copy = None
+    if rewind is None:
+        copy = tempfile.SpooledTemporaryFile(
+            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+        )
+    digest = hashlib.sha256()
+    delimiter = b"--" + boundary.encode("latin-1")
+    keep = len(delimiter) - 1
+    carry = b""
+    while chunk := stream.read(CHUNK_SIZE):
+        if copy is not None:
+            copy.write(chunk)
+        *complete, carry = (carry + chunk).split(delimiter) if boundary else [carry + chunk]
+        for part in complete:
+            digest.update(part)
+            digest.update(b"--<boundary>")
+        if len(carry) > keep:  # what is beyond a possible start of the next delimiter
+            digest.update(carry[: len(carry) - keep])
+            carry = carry[len(carry) - keep :]
+    digest.update(carry)
+    if copy is None:
+        stream.seek(rewind)
+    else:
+        copy.seek(0)
+        request._stream = copy
+    return digest.digest()
+
+
+def seekable(stream):
+    try:
+        return stream.seekable()
+    except (AttributeError, ValueError):
+        return False
+
+
+def parsed_upload_digest(request):
+    """The digest of an upload parsed before this middleware: its fields and the SHA-256 of its
+    files, read back in chunks."""
+    fields, files = request.POST, request.FILES
     described = [sorted((name, fields.getlist(name)) for name in fields)]
     for name in sorted(files):
         for upload in files.getlist(name):

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.client import encode_multipart
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -258,17 +259,24 @@ def test_auth_routes_are_not_keyed(admin_person):
 # --- uploads --------------------------------------------------------------------------------------
 
 
-def comment_with_files(client, task, status, key, content=b"\x89PNG image"):
+def comment_with_files(client, task, status, key, content=b"\x89PNG image", boundary="BoUnDaRy-1"):
+    """A comment with an attachment, as a multipart body of this `boundary` (each client draws
+    its own for each sending)."""
     files = {"file-0": SimpleUploadedFile("ref.png", content, content_type="image/png")}
     body = {"task_status_id": str(status.pk), "comment": "see files", **files}
-    return client.post(f"/api/actions/tasks/{task.pk}/comment", body, format="multipart", **keyed(key))
+    return client.post(
+        f"/api/actions/tasks/{task.pk}/comment",
+        encode_multipart(boundary, body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        **keyed(key),
+    )
 
 
 def test_an_upload_is_replayed_whatever_its_boundary(team, task, wip):
     client = client_for(team["user"])
-    first = comment_with_files(client, task, wip, "upload-1")
+    first = comment_with_files(client, task, wip, "upload-1", boundary="first-boundary-1234")
     assert first.status_code == 201, first.content
-    again = comment_with_files(client, task, wip, "upload-1")  # the test client draws a new boundary
+    again = comment_with_files(client, task, wip, "upload-1", boundary="another-one-5678")
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert Comment.objects.count() == 1 and AttachmentFile.objects.count() == 1
@@ -277,8 +285,37 @@ def test_an_upload_is_replayed_whatever_its_boundary(team, task, wip):
 def test_an_upload_of_other_content_with_the_key_is_a_422(team, task, wip):
     client = client_for(team["user"])
     assert comment_with_files(client, task, wip, "upload-1").status_code == 201
-    assert comment_with_files(client, task, wip, "upload-1", content=b"other").status_code == 422
+    other = comment_with_files(client, task, wip, "upload-1", content=b"other", boundary="x-2")
+    assert other.status_code == 422
     assert Comment.objects.count() == 1 and AttachmentFile.objects.count() == 1
+
+
+def test_a_route_with_its_own_upload_limits_reads_the_upload_itself(team, task, settings, tmp_path):
+    """The working-file route parses its upload with its own size-limited handler: the key's
+    hashing leaves the body unparsed for it (and its 413 still holds)."""
+    from files.models import WorkingFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "working_files": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "working-files")},
+        },
+    }
+    settings.WORKING_FILE_MAX_SIZE = 1000
+    working_file = WorkingFile.objects.create(name="main", revision=1, task=task, entity=task.entity)
+    client = client_for(team["admin"])
+    path = f"/api/data/working-files/{working_file.pk}/file"
+
+    def upload(content, key):
+        body = {"file": SimpleUploadedFile("scene.blend", content)}
+        return client.post(path, body, format="multipart", **keyed(key))
+
+    first = upload(b"scene data", "wf-1")
+    assert first.status_code == 201, first.content
+    assert upload(b"scene data", "wf-1")["Idempotent-Replayed"] == "true"
+    assert upload(b"x" * 5000, "wf-2").status_code == 413
+    assert (tmp_path / "working-files" / "working" / str(working_file.pk)).read_bytes() == b"scene data"
 
 
 # --- hostile keys ---------------------------------------------------------------------------------

@@ -178,3 +178,32 @@ def test_a_hostile_key_over_the_wire_is_a_400(server_url, new_asset_path, manage
 def close_connections():
     yield
     connections.close_all()
+
+
+def test_a_script_uploading_twice_with_one_key_attaches_once(server_url, team, task, wip):
+    """`requests` draws a new multipart boundary for each sending; the body reaches the view
+    rewound from the file the ASGI handler spooled it to."""
+    from files.models import AttachmentFile
+    from tasks.models import Comment
+
+    headers = {
+        "Authorization": f"Bearer {KitsuAccessToken.for_person(team['user'])}",
+        "Idempotency-Key": "upload-over-the-wire",
+    }
+    content = b"\x89PNG" + bytes(range(256)) * 12_000  # 3 MB: spooled to disk by the handler
+
+    def send():
+        return requests.post(
+            f"{server_url}/api/actions/tasks/{task.pk}/comment",
+            data={"task_status_id": str(wip.pk), "comment": "see files"},
+            files={"file-0": ("ref.png", content, "image/png")},
+            headers=headers,
+            timeout=WAIT,
+        )
+
+    first, again = send(), send()
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Comment.objects.count() == 1 and AttachmentFile.objects.count() == 1
+    assert AttachmentFile.objects.get().size == len(content)
