@@ -42,7 +42,13 @@ def idempotency_key_header(result, generator, request, public):
         "in": "header",
         "name": HEADER,
         "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": "^[ -~]+$"},
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": KEY_MAX_LENGTH,
+            # printable ASCII; spaces inside only (a header's value is read without its ends')
+            "pattern": f"^[!-~]([ -~]{{0,{KEY_MAX_LENGTH - 2}}}[!-~])?$",
+        },
         "description": "Sent again with the same request within 24 h, the first answer is given back "
         f"(`{REPLAYED_HEADER}: true`) and nothing is written again; with another request, a 422.",
     }

@@ -361,3 +361,16 @@ def test_a_keyed_write_costs_a_bounded_number_of_queries(team, new_asset_path):
 
     assert count(keyed_write) <= count(plain) + 5
     assert count(replayed) <= 3
+
+
+def test_a_delete_is_replayed_without_a_body(team, show):
+    from tests import factories
+
+    episode = factories.make_episode(show, name="E01")
+    client = client_for(team["admin"])
+    first = client.delete(f"/api/data/episodes/{episode.pk}", **keyed("delete-1"))
+    assert first.status_code == 204
+    again = client.delete(f"/api/data/episodes/{episode.pk}", **keyed("delete-1"))
+    assert again.status_code == 204 and again["Idempotent-Replayed"] == "true"
+    assert again.content == b"" and "Content-Length" not in again
+    assert events("episode:delete") == 1
