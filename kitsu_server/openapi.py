@@ -25,6 +25,8 @@ def idempotency_key_header(result, generator, request, public):
     header, the replay's `Idempotent-Replayed` answer header and the key's own answers: 400 (a
     malformed key), 409 (its request still running, or its answer too large to keep) and 422
     (the key used for another request)."""
+    from django.conf import settings
+
     from kitsu_server.core.idempotency import (
         EXCLUDED_PREFIXES,
         GUEST_PREFIXES,
@@ -49,7 +51,8 @@ def idempotency_key_header(result, generator, request, public):
             # printable ASCII; spaces inside only (a header's value is read without its ends')
             "pattern": f"^[!-~]([ -~]{{0,{KEY_MAX_LENGTH - 2}}}[!-~])?$",
         },
-        "description": "Sent again with the same request within 24 h, the first answer is given back "
+        "description": f"Sent again with the same request within {settings.IDEMPOTENCY_KEY_TTL // 3600} h, "
+        "the first answer is given back "
         f"(`{REPLAYED_HEADER}: true`) and nothing is written again; with another request, a 422.",
     }
     components.setdefault("headers", {})["IdempotentReplayed"] = {

@@ -270,13 +270,19 @@ def claim_key(person, key, fingerprint, request):
 def bound_rows(person, claim, now):
     """Remove the expired rows (of everyone: an indexed range, small at each write), and the
     person's oldest answers beyond IDEMPOTENCY_MAX_KEYS."""
-    IdempotentRequest.objects.filter(expires_at__lte=now).delete()
+    purge_expired(now)
     limit = settings.IDEMPOTENCY_MAX_KEYS
     mine = IdempotentRequest.objects.filter(person=person)
     oldest_kept = mine.order_by("-created_at").values_list("created_at", flat=True)[limit - 1 : limit]
     oldest_kept = list(oldest_kept)
     if oldest_kept:
         mine.filter(created_at__lt=oldest_kept[0], state=DONE).exclude(pk=claim.pk).delete()
+
+
+def purge_expired(now=None):
+    """Remove the expired rows of everyone: the number removed."""
+    removed, _ = IdempotentRequest.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return removed
 
 
 def keep_answer(claim, response):

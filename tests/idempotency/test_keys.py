@@ -374,3 +374,20 @@ def test_a_delete_is_replayed_without_a_body(team, show):
     assert again.status_code == 204 and again["Idempotent-Replayed"] == "true"
     assert again.content == b"" and "Content-Length" not in again
     assert events("episode:delete") == 1
+
+
+def test_the_purge_command_removes_expired_keys(team, new_asset_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client = client_for(team["manager"])
+    create_asset(client, new_asset_path, name="Old", key="old")
+    create_asset(client, new_asset_path, name="New", key="new")
+    IdempotentRequest.objects.filter(key="old").update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    output = StringIO()
+    call_command("purge_idempotency_keys", stdout=output)
+    assert output.getvalue() == "1 expired idempotency key(s) removed.\n"
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
