@@ -95,6 +95,7 @@ GROUPS = (
         (
             "core.Job",
             "core.WebhookDelivery",
+            "core.IdempotentRequest",
             "tasks.ApiEvent",
             "tasks.Subscription",
             "shots.EntityVersion",

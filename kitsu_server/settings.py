@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: it keeps the view's own answer for the retries of a write with an Idempotency-Key.
+    "kitsu_server.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "kitsu_server.urls"
@@ -231,6 +233,14 @@ MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024**3)) or 
 # ...and a body that is no multipart upload (JSON, forms), since it is read into memory whole
 # (also Django's cap on the non-file fields of an upload; 0: no limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_DATA_SIZE", 10 * 1024**2)) or None
+# Idempotency-Key on writes (kitsu_server.core.idempotency): how long a key's answer is kept,
+# how many answers a person keeps (oldest removed first), the largest answer kept whole, how long
+# a retry waits for the request of its key still running, and when a claim is taken to be dead.
+IDEMPOTENCY_KEY_TTL = int(os.environ.get("IDEMPOTENCY_KEY_TTL", 24 * 3600))
+IDEMPOTENCY_MAX_KEYS = max(int(os.environ.get("IDEMPOTENCY_MAX_KEYS", 10_000)), 1)
+IDEMPOTENCY_MAX_BODY = int(os.environ.get("IDEMPOTENCY_MAX_BODY", 1024**2))
+IDEMPOTENCY_WAIT = float(os.environ.get("IDEMPOTENCY_WAIT", 10))
+IDEMPOTENCY_CLAIM_TIMEOUT = int(os.environ.get("IDEMPOTENCY_CLAIM_TIMEOUT", 600))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -382,6 +392,11 @@ SPECTACULAR_SETTINGS = {
     # No badge fetched from swagger.io's online validator: the page needs no network.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "PREPROCESSING_HOOKS": ["kitsu_server.openapi.one_entry_per_route"],
+    # drf-spectacular's enum naming, then the Idempotency-Key of every write.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kitsu_server.openapi.idempotency_key_header",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EntityStatusEnum": "assets.models.ENTITY_STATUSES",
         "PreviewFileStatusEnum": "files.models.PREVIEW_FILE_STATUSES",

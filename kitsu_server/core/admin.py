@@ -1,12 +1,14 @@
-"""Back-office of the job rows (read-only: the job runner writes them), and the admin action
-that starts a job on the selected projects."""
+"""Back-office of the job rows (read-only: the job runner writes them), the admin action that
+starts a job on the selected projects, and the kept answers of Idempotency-Keys (read-only, for
+support: which request a person's key was used for and how it ended; deleting one lets the
+person's next request with that key run again)."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from kitsu_server.admin_base import KitsuModelAdmin
-from kitsu_server.core.models import Job
+from kitsu_server.core.models import IdempotentRequest, Job
 
 JOB_FIELDS = (
     "id",
@@ -70,3 +72,41 @@ def project_job_action(kind, description):
 
     start_jobs.__name__ = f"start_{kind.name.replace('.', '_').replace('-', '_')}"
     return admin.action(description=description)(start_jobs)
+
+
+IDEMPOTENT_REQUEST_FIELDS = (
+    "id",
+    "person",
+    "key",
+    "method",
+    "path",
+    "state",
+    "status_code",
+    "content_type",
+    "body_size",
+    "body_kept",
+    "fingerprint",
+    "created_at",
+    "updated_at",
+    "expires_at",
+)
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(KitsuModelAdmin):
+    """The answers kept for retries (kitsu_server.core.idempotency), without their bodies (an
+    answer may hold what only its person may read)."""
+
+    list_display = ("key", "person", "method", "path", "state", "status_code", "created_at", "expires_at")
+    list_select_related = ("person",)
+    list_filter = ("state", "method")
+    search_fields = ("key", "path", "person__email")
+    uuid_search_fields = ("pk", "person_id")
+    fields = IDEMPOTENT_REQUEST_FIELDS
+    readonly_fields = IDEMPOTENT_REQUEST_FIELDS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -65,5 +65,6 @@ class Job(KitsuModel):
         return f"{self.progress_done}/{self.progress_total}"
 
 
+from kitsu_server.core.idempotency_models import IdempotentRequest  # noqa: E402, F401
 from kitsu_server.core.trash_models import TrashItem, TrashRow  # noqa: E402, F401
 from kitsu_server.core.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

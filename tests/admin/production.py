@@ -28,7 +28,7 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
-from kitsu_server.core.models import Job, WebhookDelivery, WebhookSubscription
+from kitsu_server.core.models import IdempotentRequest, Job, WebhookDelivery, WebhookSubscription
 from people.models import (
     AuthToken,
     DayOff,
@@ -262,5 +262,17 @@ def build_production(admin_person):
     )
     WebhookDelivery.objects.create(
         subscription=hook, event_name="task:update", payload={"event": "task:update"}
+    )
+    IdempotentRequest.objects.create(
+        person=artist,
+        key="create-shot-1",
+        fingerprint="f" * 64,
+        method="POST",
+        path=f"/api/data/projects/{project.pk}/shots",
+        state="done",
+        status_code=201,
+        content_type="application/json",
+        body=b"{}",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
     )
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}
