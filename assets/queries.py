@@ -38,7 +38,7 @@ from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
 from kitsu_server.core.data.filters import to_python
 from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
-from tasks.boards import board_tasks, subscribed_task_ids
+from tasks.boards import board_tasks, changed_board_entities, subscribed_task_ids
 from tasks.models import Subscription, Task, TaskType
 from tasks.queries import JSON, UUID, read_dicts
 
@@ -297,11 +297,15 @@ class BoardCriteria:
     "main" for the assets of no episode, "all" for every one) and `assigned_to` (only what the
     person is assigned to)."""
 
-    def __init__(self, asset_id=None, project_id=None, episode_id=None, assigned=False):
+    def __init__(
+        self, asset_id=None, project_id=None, episode_id=None, assigned=False, window=None, scope=None
+    ):
         self.asset_id = asset_id
         self.project_id = project_id
         self.episode_id = episode_id
         self.assigned = assigned
+        self.window = window  # a delta read (`updated_since`): only the assets changed in it
+        self.scope = scope  # the productions a delta reads (ids or a subquery; None: any)
 
     @property
     def episode_uuid(self):
@@ -324,6 +328,18 @@ def board_assets(criteria, person, only_team_projects):
         queryset = queryset.filter(pk__in=assigned_entity_ids(person))
     if only_team_projects:
         queryset = queryset.filter(project_id__in=team_project_ids(person))
+    if criteria.window is not None:
+        castings = EntityLink.objects.filter(updated_at__gte=criteria.window.since)
+        if criteria.scope is not None:
+            castings = castings.filter(entity_in__project_id__in=criteria.scope)
+        queryset = changed_board_entities(
+            queryset,
+            criteria.window,
+            criteria.scope,
+            person,
+            related=("entity_type", "project"),
+            links=castings.values("entity_out_id"),
+        )
     return queryset
 
 

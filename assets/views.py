@@ -27,13 +27,14 @@ from kitsu_server.api.schema import ROWS, board
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window, project_scope
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,
     listed_project_role,
 )
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
-from tasks.boards import entity_tasks
+from tasks.boards import board_delta, entity_tasks
 
 ASSET_TAGS = ["assets"]
 UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))
@@ -228,8 +229,12 @@ class AssetsWithTasksView(KitsuView):
             episode_id=self.episode(criteria.get("episode_id")),
             assigned="assigned_to" in criteria,
         )
-        etag = None
-        if board.project_id is not None:
+        etag, delta = None, None
+        board.window = delta_window(request)
+        if board.window is not None:
+            board.scope = project_scope(access, board.project_id)
+            delta = board_delta(board.window, Entity, board.scope)
+        elif board.project_id is not None:
             fingerprint = queries.board_fingerprint(board.project_id, access.person)
             etag = board_etag(fingerprint, access, role, criteria, departments)
             if etag_matches(request, etag):
@@ -247,6 +252,7 @@ class AssetsWithTasksView(KitsuView):
             etag,
             compact,
             stream,
+            delta=delta,
             asset_fields=queries.ASSETS_AND_TASKS_ASSET_FIELDS,
             task_fields=queries.ASSETS_AND_TASKS_TASK_FIELDS,
         )

@@ -30,7 +30,13 @@ from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_i
 from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
-from tasks.boards import board_tasks, subscribed_task_ids, tasks_by_entity, tasks_with_names
+from tasks.boards import (
+    board_tasks,
+    changed_board_entities,
+    subscribed_task_ids,
+    tasks_by_entity,
+    tasks_with_names,
+)
 from tasks.models import Task, TaskPersonLink, TaskType
 from tasks.queries import JSON, UUID, read_dicts
 
@@ -329,11 +335,16 @@ class ShotBoardCriteria:
     """The filters of a shot board: one shot, a production, an episode ("all" for every one,
     "main" for the sequences of none), and only the shots and tasks assigned to a person."""
 
-    def __init__(self, shot_id=None, project_id=None, episode_id=None, assigned_person=None):
+    def __init__(
+        self, shot_id=None, project_id=None, episode_id=None, assigned_person=None, window=None, scope=None
+    ):
         self.shot_id = shot_id
         self.project_id = project_id
         self.episode_id = episode_id
         self.assigned_person = assigned_person
+        self.window = window  # a delta read (`updated_since`): only the shots changed in it
+        self.scope = scope  # the productions a delta reads (ids or a subquery; None: any)
+        self.person = None  # whose subscriptions a delta follows
 
     def shots(self):
         queryset = Shot.objects.filter(parent__isnull=False)
@@ -347,6 +358,10 @@ class ShotBoardCriteria:
             queryset = queryset.filter(parent__parent_id=self.episode_id)
         if self.assigned_person is not None:
             queryset = queryset.filter(pk__in=assigned_entity_ids(self.assigned_person))
+        if self.window is not None:
+            # The sequence, episode and production names are in the shot's row.
+            related = ("parent", "parent__parent", "project")
+            queryset = changed_board_entities(queryset, self.window, self.scope, self.person, related)
         return queryset
 
     def tasks(self, shots):

@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from assets.models import Entity
 from assets.queries import board_fingerprint, cast_assets, entity_task_types
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
@@ -24,6 +25,7 @@ from kitsu_server.api.schema import board
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.inputs import input_serializer
 from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.delta import delta_window, project_scope
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
@@ -38,7 +40,7 @@ from shots.serializers import (
     EntityRow,
     TaskTypeRow,
 )
-from tasks.boards import entity_previews_by_task_type, entity_tasks
+from tasks.boards import board_delta, entity_previews_by_task_type, entity_tasks
 
 # Columns a shot update never sets (the reference drops them from the body).
 FIXED_SHOT_COLUMNS = {
@@ -166,8 +168,12 @@ class ShotsWithTasksView(KitsuView):
             episode_id=criteria.get("episode_id"),
             assigned_person=access.vendor_assignee(role),
         )
-        etag = None
-        if project_id is not None:
+        etag, delta = None, None
+        board.window = delta_window(request)
+        if board.window is not None:
+            board.scope, board.person = project_scope(access, project_id), access.person
+            delta = board_delta(board.window, Entity, board.scope)
+        elif project_id is not None:
             etag = board_etag(
                 board_fingerprint(project_id, access.person), access, role, criteria, departments
             )
@@ -185,6 +191,7 @@ class ShotsWithTasksView(KitsuView):
             etag,
             compact,
             stream,
+            delta=delta,
             shot_fields=queries.SHOTS_AND_TASKS_SHOT_FIELDS,
             task_fields=queries.SHOTS_AND_TASKS_TASK_FIELDS,
         )
