@@ -229,7 +229,7 @@ def cast_in_episode(episode_id):
     return EntityLink.objects.filter(entity_in_id=episode_id).values("entity_out_id")
 
 
-def list_assets(criteria, person, only_team_projects=False, vendor_departments=None):
+def list_assets(criteria, person, only_team_projects=False, vendor_departments=None, window=None):
     """Assets matching the query-string criteria (columns, relations, `episode_id`: the episode's
     own assets and those cast in it, `assigned_to`: the ones holding a task of the person),
     within the projects of the person's team when `only_team_projects`. One query (+1 for a
@@ -245,6 +245,8 @@ def list_assets(criteria, person, only_team_projects=False, vendor_departments=N
     if episode_id is not None:
         episode_id = parse_uuid(episode_id, f"Invalid UUID value: {episode_id}")
         queryset = queryset.filter(Q(source_id=episode_id) | Q(pk__in=cast_in_episode(episode_id)))
+    if window is not None:  # a delta read: the assets changed in it
+        queryset = window.changed(queryset, via_tasks=vendor_departments is not None)
     rows = serialize_rows(queryset.order_by("name", "pk"), shape=entity_shape())
     return hide_vendor_metadata(rows, vendor_departments)
 

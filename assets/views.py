@@ -27,7 +27,7 @@ from kitsu_server.api.schema import ROWS, board
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
-from kitsu_server.core.delta import delta_window, project_scope
+from kitsu_server.core.delta import delta_window, entity_list, project_scope
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,
@@ -189,9 +189,16 @@ class AllAssetsView(KitsuView):
         criteria = list_criteria(request)
         project_id = check_criteria_access(access, criteria)
         departments = scope_to_vendor(access, access.project_role(project_id), criteria)
+        window = delta_window(request)
         rows = queries.list_assets(
-            criteria, access.person, only_team_projects=not access.is_admin, vendor_departments=departments
+            criteria,
+            access.person,
+            only_team_projects=not access.is_admin,
+            vendor_departments=departments,
+            window=window,
         )
+        if window is not None:
+            return Response(entity_list(window, rows, project_scope(access, project_id)))
         return Response(rows)
 
 
@@ -277,7 +284,13 @@ class ProjectAssetsView(ProjectScopedView):
         if asset_type_id is not None:
             criteria["entity_type_id"] = str(parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}."))
         departments = scope_to_vendor(self.access, self.role, criteria)
-        return Response(queries.list_assets(criteria, self.access.person, vendor_departments=departments))
+        window = delta_window(request)
+        rows = queries.list_assets(
+            criteria, self.access.person, vendor_departments=departments, window=window
+        )
+        if window is not None:
+            return Response(entity_list(window, rows, [self.project.pk]))
+        return Response(rows)
 
 
 class ProjectAssetTypeAssetsView(ProjectAssetsView):

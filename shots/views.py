@@ -25,7 +25,7 @@ from kitsu_server.api.schema import board
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.inputs import input_serializer
 from kitsu_server.core.data.policies import REGISTRY
-from kitsu_server.core.delta import delta_window, project_scope
+from kitsu_server.core.delta import delta_window, entity_list, project_scope
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
@@ -136,7 +136,12 @@ class AllShotsView(KitsuView):
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, parent=("sequence_id", "Sequence"))
-        rows = queries.list_shots(criteria, access.vendor_assignee(role), access.vendor_departments(role))
+        window = delta_window(request)
+        rows = queries.list_shots(
+            criteria, access.vendor_assignee(role), access.vendor_departments(role), window=window
+        )
+        if window is not None:
+            return Response(entity_list(window, rows, project_scope(access, project_id)))
         return Response(rows)
 
 
@@ -248,7 +253,8 @@ class ProjectShotsView(ProjectScopedView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        return Response(project_entity_rows(self.access, self.role, self.project, "Shot"))
+        window = delta_window(request)
+        return Response(project_entity_rows(self.access, self.role, self.project, "Shot", window))
 
     @extend_schema(tags=SHOT_TAGS, request=NewShotBody, responses={201: EntityRow})
     def post(self, request, project_id):

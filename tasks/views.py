@@ -31,6 +31,7 @@ from kitsu_server.core.access.tasks import (
 from kitsu_server.core.data.filters import to_python
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import (
     MANAGER,
@@ -349,5 +350,6 @@ class ProjectTasksView(ProjectScopedView):
                 episode_id=episode_id,
                 vendor=self.access.person if role == "vendor" else None,
                 as_client=role == "client",
+                window=delta_window(request),
             )
         )

@@ -26,10 +26,12 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from assets.models import Entity
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import uuid_or_none
 from kitsu_server.core.access.scopes import team_project_ids
 from kitsu_server.core.trash_models import DELETE, TrashRow
+from tasks.models import Task
 
 PARAMETER = "updated_since"
 DEFAULT_MARGIN_SECONDS = 2.0
@@ -49,9 +51,17 @@ class DeltaWindow:
         self.since = since
         self.server_time = server_time
 
-    def changed(self, queryset, field="updated_at"):
-        """`queryset` narrowed to the rows created or changed in the window."""
-        return queryset.filter(**{f"{field}__gte": self.since})
+    def changed(self, queryset, related=(), via_tasks=False):
+        """`queryset` narrowed to the rows created or changed in the window, or whose `related`
+        rows (lookups, e.g. "parent" for the sequence name a shot's row shows) changed in it;
+        `via_tasks` (entities read by a vendor, whose assignments decide what they list): or one of
+        whose tasks changed in it."""
+        changed = Q(updated_at__gte=self.since)
+        for lookup in related:
+            changed |= Q(**{f"{lookup}__updated_at__gte": self.since})
+        if via_tasks:
+            changed |= Q(pk__in=Task.objects.filter(updated_at__gte=self.since).values("entity_id"))
+        return queryset.filter(changed)
 
     def envelope(self, rows=None, deleted_ids=(), **extra):
         """The answer's keys: the cursors, the deleted ids, `extra` and (when given) the rows."""
@@ -90,6 +100,8 @@ def delta_window(request, using=DEFAULT_DB_ALIAS):
     raw = request.query_params.get(PARAMETER)
     if raw is None:
         return None
+    if "page" in request.query_params:
+        raise WrongParameter(f"{PARAMETER} and page cannot be combined: a delta is one answer.")
     since = parse_cursor(raw)
     if since < timezone.now() - datetime.timedelta(days=settings.TRASH_TOMBSTONE_DAYS):
         raise DeltaExpired(
@@ -97,6 +109,19 @@ def delta_window(request, using=DEFAULT_DB_ALIAS):
             "reload the list in full (without updated_since)."
         )
     return DeltaWindow(since, server_time(using))
+
+
+def delta_list(window, queryset, render, model, projects):
+    """The answer of a list read in a delta `window`: the rows of `queryset` changed in it
+    (rendered by `render`, as the full list renders its rows) and the ids of the rows of `model`
+    trashed in it in `projects`."""
+    return window.envelope(render(window.changed(queryset)), deleted_ids(window, model, projects))
+
+
+def entity_list(window, rows, projects):
+    """The answer of an entity list read in a delta `window` (`rows`: the entities changed in
+    it): with the ids of the entities trashed in it in `projects`."""
+    return window.envelope(rows, deleted_ids(window, Entity, projects))
 
 
 def margin():

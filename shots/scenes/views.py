@@ -15,6 +15,7 @@ from assets.queries import entity_task_types
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
 from kitsu_server.core.access import Access
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
@@ -102,7 +103,8 @@ class ProjectScenesView(ProjectScopedView):
 
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
-        return Response(project_entity_rows(self.access, self.role, self.project, "Scene"))
+        window = delta_window(request)
+        return Response(project_entity_rows(self.access, self.role, self.project, "Scene", window))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSceneBody, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import list_criteria, relations_asked, validated
 from kitsu_server.core.access import Access
+from kitsu_server.core.delta import delta_window, entity_list
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor, parent_in_project
@@ -172,12 +173,14 @@ class ProjectSequencesView(ProjectScopedView):
     @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
     def get(self, request, project_id):
         assigned = self.access.vendor_assignee(self.role)
+        window = delta_window(request)
         if assigned is not None:
-            rows = queries.assigned_sequences(assigned, project_id=self.project.pk)
+            rows = queries.assigned_sequences(assigned, project_id=self.project.pk, window=window)
         else:
-            rows = queries.project_entities(self.project.pk, "Sequence")
+            rows = queries.project_entities(self.project.pk, "Sequence", window=window)
         departments = self.access.vendor_departments(self.role)
-        return Response(mask_for_vendor(rows, "Sequence", departments, self.project.pk))
+        rows = mask_for_vendor(rows, "Sequence", departments, self.project.pk)
+        return Response(rows if window is None else entity_list(window, rows, [self.project.pk]))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSequenceBody, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -30,6 +30,7 @@ from kitsu_server.api.schema import ROWS, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person
@@ -568,4 +569,4 @@ class ProjectCommentsView(ProjectScopedView):
             query_int(request, "page", -1, message=INT_MESSAGE),
             query_int(request, "limit", 0, message=INT_MESSAGE),
         )
-        return Response(project_comments(self.project, self.access, page, limit))
+        return Response(project_comments(self.project, self.access, page, limit, delta_window(request)))

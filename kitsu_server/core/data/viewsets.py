@@ -87,8 +87,6 @@ class DataViewSet(GenericViewSet):
             raise WrongParameter(
                 f"/data/{self.policy.path} has no updated_at: it takes no {delta.PARAMETER}."
             )
-        if "page" in request.query_params:
-            raise WrongParameter(f"{delta.PARAMETER} and page cannot be combined: a delta is one answer.")
         return delta.delta_window(request)
 
     def delta_list(self, window, queryset, relations):
