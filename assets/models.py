@@ -4,7 +4,7 @@ links and asset instances. Typed proxies for asset-side kinds live here too."""
 from django.conf import settings
 from django.db import models
 
-from kitsu_server.db import KitsuModel, LinkModel
+from kitsu_server.db import KitsuManager, KitsuModel, LinkModel
 
 ENTITY_STATUSES = [
     ("standby", "Stand By"),
@@ -210,7 +210,7 @@ TEMPORAL_TYPE_NAMES = ("Episode", "Sequence", "Shot", "Scene", "Edit")
 NON_ASSET_TYPE_NAMES = (*TEMPORAL_TYPE_NAMES, "Concept", "ConceptFolder")
 
 
-class TypedEntityManager(models.Manager):
+class TypedEntityManager(KitsuManager):
     """Rows of the entity table whose type is the proxy's `entity_type_name`."""
 
     def get_queryset(self):
@@ -232,12 +232,12 @@ class TypedEntity(Entity):
         super().save(*args, **kwargs)
 
 
-class AssetManager(models.Manager):
+class AssetManager(KitsuManager):
     def get_queryset(self):
         return super().get_queryset().exclude(entity_type__name__in=NON_ASSET_TYPE_NAMES)
 
 
-class AssetTypeManager(models.Manager):
+class AssetTypeManager(KitsuManager):
     def get_queryset(self):
         return super().get_queryset().exclude(name__in=NON_ASSET_TYPE_NAMES)
 
