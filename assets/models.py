@@ -167,6 +167,8 @@ class Entity(KitsuModel):
             models.Index(fields=["entity_type", "project"], name="ix_entity_entity_type_project"),
             # The back-office lists the newest first: no sort of the whole table.
             models.Index(fields=["created_at"], name="ix_entity_created_at"),
+            # Delta reads (`?updated_since=`): a production's rows changed since a moment.
+            models.Index(fields=["project", "updated_at"], name="ix_entity_project_updated_at"),
         ]
 
     def __str__(self):

@@ -23,7 +23,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import json_list, list_criteria, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
-from kitsu_server.api.schema import ROWS, board
+from kitsu_server.api.schema import ROWS, UPDATED_SINCE, ListSchema, board, component, or_delta, rows
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
@@ -60,6 +60,10 @@ LIST_PARAMETERS = [
 
 
 # --- request bodies ----------------------------------------------------------------------
+
+
+# The asset lists: rows, or asked with `updated_since`, their delta.
+ASSET_ROWS = or_delta(rows(component(Asset)), component(Asset))
 
 
 class NewAssetSerializer(serializers.Serializer):
@@ -183,7 +187,9 @@ class AllAssetsView(KitsuView):
     """`GET /data/assets` (and `/data/assets/all`): the assets of the caller's productions
     (every one for an admin), filtered by the query string's columns."""
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS, responses=Asset(many=True))
+    schema = ListSchema()
+
+    @extend_schema(tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS, UPDATED_SINCE], responses={200: ASSET_ROWS})
     def get(self, request):
         access = access_for(request)
         criteria = list_criteria(request)
@@ -215,8 +221,9 @@ class AssetsWithTasksView(KitsuView):
             OpenApiParameter("id", OpenApiTypes.UUID, description="Only this asset"),
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one asset a line"),
+            UPDATED_SINCE,
         ],
-        responses={200: board(), 304: None},
+        responses={200: board(with_delta=True), 304: None},
     )
     def get(self, request):
         access = access_for(request)
@@ -275,9 +282,12 @@ class ProjectAssetsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/assets`: the production's assets (filtered by the query
     string's columns; a vendor's only those they are assigned to)."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER}
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    @extend_schema(
+        tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS[1:], UPDATED_SINCE], responses={200: ASSET_ROWS}
+    )
     def get(self, request, project_id, asset_type_id=None):
         criteria = list_criteria(request)
         criteria["project_id"] = str(self.project.pk)
@@ -296,7 +306,9 @@ class ProjectAssetsView(ProjectScopedView):
 class ProjectAssetTypeAssetsView(ProjectAssetsView):
     """`GET /data/projects/{project_id}/asset-types/{asset_type_id}/assets`."""
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    @extend_schema(
+        tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS[1:], UPDATED_SINCE], responses={200: ASSET_ROWS}
+    )
     def get(self, request, project_id, asset_type_id):
         return super().get(request, project_id, asset_type_id)
 

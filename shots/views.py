@@ -21,7 +21,7 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import json_body, relations_asked, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
-from kitsu_server.api.schema import board
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema, board, or_delta
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.inputs import input_serializer
 from kitsu_server.core.data.policies import REGISTRY
@@ -31,6 +31,7 @@ from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, 
 from shots import queries, services
 from shots.requests import as_entity, force_asked, list_scope, parent_in_project, project_entity_rows
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     FORCE_PARAMETER,
     OBJECT_LIST,
@@ -131,8 +132,8 @@ class AllShotsView(KitsuView):
 
     @extend_schema(
         tags=SHOT_TAGS,
-        parameters=[PROJECT_PARAMETER, OpenApiParameter("sequence_id", OpenApiTypes.UUID)],
-        responses={200: OBJECT_LIST},
+        parameters=[PROJECT_PARAMETER, OpenApiParameter("sequence_id", OpenApiTypes.UUID), UPDATED_SINCE],
+        responses={200: or_delta(OBJECT_LIST)},
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, parent=("sequence_id", "Sequence"))
@@ -159,8 +160,9 @@ class ShotsWithTasksView(KitsuView):
             OpenApiParameter("id", OpenApiTypes.UUID, description="Only this shot"),
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one shot a line"),
+            UPDATED_SINCE,
         ],
-        responses={200: board(), 304: None},
+        responses={200: board(with_delta=True), 304: None},
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, ("id", "project_id", "episode_id"))
@@ -249,9 +251,10 @@ class ProjectShotsView(ProjectScopedView):
     """`/data/projects/{project_id}/shots`: the production's shots (a vendor's, those they are
     assigned to); its managers create one (`shot:new`), or get the existing one of that name."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
         window = delta_window(request)
         return Response(project_entity_rows(self.access, self.role, self.project, "Shot", window))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import list_criteria, relations_asked, validated
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.delta import delta_window, entity_list
 from kitsu_server.core.lookups import entity_or_404
@@ -23,6 +24,7 @@ from shots import queries, services
 from shots.episodes.queries import episode_retake_stats, episode_stats
 from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     FORCE_PARAMETER,
     OBJECT_LIST,
@@ -178,9 +180,10 @@ class ProjectEpisodesView(ProjectScopedView):
     """`/data/projects/{project_id}/episodes`: the production's episodes (a vendor's, those they
     work on); its managers create one (`episode:new`), or get the existing one of that name."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
         assigned = self.access.vendor_assignee(self.role)
         window = delta_window(request)
