@@ -120,15 +120,28 @@ def delta(item_schema=None, **extra_properties):
 
 def or_delta(schema, item_schema=None):
     """A list's answer (`schema`) or, asked with `updated_since`, its delta envelope."""
-    return {"oneOf": [schema, delta(item_schema)]}
+    answers = schema["oneOf"] if set(schema) == {"oneOf"} else [schema]
+    return {"oneOf": [*answers, delta(item_schema)]}
 
 
 class ListSchema(AutoSchema):
     """A route listing rows whose answer is a raw schema (e.g. `or_delta`): named a list in its
-    operation id, as when it declared a serializer with `many=True`."""
+    operation id, as when it declared a serializer with `many=True` (its answer is not wrapped
+    in an array for that)."""
+
+    naming = False
+
+    def get_operation_id(self):
+        self.naming = True
+        try:
+            return super().get_operation_id()
+        finally:
+            self.naming = False
 
     def _is_list_view(self, serializer=None):
-        return self.method.lower() == "get"
+        if self.naming and self.method.lower() == "get":
+            return True
+        return super()._is_list_view(serializer)
 
 
 def board_delta():
