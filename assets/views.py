@@ -247,7 +247,7 @@ class AssetsWithTasksView(KitsuView):
         board.window = delta_window(request)
         if board.window is not None:
             board.scope = project_scope(access, board.project_id)
-            delta = board_delta(board.window, Entity, board.scope)
+            delta = board_delta(board.window, Entity, board.scope, *self.left_board(board, access))
         elif board.project_id is not None:
             fingerprint = queries.board_fingerprint(board.project_id, access.person)
             etag = board_etag(fingerprint, access, role, criteria, departments)
@@ -269,6 +269,18 @@ class AssetsWithTasksView(KitsuView):
             delta=delta,
             asset_fields=queries.ASSETS_AND_TASKS_ASSET_FIELDS,
             task_fields=queries.ASSETS_AND_TASKS_TASK_FIELDS,
+        )
+
+    @staticmethod
+    def left_board(board, access):
+        """(changed on the whole board, changed on this one) of a narrowed board's delta."""
+        if board.episode_id is None and not board.assigned and board.asset_id is None:
+            return None, None
+        whole = queries.BoardCriteria(project_id=board.project_id, window=board.window, scope=board.scope)
+        only_team = not access.is_admin
+        return (
+            queries.board_assets(whole, access.person, only_team),
+            queries.board_assets(board, access.person, only_team),
         )
 
     @staticmethod

@@ -179,7 +179,11 @@ class ShotsWithTasksView(KitsuView):
         board.window = delta_window(request)
         if board.window is not None:
             board.scope, board.person = project_scope(access, project_id), access.person
-            delta = board_delta(board.window, Entity, board.scope)
+            narrowed = board.episode_id is not None or board.assigned_person is not None or board.shot_id
+            whole = queries.ShotBoardCriteria(project_id=project_id, window=board.window, scope=board.scope)
+            whole.person = access.person
+            left = (whole.shots(), board.shots()) if narrowed else (None, None)
+            delta = board_delta(board.window, Entity, board.scope, *left)
         elif project_id is not None:
             etag = board_etag(
                 board_fingerprint(project_id, access.person), access, role, criteria, departments

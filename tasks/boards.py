@@ -168,13 +168,16 @@ def changed_board_entities(entities, window, projects, person=None, related=(), 
     return entities.filter(changed)
 
 
-def board_delta(window, entity_model, projects):
+def board_delta(window, entity_model, projects, changed=None, kept=None):
     """The delta keys of a board's answer: the entities and the tasks trashed in the window (a
-    client drops what it holds of them), the cursors."""
-    return window.envelope(
-        deleted_ids=deleted_ids(window, entity_model, projects),
-        deleted_task_ids=sorted(deleted_ids(window, Task, projects)),
-    )
+    client drops what it holds of them), the cursors. `changed`, `kept`: the entities changed in
+    the window on the board without its narrowing filters and with them (querysets): those
+    changed out of the board (a shot moved to another episode, a vendor unassigned) are
+    dropped too."""
+    gone = deleted_ids(window, entity_model, projects)
+    if changed is not None:
+        gone |= {str(pk) for pk in changed.exclude(pk__in=kept.values("pk")).values_list("pk", flat=True)}
+    return window.envelope(deleted_ids=gone, deleted_task_ids=sorted(deleted_ids(window, Task, projects)))
 
 
 # The names `tasks_with_names` adds to each task: {key of the row: lookup}.

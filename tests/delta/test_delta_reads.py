@@ -232,3 +232,43 @@ def test_board_delta_in_bounded_queries(show, team, production, django_assert_ma
         task.save()
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(manager.get(path).json()["rows"]) == 3
+
+
+def test_data_list_delta_names_rows_that_left_its_filters(show, team, production):
+    """A task moved to another entity leaves `?entity_id=` lists: its id is in `deleted_ids`."""
+    admin = client_for(team["admin"])
+    task = production["tasks"][0]
+    old_entity, new_entity = task.entity_id, production["assets"][2].pk
+    task.entity_id, task.name = new_entity, "moved"
+    task.save()
+    left = admin.get(since(f"/api/data/tasks?entity_id={old_entity}")).json()
+    assert left["rows"] == [] and left["deleted_ids"] == [str(task.pk)]
+    joined = admin.get(since(f"/api/data/tasks?entity_id={new_entity}")).json()
+    assert [row["id"] for row in joined["rows"]] == [str(task.pk)] and joined["deleted_ids"] == []
+
+
+def test_board_delta_names_entities_that_left_a_narrowed_board(show, team, production):
+    """A shot moved to another episode leaves that episode's board; a vendor unassigned from a
+    task loses its shot: both are in `deleted_ids` of the delta."""
+    episode = production["sequence"].parent
+    other = make_sequence(show, make_episode(show, name="E02"), name="SQ02")
+    manager = client_for(team["manager"])
+    path = f"/api/data/shots/with-tasks?project_id={show.id}&episode_id={episode.pk}"
+    shot = production["shots"][0]
+    shot.parent = other
+    shot.save()
+    body = manager.get(since(path)).json()
+    assert body["rows"] == [] and body["deleted_ids"] == [str(shot.pk)]
+
+    vendor = team["vendor"]
+    task = production["shot_tasks"][1]
+    assign(task, vendor)
+    age_everything()
+    board = f"/api/data/shots/with-tasks?project_id={show.id}"
+    assert [row["id"] for row in client_for(vendor).get(board).json()] == [str(task.entity_id)]
+    response = client_for(team["manager"]).put(
+        "/api/actions/tasks/clear-assignation", {"task_ids": [str(task.pk)]}, format="json"
+    )
+    assert response.status_code == 200
+    body = client_for(vendor).get(since(board)).json()
+    assert body["rows"] == [] and body["deleted_ids"] == [str(task.entity_id)]

@@ -12,7 +12,7 @@ from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.api.responses import json_list_response
 from kitsu_server.core import delta
 from kitsu_server.core.access import access_for
-from kitsu_server.core.data.filters import DataFilterBackend
+from kitsu_server.core.data.filters import RESERVED_PARAMETERS, DataFilterBackend
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, changes_only, input_serializer, validated_input
 from kitsu_server.core.data.pagination import DataPagination
 from kitsu_server.core.data.schema import DataSchema
@@ -92,16 +92,27 @@ class DataViewSet(GenericViewSet):
     def delta_list(self, window, queryset, relations):
         """The rows of the list created or changed in the window, and the ids of the rows of its
         model trashed in it (in the productions the person reaches: the one its `project_id`
-        filter names, else their team's; rows of no production too)."""
-        policy = self.policy
-        queryset = window.changed(queryset)
+        filter names, else their team's; rows of no production too) or changed in it out of the
+        list's filters."""
+        policy, params = self.policy, self.request.query_params
+        changed = window.changed(queryset)
+        queryset = changed
         if policy.list_cap is not None:
             queryset = queryset.order_by("-created_at", "pk")[: policy.list_cap]
         project_id = None
         if "project_id" in policy.fields_by_column:
-            project_id = uuid_or_none(self.request.query_params.get("project_id"))
+            project_id = uuid_or_none(params.get("project_id"))
         projects = delta.project_scope(self.access, project_id)
         deleted = delta.deleted_ids(window, policy.model, projects, studio_wide=project_id is None)
+        if any(key not in RESERVED_PARAMETERS for key in params):
+            # Rows changed in the window that the filters no longer keep (a task moved to another
+            # entity...): dropped by a client that holds them.
+            scope = window.changed(self.get_queryset())
+            if project_id is not None:
+                scope = scope.filter(project_id=project_id)
+            deleted |= {
+                str(pk) for pk in scope.exclude(pk__in=changed.values("pk")).values_list("pk", flat=True)
+            }
         chunks = serialize_row_chunks(queryset, relations, self.shape, self.chunk_size)
         return json_list_response(
             (self.only_fields(chunk) for chunk in chunks), window.envelope(deleted_ids=deleted)
