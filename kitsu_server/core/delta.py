@@ -34,7 +34,6 @@ from kitsu_server.core.trash_models import DELETE, TrashRow
 from tasks.models import Task
 
 PARAMETER = "updated_since"
-DEFAULT_MARGIN_SECONDS = 2.0
 
 
 class DeltaExpired(APIException):
@@ -125,7 +124,7 @@ def entity_list(window, rows, projects):
 
 
 def margin():
-    return datetime.timedelta(seconds=getattr(settings, "DELTA_READ_MARGIN_SECONDS", DEFAULT_MARGIN_SECONDS))
+    return datetime.timedelta(seconds=settings.DELTA_READ_MARGIN_SECONDS)
 
 
 def server_time(using=DEFAULT_DB_ALIAS):
