@@ -21,7 +21,7 @@ import datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -58,8 +58,8 @@ class DeltaWindow:
         changed = Q(updated_at__gte=self.since)
         for lookup in related:
             changed |= Q(**{f"{lookup}__updated_at__gte": self.since})
-        if via_tasks:
-            changed |= Q(pk__in=Task.objects.filter(updated_at__gte=self.since).values("entity_id"))
+        if via_tasks:  # per entity, through the task's entity index
+            changed |= Exists(Task.objects.filter(entity_id=OuterRef("pk"), updated_at__gte=self.since))
         return queryset.filter(changed)
 
     def envelope(self, rows=None, deleted_ids=(), **extra):
