@@ -272,3 +272,16 @@ def test_board_delta_names_entities_that_left_a_narrowed_board(show, team, produ
     assert response.status_code == 200
     body = client_for(vendor).get(since(board)).json()
     assert body["rows"] == [] and body["deleted_ids"] == [str(task.entity_id)]
+
+
+@pytest.mark.parametrize("role", ["client", "vendor", "user", "supervisor"])
+def test_board_delta_rows_are_the_full_boards_rows_for_each_role(show, team, production, role):
+    """What a role reads of an entity in a delta is what it reads of it in the full board."""
+    person = team[role]
+    assign(production["shot_tasks"][0], team["vendor"])
+    for task in production["shot_tasks"]:
+        task.save()
+    path = f"/api/data/shots/with-tasks?project_id={show.id}"
+    full = client_for(person).get(path).json()
+    delta = client_for(person).get(since(path)).json()
+    assert delta["rows"] == full
