@@ -4,7 +4,7 @@ links and asset instances. Typed proxies for asset-side kinds live here too."""
 from django.conf import settings
 from django.db import models
 
-from kitsu_server.db import KitsuModel, LinkModel
+from kitsu_server.db import KitsuManager, KitsuModel, LinkModel
 
 ENTITY_STATUSES = [
     ("standby", "Stand By"),
@@ -167,6 +167,8 @@ class Entity(KitsuModel):
             models.Index(fields=["entity_type", "project"], name="ix_entity_entity_type_project"),
             # The back-office lists the newest first: no sort of the whole table.
             models.Index(fields=["created_at"], name="ix_entity_created_at"),
+            # Delta reads (`?updated_since=`): a production's rows changed since a moment.
+            models.Index(fields=["project", "updated_at"], name="ix_entity_project_updated_at"),
         ]
 
     def __str__(self):
@@ -210,7 +212,7 @@ TEMPORAL_TYPE_NAMES = ("Episode", "Sequence", "Shot", "Scene", "Edit")
 NON_ASSET_TYPE_NAMES = (*TEMPORAL_TYPE_NAMES, "Concept", "ConceptFolder")
 
 
-class TypedEntityManager(models.Manager):
+class TypedEntityManager(KitsuManager):
     """Rows of the entity table whose type is the proxy's `entity_type_name`."""
 
     def get_queryset(self):
@@ -232,12 +234,12 @@ class TypedEntity(Entity):
         super().save(*args, **kwargs)
 
 
-class AssetManager(models.Manager):
+class AssetManager(KitsuManager):
     def get_queryset(self):
         return super().get_queryset().exclude(entity_type__name__in=NON_ASSET_TYPE_NAMES)
 
 
-class AssetTypeManager(models.Manager):
+class AssetTypeManager(KitsuManager):
     def get_queryset(self):
         return super().get_queryset().exclude(name__in=NON_ASSET_TYPE_NAMES)
 

@@ -38,7 +38,7 @@ from kitsu_server.core.access.scopes import assigned_task_ids, team_project_ids
 from kitsu_server.core.data.filters import to_python
 from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
-from tasks.boards import board_tasks, subscribed_task_ids
+from tasks.boards import board_tasks, changed_board_entities, subscribed_task_ids
 from tasks.models import Subscription, Task, TaskType
 from tasks.queries import JSON, UUID, read_dicts
 
@@ -229,7 +229,7 @@ def cast_in_episode(episode_id):
     return EntityLink.objects.filter(entity_in_id=episode_id).values("entity_out_id")
 
 
-def list_assets(criteria, person, only_team_projects=False, vendor_departments=None):
+def list_assets(criteria, person, only_team_projects=False, vendor_departments=None, window=None):
     """Assets matching the query-string criteria (columns, relations, `episode_id`: the episode's
     own assets and those cast in it, `assigned_to`: the ones holding a task of the person),
     within the projects of the person's team when `only_team_projects`. One query (+1 for a
@@ -245,6 +245,8 @@ def list_assets(criteria, person, only_team_projects=False, vendor_departments=N
     if episode_id is not None:
         episode_id = parse_uuid(episode_id, f"Invalid UUID value: {episode_id}")
         queryset = queryset.filter(Q(source_id=episode_id) | Q(pk__in=cast_in_episode(episode_id)))
+    if window is not None:  # a delta read: the assets changed in it
+        queryset = window.changed(queryset, via_tasks=vendor_departments is not None)
     rows = serialize_rows(queryset.order_by("name", "pk"), shape=entity_shape())
     return hide_vendor_metadata(rows, vendor_departments)
 
@@ -297,11 +299,15 @@ class BoardCriteria:
     "main" for the assets of no episode, "all" for every one) and `assigned_to` (only what the
     person is assigned to)."""
 
-    def __init__(self, asset_id=None, project_id=None, episode_id=None, assigned=False):
+    def __init__(
+        self, asset_id=None, project_id=None, episode_id=None, assigned=False, window=None, scope=None
+    ):
         self.asset_id = asset_id
         self.project_id = project_id
         self.episode_id = episode_id
         self.assigned = assigned
+        self.window = window  # a delta read (`updated_since`): only the assets changed in it
+        self.scope = scope  # the productions a delta reads (ids or a subquery; None: any)
 
     @property
     def episode_uuid(self):
@@ -324,6 +330,18 @@ def board_assets(criteria, person, only_team_projects):
         queryset = queryset.filter(pk__in=assigned_entity_ids(person))
     if only_team_projects:
         queryset = queryset.filter(project_id__in=team_project_ids(person))
+    if criteria.window is not None:
+        castings = EntityLink.objects.filter(updated_at__gte=criteria.window.since)
+        if criteria.scope is not None:
+            castings = castings.filter(entity_in__project_id__in=criteria.scope)
+        queryset = changed_board_entities(
+            queryset,
+            criteria.window,
+            criteria.scope,
+            person,
+            related=("entity_type", "project"),
+            links=castings.values("entity_out_id"),
+        )
     return queryset
 
 

@@ -23,17 +23,18 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_bool, parse_uuid
 from kitsu_server.api.requests import json_list, list_criteria, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
-from kitsu_server.api.schema import ROWS, board
+from kitsu_server.api.schema import ROWS, UPDATED_SINCE, ListSchema, board, component, or_delta, rows
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window, entity_list, project_scope
 from kitsu_server.core.lookups import (
     asset_type_or_404,
     entity_or_404,
     listed_project_role,
 )
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
-from tasks.boards import entity_tasks
+from tasks.boards import board_delta, entity_tasks
 
 ASSET_TAGS = ["assets"]
 UUID_LIST = build_array_type(build_basic_type(OpenApiTypes.UUID))
@@ -59,6 +60,10 @@ LIST_PARAMETERS = [
 
 
 # --- request bodies ----------------------------------------------------------------------
+
+
+# The asset lists: rows, or asked with `updated_since`, their delta.
+ASSET_ROWS = or_delta(rows(component(Asset)), component(Asset))
 
 
 class NewAssetSerializer(serializers.Serializer):
@@ -182,15 +187,24 @@ class AllAssetsView(KitsuView):
     """`GET /data/assets` (and `/data/assets/all`): the assets of the caller's productions
     (every one for an admin), filtered by the query string's columns."""
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS, responses=Asset(many=True))
+    schema = ListSchema()
+
+    @extend_schema(tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS, UPDATED_SINCE], responses={200: ASSET_ROWS})
     def get(self, request):
         access = access_for(request)
         criteria = list_criteria(request)
         project_id = check_criteria_access(access, criteria)
         departments = scope_to_vendor(access, access.project_role(project_id), criteria)
+        window = delta_window(request)
         rows = queries.list_assets(
-            criteria, access.person, only_team_projects=not access.is_admin, vendor_departments=departments
+            criteria,
+            access.person,
+            only_team_projects=not access.is_admin,
+            vendor_departments=departments,
+            window=window,
         )
+        if window is not None:
+            return Response(entity_list(window, rows, project_scope(access, project_id)))
         return Response(rows)
 
 
@@ -207,8 +221,9 @@ class AssetsWithTasksView(KitsuView):
             OpenApiParameter("id", OpenApiTypes.UUID, description="Only this asset"),
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one asset a line"),
+            UPDATED_SINCE,
         ],
-        responses={200: board(), 304: None},
+        responses={200: board(with_delta=True), 304: None},
     )
     def get(self, request):
         access = access_for(request)
@@ -228,8 +243,12 @@ class AssetsWithTasksView(KitsuView):
             episode_id=self.episode(criteria.get("episode_id")),
             assigned="assigned_to" in criteria,
         )
-        etag = None
-        if board.project_id is not None:
+        etag, delta = None, None
+        board.window = delta_window(request)
+        if board.window is not None:
+            board.scope = project_scope(access, board.project_id)
+            delta = board_delta(board.window, Entity, board.scope, *self.left_board(board, access))
+        elif board.project_id is not None:
             fingerprint = queries.board_fingerprint(board.project_id, access.person)
             etag = board_etag(fingerprint, access, role, criteria, departments)
             if etag_matches(request, etag):
@@ -247,8 +266,21 @@ class AssetsWithTasksView(KitsuView):
             etag,
             compact,
             stream,
+            delta=delta,
             asset_fields=queries.ASSETS_AND_TASKS_ASSET_FIELDS,
             task_fields=queries.ASSETS_AND_TASKS_TASK_FIELDS,
+        )
+
+    @staticmethod
+    def left_board(board, access):
+        """(changed on the whole board, changed on this one) of a narrowed board's delta."""
+        if board.episode_id is None and not board.assigned and board.asset_id is None:
+            return None, None
+        whole = queries.BoardCriteria(project_id=board.project_id, window=board.window, scope=board.scope)
+        only_team = not access.is_admin
+        return (
+            queries.board_assets(whole, access.person, only_team),
+            queries.board_assets(board, access.person, only_team),
         )
 
     @staticmethod
@@ -262,22 +294,33 @@ class ProjectAssetsView(ProjectScopedView):
     """`GET /data/projects/{project_id}/assets`: the production's assets (filtered by the query
     string's columns; a vendor's only those they are assigned to)."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER}
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    @extend_schema(
+        tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS[1:], UPDATED_SINCE], responses={200: ASSET_ROWS}
+    )
     def get(self, request, project_id, asset_type_id=None):
         criteria = list_criteria(request)
         criteria["project_id"] = str(self.project.pk)
         if asset_type_id is not None:
             criteria["entity_type_id"] = str(parse_uuid(asset_type_id, f"Malformed ID: {asset_type_id}."))
         departments = scope_to_vendor(self.access, self.role, criteria)
-        return Response(queries.list_assets(criteria, self.access.person, vendor_departments=departments))
+        window = delta_window(request)
+        rows = queries.list_assets(
+            criteria, self.access.person, vendor_departments=departments, window=window
+        )
+        if window is not None:
+            return Response(entity_list(window, rows, [self.project.pk]))
+        return Response(rows)
 
 
 class ProjectAssetTypeAssetsView(ProjectAssetsView):
     """`GET /data/projects/{project_id}/asset-types/{asset_type_id}/assets`."""
 
-    @extend_schema(tags=ASSET_TAGS, parameters=LIST_PARAMETERS[1:], responses=Asset(many=True))
+    @extend_schema(
+        tags=ASSET_TAGS, parameters=[*LIST_PARAMETERS[1:], UPDATED_SINCE], responses={200: ASSET_ROWS}
+    )
     def get(self, request, project_id, asset_type_id):
         return super().get(request, project_id, asset_type_id)
 

@@ -6,6 +6,29 @@ from django.db import models
 from django.utils import timezone
 
 
+class KitsuQuerySet(models.QuerySet):
+    """Set-based updates move `updated_at` as `save()` does (the reference's `onupdate`), so that
+    a delta read (`?updated_since=`, kitsu_server.core.delta) sees every change; a caller that
+    must keep the old value (a copy from another server) passes `updated_at` itself."""
+
+    def update(self, **values):
+        if "updated_at" not in values and self._tracks_changes():
+            values["updated_at"] = timezone.now()
+        return super().update(**values)
+
+    def touch(self):
+        """Mark the rows changed now (their `updated_at`): what a change of a row that shows in
+        theirs does, e.g. a new assignee of a task. Returns the number of rows."""
+        return super().update(updated_at=timezone.now())
+
+    def _tracks_changes(self):
+        return any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
+
+
+class KitsuManager(models.Manager.from_queryset(KitsuQuerySet)):
+    """The default manager of every model (`KitsuQuerySet`: updates move `updated_at`)."""
+
+
 class KitsuModel(models.Model):
     """UUID primary key and the audit dates every Kitsu table carries.
 
@@ -16,6 +39,8 @@ class KitsuModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(default=timezone.now, null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, null=True, blank=True, editable=False)
+
+    objects = KitsuManager()
 
     class Meta:
         abstract = True

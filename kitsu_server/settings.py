@@ -435,3 +435,6 @@ STORAGES["working_files"] = {
 # tombstones for delta reads (`?updated_since=`) until TRASH_TOMBSTONE_DAYS after the deletion.
 TRASH_RETENTION_DAYS = int(os.environ.get("TRASH_RETENTION_DAYS", "30"))
 TRASH_TOMBSTONE_DAYS = int(os.environ.get("TRASH_TOMBSTONE_DAYS", "90"))
+# A delta read's next cursor is taken this much before the moment every write is committed: it
+# covers a row stamped just before its transaction's first statement (kitsu_server.core.delta).
+DELTA_READ_MARGIN_SECONDS = float(os.environ.get("DELTA_READ_MARGIN_SECONDS", "2"))

@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-from kitsu_server.db import KitsuModel, LinkModel
+from kitsu_server.db import KitsuModel, KitsuQuerySet, LinkModel
 
 ROLE_TYPES = [
     ("user", "Artist"),
@@ -186,7 +186,7 @@ class DepartmentLink(LinkModel):
 BACK_OFFICE_ROLES = ("admin", "manager", "supervisor")
 
 
-class PersonManager(BaseUserManager):
+class PersonManager(BaseUserManager.from_queryset(KitsuQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):

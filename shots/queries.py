@@ -30,7 +30,13 @@ from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS, assigned_task_i
 from kitsu_server.core.data.policies import REGISTRY
 from productions.models import Project
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
-from tasks.boards import board_tasks, subscribed_task_ids, tasks_by_entity, tasks_with_names
+from tasks.boards import (
+    board_tasks,
+    changed_board_entities,
+    subscribed_task_ids,
+    tasks_by_entity,
+    tasks_with_names,
+)
 from tasks.models import Task, TaskPersonLink, TaskType
 from tasks.queries import JSON, UUID, read_dicts
 
@@ -153,13 +159,16 @@ def with_parent_names(queryset):
     return rows
 
 
-def list_shots(criteria, assigned_person=None, vendor_departments=None):
+def list_shots(criteria, assigned_person=None, vendor_departments=None, window=None):
     """Shots filtered by the query string's columns (those of no sequence aside); only those
     holding a task of `assigned_person` when given; a vendor reads only the custom fields of
-    their departments."""
+    their departments. With a delta `window`, those changed in it (or their sequence's or
+    production's name)."""
     queryset = filter_by_criteria(Shot.objects.all(), criteria, ENTITY_RELATIONS)
     if assigned_person is not None:
         queryset = queryset.filter(pk__in=assigned_entity_ids(assigned_person))
+    if window is not None:
+        queryset = window.changed(queryset, ("parent", "project"), via_tasks=assigned_person is not None)
     return hide_vendor_metadata(with_parent_names(queryset), vendor_departments, "Shot")
 
 
@@ -167,12 +176,14 @@ def list_scenes(criteria):
     return with_parent_names(filter_by_criteria(Scene.objects.all(), criteria, ENTITY_RELATIONS))
 
 
-def project_entities(project_id, kind, assigned_person=None):
+def project_entities(project_id, kind, assigned_person=None, window=None):
     """A production's episodes, sequences, shots or scenes by name; only those holding a task
-    of `assigned_person` when given."""
+    of `assigned_person` when given; with a delta `window`, those changed in it."""
     queryset = KIND_MODELS[kind].objects.filter(project_id=project_id)
     if assigned_person is not None:
         queryset = queryset.filter(pk__in=assigned_entity_ids(assigned_person))
+    if window is not None:
+        queryset = window.changed(queryset, via_tasks=assigned_person is not None)
     return entity_rows(queryset.order_by("name", "pk"))
 
 
@@ -204,15 +215,29 @@ def assigned_sequence_ids(person, project_id=None, episode_id=None):
     return queryset.values("pk")
 
 
-def assigned_episodes(project_id, person):
-    """A vendor's episodes, typed "Entity" as the reference sends them."""
+def assigned_episodes(project_id, person, window=None):
+    """A vendor's episodes, typed "Entity" as the reference sends them (in a delta `window`:
+    those changed in it, or whose sequences' shots' tasks did)."""
     queryset = Entity.objects.filter(pk__in=assigned_episode_ids(project_id, person))
+    if window is not None:
+        changed_shots = window.changed(Entity.objects.filter(project_id=project_id), via_tasks=True)
+        queryset = queryset.filter(
+            Q(updated_at__gte=window.since)
+            | Q(pk__in=changed_shots.values("parent__parent_id"))
+            | Q(pk__in=changed_shots.values("source_id"))
+        )
     return entity_rows(queryset.order_by("name", "pk"), type_name="Entity")
 
 
-def assigned_sequences(person, project_id=None, episode_id=None):
-    """A vendor's sequences, typed "Entity" as the reference sends them."""
+def assigned_sequences(person, project_id=None, episode_id=None, window=None):
+    """A vendor's sequences, typed "Entity" as the reference sends them (in a delta `window`:
+    those changed in it, or whose shots' tasks did)."""
     queryset = Entity.objects.filter(pk__in=assigned_sequence_ids(person, project_id, episode_id))
+    if window is not None:
+        changed_shots = window.changed(Entity.objects.filter(project_id=project_id), via_tasks=True)
+        queryset = queryset.filter(
+            Q(updated_at__gte=window.since) | Q(pk__in=changed_shots.values("parent_id"))
+        )
     return entity_rows(queryset.order_by("name", "pk"), type_name="Entity")
 
 
@@ -329,11 +354,16 @@ class ShotBoardCriteria:
     """The filters of a shot board: one shot, a production, an episode ("all" for every one,
     "main" for the sequences of none), and only the shots and tasks assigned to a person."""
 
-    def __init__(self, shot_id=None, project_id=None, episode_id=None, assigned_person=None):
+    def __init__(
+        self, shot_id=None, project_id=None, episode_id=None, assigned_person=None, window=None, scope=None
+    ):
         self.shot_id = shot_id
         self.project_id = project_id
         self.episode_id = episode_id
         self.assigned_person = assigned_person
+        self.window = window  # a delta read (`updated_since`): only the shots changed in it
+        self.scope = scope  # the productions a delta reads (ids or a subquery; None: any)
+        self.person = None  # whose subscriptions a delta follows
 
     def shots(self):
         queryset = Shot.objects.filter(parent__isnull=False)
@@ -347,6 +377,10 @@ class ShotBoardCriteria:
             queryset = queryset.filter(parent__parent_id=self.episode_id)
         if self.assigned_person is not None:
             queryset = queryset.filter(pk__in=assigned_entity_ids(self.assigned_person))
+        if self.window is not None:
+            # The sequence, episode and production names are in the shot's row.
+            related = ("parent", "parent__parent", "project")
+            queryset = changed_board_entities(queryset, self.window, self.scope, self.person, related)
         return queryset
 
     def tasks(self, shots):

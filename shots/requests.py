@@ -11,6 +11,7 @@ from assets.queries import hidden_metadata_fields, hide_vendor_metadata
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import list_criteria, relations_asked
 from kitsu_server.core.access import Access, access_for
+from kitsu_server.core.delta import entity_list
 from kitsu_server.core.lookups import entity_or_404, listed_project_role
 from kitsu_server.core.scoped import EntityScopedView
 from shots import queries
@@ -66,11 +67,13 @@ def mask_for_vendor(rows, kind, departments, project_id=None):
     return rows
 
 
-def project_entity_rows(access, role, project, kind):
+def project_entity_rows(access, role, project, kind, window=None):
     """The production's entities of `kind` for its team (a vendor's: those they are assigned to,
-    with only the custom fields of their departments)."""
-    rows = queries.project_entities(project.pk, kind, access.vendor_assignee(role))
-    return mask_for_vendor(rows, kind, access.vendor_departments(role), project.pk)
+    with only the custom fields of their departments); in a delta `window`, those changed in it
+    in the delta's envelope."""
+    rows = queries.project_entities(project.pk, kind, access.vendor_assignee(role), window)
+    rows = mask_for_vendor(rows, kind, access.vendor_departments(role), project.pk)
+    return rows if window is None else entity_list(window, rows, [project.pk])
 
 
 def as_entity(entity):

@@ -5,12 +5,15 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from kitsu_server.api.schema import component, or_delta, rows
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
 
 SHOT_TAGS = ["shots"]
 
 EntityRow = output_serializer(REGISTRY["entities"])
+# A production's entity list: rows, or asked with `updated_since`, their delta.
+ENTITY_ROWS = or_delta(rows(component(EntityRow)), component(EntityRow))
 TaskRow = output_serializer(REGISTRY["tasks"])
 TaskTypeRow = output_serializer(REGISTRY["task-types"])
 OBJECT_LIST = build_array_type(build_basic_type(OpenApiTypes.OBJECT))

@@ -15,20 +15,23 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from assets.models import Entity
 from assets.queries import board_fingerprint, cast_assets, entity_task_types
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.requests import json_body, relations_asked, validated
 from kitsu_server.api.responses import board_etag, board_response, etag_matches, not_modified
-from kitsu_server.api.schema import board
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema, board, or_delta
 from kitsu_server.core.access import Access, access_for
 from kitsu_server.core.data.inputs import input_serializer
 from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.delta import delta_window, entity_list, project_scope
 from kitsu_server.core.lookups import project_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.requests import as_entity, force_asked, list_scope, parent_in_project, project_entity_rows
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     FORCE_PARAMETER,
     OBJECT_LIST,
@@ -38,7 +41,7 @@ from shots.serializers import (
     EntityRow,
     TaskTypeRow,
 )
-from tasks.boards import entity_previews_by_task_type, entity_tasks
+from tasks.boards import board_delta, entity_previews_by_task_type, entity_tasks
 
 # Columns a shot update never sets (the reference drops them from the body).
 FIXED_SHOT_COLUMNS = {
@@ -129,12 +132,17 @@ class AllShotsView(KitsuView):
 
     @extend_schema(
         tags=SHOT_TAGS,
-        parameters=[PROJECT_PARAMETER, OpenApiParameter("sequence_id", OpenApiTypes.UUID)],
-        responses={200: OBJECT_LIST},
+        parameters=[PROJECT_PARAMETER, OpenApiParameter("sequence_id", OpenApiTypes.UUID), UPDATED_SINCE],
+        responses={200: or_delta(OBJECT_LIST)},
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, parent=("sequence_id", "Sequence"))
-        rows = queries.list_shots(criteria, access.vendor_assignee(role), access.vendor_departments(role))
+        window = delta_window(request)
+        rows = queries.list_shots(
+            criteria, access.vendor_assignee(role), access.vendor_departments(role), window=window
+        )
+        if window is not None:
+            return Response(entity_list(window, rows, project_scope(access, project_id)))
         return Response(rows)
 
 
@@ -152,8 +160,9 @@ class ShotsWithTasksView(KitsuView):
             OpenApiParameter("id", OpenApiTypes.UUID, description="Only this shot"),
             OpenApiParameter("compact", bool, description="Rows of values under a header of field names"),
             OpenApiParameter("stream", bool, description="NDJSON: the header, then one shot a line"),
+            UPDATED_SINCE,
         ],
-        responses={200: board(), 304: None},
+        responses={200: board(with_delta=True), 304: None},
     )
     def get(self, request):
         access, criteria, project_id, role = list_scope(request, ("id", "project_id", "episode_id"))
@@ -166,8 +175,16 @@ class ShotsWithTasksView(KitsuView):
             episode_id=criteria.get("episode_id"),
             assigned_person=access.vendor_assignee(role),
         )
-        etag = None
-        if project_id is not None:
+        etag, delta = None, None
+        board.window = delta_window(request)
+        if board.window is not None:
+            board.scope, board.person = project_scope(access, project_id), access.person
+            narrowed = board.episode_id is not None or board.assigned_person is not None or board.shot_id
+            whole = queries.ShotBoardCriteria(project_id=project_id, window=board.window, scope=board.scope)
+            whole.person = access.person
+            left = (whole.shots(), board.shots()) if narrowed else (None, None)
+            delta = board_delta(board.window, Entity, board.scope, *left)
+        elif project_id is not None:
             etag = board_etag(
                 board_fingerprint(project_id, access.person), access, role, criteria, departments
             )
@@ -185,6 +202,7 @@ class ShotsWithTasksView(KitsuView):
             etag,
             compact,
             stream,
+            delta=delta,
             shot_fields=queries.SHOTS_AND_TASKS_SHOT_FIELDS,
             task_fields=queries.SHOTS_AND_TASKS_TASK_FIELDS,
         )
@@ -237,11 +255,13 @@ class ProjectShotsView(ProjectScopedView):
     """`/data/projects/{project_id}/shots`: the production's shots (a vendor's, those they are
     assigned to); its managers create one (`shot:new`), or get the existing one of that name."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
-        return Response(project_entity_rows(self.access, self.role, self.project, "Shot"))
+        window = delta_window(request)
+        return Response(project_entity_rows(self.access, self.role, self.project, "Shot", window))
 
     @extend_schema(tags=SHOT_TAGS, request=NewShotBody, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -7,12 +7,13 @@ from operator import itemgetter
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 
 from files.models import PreviewFile
 from kitsu_server.api.json import fetch_rows, serialize_rows
 from kitsu_server.core.access.scopes import assigned_task_ids
 from kitsu_server.core.access.tasks import blank_task_for_client
+from kitsu_server.core.delta import deleted_ids, trashed_rows_column
 from tasks.models import (
     Subscription,
     Task,
@@ -138,6 +139,58 @@ def board_tasks(entities, fields, subscribed, client=False, assigned_person=None
         tasks = tasks.filter(pk__in=assigned_task_ids(assigned_person))
         links = links.filter(task_id__in=assigned_task_ids(assigned_person))
     return tasks_by_entity(tasks, links, fields, subscribed, client, compact)
+
+
+# --- delta reads of boards (`?updated_since=`) ----------------------------------------------
+
+
+def changed_board_entities(entities, window, projects, person=None, related=(), links=None):
+    """The `entities` of a board that changed in the delta `window`, to be sent whole: their own
+    row, one of their tasks (changed, created or trashed), what their board row shows of a
+    `related` row (e.g. "parent" for a shot's sequence name), the person's subscriptions to their
+    tasks, and the entities named by `links` (a subquery of ids: e.g. changed castings).
+    `projects`: the productions read (ids or a subquery; None: any)."""
+    since = window.since
+    tasks = Task.objects.filter(updated_at__gte=since)
+    if projects is not None:
+        tasks = tasks.filter(project_id__in=projects)
+    changed = Q(updated_at__gte=since) | Q(pk__in=tasks.values("entity_id"))
+    for lookup in related:
+        changed |= Q(**{f"{lookup}__updated_at__gte": since})
+    if person is not None:
+        followed = Subscription.objects.filter(person_id=person.pk, updated_at__gte=since)
+        changed |= Q(pk__in=followed.values("task__entity_id"))
+    if links is not None:
+        changed |= Q(pk__in=links)
+    trashed_task_entities = trashed_rows_column(window, Task, "entity_id", projects)
+    if trashed_task_entities:
+        changed |= Q(pk__in=trashed_task_entities)
+    return by_ids(entities.filter(changed))
+
+
+DELTA_IDS_INLINE = 5000  # a delta of more entities stays a subquery
+
+
+def by_ids(entities):
+    """The entities of a delta by their ids, read once: the board's task reads then look up a
+    few ids instead of joining the delta's subqueries (which PostgreSQL plans as a scan of every
+    task of the production). One query."""
+    ids = list(entities.values_list("pk", flat=True)[: DELTA_IDS_INLINE + 1])
+    if len(ids) > DELTA_IDS_INLINE:
+        return entities
+    return entities.model._base_manager.filter(pk__in=ids)
+
+
+def board_delta(window, entity_model, projects, changed=None, kept=None):
+    """The delta keys of a board's answer: the entities and the tasks trashed in the window (a
+    client drops what it holds of them), the cursors. `changed`, `kept`: the entities changed in
+    the window on the board without its narrowing filters and with them (querysets): those
+    changed out of the board (a shot moved to another episode, a vendor unassigned) are
+    dropped too."""
+    gone = deleted_ids(window, entity_model, projects)
+    if changed is not None:
+        gone |= {str(pk) for pk in changed.exclude(pk__in=kept.values("pk")).values_list("pk", flat=True)}
+    return window.envelope(deleted_ids=gone, deleted_task_ids=sorted(deleted_ids(window, Task, projects)))
 
 
 # The names `tasks_with_names` adds to each task: {key of the row: lookup}.

@@ -128,7 +128,11 @@ class Comment(KitsuModel):
     class Meta:
         db_table = "comment"
         # The back-office lists the newest first: no sort of the whole table.
-        indexes = [models.Index(fields=["created_at"], name="ix_comment_created_at")]
+        indexes = [
+            models.Index(fields=["created_at"], name="ix_comment_created_at"),
+            # Delta reads of a production's comments (`?updated_since=`).
+            models.Index(fields=["updated_at"], name="ix_comment_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.person}: {(self.text or '')[:40]}"
@@ -307,6 +311,8 @@ class Task(KitsuModel):
             # The back-office's task list: newest first, and late tasks (due before now).
             models.Index(fields=["created_at"], name="ix_task_created_at"),
             models.Index(fields=["due_date"], name="ix_task_due_date"),
+            # Delta reads (`?updated_since=`): a production's tasks changed since a moment.
+            models.Index(fields=["project", "updated_at"], name="ix_task_project_updated_at"),
         ]
 
     def __str__(self):

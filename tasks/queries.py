@@ -27,6 +27,7 @@ from kitsu_server.core.access.tasks import (
 )
 from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
 from kitsu_server.core.data.policies import REGISTRY
+from kitsu_server.core.delta import delta_list
 from people.models import Person, full_name
 from productions.models import Project, ProjectPersonLink
 from tasks.models import (
@@ -132,9 +133,12 @@ def tasks_for_entity_and_task_type(entity, task_type_id, as_client):
 # --- project-wide lists -------------------------------------------------------------------------
 
 
-def project_tasks(project, page, task_type_id=None, episode_id=None, vendor=None, as_client=False):
+def project_tasks(
+    project, page, task_type_id=None, episode_id=None, vendor=None, as_client=False, window=None
+):
     """A project's tasks, last changed first, with their assignees (paginated on ask). A vendor
-    reads the tasks they are assigned, a client reads them with the studio fields blank."""
+    reads the tasks they are assigned, a client reads them with the studio fields blank. With a
+    delta `window`, those changed in it and the ids of those trashed in it."""
     queryset = Task.objects.filter(project=project).order_by("-updated_at", "pk")
     if task_type_id is not None:
         queryset = queryset.filter(task_type_id=task_type_id)
@@ -147,6 +151,8 @@ def project_tasks(project, page, task_type_id=None, episode_id=None, vendor=None
         tasks = render_tasks(rows, relations=True)
         return [blank_task_for_client(task) for task in tasks] if as_client else tasks
 
+    if window is not None:
+        return delta_list(window, queryset, render, Task, [project.pk])
     return paginated(queryset, page, None, render)
 
 

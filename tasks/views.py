@@ -23,7 +23,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.api.requests import query_id, query_int, query_text, validated
-from kitsu_server.api.schema import PAGE_NUMBER, component, rows_or_page
+from kitsu_server.api.schema import PAGE_NUMBER, UPDATED_SINCE, component, or_delta, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.access.tasks import (
     blank_task_for_client,
@@ -31,6 +31,7 @@ from kitsu_server.core.access.tasks import (
 from kitsu_server.core.data.filters import to_python
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import (
     MANAGER,
@@ -332,8 +333,9 @@ class ProjectTasksView(ProjectScopedView):
             OpenApiParameter("page", PAGE_NUMBER, description="Page number; paginates into an envelope"),
             OpenApiParameter("task_type_id", OpenApiTypes.UUID),
             OpenApiParameter("episode_id", OpenApiTypes.UUID),
+            UPDATED_SINCE,
         ],
-        responses={200: rows_or_page(component(TASK_SCHEMA))},
+        responses={200: or_delta(rows_or_page(component(TASK_SCHEMA)), component(TASK_SCHEMA))},
         tags=["data/projects"],
     )
     def get(self, request, project_id):
@@ -349,5 +351,6 @@ class ProjectTasksView(ProjectScopedView):
                 episode_id=episode_id,
                 vendor=self.access.person if role == "vendor" else None,
                 as_client=role == "client",
+                window=delta_window(request),
             )
         )

@@ -42,7 +42,8 @@ def test_hand_written_serializers_share_the_timestamp_shape(openapi):
 
 
 def test_a_data_list_is_rows_or_with_page_the_envelope(openapi, api, show):
-    rows, envelope = list_answer(openapi, "/api/data/projects")["oneOf"]
+    rows, envelope, delta = list_answer(openapi, "/api/data/projects")["oneOf"]
+    assert sorted(delta["required"]) == ["deleted_ids", "rows", "server_time", "updated_since"]
     assert rows["type"] == "array"
     assert envelope["type"] == "object" and envelope["properties"]["data"]["type"] == "array"
     assert isinstance(api.get("/api/data/projects").json(), list)
@@ -60,7 +61,7 @@ def test_relation_lists_are_documented_only_when_asked(openapi, api, show):
 
 
 def test_fields_rows_keep_only_the_columns_named(openapi, api, show):
-    rows, _ = list_answer(openapi, "/api/data/projects")["oneOf"]
+    rows, *_ = list_answer(openapi, "/api/data/projects")["oneOf"]
     subset = rows["items"]["anyOf"][1]["$ref"].rsplit("/", 1)[1]
     assert "required" not in openapi["components"]["schemas"][subset]
     assert api.get("/api/data/projects?fields=name").json() == [{"name": show.name}]
@@ -87,6 +88,7 @@ def test_a_persons_nullable_flags_are_documented_nullable_in_the_minimal_shape(o
 
 
 def test_a_paginated_hand_written_list_is_documented_as_both(openapi):
-    rows, envelope = list_answer(openapi, "/api/data/projects/{project_id}/tasks")["oneOf"]
+    rows, envelope, delta = list_answer(openapi, "/api/data/projects/{project_id}/tasks")["oneOf"]
+    assert delta["properties"]["rows"]["items"] == {"$ref": "#/components/schemas/Task"}
     assert rows["items"] == {"$ref": "#/components/schemas/Task"}
     assert "nb_pages" in envelope["required"]

@@ -280,6 +280,15 @@ def announce(targets, change, log):
         ["nb_entities_out", "updated_at"],
         batch_size=1000,
     )
+    # An asset's board row shows the episodes casting it: its delta reads must see the change.
+    episode_assets = {
+        asset_id
+        for target in targets
+        if target.kind == "Episode"
+        for asset_id in (*change.added.get(target.id, []), *change.removed.get(target.id, []))
+    }
+    if episode_assets:
+        Entity.objects.filter(pk__in=episode_assets).touch()
     for target in targets:
         word = CASTING_EVENTS.get(target.kind, "asset")
         log.add(
@@ -390,7 +399,7 @@ def detach_from_episodes(candidates, log):
         ).values_list("pk", "entity_in_id", "entity_out_id", "data")
     }
     counts = dict(Entity.objects.filter(pk__in=episode_ids).values_list("pk", "nb_entities_out"))
-    dropped, shifts = [], defaultdict(int)
+    dropped, dropped_assets, shifts = [], set(), defaultdict(int)
     for episode_id, asset_id, project_id in sorted(candidates, key=lambda item: (str(item[0]), item[1])):
         if (episode_id, asset_id) in still_cast:
             continue
@@ -398,6 +407,7 @@ def detach_from_episodes(candidates, log):
         if link is None or not (link[1] or {}).get("auto"):
             continue
         dropped.append(link[0])
+        dropped_assets.add(asset_id)
         shifts[episode_id] -= 1
         counts[episode_id] = max((counts.get(episode_id) or 0) - 1, 0)
         log.add(
@@ -412,6 +422,7 @@ def detach_from_episodes(candidates, log):
         )
         log.add("asset:update", {"asset_id": asset_id}, project_id)
     EntityLink.objects.filter(pk__in=dropped).delete()
+    Entity.objects.filter(pk__in=dropped_assets).touch()  # their board rows list the episodes
     shift_link_counts(shifts)
 
 

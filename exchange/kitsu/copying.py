@@ -21,6 +21,7 @@ files copied, are counted on both sides.
 import contextvars
 
 from django.db import DataError, IntegrityError, transaction
+from django.db.models import F
 
 from assets.models import Entity, EntityLink, EntityType
 from exchange.import_runs import keep_row_error
@@ -385,7 +386,10 @@ class Copy:
         }
         for row in self.remote["entities"]:
             if row.get("preview_file_id") in copied:
-                Entity.objects.filter(pk=row["id"]).update(preview_file_id=row["preview_file_id"])
+                # Its updated_at kept as copied (set-based updates move it otherwise).
+                Entity.objects.filter(pk=row["id"]).update(
+                    preview_file_id=row["preview_file_id"], updated_at=F("updated_at")
+                )
 
     def verify(self):
         project_ids = [self.ids.get(row["id"], row["id"]) for row in self.remote["projects"]]

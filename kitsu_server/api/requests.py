@@ -148,8 +148,9 @@ def parse_month(value):
 
 
 def list_criteria(request):
-    """The query string as the reference's list criteria (`page` aside)."""
-    return {key: value for key, value in request.query_params.items() if key != "page"}
+    """The query string as the reference's list criteria (`page` and a delta read's
+    `updated_since` aside: kitsu_server.core.delta)."""
+    return {key: value for key, value in request.query_params.items() if key not in ("page", "updated_since")}
 
 
 def relations_asked(request):

@@ -96,17 +96,22 @@ def batches(rows, size):
 BOARD_BATCH = 500  # board rows rendered and sent at a time
 
 
-def board_response(rows, etag, compact=False, stream=False, **compact_fields):
+def board_response(rows, etag, compact=False, stream=False, delta=None, **compact_fields):
     """A board's answer from `rows` (an iterable, ideally a generator producing one row at a
     time): its rows; with `compact`, rows of values under a header naming the fields
-    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line). Either way each
-    row is produced as it is sent, so that the rendered board is never held whole in memory."""
+    (`compact_fields`); with `stream`, NDJSON (the header, then one row a line); with `delta`
+    (the keys of a delta read: cursors, deleted ids), the rows under a header holding them. Either
+    way each row is produced as it is sent, so that the rendered board is never held whole in
+    memory."""
     header = {"compact": compact}
     if compact:
         header.update(compact_fields)
+    if delta is not None:
+        header.update(delta)
     if not stream:
         # Streamed as JSON when longer than a batch: the rows are rendered as they are sent.
-        return with_etag(json_list_response(batches(rows, BOARD_BATCH), header if compact else None), etag)
+        enveloped = compact or delta is not None
+        return with_etag(json_list_response(batches(rows, BOARD_BATCH), header if enveloped else None), etag)
     rows = iter(rows)
     # The first row now: a generator runs its queries before its first row, and a failure there
     # must still be an error answer, not a stream cut after its status line.

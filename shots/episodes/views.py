@@ -15,13 +15,16 @@ from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import list_criteria, relations_asked, validated
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema
 from kitsu_server.core.access import Access, access_for
+from kitsu_server.core.delta import delta_window, entity_list
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.episodes.queries import episode_retake_stats, episode_stats
 from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     FORCE_PARAMETER,
     OBJECT_LIST,
@@ -177,17 +180,20 @@ class ProjectEpisodesView(ProjectScopedView):
     """`/data/projects/{project_id}/episodes`: the production's episodes (a vendor's, those they
     work on); its managers create one (`episode:new`), or get the existing one of that name."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
         assigned = self.access.vendor_assignee(self.role)
+        window = delta_window(request)
         if assigned is not None:
-            rows = queries.assigned_episodes(self.project.pk, assigned)
+            rows = queries.assigned_episodes(self.project.pk, assigned, window=window)
         else:
-            rows = queries.project_entities(self.project.pk, "Episode")
+            rows = queries.project_entities(self.project.pk, "Episode", window=window)
         departments = self.access.vendor_departments(self.role)
-        return Response(mask_for_vendor(rows, "Episode", departments, self.project.pk))
+        rows = mask_for_vendor(rows, "Episode", departments, self.project.pk)
+        return Response(rows if window is None else entity_list(window, rows, [self.project.pk]))
 
     @extend_schema(tags=SHOT_TAGS, request=NewEpisodeBody, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -14,12 +14,15 @@ from rest_framework.response import Response
 from assets.queries import entity_task_types
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import validated
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema
 from kitsu_server.core.access import Access
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import entity_or_404
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.requests import as_entity, list_scope, parent_in_project, project_entity_rows
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     OBJECT_LIST,
     PROJECT_PARAMETER,
@@ -98,11 +101,13 @@ class ProjectScenesView(ProjectScopedView):
     """`/data/projects/{project_id}/scenes`: the production's scenes (a vendor's, those they are
     assigned to); its managers create one (`scene:new`), or get the existing one of that name."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
-        return Response(project_entity_rows(self.access, self.role, self.project, "Scene"))
+        window = delta_window(request)
+        return Response(project_entity_rows(self.access, self.role, self.project, "Scene", window))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSceneBody, responses={201: EntityRow})
     def post(self, request, project_id):

@@ -14,11 +14,14 @@ from rest_framework.response import Response
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.requests import list_criteria, relations_asked, validated
+from kitsu_server.api.schema import UPDATED_SINCE, ListSchema
 from kitsu_server.core.access import Access
+from kitsu_server.core.delta import delta_window, entity_list
 from kitsu_server.core.scoped import MANAGER, MEMBER, READER, EntityScopedView, ProjectScopedView
 from shots import queries, services
 from shots.requests import TeamTasksView, force_asked, list_scope, mask_for_vendor, parent_in_project
 from shots.serializers import (
+    ENTITY_ROWS,
     EPISODE_PARAMETER,
     FORCE_PARAMETER,
     OBJECT_LIST,
@@ -167,17 +170,20 @@ class ProjectSequencesView(ProjectScopedView):
     """`/data/projects/{project_id}/sequences`: the production's sequences (a vendor's, those
     holding a shot they are assigned to); its managers create one (`sequence:new`)."""
 
+    schema = ListSchema()  # its GET lists (a raw schema: rows or their delta)
     rules = {"GET": MEMBER, "POST": MANAGER}
 
-    @extend_schema(tags=SHOT_TAGS, responses=EntityRow(many=True))
+    @extend_schema(tags=SHOT_TAGS, parameters=[UPDATED_SINCE], responses={200: ENTITY_ROWS})
     def get(self, request, project_id):
         assigned = self.access.vendor_assignee(self.role)
+        window = delta_window(request)
         if assigned is not None:
-            rows = queries.assigned_sequences(assigned, project_id=self.project.pk)
+            rows = queries.assigned_sequences(assigned, project_id=self.project.pk, window=window)
         else:
-            rows = queries.project_entities(self.project.pk, "Sequence")
+            rows = queries.project_entities(self.project.pk, "Sequence", window=window)
         departments = self.access.vendor_departments(self.role)
-        return Response(mask_for_vendor(rows, "Sequence", departments, self.project.pk))
+        rows = mask_for_vendor(rows, "Sequence", departments, self.project.pk)
+        return Response(rows if window is None else entity_list(window, rows, [self.project.pk]))
 
     @extend_schema(tags=SHOT_TAGS, request=NewSequenceBody, responses={201: EntityRow})
     def post(self, request, project_id):

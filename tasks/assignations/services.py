@@ -62,6 +62,7 @@ def clear_assignations(tasks, person_id, user):
         links = links.filter(person_id=person_id)
         removed = {task.pk: [str(person_id)] for task in tasks}
     links.delete()
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).touch()  # as the reference's task.save()
     by_project = defaultdict(list)
     for task in tasks:
         by_project[task.project_id] += [

@@ -12,6 +12,7 @@ from kitsu_server.api.json import (
     text_or_none,
 )
 from kitsu_server.api.params import is_uuid
+from kitsu_server.core.delta import delta_list
 from people.models import Person
 from tasks.models import (
     Comment,
@@ -198,9 +199,10 @@ def comments_for_client(comments, task, reader):
     return kept
 
 
-def project_comments(project, access, page, limit):
+def project_comments(project, access, page, limit, window=None):
     """A project's comments that `access` reads (visible_comments: an artist not the clients'),
-    last changed first, with their relation id lists (paginated on ask)."""
+    last changed first, with their relation id lists (paginated on ask). With a delta `window`,
+    those changed in it and the ids of the production's comments trashed in it."""
     queryset = Comment.objects.filter(object_id__in=Task.objects.filter(project=project).values("pk"))
     queryset = access.visible_comments(queryset).order_by("-updated_at", "pk")
 
@@ -225,6 +227,8 @@ def project_comments(project, access, page, limit):
                 comment[name] = by_comment.get(comment["id"], [])
         return comments
 
+    if window is not None:
+        return delta_list(window, queryset, render, Comment, [project.pk])
     return paginated(queryset, page, limit, render)
 
 

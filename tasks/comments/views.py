@@ -26,10 +26,11 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows
 from kitsu_server.api.params import parse_uuid
 from kitsu_server.api.requests import query_int, validated
-from kitsu_server.api.schema import ROWS, component, rows_or_page
+from kitsu_server.api.schema import ROWS, UPDATED_SINCE, component, or_delta, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.data.schema import output_serializer
+from kitsu_server.core.delta import delta_window
 from kitsu_server.core.lookups import found_or_404, object_or_404
 from kitsu_server.core.scoped import READER, ProjectScopedView, TaskScopedView
 from people.models import Person
@@ -559,8 +560,8 @@ class ProjectCommentsView(ProjectScopedView):
     rules = {"GET": lambda access, project: access.check_studio_team(project.pk)}
 
     @extend_schema(
-        parameters=PAGE_PARAMETERS,
-        responses={200: rows_or_page(component(COMMENT_SCHEMA))},
+        parameters=[*PAGE_PARAMETERS, UPDATED_SINCE],
+        responses={200: or_delta(rows_or_page(component(COMMENT_SCHEMA)), component(COMMENT_SCHEMA))},
         tags=["data/projects"],
     )
     def get(self, request, project_id):
@@ -568,4 +569,4 @@ class ProjectCommentsView(ProjectScopedView):
             query_int(request, "page", -1, message=INT_MESSAGE),
             query_int(request, "limit", 0, message=INT_MESSAGE),
         )
-        return Response(project_comments(self.project, self.access, page, limit))
+        return Response(project_comments(self.project, self.access, page, limit, delta_window(request)))

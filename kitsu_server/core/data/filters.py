@@ -24,7 +24,7 @@ from kitsu_server.api.inputs import INTEGER_RANGES, contains_nul
 from kitsu_server.api.params import parse_bool, parse_uuid
 
 # Query-string keys of a list that are no filter (kitsu_server.core.data.viewsets reads them).
-RESERVED_PARAMETERS = {"page", "limit", "relations", "fields"}
+RESERVED_PARAMETERS = {"page", "limit", "relations", "fields", "updated_since"}
 
 
 def to_python(field, raw, column):

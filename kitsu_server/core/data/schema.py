@@ -5,7 +5,7 @@ from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, page_envelope
+from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, UPDATED_SINCE, delta, page_envelope
 from kitsu_server.core.data.inputs import input_serializer, serializer_field
 
 
@@ -90,12 +90,13 @@ class DataSchema(AutoSchema):
         only the columns named."""
         row = self.resolve_serializer(serializer, "response").ref
         subset = self.resolve_serializer(output_serializer(self._policy(), subset=True), "response").ref
-        return {
-            "oneOf": [
-                build_array_type({"anyOf": [row, subset]}),
-                page_envelope({"anyOf": [row, subset]}),
-            ]
-        }
+        answers = [build_array_type({"anyOf": [row, subset]}), page_envelope({"anyOf": [row, subset]})]
+        if self._takes_cursor():
+            answers.append(delta({"anyOf": [row, subset]}))
+        return {"oneOf": answers}
+
+    def _takes_cursor(self):
+        return "updated_at" in self._policy().fields_by_column
 
     def get_override_parameters(self):
         if self.method.lower() == "get" and self._lists_rows():
@@ -104,6 +105,7 @@ class DataSchema(AutoSchema):
                 OpenApiParameter("limit", PAGE_SIZE, description="Rows per page (default 100)"),
                 OpenApiParameter("relations", bool, description="Add the relation id lists"),
                 OpenApiParameter("fields", str, description="Comma-separated columns to keep"),
+                *([UPDATED_SINCE] if self._takes_cursor() else []),
             ]
         if self.method.lower() == "get":
             return [

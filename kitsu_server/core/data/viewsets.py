@@ -4,13 +4,15 @@ shape and the hooks; the viewset parses, checks, calls a service and renders."""
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.inputs import KitsuJSONParser
 from kitsu_server.api.json import serialize_row_chunks, serialize_rows
-from kitsu_server.api.params import parse_bool
+from kitsu_server.api.params import parse_bool, uuid_or_none
 from kitsu_server.api.permissions import IsActivePerson
 from kitsu_server.api.responses import json_list_response
+from kitsu_server.core import delta
 from kitsu_server.core.access import access_for
-from kitsu_server.core.data.filters import DataFilterBackend
+from kitsu_server.core.data.filters import RESERVED_PARAMETERS, DataFilterBackend
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, changes_only, input_serializer, validated_input
 from kitsu_server.core.data.pagination import DataPagination
 from kitsu_server.core.data.schema import DataSchema
@@ -59,9 +61,12 @@ class DataViewSet(GenericViewSet):
         only the columns named."""
         policy, params = self.policy, request.query_params
         policy.check_list(self.access, params)
+        window = self.delta_window(request)
         self.shape = policy.shape_for(self.access)  # the columns read, and so the columns filtered
         queryset = self.filter_queryset(self.get_queryset())
         relations = parse_bool(params.get("relations", "false"))
+        if window is not None:
+            return self.delta_list(window, queryset, relations)
         page = self.paginate_queryset(queryset)
         if page is not None:
             return self.get_paginated_response(self.only_fields(serialize_rows(page, relations, self.shape)))
@@ -72,6 +77,46 @@ class DataViewSet(GenericViewSet):
         return json_list_response(self.only_fields(chunk) for chunk in chunks)
 
     chunk_size = 1000  # rows read, rendered and sent at a time in an unpaginated list
+
+    def delta_window(self, request):
+        """`?updated_since=`: the window of a delta read, None for the full list; a 400 for a
+        model without `updated_at` or with `page` (a delta is one answer)."""
+        if delta.PARAMETER not in request.query_params:
+            return None
+        if "updated_at" not in self.policy.fields_by_column:
+            raise WrongParameter(
+                f"/data/{self.policy.path} has no updated_at: it takes no {delta.PARAMETER}."
+            )
+        return delta.delta_window(request)
+
+    def delta_list(self, window, queryset, relations):
+        """The rows of the list created or changed in the window, and the ids of the rows of its
+        model trashed in it (in the productions the person reaches: the one its `project_id`
+        filter names, else their team's; rows of no production too) or changed in it out of the
+        list's filters."""
+        policy, params = self.policy, self.request.query_params
+        changed = window.changed(queryset)
+        queryset = changed
+        if policy.list_cap is not None:
+            queryset = queryset.order_by("-created_at", "pk")[: policy.list_cap]
+        project_id = None
+        if "project_id" in policy.fields_by_column:
+            project_id = uuid_or_none(params.get("project_id"))
+        projects = delta.project_scope(self.access, project_id)
+        deleted = delta.deleted_ids(window, policy.model, projects, studio_wide=project_id is None)
+        if any(key not in RESERVED_PARAMETERS for key in params):
+            # Rows changed in the window that the filters no longer keep (a task moved to another
+            # entity...): dropped by a client that holds them.
+            scope = window.changed(self.get_queryset())
+            if project_id is not None:
+                scope = scope.filter(project_id=project_id)
+            deleted |= {
+                str(pk) for pk in scope.exclude(pk__in=changed.values("pk")).values_list("pk", flat=True)
+            }
+        chunks = serialize_row_chunks(queryset, relations, self.shape, self.chunk_size)
+        return json_list_response(
+            (self.only_fields(chunk) for chunk in chunks), window.envelope(deleted_ids=deleted)
+        )
 
     def only_fields(self, rows):
         """`rows` cut to the columns the `fields` parameter names, when it names some."""
