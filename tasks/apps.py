@@ -6,4 +6,4 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks and comments"
 
     def ready(self):
-        from tasks import crud  # noqa: F401  (registers this app's /data policies)
+        from tasks import crud, receivers  # noqa: F401  (registers this app's /data policies, its receivers)

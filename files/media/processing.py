@@ -19,6 +19,7 @@ from django.utils import timezone
 from files.media import movies, pictures
 from files.media.storage import copy_to_local, media_key, record_stored, store_path
 from files.models import PreviewFile
+from files.signals import preview_ready
 from kitsu_server.core.events import record_event
 from kitsu_server.core.jobs import workspace
 
@@ -74,6 +75,8 @@ def finish(preview, status, **values):
                 "status": status,
             }
             record_event("preview-file:update", data, project_id=preview.task.project_id)
+            if status == "ready":
+                preview_ready.send(sender=PreviewFile, preview=preview)
 
 
 def store_variants(image, preview_id, folder, original=True):

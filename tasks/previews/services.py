@@ -101,6 +101,20 @@ def show_preview_on_entity(entity_id, preview_file, user):
     return {**render_entity(entity), "preview_file_status": status}
 
 
+def show_ready_preview(preview):
+    """A main preview (position 1) that turned ready becomes its task's last preview and, in a
+    production that sets previews automatically, its entity's main preview (with the events of
+    `show_preview_on_entity`), as the reference does when a processing ends."""
+    if preview.position != 1 or preview.task_id is None:
+        return
+    task = Task.objects.select_related("project").filter(pk=preview.task_id).first()
+    if task is None:
+        return
+    Task.objects.filter(pk=task.pk).update(last_preview_file_id=preview.pk, updated_at=timezone.now())
+    if task.project.is_set_preview_automated:
+        show_preview_on_entity(task.entity_id, preview, user=None)
+
+
 @transaction.atomic
 def set_main_previews(tasks, user):
     """`set_main_preview` for each task that has a preview (the others are skipped), in one

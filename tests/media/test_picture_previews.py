@@ -253,3 +253,37 @@ def test_download_refusals(review, ready_picture):
         f"/api/movies/originals/preview-files/{ready_picture.pk}.mp4"
     )
     assert not_a_movie.status_code == 404
+
+
+@pytest.mark.parametrize("automated", [True, False])
+def test_a_main_preview_turning_ready_becomes_the_tasks_last_preview_and_the_entitys(review, automated):
+    """As the reference's processing ends: the task's `last_preview_file_id`, and the entity's
+    main preview in a production that sets it automatically (with its events)."""
+    project = review["project"]
+    project.is_set_preview_automated = automated
+    project.save(update_fields=["is_set_preview_automated"])
+    preview = new_preview(review)
+    manager = client_for(review["team"]["manager"])
+
+    response = upload(review["team"]["user"], preview, png_bytes((64, 48)))
+
+    assert response.status_code == 201, response.content
+    task = manager.get(f"/api/data/tasks/{review['task'].pk}").json()
+    assert task["last_preview_file_id"] == str(preview.pk)
+    asset = manager.get(f"/api/data/assets/{review['asset'].pk}").json()
+    assert asset["preview_file_id"] == (str(preview.pk) if automated else "")  # the route says "" for none
+    events = manager.get(f"/api/data/events/last?project_id={project.pk}").json()
+    names = [event["name"] for event in events]
+    assert ("preview-file:set-main" in names) is automated
+
+
+def test_a_second_position_preview_does_not_replace_the_tasks_last_preview(review):
+    first = new_preview(review)
+    assert upload(review["team"]["user"], first, png_bytes()).status_code == 201
+    second = new_preview(review)  # same comment: position 2 of the same revision
+    assert second.position == 2
+
+    assert upload(review["team"]["user"], second, png_bytes()).status_code == 201
+
+    task = client_for(review["team"]["manager"]).get(f"/api/data/tasks/{review['task'].pk}").json()
+    assert task["last_preview_file_id"] == str(first.pk)
