@@ -83,3 +83,13 @@ def test_a_malformed_body_is_a_400(team):
     )
     assert answer.status_code == 400
     assert not Job.objects.exists()
+
+
+def test_reading_the_checks_costs_a_few_queries_whatever_was_found(
+    team, casting_out_of_date, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    api = client_for(team["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post("/api/doctor/run", {}, format="json")
+    with django_assert_max_num_queries(4):  # the person, their access, the last run
+        assert api.get("/api/doctor").status_code == 200
