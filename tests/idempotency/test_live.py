@@ -114,6 +114,24 @@ def test_eight_concurrent_requests_with_their_own_keys_each_run(server_url, show
 
 
 @concurrent
+def test_concurrent_requests_of_one_key_with_other_bodies_are_422s(
+    server_url, new_asset_path, manager_headers, monkeypatch
+):
+    """One of them runs; the others, another request under the same key, are refused at once
+    (whether the first is still running or done) and write nothing."""
+    slowed_create_asset(monkeypatch, 0.5)
+    headers = {**manager_headers, "Idempotency-Key": str(uuid.uuid4())}
+    responses = at_once(
+        lambda i: requests.post(
+            server_url + new_asset_path, json={"name": f"Blade {i}"}, headers=headers, timeout=WAIT
+        )
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [422] * (CLIENTS - 1), [r.text for r in responses]
+    assert Entity.objects.filter(name__startswith="Blade").count() == 1
+
+
+@concurrent
 def test_a_script_retrying_a_create_after_its_timeout_writes_once(
     server_url, new_asset_path, manager_headers, monkeypatch
 ):
