@@ -225,3 +225,31 @@ def test_a_script_uploading_twice_with_one_key_attaches_once(server_url, team, t
     assert again.json() == first.json()
     assert Comment.objects.count() == 1 and AttachmentFile.objects.count() == 1
     assert AttachmentFile.objects.get().size == len(content)
+
+
+def test_a_gazu_script_retrying_its_comments_comments_once(server_url, team, task, wip, tmp_path):
+    """gazu's own calls (JSON, and a multipart upload with its boundary drawn per sending) with
+    the key on the client's session, as a script's retry wrapper would set it: each comment,
+    sent twice, is made once and answered the same."""
+    import gazu
+
+    from files.models import AttachmentFile
+    from tasks.models import Comment
+
+    client = gazu.client.create_client(f"{server_url}/api")
+    gazu.client.set_tokens({"access_token": str(KitsuAccessToken.for_person(team["user"]))}, client=client)
+    task_row, status_row = {"id": str(task.pk)}, {"id": str(wip.pk)}
+    picture = tmp_path / "ref.png"
+    picture.write_bytes(b"\x89PNG" + bytes(range(256)) * 100)
+
+    def comment_twice(key, **options):
+        client.session.headers["Idempotency-Key"] = key
+        first = gazu.task.add_comment(task_row, status_row, "from a script", client=client, **options)
+        again = gazu.task.add_comment(task_row, status_row, "from a script", client=client, **options)
+        return first, again
+
+    first, again = comment_twice("gazu-comment-1")
+    assert again == first and Comment.objects.count() == 1
+    first, again = comment_twice("gazu-comment-2", attachments=[str(picture)])
+    assert again == first and Comment.objects.count() == 2
+    assert AttachmentFile.objects.count() == 1
