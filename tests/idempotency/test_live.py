@@ -114,6 +114,24 @@ def test_eight_concurrent_requests_with_their_own_keys_each_run(server_url, show
 
 
 @concurrent
+def test_concurrent_requests_of_one_key_with_other_bodies_are_422s(
+    server_url, new_asset_path, manager_headers, monkeypatch
+):
+    """One of them runs; the others, another request under the same key, are refused at once
+    (whether the first is still running or done) and write nothing."""
+    slowed_create_asset(monkeypatch, 0.5)
+    headers = {**manager_headers, "Idempotency-Key": str(uuid.uuid4())}
+    responses = at_once(
+        lambda i: requests.post(
+            server_url + new_asset_path, json={"name": f"Blade {i}"}, headers=headers, timeout=WAIT
+        )
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [422] * (CLIENTS - 1), [r.text for r in responses]
+    assert Entity.objects.filter(name__startswith="Blade").count() == 1
+
+
+@concurrent
 def test_a_script_retrying_a_create_after_its_timeout_writes_once(
     server_url, new_asset_path, manager_headers, monkeypatch
 ):
@@ -207,3 +225,31 @@ def test_a_script_uploading_twice_with_one_key_attaches_once(server_url, team, t
     assert again.json() == first.json()
     assert Comment.objects.count() == 1 and AttachmentFile.objects.count() == 1
     assert AttachmentFile.objects.get().size == len(content)
+
+
+def test_a_gazu_script_retrying_its_comments_comments_once(server_url, team, task, wip, tmp_path):
+    """gazu's own calls (JSON, and a multipart upload with its boundary drawn per sending) with
+    the key on the client's session, as a script's retry wrapper would set it: each comment,
+    sent twice, is made once and answered the same."""
+    import gazu
+
+    from files.models import AttachmentFile
+    from tasks.models import Comment
+
+    client = gazu.client.create_client(f"{server_url}/api")
+    gazu.client.set_tokens({"access_token": str(KitsuAccessToken.for_person(team["user"]))}, client=client)
+    task_row, status_row = {"id": str(task.pk)}, {"id": str(wip.pk)}
+    picture = tmp_path / "ref.png"
+    picture.write_bytes(b"\x89PNG" + bytes(range(256)) * 100)
+
+    def comment_twice(key, **options):
+        client.session.headers["Idempotency-Key"] = key
+        first = gazu.task.add_comment(task_row, status_row, "from a script", client=client, **options)
+        again = gazu.task.add_comment(task_row, status_row, "from a script", client=client, **options)
+        return first, again
+
+    first, again = comment_twice("gazu-comment-1")
+    assert again == first and Comment.objects.count() == 1
+    first, again = comment_twice("gazu-comment-2", attachments=[str(picture)])
+    assert again == first and Comment.objects.count() == 2
+    assert AttachmentFile.objects.count() == 1
