@@ -153,10 +153,10 @@ def server_time(using=DEFAULT_DB_ALIAS):
 
 
 def project_scope(access, project_id=None):
-    """The productions whose deletions a reader may learn of: the one named, else every one for
-    an admin (None), else those of their team (a subquery)."""
+    """The productions whose deletions a reader may learn of: the one named (when they reach
+    it: none else), else every one for an admin (None), else those of their team (a subquery)."""
     if project_id is not None:
-        return [project_id]
+        return [project_id] if access.has_project_access(project_id) else []
     if access.is_admin:
         return None
     return team_project_ids(access.person)

@@ -285,3 +285,14 @@ def test_board_delta_rows_are_the_full_boards_rows_for_each_role(show, team, pro
     full = client_for(person).get(path).json()
     delta = client_for(person).get(since(path)).json()
     assert delta["rows"] == full
+
+
+def test_deleted_ids_of_a_production_named_by_an_outsider_stay_hidden(show, team, production):
+    gone = trash(production["tasks"][0])
+    outsider = client_for(team["outsider"]).get(since(f"/api/data/tasks?project_id={show.id}"))
+    assert outsider.status_code in (200, 403)
+    if outsider.status_code == 200:
+        assert outsider.json()["deleted_ids"] == [] and outsider.json()["rows"] == []
+    assert client_for(team["manager"]).get(since(f"/api/data/tasks?project_id={show.id}")).json()[
+        "deleted_ids"
+    ] == [gone]

@@ -61,9 +61,9 @@ class DataViewSet(GenericViewSet):
         only the columns named."""
         policy, params = self.policy, request.query_params
         policy.check_list(self.access, params)
-        window = self.delta_window(request)
         self.shape = policy.shape_for(self.access)  # the columns read, and so the columns filtered
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset())  # lazy: read after the delta's cursor
+        window = self.delta_window(request)
         relations = parse_bool(params.get("relations", "false"))
         if window is not None:
             return self.delta_list(window, queryset, relations)
