@@ -93,6 +93,7 @@ GROUPS = (
     (
         "Records",
         (
+            "core.TrashItem",
             "core.Job",
             "core.WebhookDelivery",
             "tasks.ApiEvent",

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "kitsu_server.core"
     label = "core"
     verbose_name = "Jobs and shared machinery"
+
+    def ready(self):
+        from kitsu_server.core.trash import jobs  # noqa: F401  (declares the trash's jobs)

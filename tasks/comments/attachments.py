@@ -5,6 +5,7 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import status as http_status
 from rest_framework.exceptions import APIException
@@ -12,6 +13,7 @@ from rest_framework.exceptions import APIException
 from files.models import AttachmentFile, StoredFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core import deletion
+from kitsu_server.core.trash.services import media_released
 from kitsu_server.core.trash.units import keeps_media
 
 logger = logging.getLogger(__name__)
@@ -173,3 +175,9 @@ def add_attachments(comment, files):
 @transaction.atomic
 def delete_attachment(attachment):
     remove_attachments(AttachmentFile.objects.filter(pk=attachment.pk))
+
+
+@receiver(media_released, sender="files.attachmentfile")
+def release_trashed_attachments(sender, ids, **_):
+    """A purged trash item's attachments leave the storage, as a comment's did at its deletion."""
+    release_attachment_files(ids)

@@ -11,7 +11,6 @@ runs as a job, in one transaction, and may run again after a worker died.
 
 from collections import defaultdict
 from datetime import timedelta
-from itertools import groupby
 
 from django.apps import apps
 from django.conf import settings
@@ -77,15 +76,16 @@ def restore_item(item_id, user=None):
     """Put an item back whole (409 and nothing written when it cannot be)."""
     with transaction.atomic():
         item = TrashItem.objects.select_for_update().filter(pk=item_id).first()
-        if item is None or item.state != TRASHED:
+        # An item whose purge failed half-way (its worker killed) is whole still: it may be restored.
+        if item is None or item.state not in (TRASHED, PURGING):
             raise WrongState(f"This item is {item.state if item else 'gone'}: it cannot be restored.")
         now = timezone.now()
         references = References()
         restored = defaultdict(list)  # label -> [ids]
-        rows = TrashRow.objects.filter(item=item).order_by("-position").iterator(chunk_size=CHUNK)
-        for (action, label), group in groupby(rows, key=lambda row: (row.action, row.model)):
+        for action, label, first, last in reversed(_runs(item)):
             model = apps.get_model(label)
-            for chunk in _chunks(group, CHUNK):
+            rows = TrashRow.objects.filter(item=item, position__range=(first, last)).order_by("position")
+            for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
                 if action == DELETE:
                     _reinsert(item, model, chunk, now, references)
                     restored[label].extend(row.object_id for row in chunk)
@@ -105,6 +105,22 @@ def restore_item(item_id, user=None):
         item.save(update_fields=["state", "restored_at", "updated_at"])
         _record_restore_events(item, restored, user)
     return item
+
+
+def _runs(item):
+    """The item's runs of rows removed (or detached) by one statement: (action, model, first and
+    last position), in removal order. Restored last run first, each in its own order (rows come
+    back in the order the lists read them before)."""
+    runs = []
+    positions = (
+        TrashRow.objects.filter(item=item).order_by("position").values_list("position", "action", "model")
+    )
+    for position, action, label in positions.iterator(chunk_size=CHUNK * 5):
+        if runs and runs[-1][0] == action and runs[-1][1] == label:
+            runs[-1][3] = position
+        else:
+            runs.append([action, label, position, position])
+    return runs
 
 
 def _chunks(rows, size):
