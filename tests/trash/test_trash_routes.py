@@ -55,7 +55,7 @@ def assert_same_reads(after, before):
     """The reads are equal; else the differing fields of the first differing answer are named."""
     for path, answer in before.items():
         if after[path] != answer:
-            (status, body), (status_before, body_before) = after[path], answer
+            (_, body), (_, body_before) = after[path], answer
             if isinstance(body, dict) and isinstance(body_before, dict):
                 changed = {
                     key: (body.get(key), body_before.get(key))
@@ -253,7 +253,7 @@ def test_a_name_taken_since_is_a_409_and_nothing_is_written(team, show):
     response = api.post(f"/api/trash/{item.pk}/restore")
     assert response.status_code == 409
     body = response.json()
-    assert body["error"] is True and "Hero" in body["message"]
+    assert body["error"] is True and "Hero" in body["message"], body
     assert not Entity.objects.filter(pk=asset.pk).exists()
     item.refresh_from_db()
     assert item.state == TRASHED and TrashRow.objects.filter(item=item).count() > 0

@@ -24,7 +24,7 @@ from rest_framework.exceptions import APIException
 from assets.models import EntityType
 from files.models import StoredFile
 from kitsu_server.core.events import record_event, record_events
-from kitsu_server.core.trash.units import CHUNK
+from kitsu_server.core.trash.units import CHUNK, insert_rows
 from kitsu_server.core.trash_models import (
     DELETE,
     DETACH,
@@ -138,24 +138,34 @@ def _fields(model):
     return {field.attname: field for field in model._meta.concrete_model._meta.concrete_fields}
 
 
+def _read_back(fields, data):
+    """A trashed row's values (JSON) as Python values, through each field's `to_python`."""
+    return {attname: fields[attname].to_python(value) for attname, value in data.items() if attname in fields}
+
+
 def _reinsert(item, model, rows, now, references):
     model = model._meta.concrete_model
-    fields = _fields(model)
-    instances = []
+    fields = list(model._meta.concrete_fields)
+    by_attname = _fields(model)
+    values_list = []
     for row in rows:
-        values = {
-            attname: fields[attname].to_python(value)
-            for attname, value in row.data.items()
-            if attname in fields
-        }
-        if "updated_at" in fields:
+        values = _read_back(by_attname, row.data)
+        if "updated_at" in by_attname:
             values["updated_at"] = now
-        instances.append(model(**values))
         references.note(model, values)
+        values_list.append(
+            tuple(
+                values[field.attname] if field.attname in values else field.get_default() for field in fields
+            )
+        )
     try:
         with transaction.atomic():
-            model.objects.bulk_create(instances)
+            insert_rows(model, fields, values_list)
     except IntegrityError as error:
+        instances = [
+            model(**dict(zip([field.attname for field in fields], values, strict=True)))
+            for values in values_list
+        ]
         raise RestoreConflict(_conflict_message(item, model, instances, error)) from None
 
 
@@ -184,11 +194,7 @@ def _reattach(model, rows, now, references):
     fields = _fields(model)
     by_values = defaultdict(list)
     for row in rows:
-        values = {
-            attname: fields[attname].to_python(value)
-            for attname, value in row.data.items()
-            if attname in fields
-        }
+        values = _read_back(fields, row.data)
         references.note(model, values)
         by_values[tuple(sorted(values.items(), key=lambda pair: pair[0]))].append(row.object_id)
     stamp = {"updated_at": now} if "updated_at" in fields else {}
