@@ -90,6 +90,12 @@ def jsonable(value):
 
 
 def root_name(root):
+    """What the trash calls its root: a task by its entity and type ("Hero / Modeling"), a
+    comment by its text, anything else by its name."""
+    if label_of(type(root)) == "tasks.task":
+        names = Task.objects.filter(pk=root.pk).values_list("entity__name", "task_type__name").first()
+        if names is not None:
+            return " / ".join(name for name in names if name)[:255]
     for attribute in ("name", "full_name", "text"):
         value = getattr(root, attribute, None)
         if value:
