@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from rest_framework.exceptions import APIException
 
 from kitsu_server.admin_access import is_full_admin
@@ -145,7 +146,7 @@ class TrashItemAdmin(KitsuModelAdmin):
     @admin.display(description="Rows per model")
     def counts(self, obj):
         rows = sorted(trash_services.counts_by_model(obj).items())
-        return format_html_join(format_html("<br>"), "{}: {}", rows) or "-"
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows) or "-"  # noqa: S308
 
     @admin.action(description="Restore the selected deletions")
     def restore(self, request, queryset):
