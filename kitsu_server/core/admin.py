@@ -96,6 +96,8 @@ TRASH_FIELDS = (
     "restored_at",
     "purged_at",
     "counts",
+    "created_at",
+    "updated_at",
 )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from assets.models import (
@@ -28,7 +29,9 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
+from kitsu_server.core.deletion import remove_playlists
 from kitsu_server.core.models import Job, WebhookDelivery, WebhookSubscription
+from kitsu_server.core.trash.units import trashing
 from people.models import (
     AuthToken,
     DayOff,
@@ -263,4 +266,7 @@ def build_production(admin_person):
     WebhookDelivery.objects.create(
         subscription=hook, event_name="task:update", payload={"event": "task:update"}
     )
+    trashed = Playlist.objects.create(name="Old dailies", project=project)
+    with transaction.atomic(), trashing(trashed, admin_person):  # a deletion in the trash
+        remove_playlists(Playlist.objects.filter(pk=trashed.pk))
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}

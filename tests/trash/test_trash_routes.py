@@ -472,3 +472,34 @@ def test_a_rolled_back_deletion_leaves_no_trash(team, production):
         deletion.remove_task(production["other"], force=True, user=team["admin"])
         raise RuntimeError
     assert not TrashItem.objects.exists() and Task.objects.filter(pk=production["other"].pk).exists()
+
+
+def test_episode_forced_deletion_restores_whole(team, show):
+    api = client_for(team["admin"])
+    episode = factories.make_episode(show)
+    sequence = factories.make_sequence(show, episode)
+    shot = factories.make_shot(show, sequence)
+    factories.make_task(shot, factories.make_task_type(name="Animation", for_entity="Shot"))
+    item = round_trip(api, f"/api/data/episodes/{episode.pk}?force=true", (f"/api/data/shots/{shot.pk}",))
+    assert item.object_id == episode.pk
+    counts = api.get(f"/api/trash/{item.pk}").json()
+    assert counts["state"] == RESTORED
+
+
+def test_entity_deletion_through_data_restores_whole(team, show):
+    api = client_for(team["admin"])
+    asset = factories.make_asset(show, name="Prop")  # no task: the /data route refuses those (400)
+    shot = factories.make_shot(show, factories.make_sequence(show))
+    EntityLink.objects.create(entity_in=shot, entity_out=asset, nb_occurences=1)
+    item = round_trip(api, f"/api/data/entities/{asset.pk}")
+    assert item.model == "assets.entity" and item.name == "Prop"
+
+
+def test_a_scene_only_canceled_trashes_nothing_and_a_free_one_is_trashed(team, show):
+    from shots.models import Scene
+
+    api = client_for(team["admin"])
+    sequence = factories.make_sequence(show)
+    scene_type = factories.make_asset_type(name="Scene")
+    scene = Scene.objects.create(project=show, entity_type=scene_type, parent=sequence, name="SC01")
+    round_trip(api, f"/api/data/scenes/{scene.pk}")

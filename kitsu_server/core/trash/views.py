@@ -56,6 +56,13 @@ class TrashItemDetailSerializer(TrashItemSerializer):
     )
 
 
+class TrashErrorSerializer(serializers.Serializer):
+    """The reference's error shape."""
+
+    error = serializers.BooleanField()
+    message = serializers.CharField()
+
+
 class TrashPurgeSerializer(TrashItemSerializer):
     job_id = serializers.UUIDField(help_text="The purge job (`/api/data/jobs/{job_id}`)")
 
@@ -177,7 +184,12 @@ class TrashItemView(KitsuView):
 
 
 class TrashRestoreView(KitsuView):
-    @extend_schema(operation_id="trash_restore", tags=TAGS, request=None, responses=TrashItemSerializer)
+    @extend_schema(
+        operation_id="trash_restore",
+        tags=TAGS,
+        request=None,
+        responses={200: TrashItemSerializer, 409: TrashErrorSerializer},
+    )
     def post(self, request, item_id):
         """Put the deletion back whole: 409 naming what stands in the way, nothing written."""
         access = access_for(request)
