@@ -94,6 +94,7 @@ GROUPS = (
         "Records",
         (
             "core.TrashItem",
+            "core.TrashRow",
             "core.Job",
             "core.WebhookDelivery",
             "tasks.ApiEvent",

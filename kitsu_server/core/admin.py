@@ -13,7 +13,7 @@ from kitsu_server.admin_base import KitsuModelAdmin, refusal_message
 from kitsu_server.core.models import Job
 from kitsu_server.core.trash import services as trash_services
 from kitsu_server.core.trash.jobs import purge_trash_item
-from kitsu_server.core.trash_models import TrashItem
+from kitsu_server.core.trash_models import TrashItem, TrashRow
 
 JOB_FIELDS = (
     "id",
@@ -195,3 +195,25 @@ class TrashItemAdmin(KitsuModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
         extra_context = (extra_context or {}) | {"may_purge": is_full_admin(request)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(TrashRow)
+class TrashRowAdmin(KitsuModelAdmin):
+    """The rows of the trash items (read-only: deletions write them), for admins."""
+
+    list_display = ("item", "position", "action", "model", "object_id", "trashed_at")
+    list_select_related = ("item",)
+    list_filter = ("action",)
+    fields = ("item", "position", "action", "model", "object_id", "project_id", "trashed_at", "data")
+    readonly_fields = fields
+    uuid_search_fields = ("object_id",)
+    search_fields = ("model",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
