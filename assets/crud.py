@@ -11,6 +11,7 @@ from assets.entity_versions import record_shot_version
 from assets.models import AssetInstance, Entity, EntityLink, EntityType, entity_kind
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import ModelShape
+from kitsu_server.core import deletion
 from kitsu_server.core.access.entities import (
     mask_custom_fields,
 )
@@ -166,8 +167,8 @@ class EntitiesPolicy(CrudPolicy):
 
     def delete(self, access, instance, params):
         if entity_kind(instance.entity_type_id) == "Sequence":
-            Subscription.objects.filter(entity=instance).delete()
-        instance.delete()  # its entity links and concept links cascade
+            deletion.purge(Subscription.objects.filter(entity=instance))
+        deletion.purge(Entity.objects.filter(pk=instance.pk))  # its entity links and concept links cascade
 
     def emit(self, action, data, user):
         words = event_words(data["type"])

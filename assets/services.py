@@ -22,6 +22,7 @@ from assets.queries import (
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core import deletion
 from kitsu_server.core.events import EventLog, record_event, record_events
+from kitsu_server.core.trash.units import trashing
 from productions.models import ProjectTaskTypeLink
 from tasks.models import News, Task, TaskType
 from tasks.services import default_task_status, insert_tasks, new_task
@@ -230,7 +231,7 @@ def remove_entity(entity, force=False, user=None):
     word = REMOVABLE_KINDS[kind]
     event_data = {f"{word}_id": str(entity.pk)}
     shot_ids = casting_shot_ids(entity.pk) if kind == "Asset" else []
-    with transaction.atomic():
+    with transaction.atomic(), trashing(entity, user):
         if not force and Task.objects.filter(entity_id=entity.pk).exists():
             entity.canceled = True
             entity.save(update_fields=["canceled"])

@@ -3,7 +3,6 @@
 from assets.models import Entity
 from files.models import (
     AttachmentFile,
-    BuildJob,
     FileStatus,
     OutputFile,
     OutputType,
@@ -18,7 +17,6 @@ from kitsu_server.core import deletion
 from kitsu_server.core.access.tasks import check_task_access, check_task_action_access
 from kitsu_server.core.data.policies import CrudPolicy, ReadableByAllPolicy, register
 from kitsu_server.core.events import record_event
-from tasks.models import Notification
 
 
 @register
@@ -247,6 +245,4 @@ class PlaylistsPolicy(CrudPolicy):
         access.check_playlist_update(instance)
 
     def delete(self, access, instance, params):
-        Notification.objects.filter(playlist=instance).delete()
-        BuildJob.objects.filter(playlist=instance).delete()
-        instance.delete()  # its share links cascade
+        deletion.remove_playlists(Playlist.objects.filter(pk=instance.pk))  # its share links go along

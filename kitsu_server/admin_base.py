@@ -36,6 +36,7 @@ from kitsu_server.admin_access import InlinePermissions, PolicyPermissions, poli
 from kitsu_server.api.errors import flatten_messages
 from kitsu_server.core.data.inputs import PROTECTED_ON_UPDATE, RowInput, changes_only
 from kitsu_server.core.data.services import create_row, delete_row, update_row
+from kitsu_server.core.trash.units import TRASHED_MODELS
 
 AUDIT_FIELDS = ("id", "created_at", "updated_at")
 
@@ -69,6 +70,12 @@ class ServiceWrites(PolicyPermissions):
     # The query string of a delete (the reference's `force=true` where a delete takes the rows
     # hanging off it instead of refusing).
     delete_params = {}
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if model._meta.concrete_model._meta.label_lower in TRASHED_MODELS:  # the confirmation says so
+            self.delete_confirmation_template = "kitsu_admin/trash_delete_confirmation.html"
+            self.delete_selected_confirmation_template = "kitsu_admin/trash_delete_selected_confirmation.html"
 
     def policy_read_only_fields(self, obj):
         """Fields an update through the API ignores (the project of a row...): read-only here."""

@@ -93,6 +93,8 @@ GROUPS = (
     (
         "Records",
         (
+            "core.TrashItem",
+            "core.TrashRow",
             "core.Job",
             "core.WebhookDelivery",
             "core.IdempotentRequest",

@@ -29,3 +29,12 @@ def sweep_scratch_folders(**_):
     from kitsu_server.core.jobs import sweep_orphan_workspaces
 
     sweep_orphan_workspaces()
+
+
+@app.task(name="kitsu_server.trash_sweep")
+def enqueue_trash_sweep():
+    """Daily (`CELERY_BEAT_SCHEDULE`, run by `celery -A kitsu_server beat`): the trash's sweep
+    job, which purges the items past their retention (one active sweep at a time: its key)."""
+    from kitsu_server.core.trash.jobs import sweep_trash
+
+    sweep_trash.enqueue()

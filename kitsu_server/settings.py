@@ -327,6 +327,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# `celery -A kitsu_server beat`: the trash's daily sweep (items past TRASH_RETENTION_DAYS purged,
+# tombstones past TRASH_TOMBSTONE_DAYS dropped).
+CELERY_BEAT_SCHEDULE = {
+    "trash-sweep": {"task": "kitsu_server.trash_sweep", "schedule": 24 * 3600.0},
+}
 
 # --- Live events and webhooks (kitsu_server.live) ------------------------------
 # The live log (a Redis stream with REDIS_URL, else this process's memory) keeps this many seconds
@@ -402,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "PreviewFileStatusEnum": "files.models.PREVIEW_FILE_STATUSES",
         "BuildJobStatusEnum": "files.models.BUILD_JOB_STATUSES",
         "JobStateEnum": "kitsu_server.core.models.JOB_STATES",
+        "TrashItemStateEnum": "kitsu_server.core.trash_models.TRASH_STATES",
     },
 }
 

@@ -59,6 +59,7 @@ ROUTE_MODULES = (
     "exchange.kitsu.urls",
     "kitsu_server.core.urls",
     "kitsu_server.core.doctor.urls",
+    "kitsu_server.core.trash.urls",
     "kitsu_server.live.urls",
 )
 

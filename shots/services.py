@@ -21,6 +21,7 @@ from files.models import OutputFile, Playlist, WorkingFile
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core import deletion
 from kitsu_server.core.events import record_event
+from kitsu_server.core.trash.units import trashing
 from productions.models import ScheduleItem
 from shots.models import EntityVersion, Episode, Scene, Sequence, Shot
 from shots.queries import project_fps, shots_with_last_preview_duration
@@ -166,7 +167,7 @@ def remove_scene(scene, user=None):
     """Deleted when nothing hangs off it, else canceled; `scene:delete` either way."""
     with transaction.atomic():
         try:
-            with transaction.atomic():
+            with transaction.atomic(), trashing(scene, user):
                 deletion.purge(Entity.objects.filter(pk=scene.pk), what="this scene")
         except WrongParameter:
             scene.canceled = True
@@ -178,7 +179,7 @@ def remove_sequence(sequence, force=False, user=None):
     """Without force, only a sequence nothing hangs off (no shot, no task...) goes. With force,
     its shots and their tasks go first, its scenes, then its own tasks, subscriptions, schedule
     items and files. Records `sequence:delete`."""
-    with transaction.atomic():
+    with transaction.atomic(), trashing(sequence, user):
         if force:
             for shot in Shot.objects.filter(parent=sequence):
                 remove_entity(shot, force=True, user=user)
@@ -196,7 +197,7 @@ def remove_episode(episode, force=False, user=None):
     """Without force, only an episode nothing hangs off (no sequence, no asset, no task...) goes.
     With force, its sequences go (forced), the assets it is the main episode of, its tasks,
     playlists, versions, subscriptions, schedule items and files. Records `episode:delete`."""
-    with transaction.atomic():
+    with transaction.atomic(), trashing(episode, user):
         if force:
             for sequence in Sequence.objects.filter(parent=episode):
                 remove_sequence(sequence, force=True, user=user)

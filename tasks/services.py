@@ -16,6 +16,7 @@ from django.utils import timezone
 from kitsu_server.api.json import text_or_none
 from kitsu_server.core import deletion
 from kitsu_server.core.events import publish_event, record_event, record_events
+from kitsu_server.core.trash.units import record_change, trashing
 from tasks.comments.attachments import remove_attachments
 from tasks.models import (
     Comment,
@@ -89,6 +90,17 @@ def insert_tasks(tasks):
 def task_key(task):
     """What makes a task unique in its production (task_uc)."""
     return (task.entity_id, task.task_type_id, task.name)
+
+
+TASK_DERIVED_COLUMNS = (
+    "duration",
+    "retake_count",
+    "real_start_date",
+    "last_comment_date",
+    "end_date",
+    "done_date",
+    "task_status_id",
+)
 
 
 def reset_task_data(task, user=None):
@@ -197,20 +209,21 @@ def remove_comment(comment, task, user=None):
     """Delete a comment with what hangs off it (notifications, news, attachments, previews),
     then recompute its task. Records `task:status-changed` when the task's status moved."""
     previous_status_id = task.task_status_id if task is not None else None
-    Notification.objects.filter(comment=comment).delete()
-    News.objects.filter(comment=comment).delete()
+    comments = Comment.objects.filter(pk=comment.pk)
+    deletion.purge(Notification.objects.filter(comment=comment))
+    deletion.purge(News.objects.filter(comment=comment))
     remove_attachments(comment.attachment_files.all())
     previews = list(comment.previews.all())
     if comment.preview_file_id is not None:
         previews.append(comment.preview_file)
-        comment.preview_file = None
-        comment.save(update_fields=["preview_file"])
-    comment.previews.clear()
-    comment.delete()
+        deletion.detach(comments, preview_file=None)
+    deletion.purge(comments)  # its preview links, mentions and acknowledgements go with it
     for preview in previews:
         remove_preview_file(preview)
     if task is None:
         return
+    # What the task derives from its comments comes back with the comment from the trash.
+    record_change(Task.objects.filter(pk=task.pk), TASK_DERIVED_COLUMNS)
     reset_task_data(task, user=user)
     if task.task_status_id != previous_status_id:
         record_status_change(task, previous_status_id, comment.person_id, user)
@@ -317,9 +330,14 @@ def delete_tasks(tasks, user):
     removed = list(tasks.values_list("pk", "entity_id", "task_type_id", "project_id"))
     if not removed:
         return
-    deletion.remove_tasks(
-        Task.objects.filter(pk__in=[task_id for task_id, *_ in removed]), files_force=False, restore_main=True
-    )
+    first = Task.objects.get(pk=removed[0][0])
+    name = first.name if len(removed) == 1 else f"{len(removed)} tasks"
+    with trashing(first, user, name=name):
+        deletion.remove_tasks(
+            Task.objects.filter(pk__in=[task_id for task_id, *_ in removed]),
+            files_force=False,
+            restore_main=True,
+        )
     by_project = defaultdict(list)
     for task_id, entity_id, task_type_id, project_id in removed:
         data = {

@@ -84,7 +84,22 @@ def seed():
             model = policy.model
             if not model._base_manager.exists():
                 fill_row(model)
+    add_trash_item(admin)
     return admin
+
+
+def add_trash_item(admin):
+    """A deleted playlist in the trash (for the `/trash/{item_id}` routes)."""
+    from files.models import Playlist
+    from kitsu_server.core import deletion
+    from kitsu_server.core.trash.units import trashing
+    from productions.models import Project
+
+    playlist = Playlist.objects.create(
+        name="fuzz-trashed", project=Project.objects.order_by("created_at").first()
+    )
+    with transaction.atomic(), trashing(playlist, admin):
+        deletion.remove_playlists(Playlist.objects.filter(pk=playlist.pk))
 
 
 def path_ids(admin):
@@ -92,6 +107,7 @@ def path_ids(admin):
     `/data/<model>/{instance_id}` routes ({path: id}). The admin's own row is never the target
     (a write to it could lock the fuzzer out)."""
     from assets.models import Entity
+    from kitsu_server.core.trash_models import TrashItem
 
     def first(model, **filters):
         row = model._base_manager.filter(**filters).exclude(pk=admin.pk).order_by("created_at").first()
@@ -107,6 +123,7 @@ def path_ids(admin):
             f"{kind.lower()}_id"
         )
     by_name["entity_id"] = by_name["shot_id"] or by_name["asset_id"]
+    by_name["item_id"] = first(TrashItem)
     by_name["asset_type_id"] = first(REGISTRY["entity-types"].model, name="Character") or by_name.get(
         "asset_type_id"
     )

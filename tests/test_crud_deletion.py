@@ -29,6 +29,8 @@ from files.models import (
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core import deletion
 from kitsu_server.core.events import record_event
+from kitsu_server.core.trash.services import purge_item, start_purge
+from kitsu_server.core.trash_models import TrashItem
 from people.models import (
     DayOff,
     DepartmentLink,
@@ -240,10 +242,22 @@ def test_forced_task_deletion_takes_everything_hanging_off_it(api, project, asse
     assert other_news.preview_file is None and elsewhere.source_file is None
     preview_file.refresh_from_db()
     attachment_file.refresh_from_db()
+    # The deletion went to the trash: the media stay until the trash item is purged.
+    assert preview_file.deleted_at is None and attachment_file.deleted_at is None
+    purge_trash()
+    preview_file.refresh_from_db()
+    attachment_file.refresh_from_db()
     assert preview_file.deleted_at is not None and not preview_file.purge_forced
     assert attachment_file.deleted_at is not None
     assert ApiEvent.objects.filter(name="task:delete").count() == 1
     assert_no_dangling_rows()
+
+
+def purge_trash():
+    """Purge every trash item at once, as the sweep does at the end of their retention."""
+    for item_id in TrashItem.objects.values_list("pk", flat=True):
+        start_purge(item_id)
+        purge_item(item_id)
 
 
 def test_task_deletion_refused_role_removes_nothing(task, people):
@@ -628,6 +642,9 @@ def test_forced_project_deletion_takes_everything_it_owns(closed, admin, file_st
     ):
         assert not model.objects.exists(), model.__name__
     assert not ApiEvent.objects.filter(project__isnull=False).exists()
+    file.refresh_from_db()
+    assert file.deleted_at is None  # in the trash
+    purge_trash()
     file.refresh_from_db()
     assert file.deleted_at is not None and file.purge_forced
     assert_no_dangling_rows()

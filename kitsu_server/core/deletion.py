@@ -31,6 +31,7 @@ from files.models import (
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.core.access.scopes import OPEN_PROJECT_STATUS
 from kitsu_server.core.events import record_event
+from kitsu_server.core.trash.units import keeps_media, record_change, record_removal, trashing
 from people.models import (
     AuthToken,
     DepartmentLink,
@@ -112,13 +113,14 @@ def remove_task(task, force=False, user=None):
     first (the previews' stored files are marked deleted, not purged at once), and the entity that
     showed one of its previews falls back on its newest main preview elsewhere (projects that set
     it automatically) or on none."""
-    tasks = Task.objects.filter(pk=task.pk)
-    if not force:
-        comments = Comment.objects.filter(object_id=task.pk)
-        _refuse_if_used(tasks, "This task", allowed=TASK_LINKS, extra={"comments": comments})
-        task.delete()
-        return
-    remove_tasks(tasks, files_force=False, restore_main=True)
+    with trashing(task, user):
+        tasks = Task.objects.filter(pk=task.pk)
+        if not force:
+            comments = Comment.objects.filter(object_id=task.pk)
+            _refuse_if_used(tasks, "This task", allowed=TASK_LINKS, extra={"comments": comments})
+            purge(tasks)  # its assignations and schedule links go with it
+            return
+        remove_tasks(tasks, files_force=False, restore_main=True)
 
 
 def remove_tasks(tasks, files_force, restore_main):
@@ -154,14 +156,14 @@ def _remove_comments(comments, with_previews):
     attachments = AttachmentFile.objects.filter(comment__in=comment_ids)
     _mark_files_deleted(attachments, force=False)
     purge(attachments)
-    comments.update(preview_file=None)
+    detach(comments, preview_file=None)
     purge(comments)  # preview links, mentions and acknowledgements go with them
     if preview_ids:
         _remove_previews(PreviewFile.objects.filter(pk__in=preview_ids), force=False, restore_main=True)
 
 
 def remove_output_files(output_files):
-    PreviewFile.objects.filter(source_file__in=output_files.values("pk")).update(source_file=None)
+    detach(PreviewFile.objects.filter(source_file__in=output_files.values("pk")), source_file=None)
     purge(output_files)
 
 
@@ -181,15 +183,16 @@ def _remove_previews(previews, force, restore_main):
     tasks = Task.objects.filter(last_preview_file_id__in=doomed)
     entities = Entity.objects.filter(preview_file__in=doomed)
     if restore_main:
-        tasks.update(last_preview_file_id=Subquery(_last_main_preview(doomed, task_id=OuterRef("pk"))))
-        entities.filter(project__is_set_preview_automated=True).update(
-            preview_file=Subquery(_last_main_preview(doomed, task__entity_id=OuterRef("pk")))
+        detach(tasks, last_preview_file_id=Subquery(_last_main_preview(doomed, task_id=OuterRef("pk"))))
+        detach(
+            entities.filter(project__is_set_preview_automated=True),
+            preview_file=Subquery(_last_main_preview(doomed, task__entity_id=OuterRef("pk"))),
         )
     else:
-        tasks.update(last_preview_file_id=None)
-    entities.update(preview_file=None)
-    News.objects.filter(preview_file__in=doomed).update(preview_file=None)
-    Comment.objects.filter(preview_file__in=doomed).update(preview_file=None)
+        detach(tasks, last_preview_file_id=None)
+    detach(entities, preview_file=None)
+    detach(News.objects.filter(preview_file__in=doomed), preview_file=None)
+    detach(Comment.objects.filter(preview_file__in=doomed), preview_file=None)
     _mark_files_deleted(previews, force=force)
     purge(previews)  # comment links and storage states go with them
 
@@ -206,8 +209,9 @@ def _last_main_preview(doomed, **filters):
 
 def _mark_files_deleted(rows, force):
     """The stored files of `rows` (previews or attachments) are marked deleted for the purge
-    worker; `force` has it remove them at once."""
-    if not StoredFile.objects.exists():
+    worker; `force` has it remove them at once. Inside a trash unit they stay: the trash purge
+    releases them (see kitsu_server.core.trash.services)."""
+    if keeps_media() or not StoredFile.objects.exists():
         return
     now = timezone.now()
     batch = []
@@ -329,24 +333,25 @@ def remove_project(project, force=False, user=None):
     milestones, metadata or search filters left on it are a 400. With force, all of them go,
     tasks with everything a forced task deletion takes (the previews' stored files purged at once),
     entities with their casting, versions, instances, files, chats and subscriptions."""
-    check_project_deletable(project)
-    remove_preview_account(project, user=user)
-    projects = Project.objects.filter(pk=project.pk)
-    if not force:
-        _refuse_if_used(projects, "This project", allowed=PROJECT_LINKS)
-        project.delete()
-        return
-    remove_tasks(Task.objects.filter(project=project), files_force=True, restore_main=False)
-    purge(BudgetEntry.objects.filter(budget__project=project))
-    purge(Budget.objects.filter(project=project))
-    remove_playlists(Playlist.objects.filter(Q(project=project) | Q(episode__project=project)))
-    remove_entities(Entity.objects.filter(project=project))
-    purge(MetadataDescriptor.objects.filter(project=project))  # department links go with them
-    purge(Milestone.objects.filter(project=project))
-    purge(ScheduleItem.objects.filter(project=project))
-    remove_search_filters(project=project)
-    purge(ApiEvent.objects.filter(project=project))
-    purge(projects, what="this project")  # links and schedule versions go with it
+    with trashing(project, user):
+        check_project_deletable(project)
+        remove_preview_account(project, user=user)
+        projects = Project.objects.filter(pk=project.pk)
+        if not force:
+            _refuse_if_used(projects, "This project", allowed=PROJECT_LINKS)
+            purge(projects)  # its links go with it
+            return
+        remove_tasks(Task.objects.filter(project=project), files_force=True, restore_main=False)
+        purge(BudgetEntry.objects.filter(budget__project=project))
+        purge(Budget.objects.filter(project=project))
+        remove_playlists(Playlist.objects.filter(Q(project=project) | Q(episode__project=project)))
+        remove_entities(Entity.objects.filter(project=project))
+        purge(MetadataDescriptor.objects.filter(project=project))  # department links go with them
+        purge(Milestone.objects.filter(project=project))
+        purge(ScheduleItem.objects.filter(project=project))
+        remove_search_filters(project=project)
+        purge(ApiEvent.objects.filter(project=project))
+        purge(projects, what="this project")  # links and schedule versions go with it
 
 
 def remove_playlists(playlists):
@@ -382,8 +387,8 @@ def remove_entities(entities):
     purge(working_files)
     purge(instances)  # their casting links go with them
     # Parents and sources may be deleted in any order once nothing points at them.
-    Entity.objects.filter(parent__in=entity_ids).update(parent=None)
-    Entity.objects.filter(source__in=entity_ids).update(source=None)
+    detach(Entity.objects.filter(parent__in=entity_ids), parent=None)
+    detach(Entity.objects.filter(source__in=entity_ids), source=None)
     purge(entities)  # casting and concept links go with them
 
 
@@ -459,5 +464,13 @@ def purge(queryset, what=None, depth=0):
         if relation.on_delete is models.CASCADE:
             purge(_pointing_at(relation, queryset), depth=depth + 1)
         elif relation.on_delete is models.SET_NULL:
-            _pointing_at(relation, queryset).update(**{relation.field.name: None})
+            detach(_pointing_at(relation, queryset), **{relation.field.name: None})
+    record_removal(queryset)
     return queryset._raw_delete(queryset.db)
+
+
+def detach(queryset, **values):
+    """`queryset.update(**values)` for rows that stay while what they point at goes: inside a
+    trash unit, their old values are kept to be put back by a restore."""
+    record_change(queryset, list(values))
+    return queryset.update(**values)

@@ -5,12 +5,16 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import status as http_status
 from rest_framework.exceptions import APIException
 
 from files.models import AttachmentFile, StoredFile
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core import deletion
+from kitsu_server.core.trash.services import media_released
+from kitsu_server.core.trash.units import keeps_media
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +32,22 @@ def attachment_path(attachment_id):
 
 
 def remove_attachments(attachments):
-    """Delete attachment rows (a queryset); their files go once the transaction commits."""
+    """Delete attachment rows (a queryset); their files go once the transaction commits. Inside a
+    trash unit the rows go to the trash and their files stay, until the trash item is purged
+    (`release_attachment_files`)."""
     ids = [str(pk) for pk in attachments.values_list("pk", flat=True)]
     if not ids:
         return []
-    attachments.delete()
+    deletion.purge(attachments)
+    if keeps_media():
+        return ids
+    release_attachment_files(ids)
+    return ids
+
+
+def release_attachment_files(ids):
+    """The stored files of removed attachments are marked purged and removed from the storage once
+    the transaction commits."""
     now = timezone.now()
     StoredFile.objects.filter(bucket=ATTACHMENT_BUCKET, prefix=ATTACHMENT_PREFIX, file_id__in=ids).update(
         deleted_at=now, purged_at=now, updated_at=now
@@ -160,3 +175,9 @@ def add_attachments(comment, files):
 @transaction.atomic
 def delete_attachment(attachment):
     remove_attachments(AttachmentFile.objects.filter(pk=attachment.pk))
+
+
+@receiver(media_released, sender="files.attachmentfile")
+def release_trashed_attachments(sender, ids, **_):
+    """A purged trash item's attachments leave the storage, as a comment's did at its deletion."""
+    release_attachment_files(ids)

@@ -25,6 +25,7 @@ from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, text_or_none
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.events import record_event
+from kitsu_server.core.trash.units import trashing
 from people.models import Person, full_name
 from productions.models import ProjectTaskTypeLink, StatusAutomation
 from tasks.comments.attachments import FileWrites, store_attachment
@@ -547,7 +548,8 @@ def delete_comment(comment, task, user):
     """Remove a comment with what hangs off it and recompute its task (see remove_comment).
     Records `comment:delete`."""
     comment_id = str(comment.pk)
-    remove_comment(comment, task, user=user)
+    with trashing(comment, user):
+        remove_comment(comment, task, user=user)
     record_event(
         "comment:delete",
         {"comment_id": comment_id, "task_id": str(task.pk)},

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from assets.models import (
@@ -28,7 +29,9 @@ from files.models import (
     StoredFile,
     WorkingFile,
 )
+from kitsu_server.core.deletion import remove_playlists
 from kitsu_server.core.models import IdempotentRequest, Job, WebhookDelivery, WebhookSubscription
+from kitsu_server.core.trash.units import trashing
 from people.models import (
     AuthToken,
     DayOff,
@@ -275,4 +278,7 @@ def build_production(admin_person):
         body=b"{}",
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
+    trashed = Playlist.objects.create(name="Old dailies", project=project)
+    with transaction.atomic(), trashing(trashed, admin_person):  # a deletion in the trash
+        remove_playlists(Playlist.objects.filter(pk=trashed.pk))
     return {"project": project, "asset": asset, "shot": shot, "task": shot_task, "artist": artist}

@@ -53,7 +53,7 @@ every_admin = pytest.mark.parametrize(
     ("model", "model_admin"), REGISTERED, ids=[model._meta.label for model, _ in REGISTERED]
 )
 # Rows written by the job runner only: their admin shows them, never adds or changes them.
-READ_ONLY = ("core.Job", "core.WebhookDelivery", "core.IdempotentRequest")
+READ_ONLY = ("core.Job", "core.WebhookDelivery", "core.IdempotentRequest", "core.TrashItem", "core.TrashRow")
 EDITABLE = [(model, model_admin) for model, model_admin in REGISTERED if model._meta.label not in READ_ONLY]
 every_editable_admin = pytest.mark.parametrize(
     ("model", "model_admin"), EDITABLE, ids=[model._meta.label for model, _ in EDITABLE]

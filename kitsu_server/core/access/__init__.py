@@ -18,6 +18,7 @@ from kitsu_server.core.access import people as people_rules
 from kitsu_server.core.access import projects as project_rules
 from kitsu_server.core.access import scopes
 from kitsu_server.core.access import tasks as task_rules
+from kitsu_server.core.access import trash as trash_rules
 from kitsu_server.core.access.roles import MANAGER_ROLES, SUPERVISOR_ROLES
 from productions.models import ProjectPersonLink
 
@@ -186,6 +187,11 @@ class Access:
     day_off_readers = people_rules.day_off_readers
     person_time_scope = people_rules.person_time_scope
     tasks_to_check_scope = people_rules.tasks_to_check_scope
+    # trash
+    visible_trash_items = trash_rules.visible_trash_items
+    check_trash_read = trash_rules.check_trash_read
+    check_trash_restore = trash_rules.check_trash_restore
+    check_trash_purge = trash_rules.check_trash_purge
 
 
 def access_for(request):

@@ -7,6 +7,7 @@ validated and answer the row as its route renders it (the data its event carries
 from django.db import transaction
 
 from kitsu_server.api.errors import WrongParameter
+from kitsu_server.core.trash.units import trashing_if_kept
 
 
 def create_row(policy, access, row, instance=None):
@@ -40,8 +41,9 @@ def update_row(policy, access, instance, changes):
 
 
 def delete_row(policy, access, instance, params):
-    """`instance` removed by the policy (`params`: the query string, e.g. `force=true`)."""
-    with transaction.atomic():
+    """`instance` removed by the policy (`params`: the query string, e.g. `force=true`); a task,
+    an entity, a comment, a playlist or a project goes to the trash (see core.trash)."""
+    with transaction.atomic(), trashing_if_kept(instance, access.person):
         data = policy.render(instance, relations=False)
         policy.delete(access, instance, params)
         policy.emit("delete", data, access.person)
