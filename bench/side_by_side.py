@@ -68,7 +68,7 @@ def build(args):
     analyze()
     admin = Person.objects.filter(email__iexact=ADMIN_EMAIL, is_bot=False).first()
     if admin is None:
-        Person.objects.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin")
+        Person.objects.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, role="admin", first_name="Super", last_name="Admin")
     elif not admin.check_password(ADMIN_PASSWORD):
         admin.set_password(ADMIN_PASSWORD)
         admin.save()
