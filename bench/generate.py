@@ -159,13 +159,20 @@ def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_s
     )
     artists = make_artists(project, nb_artists)
     episodes = Entity.objects.bulk_create(
-        [Entity(name=f"E{i:02d}", project=project, entity_type=kinds["Episode"], data={}) for i in range(1, 11)]
+        [
+            Entity(name=f"E{i:02d}", project=project, entity_type=kinds["Episode"], data={})
+            for i in range(1, 11)
+        ]
     )
     nb_sequences = max(1, nb_shots // 50)
     sequences = Entity.objects.bulk_create(
         [
             Entity(
-                name=f"SQ{i:03d}", project=project, entity_type=kinds["Sequence"], parent=episodes[i % 10], data={}
+                name=f"SQ{i:03d}",
+                project=project,
+                entity_type=kinds["Sequence"],
+                parent=episodes[i % 10],
+                data={},
             )
             for i in range(nb_sequences)
         ]

@@ -268,7 +268,9 @@ def main():
     parser.add_argument("--name", default=None, help="the production (default: Breakdown SHOTSxASSETS)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    project = generate_breakdown(args.name or f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets)
+    project = generate_breakdown(
+        args.name or f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets
+    )
     add_activity(project, args.comments, args.time_spents)
     analyze()
     from assets.models import Entity
