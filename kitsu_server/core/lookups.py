@@ -11,14 +11,13 @@ Two answers for a malformed id, each the reference's for its family of routes:
 
 import uuid
 
-import psycopg
 from django.db import connections, models, router
-from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models.query import get_related_populators
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from assets.models import KIND_NAMES, Entity, EntityType, entity_kind
 from kitsu_server.api.params import parse_uuid, uuid_or_none
+from kitsu_server.api.prepared import prepared_cursor
 from kitsu_server.core import access as access_rules  # a module: the access rules look rows up here
 from productions.models import Project
 from tasks.models import Task
@@ -29,14 +28,6 @@ def by_pk(queryset, pk):
     by pk, and Django compiles that sort against every selected column: 1.5 ms of CPU for a
     task read with its eight related rows)."""
     return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
-
-
-class PreparedCursor(psycopg.Cursor):
-    """A psycopg cursor binding its parameters on the server and preparing every statement it
-    runs on a connection at its first run."""
-
-    def execute(self, query, params=None, *, prepare=True, binary=None):
-        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 class CompiledPkRead:
@@ -65,7 +56,7 @@ class CompiledPkRead:
         connection = connections[using]
         pk_value = model._meta.pk.get_db_prep_value(pk, connection)
         params = [pk_value if slot is self.sentinel else slot for slot in plan["params"]]
-        with self.cursor(connection, plan["prepare"]) as cursor:
+        with prepared_cursor(connection) if plan["prepare"] else connection.cursor() as cursor:
             cursor.execute(plan["sql"], params)
             row = cursor.fetchone()
         if row is None:
@@ -79,30 +70,6 @@ class CompiledPkRead:
         for populator in plan["populators"]:
             populator.populate(row, instance)
         return instance
-
-    @staticmethod
-    def cursor(connection, server_bound):
-        """A cursor of `connection` (counted and logged as any); `server_bound`: binding its
-        parameters on the server and preparing the statement (once per connection: PostgreSQL
-        plans it no more)."""
-        if not server_bound:
-            return connection.cursor()
-        connection.close_if_health_check_failed()
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
-            raw = connection.connection
-            if raw.prepare_threshold is None:
-                # Django turns psycopg's preparation off (None): back to its default, which only
-                # cursors binding on the server follow (Django's bind on the client, never
-                # prepared), and this one prepares at once.
-                raw.prepare_threshold = 5
-            cursor = PreparedCursor(raw)
-            # As Django's own cursors: the connection's time zone, if its loader disagrees.
-            timestamptz = raw.adapters.types["timestamptz"].oid
-            loader = raw.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT)
-            if connection.timezone != loader.timezone:
-                register_tzloader(connection.timezone, cursor)
-            return connection._prepare_cursor(cursor)
 
     def compile(self, using):
         connection = connections[using]
