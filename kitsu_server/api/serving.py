@@ -81,6 +81,10 @@ class KitsuASGIHandler(ASGIHandler):
     # Threads kept idle for the next requests beyond this many are let go (a burst of concurrent
     # requests may have started more).
     max_idle_threads = 32
+    # An answer goes to the server in pieces of this size (Django's: 64 KiB), each a `send` and
+    # often a wait for the socket to drain: a 2.2 MB board in 3 pieces instead of 34 costs the
+    # process ~10% less CPU (bench/side_by_side.py's assets board, 4,000 tasks, 51 -> 44 ms).
+    chunk_size = 2**20
 
     def __init__(self):
         super(ASGIHandler, self).__init__()
