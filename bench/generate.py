@@ -29,7 +29,6 @@ from django.db import connection, transaction  # noqa: E402
 
 from assets.models import Entity, EntityLink, EntityType  # noqa: E402
 from people.models import Person  # noqa: E402
-from productions.setup_data import init_data  # noqa: E402
 from productions.models import (  # noqa: E402
     Project,
     ProjectPersonLink,
@@ -37,6 +36,7 @@ from productions.models import (  # noqa: E402
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
+from productions.setup_data import init_data  # noqa: E402
 from tasks.models import (  # noqa: E402
     Comment,
     News,
