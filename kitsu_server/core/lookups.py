@@ -30,6 +30,9 @@ def by_pk(queryset, pk):
     return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
 
 
+ORM = object()  # the plan of a queryset `CompiledPkRead` leaves to the ORM
+
+
 class CompiledPkRead:
     """One row by primary key from a queryset (its `select_related` rows attached, as the ORM
     attaches them), the SQL compiled once per process and database and, on PostgreSQL, the plan
@@ -53,6 +56,8 @@ class CompiledPkRead:
         plan = self.plans.get(using)
         if plan is None:
             plan = self.plans[using] = self.compile(using)
+        if plan is ORM:  # what the compiled read does not do (prefetches): the ORM's read
+            return by_pk(self.queryset(), pk)
         connection = connections[using]
         pk_value = model._meta.pk.get_db_prep_value(pk, connection)
         params = [pk_value if slot is self.sentinel else slot for slot in plan["params"]]
@@ -69,11 +74,15 @@ class CompiledPkRead:
         instance = model.from_db(using, plan["attnames"], row[start:end])
         for populator in plan["populators"]:
             populator.populate(row, instance)
+        for name, position in plan["annotations"].items():
+            setattr(instance, name, row[position])
         return instance
 
     def compile(self, using):
         connection = connections[using]
         queryset = self.queryset().filter(pk=self.sentinel).order_by()[:1]
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            return ORM
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
         sentinel_forms = {self.sentinel, self.sentinel.hex, str(self.sentinel)}
@@ -90,6 +99,7 @@ class CompiledPkRead:
             "model_columns": (columns[0], columns[-1] + 1),
             "attnames": [column[0].target.attname for column in select[columns[0] : columns[-1] + 1]],
             "populators": get_related_populators(klass_info, select, using),
+            "annotations": dict(compiler.annotation_col_map),
         }
 
 
