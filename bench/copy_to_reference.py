@@ -236,6 +236,32 @@ def copy_production(source, target, project_id):
         print(f"{table}: {len(prepared)} rows")
 
 
+def remove(project_id, target_url):
+    """Delete a copied production from the target (its rows, in reverse order of the copy)."""
+    with psycopg.connect(target_url) as target:
+        team = [
+            row[0]
+            for row in target.execute(
+                "SELECT person_id FROM project_person_link WHERE project_id = %s", (project_id,)
+            ).fetchall()
+        ]
+        for table, where, _ in reversed(TABLES):
+            deleted = target.execute(f"DELETE FROM {table} WHERE {where}", {"p": project_id}).rowcount
+            print(f"{table}: {deleted} rows deleted")
+        try:
+            with target.transaction():  # the team's artists the copy added, unless named elsewhere
+                target.execute("DELETE FROM login_log WHERE person_id = ANY(%s)", (team,))
+                deleted = target.execute(
+                    "DELETE FROM person WHERE id = ANY(%s) AND role <> 'admin' AND id NOT IN "
+                    "(SELECT person_id FROM project_person_link)",
+                    (team,),
+                ).rowcount
+                print(f"person: {deleted} rows deleted")
+        except psycopg.errors.IntegrityError:
+            print("person: kept (named by other rows)")
+        target.commit()
+
+
 def copy(project_name, source_url, target_url):
     with psycopg.connect(source_url) as source_connection, psycopg.connect(target_url) as target_connection:
         source, target = Database(source_connection), Database(target_connection)
@@ -252,10 +278,18 @@ def copy(project_name, source_url, target_url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("project")
+    parser.add_argument("--remove", action="store_true", help="delete the copied production instead")
     parser.add_argument("--source", default="postgresql://postgres@127.0.0.1:5432/kitsu_bench")
     parser.add_argument("--target", default="postgresql://postgres@127.0.0.1:5432/zoudb")
     args = parser.parse_args()
-    copy(args.project, args.source, args.target)
+    if args.remove:
+        with psycopg.connect(args.target) as target:
+            found = target.execute("SELECT id FROM project WHERE name = %s", (args.project,)).fetchone()
+        if found is None:
+            raise SystemExit(f"No project {args.project!r} in the target database.")
+        remove(found[0], args.target)
+    else:
+        copy(args.project, args.source, args.target)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from productions.models import (  # noqa: E402
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
+from productions.setup_data import init_data  # noqa: E402
 from tasks.models import (  # noqa: E402
     Comment,
     News,
@@ -129,6 +130,7 @@ def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_s
         print(f"{name}: already there ({Task.objects.filter(project=project).count()} tasks)")
         return project
     rng = random.Random(42)
+    init_data("3d")  # the reference's default lookups (statuses with their colors and flags...)
     project = Project.objects.create(name=name, production_type="tvshow", project_status=open_status())
     kinds = {kind: EntityType.objects.get_or_create(name=kind)[0] for kind in ("Episode", "Sequence", "Shot")}
     asset_types = [EntityType.objects.get_or_create(name=n)[0] for n in ("Character", "Prop", "Set", "FX")]
@@ -157,12 +159,21 @@ def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_s
     )
     artists = make_artists(project, nb_artists)
     episodes = Entity.objects.bulk_create(
-        [Entity(name=f"E{i:02d}", project=project, entity_type=kinds["Episode"]) for i in range(1, 11)]
+        [
+            Entity(name=f"E{i:02d}", project=project, entity_type=kinds["Episode"], data={})
+            for i in range(1, 11)
+        ]
     )
     nb_sequences = max(1, nb_shots // 50)
     sequences = Entity.objects.bulk_create(
         [
-            Entity(name=f"SQ{i:03d}", project=project, entity_type=kinds["Sequence"], parent=episodes[i % 10])
+            Entity(
+                name=f"SQ{i:03d}",
+                project=project,
+                entity_type=kinds["Sequence"],
+                parent=episodes[i % 10],
+                data={},
+            )
             for i in range(nb_sequences)
         ]
     )
@@ -182,7 +193,9 @@ def generate_breakdown(name, nb_shots, nb_assets, nb_task_types=8, casting_per_s
     )
     assets = Entity.objects.bulk_create(
         [
-            Entity(name=f"Asset {i:05d}", project=project, entity_type=asset_types[i % len(asset_types)])
+            Entity(
+                name=f"Asset {i:05d}", project=project, entity_type=asset_types[i % len(asset_types)], data={}
+            )
             for i in range(nb_assets)
         ],
         batch_size=2000,

@@ -189,7 +189,6 @@ def cost(call, path, count):
     global QUERIES
     QUERIES = QUERIES or QueryCounter()
     first = call(path)  # warm-up (and caches)
-    assert first["status"] == 200, (path, first)
     before = QUERIES.count
     call(path)
     queries = QUERIES.count - before
@@ -266,9 +265,12 @@ def main():
         "--floor", action="store_true", help="the two heaviest boards beside their one-SQL floor (PostgreSQL)"
     )
     parser.add_argument("--only", default=None, help="only the routes containing this text")
+    parser.add_argument("--name", default=None, help="the production (default: Breakdown SHOTSxASSETS)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    project = generate_breakdown(f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets)
+    project = generate_breakdown(
+        args.name or f"Breakdown {args.shots}x{args.assets}", args.shots, args.assets
+    )
     add_activity(project, args.comments, args.time_spents)
     analyze()
     from assets.models import Entity
@@ -308,7 +310,7 @@ def main():
     if args.profile:
         call = callers["admin"]
         call(args.profile)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(args.n):
             call(args.profile)

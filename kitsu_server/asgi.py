@@ -10,7 +10,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitsu_server.settings")
 django.setup(set_prefix=False)
 
-from kitsu_server.api.serving import KitsuASGIHandler  # noqa: E402  (needs Django set up)
+from kitsu_server.api.serving import KitsuASGIHandler, settle_garbage_collector  # noqa: E402
 
 # Django's handler, with the middleware stack and the view run as one call in a reused thread.
 django_asgi_app = KitsuASGIHandler()
@@ -30,3 +30,5 @@ channels_application = ProtocolTypeRouter(
     }
 )
 application = ASGIApp(live_server.sio, other_asgi_app=channels_application, socketio_path="socket.io")
+
+settle_garbage_collector()  # the loaded code frozen out of the collector's walks

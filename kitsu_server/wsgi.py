@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitsu_server.settings")
 
 application = get_wsgi_application()
+
+from kitsu_server.api.serving import settle_garbage_collector  # noqa: E402  (needs Django set up)
+
+settle_garbage_collector()

@@ -28,6 +28,7 @@ from kitsu_server.core.access.tasks import (
 from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
 from kitsu_server.core.data.policies import REGISTRY
 from kitsu_server.core.delta import delta_list
+from kitsu_server.core.lookups import CompiledPkRead
 from people.models import Person, full_name
 from productions.models import Project, ProjectPersonLink
 from tasks.models import (
@@ -172,6 +173,10 @@ def full_task_queryset():
         "entity__parent__parent",
         "assigner",
     )
+
+
+# `full_task_queryset`'s read of one task, compiled once (kitsu_server.core.lookups).
+full_task_by_pk = CompiledPkRead(Task, full_task_queryset)
 
 
 def full_task(task, reader):

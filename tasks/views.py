@@ -46,7 +46,7 @@ from tasks.inputs import ID_LIST, INT_MESSAGE, TaskIdsBody, id_list, known_ids
 from tasks.models import Task, TaskType
 from tasks.queries import (
     full_task,
-    full_task_queryset,
+    full_task_by_pk,
     project_tasks,
     tasks_for_entity_and_task_type,
     tasks_in_order,
@@ -295,7 +295,7 @@ class TaskFullView(TaskScopedView):
 
     def lookup(self, object_id):
         # The task with its entity, types, status, project and assigner: one query for all.
-        return found_or_404(full_task_queryset(), object_id, "Task not found.")
+        return found_or_404(full_task_by_pk, object_id, "Task not found.")
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["data/tasks"])
     def get(self, request, task_id):

@@ -38,6 +38,7 @@ from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 from ua_parser import parse as parse_user_agent
 
+from kitsu_server.api.prepared import prepared_cursor
 from people.models import AuthToken, Person
 
 ACCESS_COOKIE = "access_token_cookie"
@@ -234,7 +235,10 @@ class CompiledTokenPersonQuery:
             pk_value if slot == "person" else token_ids[slot] if isinstance(slot, int) else slot.value
             for slot in plan["slots"]
         ]
-        with connection.cursor() as cursor:
+        prepared = connection.vendor == "postgresql" and not connection.settings_dict.get(
+            "DISABLE_SERVER_SIDE_CURSORS"
+        )
+        with prepared_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(plan["sql"], params)
             row = cursor.fetchone()
         if row is None:

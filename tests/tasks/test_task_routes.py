@@ -639,6 +639,21 @@ def test_full_task(show, team, task, shots, animation, todo):
     assert client_for(team["user"]).get(f"/api/data/tasks/{uuid.uuid4()}/full").status_code == 404
 
 
+def test_full_task_read_compiled_once_reads_each_time(show, team, task, todo, django_assert_max_num_queries):
+    """The panel's task is read by SQL compiled once (and prepared on PostgreSQL): each read
+    still sees the row as it is now, in the same few queries."""
+    client = client_for(team["manager"])
+    first = client.get(url_of(task, "/full")).json()
+    task.duration = 42
+    task.assigner = team["user"]
+    task.save()
+    with django_assert_max_num_queries(7):
+        second = client.get(url_of(task, "/full")).json()
+    assert first["duration"] == 0 and second["duration"] == 42
+    assert "assigner" not in first and second["assigner"]["id"] == str(team["user"].pk)
+    assert second["task_status"]["id"] == str(todo.pk) and second["entity"]["id"] == str(task.entity_id)
+
+
 def test_tasks_of_an_entity_for_a_task_type(show, team, task, assets, modeling):
     task.duration = 12
     task.save()
@@ -715,10 +730,10 @@ def test_todo_list_runs_a_bounded_number_of_queries(
 ):
     artist, api = team["user"], client_for(team["manager"])
     make_todo(artist, team, show, modeling, [todo, wip], 2)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert len(api.get(f"/api/data/persons/{artist.pk}/tasks").json()) == 2
     make_todo(artist, team, show, modeling, [todo, wip], 20)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         rows = api.get(f"/api/data/persons/{artist.pk}/tasks").json()
     assert len(rows) == 22 and all(row["last_comment"]["text"].startswith("do") for row in rows)
 
