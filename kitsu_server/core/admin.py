@@ -112,6 +112,12 @@ class IdempotentRequestAdmin(KitsuModelAdmin):
     fields = IDEMPOTENT_REQUEST_FIELDS
     readonly_fields = IDEMPOTENT_REQUEST_FIELDS
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 # --- the trash ---------------------------------------------------------------------------------
 
