@@ -58,6 +58,7 @@ ROUTE_MODULES = (
     "exchange.shotgrid.urls",
     "exchange.kitsu.urls",
     "kitsu_server.core.urls",
+    "kitsu_server.core.explain.urls",
     "kitsu_server.live.urls",
 )
 
