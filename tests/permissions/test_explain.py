@@ -51,7 +51,9 @@ def test_an_artist_not_in_the_team_cannot_read_a_shot(show, team, shot):
     assert body["object"] == {"type": "Shot", "id": str(shot.pk), "name": "SH010"}
     assert body["decided_by"]["rule"] == "check_project_access"
     assert body["decided_by"]["outcome"] == "refused"
-    assert body["summary"] == 'Lea Martin (artist) cannot read shot SH010: not in the team of production "Show"'
+    assert (
+        body["summary"] == 'Lea Martin (artist) cannot read shot SH010: not in the team of production "Show"'
+    )
     membership = [step for step in body["rules"] if step["rule"] == "is_member"]
     assert membership and membership[0]["outcome"] is False
     assert membership[0]["subject"] == [str(show.pk)]
@@ -108,7 +110,9 @@ def test_a_list_says_whether_a_row_is_in_it_and_why(show, team, task):
     assert "the row is not in the list, left out by visible_comments" in artist["summary"]
     manager = explain(team["admin"], team["manager"], route, object_id=str(by_client.pk)).json()
     assert manager["listed"] is True
-    assert next(step for step in manager["rules"] if step["rule"] == "visible_comments")["row"]["kept"] is True
+    assert (
+        next(step for step in manager["rules"] if step["rule"] == "visible_comments")["row"]["kept"] is True
+    )
     assert manager["summary"].endswith("the row is in the list.")
 
 
@@ -156,12 +160,17 @@ def test_a_person_asks_about_themselves_not_about_others(team, shot):
 
 def test_unknown_person_route_or_method(team, shot):
     admin = team["admin"]
-    response = client_for(admin).get(URL, {"person_id": "8b1c7e3e-0000-4000-8000-000000000000", "route": "/data/shots"})
+    response = client_for(admin).get(
+        URL, {"person_id": "8b1c7e3e-0000-4000-8000-000000000000", "route": "/data/shots"}
+    )
     assert response.status_code == 404
     assert response.json() == {"error": True, "message": "Person not found."}
     response = explain(admin, team["user"], "/data/no-such-thing/at/all")
     assert response.status_code == 404
-    assert response.json() == {"error": True, "message": "No route of the API matches /data/no-such-thing/at/all."}
+    assert response.json() == {
+        "error": True,
+        "message": "No route of the API matches /data/no-such-thing/at/all.",
+    }
     response = explain(admin, team["user"], "/data/shots/{shot_id}")
     assert response.status_code == 400
     assert response.json()["message"] == "The route names {shot_id}: give its id as object_id."
@@ -188,8 +197,13 @@ def test_a_write_route_is_decided_without_writing(team, asset, django_capture_on
 
 
 def test_a_body_is_never_read_nor_written(show, team):
-    body = explain(team["admin"], team["manager"], "/data/projects/{project_id}/episodes", object_id=str(show.pk),
-                   method="POST").json()
+    body = explain(
+        team["admin"],
+        team["manager"],
+        "/data/projects/{project_id}/episodes",
+        object_id=str(show.pk),
+        method="POST",
+    ).json()
     assert body["allowed"] is True and body["stopped_at"] in ("body", "write")
     assert not Entity.objects.filter(project=show).exists()
 

@@ -5,7 +5,6 @@ query however many projects or tasks a person has."""
 from django.db.models import Q
 
 from kitsu_server.core.access.trace import traced
-
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink
 from tasks.models import (

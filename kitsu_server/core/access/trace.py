@@ -21,7 +21,7 @@ import functools
 import uuid
 from contextlib import contextmanager
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 _TRACE = contextvars.ContextVar("kitsu_access_trace", default=None)
@@ -77,6 +77,9 @@ class Trace:
     def describe_list(self, step, subject_args, result):
         """A list rule narrows a queryset: whether it kept every row, and the traced row."""
         given = next((arg for arg in subject_args if isinstance(arg, QuerySet)), None)
+        if isinstance(result, Q):  # a criterion the route narrows its rows with
+            step["outcome"] = "narrowed"
+            return
         if not isinstance(result, QuerySet) or given is None:
             step["outcome"] = PASSED
             return

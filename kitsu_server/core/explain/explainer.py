@@ -12,6 +12,7 @@ it stopped: at the body or at its first write, both past every permission check)
 rules evaluated, the one that decided, and a sentence saying so.
 """
 
+import logging
 import re
 import uuid
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from rest_framework.settings import api_settings
 
 from kitsu_server.core.access.trace import REFUSED, tracing
 from kitsu_server.core.explain.subjects import describe_row, project_name
+
+logger = logging.getLogger(__name__)
 
 WRITE_SQL = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -171,6 +174,9 @@ def dispatch(match, request):
             stopped = "body"
         except WriteReached:
             stopped = "write"
+        except Exception as error:  # a route's own failure: what the real request would answer
+            logger.warning("explained route failed: %r", error)
+            status, body = 500, {"message": f"The route failed ({type(error).__name__})."}
         transaction.set_rollback(True)
     return status, body, stopped
 
@@ -311,7 +317,11 @@ def _innermost(steps, index, wanted):
     for i in range(index + 1, len(steps)):
         if steps[i]["depth"] <= depth:
             break
-        if steps[i]["depth"] == depth + 1 and steps[i].get("outcome") == wanted and steps[i]["kind"] != "fact":
+        if (
+            steps[i]["depth"] == depth + 1
+            and steps[i].get("outcome") == wanted
+            and steps[i]["kind"] != "fact"
+        ):
             child = i
     return steps[index] if child is None else _innermost(steps, child, wanted)
 
@@ -343,7 +353,9 @@ def summary(answer, person):
         if step.get("says"):
             sentence += f" ({step['says'].rstrip('.')})"
     if answer["stopped_at"]:
-        sentence += f"; the route then goes on to {'read its body' if answer['stopped_at'] == 'body' else 'write'}"
+        sentence += (
+            f"; the route then goes on to {'read its body' if answer['stopped_at'] == 'body' else 'write'}"
+        )
     if answer["listed"] is not None:
         sentence += f"; the row is {'in' if answer['listed'] else 'not in'} the list"
         sentence += list_reason(answer["rules"])

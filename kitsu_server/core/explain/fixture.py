@@ -19,7 +19,7 @@ ROLES = {
     "admin": ("admin", False, "an admin (in no team: admins reach every production)"),
     "manager": ("manager", True, "a manager of the production"),
     "supervisor": ("supervisor", True, "a supervisor of the Modeling department"),
-    "artist": ("user", True, "an artist assigned to the modeling task"),
+    "artist": ("user", True, "an artist of the Modeling department assigned to the modeling task"),
     "artist-unassigned": ("user", True, "an artist of the team assigned nothing"),
     "client": ("client", True, "a client of the production"),
     "vendor": ("vendor", True, "a vendor assigned to the modeling task (of the asset)"),
@@ -67,6 +67,9 @@ class Fixture:
             if field.primary_key or field.name in fields or field.attname in fields:
                 continue
             if field.null or field.has_default() or (field.blank and not field.is_relation):
+                project = self.rows.get(apps.get_model("productions.Project"))
+                if field.is_relation and field.related_model is type(project) and project is not None:
+                    fields[field.name] = project  # an optional production: the fixture's
                 continue
             fields[field.name] = self.value_for(field)
         return model._default_manager.create(**fields)
@@ -144,41 +147,83 @@ def build_fixture():
 
     asset_type = f.make("assets.EntityType", name=f"Prop {f.tag}")
     f.make("productions.ProjectAssetTypeLink", project=project, asset_type=asset_type)
-    kinds = {name: apps.get_model("assets.EntityType").objects.get_or_create(name=name)[0] for name in (
-        "Episode", "Sequence", "Shot", "Scene", "Edit", "Concept",
-    )}
-    asset = f.make("assets.Asset", project=project, entity_type=asset_type, name="Sword", data={},
-                   created_by=f.people["manager"])
+    kinds = {
+        name: apps.get_model("assets.EntityType").objects.get_or_create(name=name)[0]
+        for name in (
+            "Episode",
+            "Sequence",
+            "Shot",
+            "Scene",
+            "Edit",
+            "Concept",
+        )
+    }
+    asset = f.make(
+        "assets.Asset",
+        project=project,
+        entity_type=asset_type,
+        name="Sword",
+        data={},
+        created_by=f.people["manager"],
+    )
     f.rows[apps.get_model("assets.Entity")] = asset
     episode = f.make("shots.Episode", project=project, entity_type=kinds["Episode"], name="E01", data={})
-    sequence = f.make("shots.Sequence", project=project, entity_type=kinds["Sequence"], parent=episode,
-                      name="SQ01", data={})
-    shot = f.make("shots.Shot", project=project, entity_type=kinds["Shot"], parent=sequence, name="SH010",
-                  data={})
+    sequence = f.make(
+        "shots.Sequence", project=project, entity_type=kinds["Sequence"], parent=episode, name="SQ01", data={}
+    )
+    shot = f.make(
+        "shots.Shot", project=project, entity_type=kinds["Shot"], parent=sequence, name="SH010", data={}
+    )
     f.make("shots.Scene", project=project, entity_type=kinds["Scene"], parent=sequence, name="SC01", data={})
     f.make("shots.Edit", project=project, entity_type=kinds["Edit"], name="ED01", data={})
     f.make("assets.Concept", project=project, entity_type=kinds["Concept"], name="CO01", data={})
     f.make("assets.EntityLink", entity_in=shot, entity_out=asset, nb_occurences=1)
 
     Task = apps.get_model("tasks.Task")  # noqa: N806
-    task = f.make("tasks.Task", project=project, entity=asset, task_type=modeling, task_status=task_status,
-                  name="main")
-    Task.objects.create(project=project, entity=shot, task_type=animation, task_status=task_status, name="main")
+    task = f.make(
+        "tasks.Task", project=project, entity=asset, task_type=modeling, task_status=task_status, name="main"
+    )
+    Task.objects.create(
+        project=project, entity=shot, task_type=animation, task_status=task_status, name="main"
+    )
     TaskPersonLink = apps.get_model("tasks.TaskPersonLink")  # noqa: N806
-    for column in ("artist", "vendor"):
-        f.keep(TaskPersonLink.objects.create(task=task, person=f.people[column]))
-    comment = f.make("tasks.Comment", object_id=task.pk, object_type="Task", person=f.people["supervisor"],
-                     task_status=task_status, text="Internal note")
-    preview = f.make("files.PreviewFile", task=task, name="v1", revision=1, extension="png",
-                     person=f.people["artist"])
+    for person in (f.people["artist"], f.people["vendor"], colleague):
+        f.keep(TaskPersonLink.objects.create(task=task, person=person))
+    comment = f.make(
+        "tasks.Comment",
+        object_id=task.pk,
+        object_type="Task",
+        person=f.people["supervisor"],
+        task_status=task_status,
+        text="Internal note",
+    )
+    preview = f.make(
+        "files.PreviewFile", task=task, name="v1", revision=1, extension="png", person=f.people["artist"]
+    )
     f.make("tasks.News", author=f.people["supervisor"], task=task, comment=comment)
     f.make("files.AttachmentFile", comment=comment, name="note.png", extension="png")
     f.make("files.Playlist", project=project, name="Daily", for_client=False, created_by=f.people["manager"])
-    f.make("tasks.TimeSpent", task=task, person=f.people["artist"], duration=60, date=datetime.date(2026, 1, 5))
-    f.make("tasks.Notification", person=colleague, author=f.people["supervisor"], type="comment",
-           task=task, comment=comment)
+    f.make(
+        "tasks.TimeSpent", task=task, person=f.people["artist"], duration=60, date=datetime.date(2026, 1, 5)
+    )
+    f.make(
+        "tasks.Notification",
+        person=colleague,
+        author=f.people["supervisor"],
+        type="comment",
+        task=task,
+        comment=comment,
+    )
     f.make("files.WorkingFile", task=task, entity=asset, name="main", revision=1, person=f.people["artist"])
-    f.make("people.SearchFilter", person=colleague, name="mine", list_type="asset", search_query="x",
-           project=project)
+    f.make(
+        "people.SearchFilter",
+        person=colleague,
+        name="mine",
+        list_type="asset",
+        search_query="x",
+        project=project,
+    )
+    chat = f.make("tasks.Chat", object_id=asset.pk, object_type="entity")
+    f.make("tasks.ChatMessage", chat=chat, person=f.people["artist"], text="Hello")
     del preview
     return f

@@ -14,7 +14,7 @@ from django.urls import URLResolver, get_resolver
 
 from kitsu_server.core.explain.explainer import explain, served_methods
 from kitsu_server.core.explain.fixture import ROLES
-from kitsu_server.core.explain.subjects import ENTITY_KINDS, model_of
+from kitsu_server.core.explain.subjects import model_of
 
 KITSU_ROUTES = Path(__file__).with_name("kitsu_routes.tsv")  # a copy of the reference's route list
 EXTENSION_AREA = "extensions (this server's own routes)"
@@ -57,7 +57,6 @@ KIND_MODELS = {
     "Edit": "shots.Edit",
     "Concept": "assets.Concept",
 }
-assert set(KIND_MODELS) - {"Asset"} == set(ENTITY_KINDS)
 
 
 def kitsu_areas():
@@ -128,7 +127,9 @@ def fill(template, callback, fixture):
 
 def cell_of(answer):
     narrowed = sorted({step["rule"] for step in answer["rules"] if step.get("outcome") == "narrowed"})
-    cell = {"verdict": answer["verdict"], "status": answer["status"]}
+    cell = {"verdict": answer["verdict"]}
+    if answer["status"] is not None:
+        cell["status"] = answer["status"]
     if answer["stopped_at"]:
         cell["stopped_at"] = answer["stopped_at"]
     if narrowed and answer["verdict"] == "allowed":
@@ -156,12 +157,14 @@ def compute_matrix(fixture, progress=None):
 
 
 def matrix_json(matrix):
-    """docs/permissions.json: the matrix without the fixture's ids (stable from run to run)."""
-    published = {
-        "roles": matrix["roles"],
-        "routes": [{key: row[key] for key in ("area", "method", "route", "cells")} for row in matrix["routes"]],
-    }
-    return json.dumps(published, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    """docs/permissions.json: the roles, then one route a line (a change of rule is a line of the
+    diff), without the fixture's ids (stable from run to run)."""
+    routes = [
+        json.dumps({key: row[key] for key in ("area", "method", "route", "cells")}, ensure_ascii=False)
+        for row in matrix["routes"]
+    ]
+    roles = json.dumps(matrix["roles"], ensure_ascii=False)
+    return '{"roles": ' + roles + ',\n"routes": [\n' + ",\n".join(routes) + "\n]}\n"
 
 
 MARKS = {"allowed": "✓", "refused": "✗", "not found": "·"}
@@ -192,8 +195,9 @@ explainer (or the back-office, on the person's page).
   on this production (a file never uploaded, for instance).
 
 The people (the production "Matrix"; `{person_id}` names a colleague, an artist of the team in the
-Modeling department; `{task_id}` the modeling task of the asset "Sword"; `{shot_id}` a shot with an
-unassigned animation task; `{comment_id}` a supervisor's internal comment):
+Modeling department assigned to the modeling task; `{task_id}` that task, of the asset "Sword";
+`{shot_id}` a shot with an unassigned animation task; `{comment_id}` a supervisor's internal comment
+on the modeling task; `{playlist_id}` a playlist not shared with clients):
 
 """
 

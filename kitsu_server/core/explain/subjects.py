@@ -21,7 +21,10 @@ PARAMETER_MODELS = {
     "filter_id": "people.SearchFilter",
     "filter_group_id": "people.SearchFilterGroup",
     "entry_id": "budgets.BudgetEntry",
-    "file_id": "files.PreviewFile",
+    "file_id": "files.WorkingFile",
+    "webhook_id": "core.WebhookSubscription",
+    "delivery_id": "core.WebhookDelivery",
+    "error_id": "files.DataImportError",
 }
 
 

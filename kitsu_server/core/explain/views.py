@@ -4,7 +4,7 @@ Admins ask about anyone; a person about themselves; anyone else is refused (403)
 run as the person through the real view and rolled back (kitsu_server.core.explain.explainer).
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -44,6 +44,7 @@ class RuleStepSerializer(serializers.Serializer):
         help_text='passed, refused, "not found", yes/no, a fact\'s value, or "all rows"/"narrowed"',
     )
     value = serializers.CharField(required=False, help_text="The role a rule returned")
+    source = serializers.CharField(required=False, help_text="Where a project role was read: team link or global role")
     row = serializers.DictField(required=False, help_text="{id, kept}: the explained row, for list rules")
 
 

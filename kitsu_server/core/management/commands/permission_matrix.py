@@ -31,24 +31,32 @@ class Command(BaseCommand):
         folder = Path(output)
         files = {folder / "permissions.md": None, folder / "permissions.json": None}
         with transaction.atomic():
-            matrix = compute_matrix(build_fixture(), progress=self.progress if options["verbosity"] > 1 else None)
+            matrix = compute_matrix(
+                build_fixture(), progress=self.progress if options["verbosity"] > 1 else None
+            )
             transaction.set_rollback(True)
         files[folder / "permissions.md"] = matrix_markdown(matrix)
         files[folder / "permissions.json"] = matrix_json(matrix)
         cells = sum(len(row["cells"]) for row in matrix["routes"])
         if check:
-            stale = [str(path) for path, text in files.items() if not path.exists() or path.read_text() != text]
+            stale = [
+                str(path) for path, text in files.items() if not path.exists() or path.read_text() != text
+            ]
             if stale:
                 raise CommandError(
                     f"The permission matrix changed: {', '.join(stale)} differ from the rules. "
                     "Run `python manage.py permission_matrix` and commit the files."
                 )
-            self.stdout.write(f"The permission matrix is up to date ({len(matrix['routes'])} routes, {cells} cells).")
+            self.stdout.write(
+                f"The permission matrix is up to date ({len(matrix['routes'])} routes, {cells} cells)."
+            )
             return
         folder.mkdir(parents=True, exist_ok=True)
         for path, text in files.items():
             path.write_text(text)
-        self.stdout.write(f"Wrote {', '.join(str(path) for path in files)} ({len(matrix['routes'])} routes, {cells} cells).")
+        self.stdout.write(
+            f"Wrote {', '.join(str(path) for path in files)} ({len(matrix['routes'])} routes, {cells} cells)."
+        )
 
     def progress(self, done, total):
         if done % 50 == 0 or done == total:
