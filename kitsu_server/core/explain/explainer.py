@@ -184,6 +184,9 @@ def dispatch(match, request):
 def response_body(response):
     """The JSON the view answered (read inside the transaction: a streamed list reads as sent)."""
     if isinstance(response, StreamingHttpResponse):
+        if "json" not in response.get("Content-Type", ""):  # a file, a movie: not read
+            response.close()
+            return None
         content = b"".join(response.streaming_content)
     else:
         if hasattr(response, "render"):
@@ -203,8 +206,9 @@ def response_body(response):
 # --- the answer -----------------------------------------------------------------------------
 
 
-def explain(person, route, method="GET", object_id=None):
-    """The explanation of `method route` for `person` (see the module's docstring)."""
+def explain(person, route, method="GET", object_id=None, sentence=True):
+    """The explanation of `method route` for `person` (see the module's docstring); without
+    `sentence`, no object, decisive step nor summary (the matrix reads only the verdict)."""
     method = (method or "GET").upper()
     path, query, filled = concrete_path(route, object_id)
     match = resolve_route(path, method)
@@ -212,10 +216,10 @@ def explain(person, route, method="GET", object_id=None):
     with tracing(row_id) as trace:
         status, body, stopped = dispatch(match, build_request(person, method, path, query))
     verdict = verdict_of(status, stopped)
-    subject = subject_of(match, filled)
+    subject = subject_of(match, filled) if sentence else None
     listed = listed_row(body, row_id) if row_id is not None and stopped is None else None
     steps = trace.steps
-    decided = decisive_step(steps, verdict)
+    decided = decisive_step(steps, verdict) if sentence else None
     answer = {
         "allowed": verdict == "allowed",
         "verdict": verdict,
@@ -231,12 +235,13 @@ def explain(person, route, method="GET", object_id=None):
         "route": route_template(match),
         "path": "/api" + path,
         "object": subject,
+        "is_list": rows_of(body) is not None,
         "listed": listed,
         "rules": steps,
         "decided_by": decided,
         "message": error_message(body) if verdict != "allowed" else None,
     }
-    answer["summary"] = summary(answer, person)
+    answer["summary"] = summary(answer, person) if sentence else ""
     return answer
 
 
@@ -264,10 +269,16 @@ def _uuid(value):
         raise ExplainError("object_id is no id.") from None
 
 
+def rows_of(body):
+    """The rows of a list answered (a list, or a page envelope's `data`), else None."""
+    rows = body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), list) else body
+    return rows if isinstance(rows, list) else None
+
+
 def listed_row(body, row_id):
     """Whether the row of `row_id` is in the list answered (rows, or a page envelope)."""
-    rows = body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), list) else body
-    if not isinstance(rows, list):
+    rows = rows_of(body)
+    if rows is None:
         return None
     wanted = str(row_id)
     return any(isinstance(row, dict) and str(row.get("id")) == wanted for row in rows)

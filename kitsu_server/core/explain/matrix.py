@@ -132,7 +132,7 @@ def cell_of(answer):
         cell["status"] = answer["status"]
     if answer["stopped_at"]:
         cell["stopped_at"] = answer["stopped_at"]
-    if narrowed and answer["verdict"] == "allowed":
+    if narrowed and answer["verdict"] == "allowed" and answer["is_list"]:
         cell["narrowed_by"] = narrowed
     return cell
 
@@ -146,7 +146,7 @@ def compute_matrix(fixture, progress=None):
         path = fill(template, callback, fixture)
         cells = {}
         for role, person in fixture.people.items():
-            cells[role] = cell_of(explain(person, path, method))
+            cells[role] = cell_of(explain(person, path, method, sentence=False))
         rows.append({"area": area, "method": method, "route": template, "path": path, "cells": cells})
         if progress is not None:
             progress(index + 1, len(routes))

@@ -44,7 +44,9 @@ class RuleStepSerializer(serializers.Serializer):
         help_text='passed, refused, "not found", yes/no, a fact\'s value, or "all rows"/"narrowed"',
     )
     value = serializers.CharField(required=False, help_text="The role a rule returned")
-    source = serializers.CharField(required=False, help_text="Where a project role was read: team link or global role")
+    source = serializers.CharField(
+        required=False, help_text="Where a project role was read: team link or global role"
+    )
     row = serializers.DictField(required=False, help_text="{id, kept}: the explained row, for list rules")
 
 
@@ -78,6 +80,7 @@ class ExplanationSerializer(serializers.Serializer):
     route = serializers.CharField(help_text="The route as routes.tsv writes it")
     path = serializers.CharField(help_text="The path run")
     object = ExplainedObjectSerializer(allow_null=True)
+    is_list = serializers.BooleanField(help_text="The route answered a list of rows")
     listed = serializers.BooleanField(
         allow_null=True, help_text="On a list route with object_id: whether that row is in the list"
     )
