@@ -60,6 +60,7 @@ ROUTE_MODULES = (
     "kitsu_server.core.urls",
     "kitsu_server.core.doctor.urls",
     "kitsu_server.core.trash.urls",
+    "kitsu_server.core.explain.urls",
     "kitsu_server.live.urls",
 )
 

@@ -9,12 +9,16 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm, ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from kitsu_server.admin_base import KitsuInline, KitsuModelAdmin, LargeTableAdmin, link_changes
 from kitsu_server.core.data.inputs import RowInput
 from kitsu_server.core.data.services import update_row
+from kitsu_server.core.explain.explainer import BODY_METHODS, ExplainError, explain
 from people.auth.refusals import TooManyFailedLogins, TooManyFailuresFromAddress, WrongOTP
 from people.auth.two_factor import MissingOTP
 from people.departments.services import (
@@ -223,6 +227,29 @@ class DepartmentLinkInline(KitsuInline):
             add_to_department(person, departments[row["department"]], request.user)
 
 
+class PermissionQuestionForm(forms.Form):
+    """What the permission explainer is asked on a person's page."""
+
+    route = forms.CharField(
+        max_length=1000,
+        help_text="A path under /api (/data/shots/<id>) or a route of routes.tsv (/data/shots/{shot_id})",
+        widget=forms.TextInput(attrs={"size": 60, "placeholder": "/data/shots/{shot_id}"}),
+    )
+    method = forms.ChoiceField(
+        choices=[(method, method) for method in ("GET", *BODY_METHODS)], initial="GET", required=False
+    )
+    object_id = forms.UUIDField(
+        required=False,
+        help_text="Fills the route's first {id}; on a list, the row whose presence is explained",
+        widget=forms.TextInput(attrs={"size": 36}),
+    )
+
+
+def may_explain(user, person):
+    """As the API's explainer: admins about anyone, a person about themselves."""
+    return user.role == "admin" or user.pk == person.pk
+
+
 @admin.register(Person)
 class PersonAdmin(KitsuModelAdmin, UserAdmin):
     """Django's UserAdmin (password hash shown read-only, its own change-password
@@ -254,6 +281,7 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
     readonly_fields = PERSON_ACTIVITY_FIELDS
     inlines = (DepartmentLinkInline,)
     fieldsets = PERSON_FIELDSETS
+    change_form_template = "people/person_change_form.html"  # the permission explainer's form
     add_fieldsets = (
         (
             None,
@@ -301,7 +329,46 @@ class PersonAdmin(KitsuModelAdmin, UserAdmin):
             self.admin_site.admin_view(self.user_change_password),
             name="people_person_password_change",
         )
-        return [password_change, *super(UserAdmin, self).get_urls()]
+        permissions = path(
+            "<id>/permissions/",
+            self.admin_site.admin_view(self.permissions_view),
+            name="people_person_permissions",
+        )
+        return [password_change, permissions, *super(UserAdmin, self).get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        person = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if person is not None and may_explain(request.user, person):
+            extra_context["permission_form"] = PermissionQuestionForm()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def permissions_view(self, request, id):
+        """Why the person may or may not call a route: the API's explainer (GET
+        /api/permissions/explain) asked from the back-office, its answer shown in full."""
+        person = get_object_or_404(Person, pk=id)
+        if not may_explain(request.user, person):
+            raise PermissionDenied
+        form = PermissionQuestionForm(request.GET if "route" in request.GET else None)
+        answer = error = None
+        if form.is_bound and form.is_valid():
+            question = form.cleaned_data
+            try:
+                answer = explain(
+                    person, question["route"], question["method"] or "GET", question["object_id"]
+                )
+            except ExplainError as refusal:
+                error = refusal.message
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Permissions of {person.full_name}",
+            "opts": self.model._meta,
+            "original": person,
+            "form": form,
+            "answer": answer,
+            "error": error,
+        }
+        return TemplateResponse(request, "people/person_permissions.html", context)
 
 
 # --- Departments, studios, software and hardware ---------------------------------

@@ -22,6 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.core.access import access_for
+from kitsu_server.core.access.trace import step
 from kitsu_server.core.lookups import entity_or_404, project_or_404, task_or_404
 
 ADMIN = "admin"
@@ -31,6 +32,17 @@ MEMBER = "member"  # admins and the project's team, whatever their role
 READER = "reader"  # entity and task scopes: the team, a vendor only what they work on
 ACTOR = "actor"  # task scope: its managers, clients, assignees, department supervisors
 ANYONE = "anyone"  # any active person: the handler narrows what they see
+
+# What each named rule says (the explainer shows it beside the rule's verdict).
+RULE_SAYS = {
+    ADMIN: "Admins only.",
+    MANAGER: "Admins and the project's managers.",
+    SUPERVISOR: "Admins, the project's managers and its supervisors.",
+    MEMBER: "Admins and the project's team, whatever their role.",
+    READER: "Admins and the project's team; a vendor only what they work on.",
+    ACTOR: "The task's managers, clients, assignees and department supervisors.",
+    ANYONE: "Any active person: the route narrows what they see.",
+}
 
 
 def _project_rules(project_id_of):
@@ -72,13 +84,17 @@ class ScopedView(KitsuView):
         rule = self.rules.get(getattr(self, "action", None)) or self.rules.get(
             "GET" if method == "HEAD" else method
         )
+        name = f"{type(self).__name__} {method}"
         if rule is None:
-            self.access.check_admin()
+            says = "A method missing from the view's rules table is for admins only."
+            step(f"{name}: no rule", "route", self.access.check_admin, subject=(obj,), says=says)
             return
         check = rule if callable(rule) else self.rule_table.get(rule)
         if check is None:
             raise PermissionDenied
-        check(self.access, obj)
+        label = rule if isinstance(rule, str) else getattr(rule, "__name__", "rule")
+        says = RULE_SAYS.get(rule) if isinstance(rule, str) else None
+        step(f"{name}: {label}", "route", check, self.access, obj, subject=(obj,), says=says)
 
 
 class ProjectScopedView(ScopedView):

@@ -299,6 +299,12 @@ class KitsuJWTAuthentication(JWTAuthentication):
     token_class = KitsuAccessToken
     cookie_name = ACCESS_COOKIE
 
+    @classmethod
+    def authorization_for(cls, person):
+        """An `Authorization` header of `person` (a fresh access token): how the permission
+        explainer (kitsu_server.core.explain) runs a request as them, through this class."""
+        return f"Bearer {cls.token_class.for_person(person)}"
+
     def authenticate(self, request):
         raw_token = self.raw_token(request)
         if raw_token is None:

@@ -20,6 +20,7 @@ from kitsu_server.core.access import scopes
 from kitsu_server.core.access import tasks as task_rules
 from kitsu_server.core.access import trash as trash_rules
 from kitsu_server.core.access.roles import MANAGER_ROLES, SUPERVISOR_ROLES
+from kitsu_server.core.access.trace import instrument_access, note
 from productions.models import ProjectPersonLink
 
 
@@ -44,6 +45,7 @@ class Access:
         return set(self._memberships())
 
     def is_member(self, project_id):
+        """In the project's team (a team link)."""
         return project_id is not None and uuid_or_none(project_id) in self._memberships()
 
     def project_role(self, project_id):
@@ -51,7 +53,11 @@ class Access:
         if self.is_admin:
             return "admin"
         role = self._memberships().get(uuid_or_none(project_id))
-        return role if role not in (None, "admin") else self.role
+        if role not in (None, "admin"):
+            note(source="team link")
+            return role
+        note(source="global role")
+        return self.role
 
     def projects_by_role(self):
         """{effective role: [project ids]} over the projects of the person's team: what list rules
@@ -62,9 +68,11 @@ class Access:
         return by_role
 
     def has_project_access(self, project_id):
+        """Admins reach every project; anyone else the projects whose team they are in."""
         return self.is_admin or self.is_member(project_id)
 
     def check_project_access(self, project_id):
+        """The project's readers: admins and its team; returns the role held there."""
         if not self.has_project_access(project_id):
             raise PermissionDenied
         return self.project_role(project_id)
@@ -77,14 +85,17 @@ class Access:
         return role
 
     def check_admin(self):
+        """Admins only."""
         return self.check_role(("admin",))
 
     def check_manager(self, project_id=None):
+        """Admins and managers (of the project when given: its team's, by the role held there)."""
         if project_id is not None:
             self.check_project_access(project_id)
         return self.check_role(MANAGER_ROLES, project_id)
 
     def check_supervisor(self, project_id=None):
+        """Admins, managers and supervisors (of the project when given, by the role held there)."""
         if project_id is not None:
             self.check_project_access(project_id)
         return self.check_role(SUPERVISOR_ROLES, project_id)
@@ -192,6 +203,10 @@ class Access:
     check_trash_read = trash_rules.check_trash_read
     check_trash_restore = trash_rules.check_trash_restore
     check_trash_purge = trash_rules.check_trash_purge
+
+
+# While tracing (the permission explainer), every rule above records what it looked at and decided.
+instrument_access(Access)
 
 
 def access_for(request):

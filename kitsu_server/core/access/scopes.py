@@ -4,6 +4,7 @@ query however many projects or tasks a person has."""
 
 from django.db.models import Q
 
+from kitsu_server.core.access.trace import traced
 from people.models import DepartmentLink
 from productions.models import ProjectPersonLink
 from tasks.models import (
@@ -47,10 +48,12 @@ def reachable_entities(access):
     return seen
 
 
+@traced("departments of the person", kind="fact")
 def department_ids(person):
     return set(DepartmentLink.objects.filter(person_id=person.pk).values_list("department_id", flat=True))
 
 
+@traced("role of that person on the project", kind="fact")
 def project_role_of(person, project_id):
     """The role `person` (any person, not the requester) holds on a project: team role, else global."""
     role = (
@@ -61,15 +64,18 @@ def project_role_of(person, project_id):
     return role or person.role
 
 
+@traced("assigned to the task", kind="fact")
 def is_assigned(person, task_id):
     return TaskPersonLink.objects.filter(task_id=task_id, person_id=person.pk).exists()
 
 
+@traced("assigned a task of the entity", kind="fact")
 def works_on_entity(person, entity_id):
     """True when `person` is assigned a task of the entity."""
     return TaskPersonLink.objects.filter(task__entity_id=entity_id, person_id=person.pk).exists()
 
 
+@traced("supervises the task type's department", kind="fact")
 def supervises_task_type(person, task_type_id):
     """A supervisor without department supervises every task type; else those of their departments."""
     departments = department_ids(person)

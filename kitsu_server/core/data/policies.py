@@ -1,12 +1,48 @@
 """The registry of `/data/<path>` policies and the reference's base rules they override."""
 
+import functools
+
 from rest_framework.exceptions import NotFound
 
 from kitsu_server.api.json import ModelShape, serialize_instance
 from kitsu_server.api.params import parse_uuid
+from kitsu_server.core.access.trace import current
 from kitsu_server.core.events import record_event
 
 REGISTRY = {}  # {path: policy}, filled by the apps' crud modules (imported by their AppConfig.ready)
+
+# The checks of a policy, traced as steps of the permission explainer: {method: kind of step}.
+TRACED_CHECKS = {
+    "check_list": "rule",
+    "visible": "list",
+    "check_read": "rule",
+    "check_create": "rule",
+    "precheck_update": "rule",
+    "check_update": "rule",
+    "check_delete": "rule",
+}
+
+
+def traced_check(name, kind, function):
+    """`function` (a policy's check) as a step of the trace when tracing, named after its route."""
+
+    @functools.wraps(function)
+    def wrapper(policy, access, *args, **kwargs):
+        trace = current()
+        if trace is None:
+            return function(policy, access, *args, **kwargs)
+        label = f"/data/{policy.path} {name}"
+        return trace.run(label, kind, function, (policy, access, *args), kwargs, args)
+
+    wrapper.traced = True
+    return wrapper
+
+
+def trace_checks(policy_class):
+    for name, kind in TRACED_CHECKS.items():
+        function = policy_class.__dict__.get(name)
+        if function is not None and not getattr(function, "traced", False):
+            setattr(policy_class, name, traced_check(name, kind, function))
 
 
 def register(policy_class):
@@ -37,6 +73,10 @@ class CrudPolicy:
     filterable_hidden = ()
     # Rules of a column beyond its SQL type, {column: [DRF validators]} (e.g. a person's time zone).
     column_validators = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        trace_checks(cls)
 
     def __init__(self):
         self.shape = ModelShape(self.model, type_name=self.type_name, hidden=self.hidden_columns)
@@ -150,6 +190,9 @@ class CrudPolicy:
     def render(self, instance, relations=True, access=None):
         shape = self.shape if access is None else self.shape_for(access, instance)
         return serialize_instance(instance, relations=relations, shape=shape)
+
+
+trace_checks(CrudPolicy)
 
 
 class ReadableByAllPolicy(CrudPolicy):

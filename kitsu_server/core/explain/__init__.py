@@ -1,0 +1,1 @@
+"""The permission explainer (why a person may or may not call a route) and the role x route matrix."""
