@@ -13,6 +13,9 @@ import uuid
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from kitsu_server.core.deletion import remove_playlists
+from kitsu_server.core.trash.units import trashing
+
 # The people of the matrix: {column: (global role, in the team, what they are)}. Described in
 # docs/permissions.md.
 ROLES = {
@@ -226,4 +229,12 @@ def build_fixture():
     chat = f.make("tasks.Chat", object_id=asset.pk, object_type="entity")
     f.make("tasks.ChatMessage", chat=chat, person=f.people["artist"], text="Hello")
     del preview
+    # A deletion in the trash, for the trash routes: a playlist the manager deleted.
+    playlists = apps.get_model("files.Playlist").objects
+    doomed = playlists.create(
+        project=project, name="Old daily", for_client=False, created_by=f.people["manager"]
+    )
+    with trashing(doomed, f.people["manager"]):
+        remove_playlists(playlists.filter(pk=doomed.pk))
+    f.keep(apps.get_model("core.TrashItem").objects.get(object_id=doomed.pk))
     return f

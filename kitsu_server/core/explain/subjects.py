@@ -25,6 +25,7 @@ PARAMETER_MODELS = {
     "webhook_id": "core.WebhookSubscription",
     "delivery_id": "core.WebhookDelivery",
     "error_id": "files.DataImportError",
+    "item_id": "core.TrashItem",
 }
 
 
