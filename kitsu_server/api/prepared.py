@@ -14,11 +14,21 @@ from django.db.backends.postgresql.psycopg_any import register_tzloader
 PREPARE_THRESHOLD = 5
 
 
+class RanQuery:
+    """What Django's query log reads of a cursor's last statement (`cursor._query.query`)."""
+
+    def __init__(self, query):
+        self.query = query.encode() if isinstance(query, str) else query
+
+
 class PreparedCursor(psycopg.Cursor):
     """Binds its parameters on the server and prepares every statement it runs."""
 
     def execute(self, query, params=None, *, prepare=True, binary=None):
-        return super().execute(query, params, prepare=prepare, binary=binary)
+        result = super().execute(query, params, prepare=prepare, binary=binary)
+        if self._query is None:  # a prepared statement runs by its name: log the SQL it names
+            self._query = RanQuery(query)
+        return result
 
 
 def prepared_cursor(connection):
