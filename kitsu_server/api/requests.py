@@ -59,6 +59,15 @@ def query_text(request, name):
     return value if value not in (None, "") else None
 
 
+def query_choice(request, name, choices):
+    """A query string parameter that must be one of `choices` (a 400 naming them), None when
+    absent or empty."""
+    value = query_text(request, name)
+    if value is not None and value not in choices:
+        raise WrongParameter(f"Wrong {name}: {value}. Expected one of {', '.join(choices)}.")
+    return value
+
+
 def query_id(request, name, message="Wrong UUID format."):
     """A query string id as a UUID, None when absent or empty; a 400 with `message` when malformed
     (`{name}` and `{value}` in it stand for the parameter's name and value)."""

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import serialize_instance, serialize_rows
-from kitsu_server.api.requests import query_id, query_int, query_text
+from kitsu_server.api.requests import query_choice, query_id, query_int, query_text
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
@@ -81,10 +81,8 @@ class JobListView(KitsuView):
         project_id = query_id(request, "project_id", "Malformed ID for project_id: {value}.")
         if project_id is not None:
             jobs = jobs.filter(project_id=project_id)
-        state = query_text(request, "state")
+        state = query_choice(request, "state", STATES)
         if state is not None:
-            if state not in STATES:
-                raise WrongParameter(f"Wrong state: {state}. Expected one of {', '.join(STATES)}.")
             jobs = jobs.filter(state=state)
         name = query_text(request, "name")
         if name is not None:

@@ -1,9 +1,7 @@
-import uuid
-
 from django.core.management.base import BaseCommand, CommandError
 
 from assets.jobs import refresh_project_casting_stats
-from productions.models import Project
+from kitsu_server.core.management.arguments import find_project
 
 
 class Command(BaseCommand):
@@ -22,18 +20,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Job {row.pk} ({row.name}) on {target.name}: {row.state}, {row.progress} shots.")
         if row.state == "failed":
             raise CommandError(row.error)
-
-
-def find_project(text):
-    try:
-        project = Project.objects.filter(pk=uuid.UUID(text)).first()
-    except ValueError:
-        project = None
-    if project is not None:
-        return project
-    matches = list(Project.objects.filter(name__iexact=text.strip())[:2])
-    if not matches:
-        raise CommandError(f"No project named {text!r}.")
-    if len(matches) > 1:
-        raise CommandError(f"Several projects named {text!r}: give its id.")
-    return matches[0]

@@ -14,7 +14,7 @@ from kitsu_server.api.endpoints import KitsuView
 from kitsu_server.api.errors import WrongParameter
 from kitsu_server.api.json import datetime_or_none, text_or_none
 from kitsu_server.api.params import uuid_or_none
-from kitsu_server.api.requests import query_id, query_int, query_text
+from kitsu_server.api.requests import query_choice, query_id, query_int
 from kitsu_server.api.schema import PAGE_NUMBER, PAGE_SIZE, component, rows_or_page
 from kitsu_server.core.access import access_for
 from kitsu_server.core.data.pagination import NB_RECORDS_PER_PAGE
@@ -136,15 +136,11 @@ class TrashListView(KitsuView):
         project_id = query_id(request, "project_id", "Malformed ID for project_id: {value}.")
         if project_id is not None:
             items = items.filter(project_id=project_id)
-        model = query_text(request, "model")
+        model = query_choice(request, "model", MODELS)
         if model is not None:
-            if model not in MODELS:
-                raise WrongParameter(f"Wrong model: {model}. Expected one of {', '.join(MODELS)}.")
             items = items.filter(model=model)
-        state = query_text(request, "state")
+        state = query_choice(request, "state", STATES)
         if state is not None:
-            if state not in STATES:
-                raise WrongParameter(f"Wrong state: {state}. Expected one of {', '.join(STATES)}.")
             items = items.filter(state=state)
         items = items.order_by("-trashed_at", "-pk").values(*FIELDS)
         page = query_int(request, "page", -1)

@@ -2,13 +2,12 @@
 
 import sys
 import time
-import uuid
 
 import orjson
 from django.core.management.base import BaseCommand, CommandError
 
 from kitsu_server.core.doctor import UnknownCheck, fix_checks, has_problems, load_checks, run_checks
-from productions.models import Project
+from kitsu_server.core.management.arguments import find_project
 
 EXAMPLE_WIDTH = 100
 
@@ -105,18 +104,3 @@ class Command(BaseCommand):
             style = self.style.SUCCESS
             summary = f"No problem found by {len(findings)} checks{where} ({seconds} s)."
         self.stdout.write(style(summary))
-
-
-def find_project(text):
-    try:
-        project = Project.objects.filter(pk=uuid.UUID(text)).first()
-    except ValueError:
-        project = None
-    if project is not None:
-        return project
-    matches = list(Project.objects.filter(name__iexact=text.strip())[:2])
-    if not matches:
-        raise CommandError(f"No project named {text!r}.")
-    if len(matches) > 1:
-        raise CommandError(f"Several projects named {text!r}: give its id.")
-    return matches[0]
